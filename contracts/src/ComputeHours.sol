@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
+import {ERC1155Supply} from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Supply.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {IComputeHours} from "./interfaces/IComputeHours.sol";
+import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
+import {HourId} from "./libraries/HourId.sol";
+import "./libraries/Constants.sol" as C;
+
+/// @title ComputeHours
+/// @notice See {IComputeHours}. Invariant: for every id, the hours in circulation (total supply) equal the sum of the
+/// outstanding obligations of the nodes that minted it.
+contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, ReentrancyGuard {
+    /// @notice Confirms deliveries and records green shares (the attestation contract or committee).
+    bytes32 public constant ATTESTOR_ROLE = keccak256("ATTESTOR_ROLE");
+
+    INodeRegistry public immutable registry;
+
+    uint256 public redemptionCount;
+    mapping(uint256 nodeId => mapping(uint32 slot => NodeSlot)) private _nodeSlots;
+    mapping(uint256 redemptionId => Redemption) private _redemptions;
+    mapping(uint256 id => uint256[] nodeIds) private _obligors;
+
+    constructor(INodeRegistry registry_, address admin, string memory uri_) ERC1155(uri_) {
+        if (address(registry_) == address(0)) revert INodeRegistry.ZeroAddress("registry");
+        if (admin == address(0)) revert INodeRegistry.ZeroAddress("admin");
+        registry = registry_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @inheritdoc IComputeHours
+    function mint(uint256 nodeId, uint32 slot, uint256 amount) external nonReentrant returns (uint256 id) {
+        // CHECKS
+        INodeRegistry.Node memory n = registry.node(nodeId);
+        if (n.owner != msg.sender) revert NotNodeOwner(nodeId, msg.sender);
+        if (n.status != INodeRegistry.NodeStatus.Online) revert NodeNotOnline(nodeId);
+        if (amount == 0 || amount > C.MAX_GPU_COUNT) revert InvalidAmount(amount);
+        uint256 nowSlot = currentSlot();
+        if (slot <= nowSlot) revert SlotNotInFuture(slot, nowSlot);
+        if (slot > nowSlot + C.MAX_MINT_HORIZON_SLOTS) revert SlotBeyondHorizon(slot, nowSlot + C.MAX_MINT_HORIZON_SLOTS);
+        NodeSlot storage ns = _nodeSlots[nodeId][slot];
+        if (ns.minted + amount > n.gpuCount) revert ExceedsCapacity(nodeId, slot, amount, n.gpuCount - ns.minted);
+
+        // MATH
+        uint64 bondPerHour = ns.minted == 0 ? registry.capacityClass(n.classId).bondPerHourUsdc6 : ns.bondPerHourUsdc6;
+        uint256 bondUsdc6 = amount * bondPerHour;
+        id = HourId.encode(n.classId, slot);
+
+        // WRITE
+        if (ns.minted == 0) {
+            ns.bondPerHourUsdc6 = bondPerHour;
+            _obligors[id].push(nodeId);
+        }
+        ns.minted += uint16(amount);
+        ns.outstanding += uint16(amount);
+        ns.bondedHours += uint16(amount);
+        emit HoursMinted(nodeId, id, n.classId, slot, amount, bondUsdc6);
+
+        // INTERACTIONS: the registry reverts if the free stake cannot back the hours; the receiver hook comes last.
+        registry.bond(nodeId, bondUsdc6);
+        _mint(msg.sender, id, amount, "");
+    }
+
+    /// @inheritdoc IComputeHours
+    function redeem(uint256 id, uint256 nodeId, uint256 amount) external nonReentrant returns (uint256 redemptionId) {
+        // CHECKS
+        (uint16 classId, uint32 slot) = HourId.decode(id);
+        uint256 nowSlot = currentSlot();
+        if (slot != nowSlot) revert SlotNotLive(slot, nowSlot);
+        if (amount == 0 || amount > C.MAX_GPU_COUNT) revert InvalidAmount(amount);
+        uint16 nodeClassId = registry.node(nodeId).classId;
+        if (nodeClassId != classId) revert NodeClassMismatch(nodeId, nodeClassId, classId);
+        NodeSlot storage ns = _nodeSlots[nodeId][slot];
+        if (ns.outstanding < amount) revert InsufficientObligation(nodeId, slot, amount, ns.outstanding);
+
+        // WRITE (the burn checks the caller's balance)
+        ns.outstanding -= uint16(amount);
+        redemptionId = ++redemptionCount;
+        _redemptions[redemptionId] = Redemption({
+            holder: msg.sender,
+            nodeId: uint64(nodeId),
+            classId: classId,
+            slot: slot,
+            hoursRedeemed: uint16(amount),
+            status: RedemptionStatus.Pending,
+            bondPerHourUsdc6: ns.bondPerHourUsdc6
+        });
+        _burn(msg.sender, id, amount);
+        emit HoursRedeemed(redemptionId, nodeId, msg.sender, id, amount);
+    }
+
+    /// @inheritdoc IComputeHours
+    function confirmDelivery(uint256 redemptionId) external onlyRole(ATTESTOR_ROLE) nonReentrant {
+        Redemption storage r = _pending(redemptionId);
+        uint256 closesAt = HourId.startOf(r.slot) + C.SECONDS_PER_SLOT + C.DELIVERY_CONFIRMATION_WINDOW_SECONDS;
+        if (block.timestamp >= closesAt) revert ConfirmationWindowClosed(redemptionId, closesAt);
+
+        r.status = RedemptionStatus.Delivered;
+        _nodeSlots[r.nodeId][r.slot].bondedHours -= r.hoursRedeemed;
+        uint256 released = registry.releaseBond(r.nodeId, uint256(r.hoursRedeemed) * r.bondPerHourUsdc6);
+        emit DeliveryConfirmed(redemptionId, r.nodeId, released);
+    }
+
+    /// @inheritdoc IComputeHours
+    function settleUndelivered(uint256 redemptionId) external nonReentrant returns (uint256 compensationUsdc6) {
+        Redemption storage r = _pending(redemptionId);
+        uint256 opensAt = HourId.startOf(r.slot) + C.SECONDS_PER_SLOT + C.DELIVERY_CONFIRMATION_WINDOW_SECONDS;
+        if (block.timestamp < opensAt) revert ConfirmationWindowOpen(redemptionId, opensAt);
+
+        r.status = RedemptionStatus.Defaulted;
+        _nodeSlots[r.nodeId][r.slot].bondedHours -= r.hoursRedeemed;
+        compensationUsdc6 =
+            registry.seizeBond(r.nodeId, uint256(r.hoursRedeemed) * r.bondPerHourUsdc6, r.holder);
+        emit RedemptionDefaulted(redemptionId, r.nodeId, compensationUsdc6);
+    }
+
+    /// @inheritdoc IComputeHours
+    function releaseUnredeemed(uint256 nodeId, uint32 slot) external nonReentrant returns (uint256 releasedUsdc6) {
+        uint256 nowSlot = currentSlot();
+        if (slot >= nowSlot) revert SlotNotOver(slot, nowSlot);
+        NodeSlot storage ns = _nodeSlots[nodeId][slot];
+        if (ns.unredeemedReleased || ns.outstanding == 0) revert NothingToRelease(nodeId, slot);
+
+        // Expired hours stay in circulation (worthless, untransferable); only their bond is freed.
+        ns.unredeemedReleased = true;
+        ns.bondedHours -= ns.outstanding;
+        releasedUsdc6 = registry.releaseBond(nodeId, uint256(ns.outstanding) * ns.bondPerHourUsdc6);
+        emit UnredeemedBondReleased(nodeId, slot, ns.outstanding, releasedUsdc6);
+    }
+
+    /// @inheritdoc IComputeHours
+    function setGreenShare(uint256 nodeId, uint32 slot, uint16 greenShareBps) external onlyRole(ATTESTOR_ROLE) {
+        uint256 nowSlot = currentSlot();
+        if (slot > nowSlot) revert SlotNotLive(slot, nowSlot);
+        if (greenShareBps > C.BPS) revert InvalidGreenShare(greenShareBps);
+        NodeSlot storage ns = _nodeSlots[nodeId][slot];
+        if (ns.greenShareSet) revert GreenShareAlreadySet(nodeId, slot);
+
+        ns.greenShareSet = true;
+        ns.greenShareBps = greenShareBps;
+        emit GreenShareSet(nodeId, slot, greenShareBps);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    function nodeSlot(uint256 nodeId, uint32 slot) external view returns (NodeSlot memory) {
+        return _nodeSlots[nodeId][slot];
+    }
+
+    function redemption(uint256 redemptionId) external view returns (Redemption memory) {
+        return _redemptions[redemptionId];
+    }
+
+    function obligorsOf(uint256 id) external view returns (uint256[] memory) {
+        return _obligors[id];
+    }
+
+    function totalSupply(uint256 id) public view override(ERC1155Supply, IComputeHours) returns (uint256) {
+        return super.totalSupply(id);
+    }
+
+    function hourId(uint16 classId, uint32 slot) external pure returns (uint256) {
+        return HourId.encode(classId, slot);
+    }
+
+    function currentSlot() public view returns (uint256) {
+        return block.timestamp / C.SECONDS_PER_SLOT;
+    }
+
+    function supportsInterface(bytes4 interfaceId) public view override(ERC1155, AccessControl) returns (bool) {
+        return super.supportsInterface(interfaceId);
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    /// @dev Hours are dissipative: a transfer (neither mint nor burn) of any id whose slot has started reverts.
+    function _update(address from, address to, uint256[] memory ids, uint256[] memory values) internal override {
+        if (from != address(0) && to != address(0)) {
+            for (uint256 i; i < ids.length; ++i) {
+                (, uint32 slot) = HourId.decode(ids[i]);
+                if (block.timestamp >= HourId.startOf(slot)) revert SlotStarted(ids[i], slot);
+            }
+        }
+        super._update(from, to, ids, values);
+    }
+
+    function _pending(uint256 redemptionId) private view returns (Redemption storage r) {
+        r = _redemptions[redemptionId];
+        if (r.status == RedemptionStatus.None) revert UnknownRedemption(redemptionId);
+        if (r.status != RedemptionStatus.Pending) revert RedemptionNotPending(redemptionId, r.status);
+    }
+}

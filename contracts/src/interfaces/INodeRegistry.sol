@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title Greenhour node registry
+/// @notice Devices (green energy sites with GPUs) register here with their specs and a stake in the settlement token.
+/// Part of each stake is bonded by the compute-hour contract for every hour a node sells, and is seized to compensate a
+/// buyer when the node does not deliver. The attestation role slashes proven fraud.
+interface INodeRegistry {
+    enum SiteType {
+        Station, // 2B green energy station: PV + battery + GPU racks
+        Pile, // 2B charging-and-storage pile: PV + battery + EV chargers + edge GPU
+        Home // 2C green smart home: rooftop PV + home battery + one consumer GPU
+    }
+
+    /// @dev Stored status. `InProgress` is never stored: `statusOf` derives it from an Online node with bonded stake.
+    enum NodeStatus {
+        None,
+        Online,
+        InProgress,
+        Exiting,
+        Exited
+    }
+
+    /// @notice What an owner declares about a device. Energy and power in integer W / Wh.
+    struct NodeSpec {
+        address deviceSigner; // key that signs the device's telemetry; one node per device
+        SiteType siteType;
+        bytes12 geohash; // left-aligned, zero-padded, 1..12 characters
+        uint32 pvWp; // PV peak power, W
+        uint32 batteryWh; // usable battery capacity, Wh
+        uint32 chargerW; // total EV charger power, W
+        bytes32 gpuModel; // canonical model name as a left-aligned ASCII string, e.g. "NVIDIA H100 SXM5 80GB"
+        uint16 gpuCount; // capacity: GPU-hours per slot
+    }
+
+    struct Node {
+        address owner;
+        uint40 exitRequestedAt; // 0 until the owner asks to exit
+        NodeStatus status;
+        SiteType siteType;
+        uint16 classId;
+        uint16 gpuCount;
+        address deviceSigner;
+        bytes12 geohash;
+        bytes32 gpuModel;
+        uint32 pvWp;
+        uint32 batteryWh;
+        uint32 chargerW;
+        uint128 stakeUsdc6; // all stake held for this node, bonded included
+        uint128 bondedUsdc6; // part of the stake backing outstanding delivery obligations
+    }
+
+    /// @notice A standard capacity class: every member GPU meets these bounds, so hours of one class are interchangeable.
+    struct CapacityClass {
+        bytes32 label;
+        uint32 fp16TflopsMin; // dense FP16/BF16 tensor TFLOPS, rounded down
+        uint32 memoryGbMin;
+        uint32 boardPowerWMax;
+        uint64 bondPerHourUsdc6; // stake bonded per GPU-hour minted in this class
+    }
+
+    error ZeroAddress(string field);
+    error InvalidSpec(string field, uint256 value);
+    error InvalidGeohash(bytes12 geohash);
+    error UnknownGpuModel(bytes32 gpuModel);
+    error UnknownCapacityClass(uint16 classId);
+    error DeviceAlreadyRegistered(address deviceSigner, uint256 nodeId);
+    error StakeBelowMinimum(SiteType siteType, uint256 stakeUsdc6, uint256 minimumUsdc6);
+    error ZeroAmount();
+    error UnknownNode(uint256 nodeId);
+    error NotNodeOwner(uint256 nodeId, address caller);
+    error NodeNotOnline(uint256 nodeId, NodeStatus status);
+    error NodeNotExiting(uint256 nodeId, NodeStatus status);
+    error UnbondingNotOver(uint256 nodeId, uint256 unbondingEndsAt);
+    error StakeStillBonded(uint256 nodeId, uint256 bondedUsdc6);
+    error InsufficientFreeStake(uint256 nodeId, uint256 freeUsdc6, uint256 requiredUsdc6);
+
+    event NodeRegistered(
+        uint256 indexed nodeId, address indexed owner, uint16 indexed classId, NodeSpec spec, uint256 stakeUsdc6
+    );
+    event StakeAdded(uint256 indexed nodeId, uint256 amountUsdc6, uint256 stakeUsdc6);
+    event ExitRequested(uint256 indexed nodeId, uint256 unbondingEndsAt);
+    event NodeExited(uint256 indexed nodeId, address indexed owner, uint256 returnedUsdc6);
+    event Slashed(uint256 indexed nodeId, uint256 amountUsdc6, address indexed recipient, bytes32 reason);
+    event StakeBonded(uint256 indexed nodeId, uint256 amountUsdc6, uint256 bondedUsdc6);
+    event BondReleased(uint256 indexed nodeId, uint256 amountUsdc6, uint256 bondedUsdc6);
+    event BondSeized(uint256 indexed nodeId, uint256 amountUsdc6, address indexed recipient);
+    event CapacityClassSet(uint16 indexed classId, CapacityClass capacityClass);
+    event GpuModelClassSet(bytes32 indexed gpuModel, uint16 indexed classId);
+    event MinimumStakeSet(SiteType indexed siteType, uint256 minimumUsdc6);
+
+    /// @notice Registers a device, pulling `stakeUsdc6` of the settlement token from the caller, who becomes the owner.
+    /// @return nodeId the new node's id, counting from 1.
+    function register(NodeSpec calldata spec, uint256 stakeUsdc6) external returns (uint256 nodeId);
+
+    /// @notice Adds stake to a node that has not asked to exit. Anyone may top up a node.
+    function addStake(uint256 nodeId, uint256 amountUsdc6) external;
+
+    /// @notice Owner stops the node from selling new hours and starts the unbonding delay.
+    function requestExit(uint256 nodeId) external;
+
+    /// @notice Owner withdraws the whole stake once unbonding is over and no stake is bonded; the node is Exited.
+    function withdrawStake(uint256 nodeId) external;
+
+    /// @notice Attestation role: takes up to `amountUsdc6` of the node's stake (free stake first, then bonded) to `recipient`.
+    /// @return slashedUsdc6 what was actually taken (less than asked if the stake is smaller).
+    function slash(uint256 nodeId, uint256 amountUsdc6, address recipient, bytes32 reason)
+        external
+        returns (uint256 slashedUsdc6);
+
+    /// @notice Obligation role (the compute-hour contract): bonds free stake behind new delivery obligations.
+    function bond(uint256 nodeId, uint256 amountUsdc6) external;
+
+    /// @notice Obligation role: returns bonded stake to free stake. Releases at most what is bonded.
+    function releaseBond(uint256 nodeId, uint256 amountUsdc6) external returns (uint256 releasedUsdc6);
+
+    /// @notice Obligation role: pays bonded stake to `recipient`, the compensation for an undelivered obligation.
+    function seizeBond(uint256 nodeId, uint256 amountUsdc6, address recipient) external returns (uint256 seizedUsdc6);
+
+    /// @notice Admin: sets a capacity class. Class ids start at 1.
+    function setCapacityClass(uint16 classId, CapacityClass calldata capacityClass) external;
+
+    /// @notice Admin: maps a GPU model to its capacity class (0 removes the model for new registrations).
+    function setGpuModelClass(bytes32 gpuModel, uint16 classId) external;
+
+    /// @notice Admin: minimum stake to register a node of a site type.
+    function setMinimumStake(SiteType siteType, uint256 minimumUsdc6) external;
+
+    function node(uint256 nodeId) external view returns (Node memory);
+    function statusOf(uint256 nodeId) external view returns (NodeStatus);
+    function nodeCount() external view returns (uint256);
+    function nodeOfDevice(address deviceSigner) external view returns (uint256);
+    function capacityClass(uint16 classId) external view returns (CapacityClass memory);
+    function classOfGpuModel(bytes32 gpuModel) external view returns (uint16);
+    function minimumStakeUsdc6(SiteType siteType) external view returns (uint256);
+    function totalStakeUsdc6() external view returns (uint256);
+    function settlementToken() external view returns (address);
+}

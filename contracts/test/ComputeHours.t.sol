@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Fixture} from "./utils/Fixture.sol";
+import {INodeRegistry} from "../src/interfaces/INodeRegistry.sol";
+import {IComputeHours} from "../src/interfaces/IComputeHours.sol";
+import {HourId} from "../src/libraries/HourId.sol";
+import {IERC1155Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
+import "../src/libraries/Constants.sol" as C;
+
+contract ComputeHoursTest is Fixture {
+    uint256 internal stationA; // alice, 8 × H100
+    uint256 internal stationB; // bob, 8 × H100
+    uint32 internal slot; // the slot two hours from now
+
+    function setUp() public override {
+        super.setUp();
+        stationA = registerStation(alice, address(0xD1), 2_000e6);
+        stationB = registerStation(bob, address(0xD2), 2_000e6);
+        slot = slotNow() + 2;
+    }
+
+    function _mint(address owner, uint256 nodeId, uint32 s, uint256 amount) internal returns (uint256 id) {
+        vm.prank(owner);
+        id = hours_.mint(nodeId, s, amount);
+    }
+
+    function test_mint_packsIdReservesCapacityAndBondsStake() public {
+        uint256 id = _mint(alice, stationA, slot, 3);
+
+        vm.assertEq(id, (uint256(DC_CLASS) << 32) | slot, "id = class << 32 | slot");
+        vm.assertEq(hours_.balanceOf(alice, id), 3, "minted to owner");
+        vm.assertEq(hours_.totalSupply(id), 3, "supply");
+        IComputeHours.NodeSlot memory ns = hours_.nodeSlot(stationA, slot);
+        vm.assertEq(ns.minted, 3, "minted");
+        vm.assertEq(ns.outstanding, 3, "outstanding");
+        vm.assertEq(registry.node(stationA).bondedUsdc6, 3 * DC_BOND_PER_HOUR, "bonded per hour");
+        vm.assertTrue(registry.statusOf(stationA) == INodeRegistry.NodeStatus.InProgress, "in progress while bonded");
+        uint256[] memory obligors = hours_.obligorsOf(id);
+        vm.assertEq(obligors.length, 1, "one obligor");
+        vm.assertEq(obligors[0], stationA, "obligor is the minting node");
+    }
+
+    function test_mint_rejectsOverCapacity() public {
+        _mint(alice, stationA, slot, 5);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.ExceedsCapacity.selector, stationA, slot, 4, 3));
+        _mint(alice, stationA, slot, 4);
+        _mint(alice, stationA, slot, 3); // exactly full
+    }
+
+    function test_mint_rejectsPastCurrentAndBeyondHorizon() public {
+        uint256 nowSlot = slotNow();
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotNotInFuture.selector, uint32(nowSlot), nowSlot));
+        _mint(alice, stationA, uint32(nowSlot), 1);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotNotInFuture.selector, uint32(nowSlot - 5), nowSlot));
+        _mint(alice, stationA, uint32(nowSlot - 5), 1);
+
+        uint32 last = uint32(nowSlot + C.MAX_MINT_HORIZON_SLOTS);
+        _mint(alice, stationA, last, 1);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotBeyondHorizon.selector, last + 1, last));
+        _mint(alice, stationA, last + 1, 1);
+    }
+
+    function test_mint_rejectsWrongCallerZeroAmountAndExitingNode() public {
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.NotNodeOwner.selector, stationA, bob));
+        _mint(bob, stationA, slot, 1);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.InvalidAmount.selector, 0));
+        _mint(alice, stationA, slot, 0);
+        vm.prank(alice);
+        registry.requestExit(stationA);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.NodeNotOnline.selector, stationA));
+        _mint(alice, stationA, slot, 1);
+    }
+
+    function test_mint_rejectsWhenStakeCannotBackTheBond() public {
+        vm.prank(attestor);
+        registry.slash(stationA, 1_997e6, carol, "fraud"); // 3 USD left
+        vm.expectRevert(
+            abi.encodeWithSelector(INodeRegistry.InsufficientFreeStake.selector, stationA, 3e6, 4 * DC_BOND_PER_HOUR)
+        );
+        _mint(alice, stationA, slot, 4);
+        _mint(alice, stationA, slot, 3);
+    }
+
+    function test_transfer_untilSlotStartsThenReverts() public {
+        uint256 id = _mint(alice, stationA, slot, 2);
+        vm.prank(alice);
+        hours_.safeTransferFrom(alice, carol, id, 1, "");
+        vm.assertEq(hours_.balanceOf(carol, id), 1, "transferred before the slot");
+
+        vm.warp(HourId.startOf(slot));
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotStarted.selector, id, slot));
+        vm.prank(alice);
+        hours_.safeTransferFrom(alice, carol, id, 1, "");
+
+        vm.warp(HourId.startOf(slot) + 5 hours);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotStarted.selector, id, slot));
+        vm.prank(carol);
+        hours_.safeTransferFrom(carol, alice, id, 1, "");
+    }
+
+    function test_redeem_assignsNodeDuringSlotOnly() public {
+        uint256 id = _mint(alice, stationA, slot, 2);
+        _mint(bob, stationB, slot, 1);
+        vm.prank(alice);
+        hours_.safeTransferFrom(alice, carol, id, 2, "");
+
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotNotLive.selector, slot, slot - 2));
+        vm.prank(carol);
+        hours_.redeem(id, stationA, 1);
+
+        vm.warp(HourId.startOf(slot) + 10 minutes);
+        vm.prank(carol);
+        uint256 rid = hours_.redeem(id, stationB, 1); // fungible: bob's node owes one hour too
+        IComputeHours.Redemption memory r = hours_.redemption(rid);
+        vm.assertEq(r.holder, carol, "holder");
+        vm.assertEq(r.nodeId, stationB, "assigned node");
+        vm.assertEq(r.hoursRedeemed, 1, "hours");
+        vm.assertEq(hours_.totalSupply(id), 2, "burned");
+        vm.assertEq(hours_.nodeSlot(stationB, slot).outstanding, 0, "bob's obligation assigned");
+
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.InsufficientObligation.selector, stationB, slot, 1, 0));
+        vm.prank(carol);
+        hours_.redeem(id, stationB, 1);
+
+        vm.warp(HourId.startOf(slot + 1));
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotNotLive.selector, slot, slot + 1));
+        vm.prank(carol);
+        hours_.redeem(id, stationA, 1);
+    }
+
+    function test_redeem_rejectsClassMismatchAndMissingBalance() public {
+        vm.prank(carol);
+        uint256 home = registry.register(homeSpec(address(0xD3)), 100e6);
+        uint256 id = _mint(alice, stationA, slot, 1);
+        uint32 s = slot;
+        vm.warp(HourId.startOf(s));
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.NodeClassMismatch.selector, home, CONSUMER_CLASS, DC_CLASS));
+        vm.prank(alice);
+        hours_.redeem(id, home, 1);
+
+        vm.expectRevert(abi.encodeWithSelector(IERC1155Errors.ERC1155InsufficientBalance.selector, bob, 0, 1, id));
+        vm.prank(bob);
+        hours_.redeem(id, stationA, 1);
+    }
+
+    function test_confirmDelivery_releasesBond() public {
+        uint256 id = _mint(alice, stationA, slot, 2);
+        vm.warp(HourId.startOf(slot));
+        vm.prank(alice);
+        uint256 rid = hours_.redeem(id, stationA, 2);
+
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, bob, hours_.ATTESTOR_ROLE())
+        );
+        vm.prank(bob);
+        hours_.confirmDelivery(rid);
+
+        vm.prank(attestor);
+        hours_.confirmDelivery(rid);
+        vm.assertEq(registry.node(stationA).bondedUsdc6, 0, "bond released");
+        vm.assertTrue(hours_.redemption(rid).status == IComputeHours.RedemptionStatus.Delivered, "delivered");
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IComputeHours.RedemptionNotPending.selector, rid, IComputeHours.RedemptionStatus.Delivered
+            )
+        );
+        vm.prank(attestor);
+        hours_.confirmDelivery(rid);
+    }
+
+    function test_settleUndelivered_paysHolderFromBondAfterWindow() public {
+        uint256 id = _mint(alice, stationA, slot, 3);
+        vm.prank(alice);
+        hours_.safeTransferFrom(alice, carol, id, 3, "");
+        vm.warp(HourId.startOf(slot));
+        vm.prank(carol);
+        uint256 rid = hours_.redeem(id, stationA, 3);
+
+        uint256 opensAt = HourId.startOf(slot) + 1 hours + C.DELIVERY_CONFIRMATION_WINDOW_SECONDS;
+        vm.warp(opensAt - 1);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.ConfirmationWindowOpen.selector, rid, opensAt));
+        hours_.settleUndelivered(rid);
+
+        vm.warp(opensAt);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.ConfirmationWindowClosed.selector, rid, opensAt));
+        vm.prank(attestor);
+        hours_.confirmDelivery(rid);
+
+        uint256 carolBefore = token.balanceOf(carol);
+        vm.prank(bob); // anyone may settle
+        uint256 paid = hours_.settleUndelivered(rid);
+        vm.assertEq(paid, 3 * DC_BOND_PER_HOUR, "bond for three hours");
+        vm.assertEq(token.balanceOf(carol) - carolBefore, paid, "paid to the holder");
+        vm.assertEq(registry.node(stationA).stakeUsdc6, 2_000e6 - paid, "taken from the node's stake");
+        vm.assertEq(registry.node(stationA).bondedUsdc6, 0, "nothing left bonded");
+    }
+
+    function test_releaseUnredeemed_freesBondOnceAfterSlot() public {
+        uint256 id = _mint(alice, stationA, slot, 4);
+        vm.warp(HourId.startOf(slot));
+        vm.prank(alice);
+        hours_.redeem(id, stationA, 1);
+
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotNotOver.selector, slot, slot));
+        hours_.releaseUnredeemed(stationA, slot);
+
+        vm.warp(HourId.startOf(slot + 1));
+        uint256 released = hours_.releaseUnredeemed(stationA, slot);
+        vm.assertEq(released, 3 * DC_BOND_PER_HOUR, "three unredeemed hours");
+        vm.assertEq(registry.node(stationA).bondedUsdc6, DC_BOND_PER_HOUR, "the redeemed hour stays bonded");
+        vm.assertEq(hours_.totalSupply(id), 3, "expired hours stay, worthless");
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.NothingToRelease.selector, stationA, slot));
+        hours_.releaseUnredeemed(stationA, slot);
+    }
+
+    function test_exitWaitsForObligations() public {
+        uint256 id = _mint(alice, stationA, slot, 1);
+        vm.prank(alice);
+        registry.requestExit(stationA);
+        vm.warp(block.timestamp + C.UNBONDING_DELAY_SECONDS);
+        vm.expectRevert(
+            abi.encodeWithSelector(INodeRegistry.StakeStillBonded.selector, stationA, uint256(DC_BOND_PER_HOUR))
+        );
+        vm.prank(alice);
+        registry.withdrawStake(stationA);
+
+        hours_.releaseUnredeemed(stationA, slot);
+        vm.prank(alice);
+        registry.withdrawStake(stationA);
+        vm.assertEq(hours_.balanceOf(alice, id), 1, "the expired hour is still held, worthless");
+    }
+
+    function test_setGreenShare_onceAfterSlotStartsByAttestor() public {
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotNotLive.selector, slot, slot - 2));
+        vm.prank(attestor);
+        hours_.setGreenShare(stationA, slot, 9_000);
+
+        vm.warp(HourId.startOf(slot) + 2 hours);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.InvalidGreenShare.selector, 10_001));
+        vm.prank(attestor);
+        hours_.setGreenShare(stationA, slot, 10_001);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, alice, hours_.ATTESTOR_ROLE())
+        );
+        vm.prank(alice);
+        hours_.setGreenShare(stationA, slot, 9_000);
+
+        vm.prank(attestor);
+        hours_.setGreenShare(stationA, slot, 9_000);
+        vm.assertEq(hours_.nodeSlot(stationA, slot).greenShareBps, 9_000, "recorded");
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.GreenShareAlreadySet.selector, stationA, slot));
+        vm.prank(attestor);
+        hours_.setGreenShare(stationA, slot, 8_000);
+    }
+
+    function testFuzz_hourId_roundTrips(uint16 classId, uint32 s) public pure {
+        (uint16 c, uint32 t) = HourId.decode(HourId.encode(classId, s));
+        vm.assertEq(c, classId, "class");
+        vm.assertEq(t, s, "slot");
+    }
+
+    function testFuzz_mint_neverExceedsCapacity(uint8 a, uint8 b, uint8 offset) public {
+        uint32 s = slotNow() + 1 + uint32(bound(offset, 0, 100));
+        uint256 first = bound(a, 1, 8);
+        _mint(alice, stationA, s, first);
+        uint256 second = bound(b, 1, 20);
+        if (first + second > 8) {
+            vm.expectRevert(
+                abi.encodeWithSelector(IComputeHours.ExceedsCapacity.selector, stationA, s, second, 8 - first)
+            );
+        }
+        _mint(alice, stationA, s, second);
+        vm.assertLe(hours_.nodeSlot(stationA, s).minted, 8, "capacity");
+    }
+}
