@@ -1,0 +1,116 @@
+// Brings up the demo system on a chain: deploy (or reuse) the contracts, publish the capacity class table computed from
+// the GPU catalog, and register the demo fleet, each device under its own owner account, then mint its next hours.
+import { keccak256, stringToHex, type Address, type Hex } from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
+import {
+  connect,
+  deploySystem,
+  DEFAULT_MINIMUM_STAKE_USDC6,
+  faucet,
+  mintHours,
+  registerNode,
+  slotOf,
+  type Clients,
+  type Deployment,
+} from '@greenhour/chain';
+import {
+  assignCapacityClasses,
+  DEMO_FLEET,
+  GPU_CATALOG,
+  toChainClassRows,
+  toChainModelRows,
+  type FleetDevice,
+} from '@greenhour/fleet';
+
+/** anvil's default mnemonic: accounts 1.. own the demo devices on a local chain (account 0 deploys). */
+const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
+
+/** Hours the demo mints ahead for each node: the next few slots, so the market has something to show. */
+const DEMO_MINT_SLOTS_AHEAD = 4;
+
+export interface DemoNode {
+  device: FleetDevice;
+  nodeId: bigint;
+  owner: Address;
+  deviceSigner: Address;
+  classId: number;
+}
+
+export interface DemoSystem {
+  deployment: Deployment;
+  nodes: DemoNode[];
+}
+
+/** The device's signing address, derived from its id so that restarts find the same device. */
+export function demoDeviceSigner(deviceId: string): Address {
+  return privateKeyToAccount(keccak256(stringToHex(`greenhour-demo-device:${deviceId}`))).address;
+}
+
+function ownerKey(index: number): Hex {
+  const hd = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index + 1 }).getHdKey();
+  return `0x${Buffer.from(hd.privateKey!).toString('hex')}` as Hex;
+}
+
+/** Gas money for a device owner: enough for registering and minting, topped up only when short. */
+const OWNER_GAS_WEI = 10n ** 17n;
+
+async function fundGas({ publicClient, walletClient }: Clients, to: Address): Promise<void> {
+  if ((await publicClient.getBalance({ address: to })) >= OWNER_GAS_WEI) return;
+  const hash = await walletClient.sendTransaction({ to, value: OWNER_GAS_WEI });
+  await publicClient.waitForTransactionReceipt({ hash });
+}
+
+export async function bringUpDemo(
+  rpcUrl: string,
+  deployer: Clients,
+  deploymentsDir: string,
+  log: (line: string) => void,
+): Promise<DemoSystem> {
+  const classes = assignCapacityClasses(GPU_CATALOG);
+  const deployment = await deploySystem(deployer, {
+    capacityClasses: toChainClassRows(classes),
+    gpuModels: toChainModelRows(classes),
+    minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
+    deploymentsDir,
+    onStep: log,
+  });
+  if (!deployment.settlementTokenDeployed) {
+    log('settlement token is external: the demo fleet is not registered (no faucet)');
+    return { deployment, nodes: [] };
+  }
+
+  const nodes: DemoNode[] = [];
+  const now = (await deployer.publicClient.getBlock()).timestamp;
+  const firstSlot = slotOf(now) + 1;
+  for (const [index, device] of DEMO_FLEET.entries()) {
+    const owner = await connect(rpcUrl, ownerKey(index));
+    await fundGas(deployer, owner.account.address);
+    const stake = DEFAULT_MINIMUM_STAKE_USDC6[device.siteType];
+    await faucet(deployer, deployment, owner.account.address, stake);
+    const deviceSigner = demoDeviceSigner(device.id);
+    const nodeId = await registerNode(owner, deployment, { ...device, deviceSigner }, stake);
+    const node = await owner.publicClient.readContract({
+      address: deployment.nodeRegistry,
+      abi: nodeRegistryAbi,
+      functionName: 'node',
+      args: [nodeId],
+    });
+    for (let s = 0; s < DEMO_MINT_SLOTS_AHEAD; s++) {
+      await mintHours(owner, deployment, nodeId, firstSlot + s, BigInt(device.gpuCount));
+    }
+    nodes.push({ device, nodeId, owner: owner.account.address, deviceSigner, classId: node.classId });
+    log(`registered node ${nodeId} ${device.id} (${device.siteType}, ${device.zone}, class ${node.classId})`);
+  }
+  const probe = nodes[0];
+  if (probe) {
+    const supply = await deployer.publicClient.readContract({
+      address: deployment.computeHours,
+      abi: computeHoursAbi,
+      functionName: 'totalSupply',
+      args: [(BigInt(probe.classId) << 32n) | BigInt(firstSlot)],
+    });
+    log(`class ${probe.classId}, slot ${firstSlot}: ${supply} hours in circulation`);
+  }
+  return { deployment, nodes };
+}

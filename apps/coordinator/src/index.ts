@@ -1,0 +1,1 @@
+export { bringUpDemo, demoDeviceSigner, type DemoNode, type DemoSystem } from './demo.ts';

@@ -1,0 +1,88 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createPublicClient, http, type Address } from 'viem';
+import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
+import { DEMO_FLEET } from '@greenhour/fleet';
+import { demoDeviceSigner } from './demo.ts';
+
+const main = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
+
+function startCoordinator(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
+    env: { ...process.env, RPC_URL: '', DEPLOYER_PRIVATE_KEY: '', SETTLEMENT_TOKEN_ADDRESS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const waitFor = async (pattern: RegExp, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(output)) {
+      if (child.exitCode !== null)
+        throw new Error(`coordinator exited ${child.exitCode} before ${pattern}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  return { child, exited, waitFor, output: () => output };
+}
+
+describe('npm start (coordinator, first cut)', () => {
+  it('starts a local EVM, deploys, registers the demo fleet with hours, and stops cleanly on SIGINT', async () => {
+    const deploymentsDir = mkdtempSync(join(tmpdir(), 'gh-start-'));
+    const run = startCoordinator({ ANVIL_PORT: '0', DEPLOYMENTS_DIR: deploymentsDir });
+    try {
+      await run.waitFor(/ready; Ctrl-C to stop/, 120_000);
+      const rpcUrl = /rpc\s+(http:\/\/\S+)/.exec(run.output())![1]!;
+      const deployment = JSON.parse(readFileSync(join(deploymentsDir, '31337.json'), 'utf8'));
+      assert.match(run.output(), new RegExp(`NodeRegistry\\s+${deployment.nodeRegistry}`));
+
+      const client = createPublicClient({ transport: http(rpcUrl) });
+      const registry = { address: deployment.nodeRegistry as Address, abi: nodeRegistryAbi } as const;
+      assert.equal(await client.readContract({ ...registry, functionName: 'nodeCount' }), BigInt(DEMO_FLEET.length));
+      for (const device of DEMO_FLEET) {
+        const nodeId = await client.readContract({
+          ...registry,
+          functionName: 'nodeOfDevice',
+          args: [demoDeviceSigner(device.id)],
+        });
+        const node = await client.readContract({ ...registry, functionName: 'node', args: [nodeId] });
+        assert.equal(node.gpuCount, device.gpuCount, device.id);
+        assert.equal(node.pvWp, device.pvWp, device.id);
+        const slot = Math.floor(Number((await client.getBlock()).timestamp) / 3600) + 1;
+        const minted = await client.readContract({
+          address: deployment.computeHours,
+          abi: computeHoursAbi,
+          functionName: 'nodeSlot',
+          args: [nodeId, slot],
+        });
+        assert.equal(minted.minted, device.gpuCount, `${device.id} sold its full capacity of the next slot`);
+      }
+
+      run.child.kill('SIGINT');
+      assert.equal(await run.exited, 0);
+      assert.match(run.output(), /stopped/);
+      await assert.rejects(client.getChainId(), 'the local EVM is gone');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('rejects bad configuration naming the variable', async () => {
+    for (const [env, message] of [
+      [{ ANVIL_PORT: 'eighty' }, /ANVIL_PORT: must be an integer port/],
+      [{ RPC_URL: 'localhost:8545' }, /RPC_URL: (not a URL|protocol must be)/],
+      [{ RPC_URL: 'http://127.0.0.1:1', DEPLOYER_PRIVATE_KEY: 'abc' }, /DEPLOYER_PRIVATE_KEY: must be 0x/],
+    ] as const) {
+      const run = startCoordinator(env);
+      assert.equal(await run.exited, 1, JSON.stringify(env));
+      assert.match(run.output(), message);
+    }
+  });
+});

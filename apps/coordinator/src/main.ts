@@ -1,0 +1,62 @@
+// `npm start`: the local EVM (or RPC_URL), the contracts, the demo fleet. Stops cleanly on Ctrl-C.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chainConfigFromEnv, ConfigError, connect, startAnvil, type Anvil } from '@greenhour/chain';
+import { bringUpDemo } from './demo.ts';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+function anvilPortFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.ANVIL_PORT?.trim();
+  if (raw === undefined || raw === '') return 8545;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError('ANVIL_PORT', `must be an integer port 0..65535 (0 = any free port), got "${raw}"`);
+  return port;
+}
+
+async function main(): Promise<void> {
+  const config = chainConfigFromEnv(process.env, join(repoRoot, 'deployments'));
+  const log = (line: string) => console.log(`[greenhour] ${line}`);
+
+  let anvil: Anvil | undefined;
+  let rpcUrl = config.rpcUrl;
+  if (rpcUrl === undefined) {
+    anvil = await startAnvil({ port: anvilPortFromEnv(process.env) });
+    rpcUrl = anvil.rpcUrl;
+    log(`local EVM (anvil) at ${rpcUrl}, chain id ${anvil.chainId}`);
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    await anvil?.stop();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  try {
+    const deployer = await connect(rpcUrl, config.deployerPrivateKey);
+    const { deployment, nodes } = await bringUpDemo(rpcUrl, deployer, config.deploymentsDir, log);
+    console.log('');
+    console.log(`chain id          ${deployment.chainId}`);
+    console.log(`rpc               ${rpcUrl}`);
+    console.log(`SettlementToken   ${deployment.settlementToken}`);
+    console.log(`NodeRegistry      ${deployment.nodeRegistry}`);
+    console.log(`ComputeHours      ${deployment.computeHours}`);
+    console.log(`nodes registered  ${nodes.length}`);
+    console.log('');
+    log('ready; Ctrl-C to stop');
+  } catch (err) {
+    await anvil?.stop();
+    throw err;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`greenhour: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import { decodeEventLog, stringToHex, type Address, type Hex } from 'viem';
+import { nodeRegistryAbi, settlementTokenAbi } from '@greenhour/contracts';
+import type { Clients } from '../clients.ts';
+import type { Deployment } from '../deployments.ts';
+import { SITE_TYPES, type SiteTypeName } from '../types.ts';
+
+export interface NodeSpecInput {
+  deviceSigner: Address;
+  siteType: SiteTypeName;
+  geohash: string;
+  pvWp: number;
+  batteryWh: number;
+  chargerW: number;
+  /** Canonical GPU model name, at most 31 ASCII bytes, as in the on-chain GPU model table. */
+  gpuModel: string;
+  gpuCount: number;
+}
+
+/** Left-aligned, zero-padded bytes12 as the registry stores geohashes. Validity is the contract's to judge. */
+export function geohashToBytes12(geohash: string): Hex {
+  if (geohash.length === 0 || geohash.length > 12)
+    throw new Error(`geohash: must have 1 to 12 characters, got "${geohash}"`);
+  return stringToHex(geohash, { size: 12 });
+}
+
+/** Approves the stake and registers the device; resolves to the new node id. Reverts surface as viem errors. */
+export async function registerNode(
+  { publicClient, walletClient }: Clients,
+  deployment: Pick<Deployment, 'nodeRegistry' | 'settlementToken'>,
+  spec: NodeSpecInput,
+  stakeUsdc6: bigint,
+): Promise<bigint> {
+  if (!(spec.siteType in SITE_TYPES)) throw new Error(`siteType: unknown "${spec.siteType}"`);
+  if (Buffer.byteLength(spec.gpuModel) > 31) throw new Error(`gpuModel: longer than 31 bytes: "${spec.gpuModel}"`);
+  const approve = await walletClient.writeContract({
+    address: deployment.settlementToken,
+    abi: settlementTokenAbi,
+    functionName: 'approve',
+    args: [deployment.nodeRegistry, stakeUsdc6],
+  });
+  await publicClient.waitForTransactionReceipt({ hash: approve });
+  const { request } = await publicClient.simulateContract({
+    account: walletClient.account,
+    address: deployment.nodeRegistry,
+    abi: nodeRegistryAbi,
+    functionName: 'register',
+    args: [
+      {
+        deviceSigner: spec.deviceSigner,
+        siteType: SITE_TYPES[spec.siteType],
+        geohash: geohashToBytes12(spec.geohash),
+        pvWp: spec.pvWp,
+        batteryWh: spec.batteryWh,
+        chargerW: spec.chargerW,
+        gpuModel: stringToHex(spec.gpuModel, { size: 32 }),
+        gpuCount: spec.gpuCount,
+      },
+      stakeUsdc6,
+    ],
+  });
+  const hash = await walletClient.writeContract(request);
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== deployment.nodeRegistry.toLowerCase()) continue;
+    const event = decodeEventLog({ abi: nodeRegistryAbi, data: log.data, topics: log.topics, strict: false });
+    if (event.eventName === 'NodeRegistered') return event.args.nodeId as bigint;
+  }
+  throw new Error(`register: no NodeRegistered event in ${hash}`);
+}

@@ -1,0 +1,257 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BaseError, ContractFunctionRevertedError, createTestClient, http, stringToHex, type Address } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { computeHoursAbi, nodeRegistryAbi, settlementTokenAbi } from '@greenhour/contracts';
+import {
+  ANVIL_DEFAULT_PRIVATE_KEY,
+  chainConfigFromEnv,
+  connect,
+  deploySystem,
+  DEFAULT_MINIMUM_STAKE_USDC6,
+  faucet,
+  mintHours,
+  readDeployment,
+  registerNode,
+  slotOf,
+  startAnvil,
+  type Anvil,
+  type Clients,
+  type Deployment,
+  type NodeSpecInput,
+} from './index.ts';
+
+// anvil's second default account: a buyer distinct from the deployer.
+const BUYER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a7c0d3dffc7e2e9bbd1' as const;
+
+const CLASSES = [
+  {
+    classId: 1,
+    label: stringToHex('dc-tier', { size: 32 }),
+    fp16TflopsMin: 756,
+    memoryGbMin: 80,
+    boardPowerWMax: 700,
+    bondPerHourUsdc6: 1_000_000n,
+  },
+];
+const MODELS = [{ gpuModel: stringToHex('NVIDIA H100 SXM5 80GB', { size: 32 }), classId: 1 }];
+
+const station = (deviceSigner: Address): NodeSpecInput => ({
+  deviceSigner,
+  siteType: 'station',
+  geohash: 'w21z7',
+  pvWp: 500_000,
+  batteryWh: 1_000_000,
+  chargerW: 0,
+  gpuModel: 'NVIDIA H100 SXM5 80GB',
+  gpuCount: 8,
+});
+
+function revertName(err: unknown): string | undefined {
+  if (!(err instanceof BaseError)) return undefined;
+  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
+  return reverted instanceof ContractFunctionRevertedError ? reverted.data?.errorName : undefined;
+}
+
+describe('deploy and drive the contracts on a real anvil', () => {
+  let anvil: Anvil;
+  let clients: Clients;
+  let deployment: Deployment;
+  let deploymentsDir: string;
+
+  before(async () => {
+    anvil = await startAnvil();
+    deploymentsDir = mkdtempSync(join(tmpdir(), 'gh-deployments-'));
+    clients = await connect(anvil.rpcUrl, ANVIL_DEFAULT_PRIVATE_KEY);
+    deployment = await deploySystem(clients, {
+      capacityClasses: CLASSES,
+      gpuModels: MODELS,
+      minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
+      deploymentsDir,
+    });
+  });
+  after(async () => anvil?.stop());
+
+  it('writes the deployments file for the chain id and wires the roles', async () => {
+    const written = JSON.parse(readFileSync(join(deploymentsDir, '31337.json'), 'utf8'));
+    assert.equal(written.nodeRegistry, deployment.nodeRegistry);
+    assert.deepEqual(readDeployment(deploymentsDir, 31337), deployment);
+    assert.equal(deployment.settlementTokenDeployed, true);
+
+    const { publicClient } = clients;
+    const role = await publicClient.readContract({
+      address: deployment.nodeRegistry,
+      abi: nodeRegistryAbi,
+      functionName: 'OBLIGATION_ROLE',
+    });
+    assert.equal(
+      await publicClient.readContract({
+        address: deployment.nodeRegistry,
+        abi: nodeRegistryAbi,
+        functionName: 'hasRole',
+        args: [role, deployment.computeHours],
+      }),
+      true,
+    );
+    const minimum = await publicClient.readContract({
+      address: deployment.nodeRegistry,
+      abi: nodeRegistryAbi,
+      functionName: 'minimumStakeUsdc6',
+      args: [0],
+    });
+    assert.equal(minimum, DEFAULT_MINIMUM_STAKE_USDC6.station);
+  });
+
+  it('registers a station, mints its hours, transfers them until the slot starts and never after', async () => {
+    const { publicClient } = clients;
+    await faucet(clients, deployment, clients.account.address, 10_000_000_000n);
+    const device = privateKeyToAccount(stringToHex('device-1', { size: 32 })).address;
+    const nodeId = await registerNode(clients, deployment, station(device), 6_000_000_000n);
+    assert.equal(nodeId, 1n);
+    const node = await publicClient.readContract({
+      address: deployment.nodeRegistry,
+      abi: nodeRegistryAbi,
+      functionName: 'node',
+      args: [nodeId],
+    });
+    assert.equal(node.classId, 1);
+    assert.equal(node.deviceSigner, device);
+
+    const now = (await publicClient.getBlock()).timestamp;
+    const slot = slotOf(now) + 2;
+    const id = await mintHours(clients, deployment, nodeId, slot, 3n);
+    assert.equal(id, (1n << 32n) | BigInt(slot));
+
+    const buyer = await connect(anvil.rpcUrl, BUYER_KEY);
+    const transfer = async () => {
+      const { request } = await publicClient.simulateContract({
+        account: clients.account,
+        address: deployment.computeHours,
+        abi: computeHoursAbi,
+        functionName: 'safeTransferFrom',
+        args: [clients.account.address, buyer.account.address, id, 1n, '0x'],
+      });
+      await publicClient.waitForTransactionReceipt({ hash: await clients.walletClient.writeContract(request) });
+    };
+    await transfer();
+    const balanceOf = (who: Address) =>
+      publicClient.readContract({
+        address: deployment.computeHours,
+        abi: computeHoursAbi,
+        functionName: 'balanceOf',
+        args: [who, id],
+      });
+    assert.equal(await balanceOf(buyer.account.address), 1n);
+
+    const testClient = createTestClient({ mode: 'anvil', transport: http(anvil.rpcUrl) });
+    await testClient.setNextBlockTimestamp({ timestamp: BigInt(slot * 3600) });
+    await testClient.mine({ blocks: 1 });
+    await assert.rejects(transfer, (err) => revertName(err) === 'SlotStarted');
+    assert.equal(await balanceOf(buyer.account.address), 1n, 'nothing moved');
+  });
+
+  it('rejects bad calls with the contract error that names the problem', async () => {
+    const device = privateKeyToAccount(stringToHex('device-1', { size: 32 })).address;
+    await assert.rejects(
+      registerNode(clients, deployment, station(device), 6_000_000_000n),
+      (err) => revertName(err) === 'DeviceAlreadyRegistered',
+    );
+    const other = privateKeyToAccount(stringToHex('device-2', { size: 32 })).address;
+    await assert.rejects(
+      registerNode(clients, deployment, { ...station(other), gpuCount: 0 }, 6_000_000_000n),
+      (err) => revertName(err) === 'InvalidSpec',
+    );
+    await assert.rejects(
+      registerNode(clients, deployment, station(other), 1n),
+      (err) => revertName(err) === 'StakeBelowMinimum',
+    );
+    await assert.rejects(
+      registerNode(clients, deployment, { ...station(other), geohash: 'ABC' }, 6_000_000_000n),
+      (err) => revertName(err) === 'InvalidGeohash',
+    );
+    await assert.rejects(
+      registerNode(clients, deployment, { ...station(other), geohash: '' }, 1n),
+      /geohash: must have/,
+    );
+
+    const now = (await clients.publicClient.getBlock()).timestamp;
+    await assert.rejects(
+      mintHours(clients, deployment, 1n, slotOf(now) + 3, 9n),
+      (err) => revertName(err) === 'ExceedsCapacity',
+    );
+    await assert.rejects(
+      mintHours(clients, deployment, 1n, slotOf(now), 1n),
+      (err) => revertName(err) === 'SlotNotInFuture',
+    );
+    const buyer = await connect(anvil.rpcUrl, BUYER_KEY);
+    await assert.rejects(
+      mintHours(buyer, deployment, 1n, slotOf(now) + 3, 1n),
+      (err) => revertName(err) === 'NotNodeOwner',
+    );
+  });
+
+  it('deploys to another chain given by RPC_URL with an external stablecoin, one deployments file per chain id', async () => {
+    const other = await startAnvil({ chainId: 777 });
+    try {
+      const config = chainConfigFromEnv(
+        { RPC_URL: other.rpcUrl, DEPLOYER_PRIVATE_KEY: ANVIL_DEFAULT_PRIVATE_KEY },
+        deploymentsDir,
+      );
+      const remote = await connect(config.rpcUrl!, config.deployerPrivateKey);
+      // Stand-in for a real chain's stablecoin: any ERC-20 already at an address.
+      const hash = await remote.walletClient.deployContract({
+        abi: settlementTokenAbi,
+        bytecode: (await import('@greenhour/contracts')).settlementTokenBytecode,
+        args: [remote.account.address],
+      });
+      const stablecoin = (await remote.publicClient.waitForTransactionReceipt({ hash })).contractAddress!;
+      const d = await deploySystem(remote, {
+        settlementToken: stablecoin,
+        capacityClasses: CLASSES,
+        gpuModels: MODELS,
+        minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
+        deploymentsDir: config.deploymentsDir,
+      });
+      assert.equal(d.chainId, 777);
+      assert.equal(d.settlementToken, stablecoin);
+      assert.equal(d.settlementTokenDeployed, false);
+      assert.equal(readDeployment(deploymentsDir, 777).computeHours, d.computeHours);
+      assert.equal(readDeployment(deploymentsDir, 31337).computeHours, deployment.computeHours, 'local file kept');
+      await assert.rejects(faucet(remote, d, remote.account.address, 1n), /external stablecoin/);
+    } finally {
+      await other.stop();
+    }
+  });
+});
+
+describe('chain configuration from the environment', () => {
+  it('defaults to the embedded anvil', () => {
+    const config = chainConfigFromEnv({}, '/tmp/d');
+    assert.equal(config.rpcUrl, undefined);
+    assert.equal(config.deployerPrivateKey, ANVIL_DEFAULT_PRIVATE_KEY);
+    assert.equal(config.deploymentsDir, '/tmp/d');
+  });
+
+  it('names the variable and the reason for each bad value', () => {
+    assert.throws(() => chainConfigFromEnv({ RPC_URL: 'not a url' }, '/d'), /^ConfigError: RPC_URL: not a URL/);
+    assert.throws(
+      () => chainConfigFromEnv({ RPC_URL: 'ftp://x', DEPLOYER_PRIVATE_KEY: ANVIL_DEFAULT_PRIVATE_KEY }, '/d'),
+      /RPC_URL: protocol must be/,
+    );
+    assert.throws(
+      () => chainConfigFromEnv({ RPC_URL: 'http://127.0.0.1:8545' }, '/d'),
+      /DEPLOYER_PRIVATE_KEY: required when RPC_URL is set/,
+    );
+    assert.throws(
+      () => chainConfigFromEnv({ DEPLOYER_PRIVATE_KEY: '0x1234' }, '/d'),
+      /DEPLOYER_PRIVATE_KEY: must be 0x/,
+    );
+    assert.throws(
+      () => chainConfigFromEnv({ SETTLEMENT_TOKEN_ADDRESS: '0xnope' }, '/d'),
+      /SETTLEMENT_TOKEN_ADDRESS: not a checksummed/,
+    );
+  });
+});

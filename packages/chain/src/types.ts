@@ -1,0 +1,14 @@
+/** Site types as the NodeRegistry enum orders them. */
+export const SITE_TYPES = { station: 0, pile: 1, home: 2 } as const;
+export type SiteTypeName = keyof typeof SITE_TYPES;
+
+/**
+ * Minimum stake per site type, in micro-USD. Each is about 2 % of the site's GPU capex (station: 8 × H100 ≈ 250 kUSD
+ * → 5,000 USD; pile: an L4-class edge server ≈ 10 kUSD → 200 USD; home: one consumer GPU ≈ 2 kUSD → 50 USD): enough
+ * that a fake device costs real money, small beside what an honest site earns.
+ */
+export const DEFAULT_MINIMUM_STAKE_USDC6: Record<SiteTypeName, bigint> = {
+  station: 5_000_000_000n,
+  pile: 200_000_000n,
+  home: 50_000_000n,
+};

@@ -1,0 +1,4 @@
+export * from './gpus.ts';
+export * from './geohash.ts';
+export * from './capacity-classes.ts';
+export * from './demo-fleet.ts';
