@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The README's test command. Contracts first (unit, fuzz, invariant, gas snapshot check), then every
-# TypeScript test. Exits non-zero on any failure.
+# The README's test command. Build, static checks, contracts (unit, fuzz, invariant, gas snapshot check), then every
+# TypeScript test (node's test runner). Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "== build =="
+echo "== build (forge build + typed ABIs) =="
 npm run --silent build
 echo "== typecheck =="
 npx tsc -p tsconfig.json
-echo "== contracts: forge test =="
-(cd contracts && npx forge test)
+echo "== format =="
+npx prettier --check --log-level warn "packages/*/src/**/*.ts" "packages/*/bench/**/*.ts" "apps/*/src/**/*.ts" "contracts/scripts/**/*.ts"
+(cd contracts && npx forge fmt --check)
+echo "== contracts: forge test (unit, fuzz, invariants) =="
+(cd contracts && npx forge test --summary)
 echo "== contracts: gas snapshot check =="
 npm run --silent gas:check --workspace contracts
 echo "== typescript tests =="

@@ -20,7 +20,9 @@ for (const name of CONTRACTS) {
   } catch (err) {
     throw new Error(`generate-abis: cannot read ${artifactPath} (run forge build first): ${(err as Error).message}`);
   }
-  const bytecode = artifact.bytecode.object.startsWith('0x') ? artifact.bytecode.object : `0x${artifact.bytecode.object}`;
+  const bytecode = artifact.bytecode.object.startsWith('0x')
+    ? artifact.bytecode.object
+    : `0x${artifact.bytecode.object}`;
   const base = lowerFirst(name);
   writeFileSync(
     join(outDir, `${base}.ts`),

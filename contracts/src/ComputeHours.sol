@@ -40,7 +40,9 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
         if (amount == 0 || amount > C.MAX_GPU_COUNT) revert InvalidAmount(amount);
         uint256 nowSlot = currentSlot();
         if (slot <= nowSlot) revert SlotNotInFuture(slot, nowSlot);
-        if (slot > nowSlot + C.MAX_MINT_HORIZON_SLOTS) revert SlotBeyondHorizon(slot, nowSlot + C.MAX_MINT_HORIZON_SLOTS);
+        if (slot > nowSlot + C.MAX_MINT_HORIZON_SLOTS) {
+            revert SlotBeyondHorizon(slot, nowSlot + C.MAX_MINT_HORIZON_SLOTS);
+        }
         NodeSlot storage ns = _nodeSlots[nodeId][slot];
         if (ns.minted + amount > n.gpuCount) revert ExceedsCapacity(nodeId, slot, amount, n.gpuCount - ns.minted);
 
@@ -112,8 +114,7 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
 
         r.status = RedemptionStatus.Defaulted;
         _nodeSlots[r.nodeId][r.slot].bondedHours -= r.hoursRedeemed;
-        compensationUsdc6 =
-            registry.seizeBond(r.nodeId, uint256(r.hoursRedeemed) * r.bondPerHourUsdc6, r.holder);
+        compensationUsdc6 = registry.seizeBond(r.nodeId, uint256(r.hoursRedeemed) * r.bondPerHourUsdc6, r.holder);
         emit RedemptionDefaulted(redemptionId, r.nodeId, compensationUsdc6);
     }
 

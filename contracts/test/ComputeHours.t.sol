@@ -136,7 +136,9 @@ contract ComputeHoursTest is Fixture {
         uint256 id = _mint(alice, stationA, slot, 1);
         uint32 s = slot;
         vm.warp(HourId.startOf(s));
-        vm.expectRevert(abi.encodeWithSelector(IComputeHours.NodeClassMismatch.selector, home, CONSUMER_CLASS, DC_CLASS));
+        vm.expectRevert(
+            abi.encodeWithSelector(IComputeHours.NodeClassMismatch.selector, home, CONSUMER_CLASS, DC_CLASS)
+        );
         vm.prank(alice);
         hours_.redeem(id, home, 1);
 
@@ -152,7 +154,9 @@ contract ComputeHoursTest is Fixture {
         uint256 rid = hours_.redeem(id, stationA, 2);
 
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, bob, hours_.ATTESTOR_ROLE())
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, bob, hours_.ATTESTOR_ROLE()
+            )
         );
         vm.prank(bob);
         hours_.confirmDelivery(rid);
@@ -243,7 +247,9 @@ contract ComputeHoursTest is Fixture {
         vm.prank(attestor);
         hours_.setGreenShare(stationA, slot, 10_001);
         vm.expectRevert(
-            abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, alice, hours_.ATTESTOR_ROLE())
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, alice, hours_.ATTESTOR_ROLE()
+            )
         );
         vm.prank(alice);
         hours_.setGreenShare(stationA, slot, 9_000);

@@ -92,7 +92,8 @@ contract NodeRegistryTest is Fixture {
     }
 
     function test_register_rejectsBadGeohash() public {
-        bytes12[4] memory bad = [bytes12(0), bytes12("w21a"), bytes12("W21Z"), bytes12(abi.encodePacked("w2", bytes1(0), "z"))];
+        bytes12[4] memory bad =
+            [bytes12(0), bytes12("w21a"), bytes12("W21Z"), bytes12(abi.encodePacked("w2", bytes1(0), "z"))];
         for (uint256 i; i < bad.length; ++i) {
             INodeRegistry.NodeSpec memory spec = stationSpec(DEVICE);
             spec.geohash = bad[i];

@@ -63,7 +63,9 @@ interface IComputeHours {
     );
     event DeliveryConfirmed(uint256 indexed redemptionId, uint256 indexed nodeId, uint256 releasedUsdc6);
     event RedemptionDefaulted(uint256 indexed redemptionId, uint256 indexed nodeId, uint256 compensationUsdc6);
-    event UnredeemedBondReleased(uint256 indexed nodeId, uint32 indexed slot, uint256 hoursUnredeemed, uint256 releasedUsdc6);
+    event UnredeemedBondReleased(
+        uint256 indexed nodeId, uint32 indexed slot, uint256 hoursUnredeemed, uint256 releasedUsdc6
+    );
     event GreenShareSet(uint256 indexed nodeId, uint32 indexed slot, uint16 greenShareBps);
 
     /// @notice Node owner mints `amount` hours of the node's class for a future `slot` to itself, within the horizon and

@@ -16,7 +16,9 @@ contract ComputeHoursInvariantTest is Fixture {
         super.setUp();
         handler = new Handler(token, registry, hours_, attestor);
         vm.startPrank(admin);
-        for (uint256 i; i < handler.actorCount(); ++i) token.mint(handler.actors(i), 1_000_000_000e6);
+        for (uint256 i; i < handler.actorCount(); ++i) {
+            token.mint(handler.actors(i), 1_000_000_000e6);
+        }
         vm.stopPrank();
         targetContract(address(handler));
     }
@@ -24,7 +26,9 @@ contract ComputeHoursInvariantTest is Fixture {
     /// Total stake equals the settlement token balance the registry holds, and the sum of node stakes.
     function invariant_stakeEqualsTokenBalance() public view {
         uint256 sum;
-        for (uint256 i; i < handler.nodeCount(); ++i) sum += registry.node(handler.nodeIds(i)).stakeUsdc6;
+        for (uint256 i; i < handler.nodeCount(); ++i) {
+            sum += registry.node(handler.nodeIds(i)).stakeUsdc6;
+        }
         vm.assertEq(registry.totalStakeUsdc6(), token.balanceOf(address(registry)), "total stake == balance held");
         vm.assertEq(sum, registry.totalStakeUsdc6(), "sum of node stakes == total stake");
     }
@@ -47,7 +51,9 @@ contract ComputeHoursInvariantTest is Fixture {
             (, uint32 slot) = HourId.decode(id);
             uint256[] memory obligors = hours_.obligorsOf(id);
             uint256 outstanding;
-            for (uint256 j; j < obligors.length; ++j) outstanding += hours_.nodeSlot(obligors[j], slot).outstanding;
+            for (uint256 j; j < obligors.length; ++j) {
+                outstanding += hours_.nodeSlot(obligors[j], slot).outstanding;
+            }
             vm.assertEq(outstanding, hours_.totalSupply(id), "sum outstanding == total supply");
         }
     }

@@ -37,7 +37,9 @@ contract Handler is Test {
         registry = registry_;
         hours_ = hours__;
         attestor = attestor_;
-        for (uint256 i = 1; i <= 4; ++i) actors.push(address(uint160(0x1000 + i)));
+        for (uint256 i = 1; i <= 4; ++i) {
+            actors.push(address(uint160(0x1000 + i)));
+        }
     }
 
     function actorCount() external view returns (uint256) {
@@ -184,7 +186,8 @@ contract Handler is Test {
         vm.prank(attestor);
         try hours_.setGreenShare(
             nodeIds[nodeSeed % nodeIds.length], slots[slotSeed % slots.length], uint16(bound(bpsSeed, 0, 10_500))
-        ) {} catch {}
+        ) {}
+            catch {}
     }
 
     function warp(uint256 secondsSeed) external {
