@@ -8,7 +8,7 @@ npm run --silent build
 echo "== typecheck =="
 npx tsc -p tsconfig.json
 echo "== format =="
-npx prettier --check --log-level warn "packages/*/src/**/*.ts" "packages/*/bench/**/*.ts" "apps/*/src/**/*.ts" "contracts/scripts/**/*.ts"
+npx prettier --check --log-level warn --no-error-on-unmatched-pattern "packages/*/src/**/*.ts" "packages/*/bench/**/*.ts" "apps/*/src/**/*.ts" "contracts/scripts/**/*.ts"
 (cd contracts && npx forge fmt --check)
 echo "== contracts: forge test (unit, fuzz, invariants) =="
 (cd contracts && npx forge test --summary)
