@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BaseError, ContractFunctionRevertedError, createTestClient, http, stringToHex, type Address } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  createTestClient,
+  http,
+  stringToHex,
+  toHex,
+  type Address,
+} from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { computeHoursAbi, nodeRegistryAbi, settlementTokenAbi } from '@greenhour/contracts';
 import {
   ANVIL_DEFAULT_PRIVATE_KEY,
@@ -15,6 +23,7 @@ import {
   faucet,
   mintHours,
   readDeployment,
+  redeemHours,
   registerNode,
   slotOf,
   startAnvil,
@@ -24,8 +33,11 @@ import {
   type NodeSpecInput,
 } from './index.ts';
 
-// anvil's second default account: a buyer distinct from the deployer.
-const BUYER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a7c0d3dffc7e2e9bbd1' as const;
+// anvil's second default account: a buyer distinct from the deployer, funded with ether at genesis.
+const BUYER_KEY = toHex(
+  mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 1 }).getHdKey()
+    .privateKey!,
+);
 
 const CLASSES = [
   {
@@ -190,6 +202,55 @@ describe('deploy and drive the contracts on a real anvil', () => {
     await assert.rejects(
       mintHours(buyer, deployment, 1n, slotOf(now) + 3, 1n),
       (err) => revertName(err) === 'NotNodeOwner',
+    );
+  });
+
+  it('redeems during the slot naming the node, and settles an undelivered hour from its bond to the buyer', async () => {
+    const { publicClient } = clients;
+    const testClient = createTestClient({ mode: 'anvil', transport: http(anvil.rpcUrl) });
+    const buyer = await connect(anvil.rpcUrl, BUYER_KEY);
+    const now = (await publicClient.getBlock()).timestamp;
+    const slot = slotOf(now) + 1;
+    const id = await mintHours(clients, deployment, 1n, slot, 2n);
+    const { request } = await publicClient.simulateContract({
+      account: clients.account,
+      address: deployment.computeHours,
+      abi: computeHoursAbi,
+      functionName: 'safeTransferFrom',
+      args: [clients.account.address, buyer.account.address, id, 2n, '0x'],
+    });
+    await publicClient.waitForTransactionReceipt({ hash: await clients.walletClient.writeContract(request) });
+
+    await assert.rejects(redeemHours(buyer, deployment, id, 1n, 1n), (err) => revertName(err) === 'SlotNotLive');
+    await testClient.setNextBlockTimestamp({ timestamp: BigInt(slot * 3600 + 60) });
+    await testClient.mine({ blocks: 1 });
+    const redemptionId = await redeemHours(buyer, deployment, id, 1n, 2n);
+    const hours = { address: deployment.computeHours, abi: computeHoursAbi } as const;
+    const redemption = await publicClient.readContract({ ...hours, functionName: 'redemption', args: [redemptionId] });
+    assert.equal(redemption.nodeId, 1n);
+    assert.equal(redemption.holder, buyer.account.address);
+    assert.equal(redemption.hoursRedeemed, 2);
+
+    const balance = () =>
+      publicClient.readContract({
+        address: deployment.settlementToken,
+        abi: settlementTokenAbi,
+        functionName: 'balanceOf',
+        args: [buyer.account.address],
+      });
+    const before = await balance();
+    await testClient.setNextBlockTimestamp({ timestamp: BigInt((slot + 1) * 3600 + 24 * 3600) });
+    await testClient.mine({ blocks: 1 });
+    const settle = await buyer.walletClient.writeContract({
+      ...hours,
+      functionName: 'settleUndelivered',
+      args: [redemptionId],
+    });
+    await publicClient.waitForTransactionReceipt({ hash: settle });
+    assert.equal(
+      (await balance()) - before,
+      2n * CLASSES[0]!.bondPerHourUsdc6,
+      'the bond of two hours paid to the buyer',
     );
   });
 

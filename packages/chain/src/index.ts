@@ -6,4 +6,5 @@ export { readDeployment, writeDeployment, deploymentPath, type Deployment } from
 export { SITE_TYPES, DEFAULT_MINIMUM_STAKE_USDC6, type SiteTypeName } from './types.ts';
 export { registerNode, geohashToBytes12, type NodeSpecInput } from './actions/registerNode.ts';
 export { mintHours, slotOf } from './actions/mintHours.ts';
+export { redeemHours } from './actions/redeemHours.ts';
 export { faucet } from './actions/faucet.ts';
