@@ -2,10 +2,11 @@ import type { Address } from 'viem';
 import { settlementTokenAbi } from '@greenhour/contracts';
 import type { Clients } from '../clients.ts';
 import type { Deployment } from '../deployments.ts';
+import { transact } from '../transact.ts';
 
 /** Demo faucet: mints the local SettlementToken (the caller needs MINTER_ROLE). Refuses an external stablecoin. */
 export async function faucet(
-  { publicClient, walletClient }: Clients,
+  clients: Clients,
   deployment: Pick<Deployment, 'settlementToken' | 'settlementTokenDeployed'>,
   to: Address,
   amountUsdc6: bigint,
@@ -13,11 +14,10 @@ export async function faucet(
   if (!deployment.settlementTokenDeployed)
     throw new Error('faucet: the settlement token is an external stablecoin; there is nothing to mint');
   if (amountUsdc6 <= 0n) throw new Error(`amountUsdc6: must be positive, got ${amountUsdc6}`);
-  const hash = await walletClient.writeContract({
+  await transact(clients, {
     address: deployment.settlementToken,
     abi: settlementTokenAbi,
     functionName: 'mint',
     args: [to, amountUsdc6],
   });
-  await publicClient.waitForTransactionReceipt({ hash });
 }

@@ -1,26 +1,23 @@
 import { computeHoursAbi } from '@greenhour/contracts';
 import type { Clients } from '../clients.ts';
 import type { Deployment } from '../deployments.ts';
+import { transact } from '../transact.ts';
 
 /** Node owner mints `amount` compute hours for `slot` (floor(unix seconds / 3600)); resolves to the token id. */
 export async function mintHours(
-  { publicClient, walletClient }: Clients,
+  clients: Clients,
   deployment: Pick<Deployment, 'computeHours'>,
   nodeId: bigint,
   slot: number,
   amount: bigint,
 ): Promise<bigint> {
-  const { request, result } = await publicClient.simulateContract({
-    account: walletClient.account,
+  const { result } = await transact(clients, {
     address: deployment.computeHours,
     abi: computeHoursAbi,
     functionName: 'mint',
     args: [nodeId, slot, amount],
   });
-  const hash = await walletClient.writeContract(request);
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (receipt.status !== 'success') throw new Error(`mint: reverted (${hash})`);
-  return result;
+  return result as bigint;
 }
 
 /** The hour slot of a unix time in seconds: floor(t / 3600). */

@@ -1,8 +1,9 @@
-import { decodeEventLog, stringToHex, type Address, type Hex } from 'viem';
+import { stringToHex, type Address, type Hex } from 'viem';
 import { nodeRegistryAbi, settlementTokenAbi } from '@greenhour/contracts';
 import type { Clients } from '../clients.ts';
 import type { Deployment } from '../deployments.ts';
 import { SITE_TYPES, type SiteTypeName } from '../types.ts';
+import { findEvent, transact } from '../transact.ts';
 
 export interface NodeSpecInput {
   deviceSigner: Address;
@@ -25,22 +26,20 @@ export function geohashToBytes12(geohash: string): Hex {
 
 /** Approves the stake and registers the device; resolves to the new node id. Reverts surface as viem errors. */
 export async function registerNode(
-  { publicClient, walletClient }: Clients,
+  clients: Clients,
   deployment: Pick<Deployment, 'nodeRegistry' | 'settlementToken'>,
   spec: NodeSpecInput,
   stakeUsdc6: bigint,
 ): Promise<bigint> {
   if (!(spec.siteType in SITE_TYPES)) throw new Error(`siteType: unknown "${spec.siteType}"`);
   if (Buffer.byteLength(spec.gpuModel) > 31) throw new Error(`gpuModel: longer than 31 bytes: "${spec.gpuModel}"`);
-  const approve = await walletClient.writeContract({
+  await transact(clients, {
     address: deployment.settlementToken,
     abi: settlementTokenAbi,
     functionName: 'approve',
     args: [deployment.nodeRegistry, stakeUsdc6],
   });
-  await publicClient.waitForTransactionReceipt({ hash: approve });
-  const { request } = await publicClient.simulateContract({
-    account: walletClient.account,
+  const { receipt } = await transact(clients, {
     address: deployment.nodeRegistry,
     abi: nodeRegistryAbi,
     functionName: 'register',
@@ -58,12 +57,6 @@ export async function registerNode(
       stakeUsdc6,
     ],
   });
-  const hash = await walletClient.writeContract(request);
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  for (const log of receipt.logs) {
-    if (log.address.toLowerCase() !== deployment.nodeRegistry.toLowerCase()) continue;
-    const event = decodeEventLog({ abi: nodeRegistryAbi, data: log.data, topics: log.topics, strict: false });
-    if (event.eventName === 'NodeRegistered') return event.args.nodeId as bigint;
-  }
-  throw new Error(`register: no NodeRegistered event in ${hash}`);
+  // From the event, not the simulation: another registration may have been mined first on a busy chain.
+  return findEvent(receipt, deployment.nodeRegistry, nodeRegistryAbi, 'NodeRegistered').args.nodeId;
 }
