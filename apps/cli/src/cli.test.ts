@@ -1,0 +1,319 @@
+// End-to-end: spawn the real CLI process (no mocks) for each bad-input case and one real run.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkSvg } from './svgCheck.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function cli(args: string[], root = ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res, rej) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps/cli/src/main.ts'), ...args], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', rej);
+    p.on('close', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'greenhour-cli-'));
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function configFile(name: string, body: string): string {
+  const f = join(tmp, name);
+  writeFileSync(f, body);
+  return f;
+}
+
+const BAD: { name: string; args: () => string[]; mentions: string[] }[] = [
+  {
+    name: 'unknown flag',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--bogus'],
+    mentions: ['--bogus', 'unknown flag'],
+  },
+  {
+    name: 'unknown zone',
+    args: () => ['invest', '--model', 'home', '--zone', 'XX'],
+    mentions: ['--zone', '"XX"', 'DE-LU'],
+  },
+  {
+    name: 'unknown model',
+    args: () => ['site', 'simulate', '--model', 'castle', '--zone', 'SG'],
+    mentions: ['--model', 'castle'],
+  },
+  { name: 'missing zone', args: () => ['invest', '--model', 'home'], mentions: ['--zone', 'required'] },
+  {
+    name: 'bad day',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--day', '2023-02-30'],
+    mentions: ['--day', '2023-02-30'],
+  },
+  {
+    name: 'bad number',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--hours', '12x'],
+    mentions: ['--hours', 'not a number'],
+  },
+  {
+    name: 'number out of range',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--variation', '3'],
+    mentions: ['--variation', 'between'],
+  },
+  {
+    name: 'missing config file',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--config', join(tmp, 'nope.json')],
+    mentions: ['--config', 'nope.json', 'ENOENT'],
+  },
+  {
+    name: 'config not JSON',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--config', configFile('broken.json', '{"capex": ')],
+    mentions: ['--config', 'invalid JSON'],
+  },
+  {
+    name: 'config field of the wrong type',
+    args: () => [
+      'invest',
+      '--model',
+      'home',
+      '--zone',
+      'SG',
+      '--config',
+      configFile('type.json', '{"capex":{"batteryUsdc6PerKwh":"lots"}}'),
+    ],
+    mentions: ['capex.batteryUsdc6PerKwh', 'integer amount in usdc6'],
+  },
+  {
+    name: 'config field out of range',
+    args: () => [
+      'invest',
+      '--model',
+      'home',
+      '--zone',
+      'SG',
+      '--config',
+      configFile('range.json', '{"prices":{"utilisation":2}}'),
+    ],
+    mentions: ['prices.utilisation', 'between 0 and 1'],
+  },
+  {
+    name: 'config site field rejected by the energy validator',
+    args: () => [
+      'site',
+      'simulate',
+      '--model',
+      'pile',
+      '--zone',
+      'SG',
+      '--config',
+      configFile('site.json', '{"site":{"battery":{"minSoc":0.9,"maxSoc":0.5}}}'),
+    ],
+    mentions: ['site.battery', 'site.json'],
+  },
+  {
+    name: 'day outside the simulated window',
+    args: () => [
+      'site',
+      'simulate',
+      '--model',
+      'home',
+      '--zone',
+      'SG',
+      '--controller',
+      'rule',
+      '--hours',
+      '24',
+      '--day',
+      '2023-06-21',
+    ],
+    mentions: ['--day', '2023-06-21', 'outside the simulated window'],
+  },
+  {
+    name: 'config unknown field',
+    args: () => [
+      'site',
+      'simulate',
+      '--model',
+      'home',
+      '--zone',
+      'SG',
+      '--config',
+      configFile('unknown.json', '{"opex":{"yachtUsdc6":1}}'),
+    ],
+    mentions: ['opex.yachtUsdc6', 'unknown field'],
+  },
+];
+
+for (const c of BAD) {
+  test(`bad input → exit 2 with a one-line error: ${c.name}`, async () => {
+    const r = await cli(c.args());
+    assert.equal(r.code, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    for (const m of c.mentions) assert.ok(lines[0]!.includes(m), `"${lines[0]}" should mention ${m}`);
+    assert.equal(r.stdout, '');
+  });
+}
+
+test('--help for each command', async () => {
+  for (const args of [['--help'], ['invest', '--help'], ['site', 'simulate', '--help']]) {
+    const r = await cli(args);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Usage: greenhour/);
+  }
+  assert.match((await cli(['invest', '--help'])).stdout, /--variation/);
+});
+
+test('real run: invest writes five valid SVG charts and JSON with the metrics', async () => {
+  const out = join(tmp, 'charts');
+  // Four days around the June solstice keep the test quick; annualised by the model.
+  const r = await cli([
+    'invest',
+    '--model',
+    'home',
+    '--zone',
+    'DE-LU',
+    '--controller',
+    'optimizer',
+    '--start-hour',
+    '4080',
+    '--hours',
+    '96',
+    '--day',
+    '2023-06-21',
+    '--json',
+    '--out',
+    out,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /simulating DE-LU home \(optimizer\): 100%/);
+  const doc = JSON.parse(r.stdout) as {
+    metrics: { npvUsdc6: string; irr: number | null };
+    capex: { totalUsdc6: string };
+    charts: string[];
+    cashFlows: unknown[];
+  };
+  assert.match(doc.metrics.npvUsdc6, /^-?\d+$/, 'bigints as strings');
+  assert.ok(BigInt(doc.capex.totalUsdc6) > 0n);
+  assert.equal(doc.cashFlows.length, 26);
+  const names = readdirSync(out).sort();
+  assert.deepEqual(names, [
+    'DE-LU-home-cashflow.svg',
+    'DE-LU-home-dispatch-2023-06-21.svg',
+    'DE-LU-home-monthly.svg',
+    'DE-LU-home-soc-2023-06-21.svg',
+    'DE-LU-home-tornado.svg',
+  ]);
+  assert.deepEqual(
+    [...doc.charts].sort(),
+    names.map((n) => join(out, n)),
+  );
+  for (const n of names) {
+    const svg = readFileSync(join(out, n), 'utf8');
+    const tags = checkSvg(svg);
+    assert.ok(tags.filter((t) => t === 'rect' || t === 'polyline').length >= 3, `${n} has data marks`);
+  }
+  const dispatch = readFileSync(join(out, 'DE-LU-home-dispatch-2023-06-21.svg'), 'utf8');
+  assert.equal((dispatch.match(/<title>/g) ?? []).length >= 24, true, 'an hour of data per bar');
+  assert.ok(existsSync(join(out, 'DE-LU-home-tornado.svg')));
+});
+
+test('real run: text summary is an aligned table with NPV, IRR and payback', async () => {
+  const r = await cli(['site', 'simulate', '--model', 'pile', '--zone', 'SG', '--controller', 'rule', '--hours', '48']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /PV available\s+[\d,]+/);
+  assert.match(r.stdout, /Grid import\s+[\d,]+/);
+  const js = await cli([
+    'site',
+    'simulate',
+    '--model',
+    'home',
+    '--zone',
+    'IN-WE',
+    '--controller',
+    'rule',
+    '--hours',
+    '24',
+    '--json',
+  ]);
+  assert.equal(js.code, 0, js.stderr);
+  const doc = JSON.parse(js.stdout) as { year: { hours: number; hourly: { gridImportWh: number[] } } };
+  assert.equal(doc.year.hours, 24);
+  assert.equal(doc.year.hourly.gridImportWh.length, 24);
+  const inv = await cli(['invest', '--model', 'station', '--zone', 'JP-TK', '--controller', 'rule', '--hours', '48']);
+  assert.equal(inv.code, 0, inv.stderr);
+  for (const label of [
+    'NPV',
+    'IRR',
+    'Simple payback',
+    'Discounted payback',
+    'LCOE',
+    'Compute rental',
+    'Tornado driver',
+  ])
+    assert.ok(inv.stdout.includes(label), label);
+});
+
+/**
+ * A copy of the three packages next to a copy of data/ that `damage` breaks, with node_modules linking
+ * to the copies: energy resolves data/ relative to its own source, so this runs the real CLI and the
+ * real energy loader on broken data without touching the repository's data.
+ */
+function sandbox(name: string, damage: (dataDir: string) => void): string {
+  const root = join(tmp, name);
+  for (const pkg of ['packages/energy', 'packages/economics', 'apps/cli'])
+    cpSync(join(ROOT, pkg), join(root, pkg), { recursive: true, filter: (src) => !src.includes('node_modules') });
+  cpSync(join(ROOT, 'data'), join(root, 'data'), { recursive: true });
+  mkdirSync(join(root, 'node_modules/@greenhour'), { recursive: true });
+  for (const [n, pkg] of [
+    ['energy', 'packages/energy'],
+    ['economics', 'packages/economics'],
+    ['cli', 'apps/cli'],
+  ] as const)
+    symlinkSync(join(root, pkg), join(root, 'node_modules/@greenhour', n));
+  for (const dep of readdirSync(join(ROOT, 'node_modules'))) {
+    if (dep !== '@greenhour' && !dep.startsWith('.'))
+      symlinkSync(join(ROOT, 'node_modules', dep), join(root, 'node_modules', dep));
+  }
+  damage(join(root, 'data'));
+  return root;
+}
+
+test('corrupt data file → exit 1, error names the file and the line', async () => {
+  const root = sandbox('corrupt', (data) => {
+    const f = join(data, 'grid/SG/2023/price.csv');
+    const lines = readFileSync(f, 'utf8').split('\n');
+    lines[99] = lines[99]!.replace(/,[^,]*$/, ',not-a-price');
+    writeFileSync(f, lines.join('\n'));
+  });
+  const r = await cli(['invest', '--model', 'home', '--zone', 'SG', '--controller', 'rule', '--hours', '24'], root);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(
+    lines[0]!,
+    /^greenhour: data error: .*grid\/SG\/2023\/price\.csv:100: field "Price \(USD\/MWh\)": not a number/,
+  );
+});
+
+test('missing data file → exit 1, error names the file', async () => {
+  const root = sandbox('missing', (data) => unlinkSync(join(data, 'grid/DE-LU/2023/weather.json')));
+  const r = await cli(['site', 'simulate', '--model', 'home', '--zone', 'DE-LU', '--hours', '24'], root);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr.trim(), /^greenhour: data error: .*grid\/DE-LU\/2023\/weather\.json: cannot read data file/);
+});

@@ -1,0 +1,2 @@
+export { runCli, type Io } from './cli.ts';
+export * from './svg.ts';

@@ -1,0 +1,87 @@
+// Glue between the pure model and @greenhour/energy: build the config and the site, push the
+// investment's prices into the site so the dispatch optimises against the same numbers, simulate the
+// year on real zone data, evaluate.
+
+import { defaultSite, simulateYear, validateSite } from '@greenhour/energy';
+import type { Controller, SiteConfig, YearResult, ZoneId } from '@greenhour/energy';
+import { defaultInvestmentConfig, type InvestmentConfig, type ModelId } from './config.ts';
+import { evaluateInvestment, type InvestmentResult } from './model.ts';
+import { ConfigError, applyOverrides, validateInvestmentConfig } from './overrides.ts';
+import { toUsd } from './money.ts';
+
+/** The site the investment simulates: energy's default site, with the investment's price assumptions. */
+export function siteForInvestment(config: InvestmentConfig, site: SiteConfig): SiteConfig {
+  const out: SiteConfig = { ...site };
+  if (site.gpu) {
+    out.gpu = {
+      ...site.gpu,
+      revenueUsdPerGpuHour: toUsd(config.prices.gpuRentalUsdc6PerGpuHour),
+      demandUtilization: config.prices.utilisation,
+    };
+  }
+  if (site.ev) out.ev = { ...site.ev, chargePriceUsdPerKwh: toUsd(config.prices.evChargeUsdc6PerKwh) };
+  return out;
+}
+
+/** Defaults for the model and zone with an optional `--config` document applied (throws ConfigError). */
+export function buildInvestment(
+  model: ModelId,
+  zone: ZoneId,
+  overrides?: unknown,
+): { config: InvestmentConfig; site: SiteConfig } {
+  const config = defaultInvestmentConfig(model, zone);
+  const site = defaultSite(model, zone);
+  const merged = overrides === undefined ? { config, site } : applyOverrides(config, site, overrides);
+  validateInvestmentConfig(merged.config);
+  if (overrides !== undefined) {
+    // energy's validator throws Error("site.<path>: <reason>"); re-raise it as a field error
+    try {
+      validateSite(merged.site);
+    } catch (e) {
+      const msg = (e as Error).message;
+      const i = msg.indexOf(': ');
+      throw i > 0 ? new ConfigError(msg.slice(0, i), msg.slice(i + 2)) : e;
+    }
+  }
+  return { config: merged.config, site: siteForInvestment(merged.config, merged.site) };
+}
+
+export interface RunInvestmentOptions {
+  model: ModelId;
+  zone: ZoneId;
+  /** Default 'optimizer' (the HiGHS site optimizer). */
+  controller?: Controller;
+  /** Parsed `--config` JSON (partial InvestmentConfig, optional `site` part). */
+  overrides?: unknown;
+  onProgress?: (fraction: number) => void;
+  /** Simulate a shorter window (hours) and annualise; default the full year. */
+  hours?: number;
+  startHour?: number;
+  tornadoVariation?: number;
+}
+
+export interface InvestmentRun {
+  result: InvestmentResult;
+  year: YearResult;
+  site: SiteConfig;
+}
+
+/** Simulate the site's year with @greenhour/energy and evaluate the investment on it. */
+export async function runInvestment(opts: RunInvestmentOptions): Promise<InvestmentRun> {
+  const { config, site } = buildInvestment(opts.model, opts.zone, opts.overrides);
+  const year = await simulateYear({
+    zone: opts.zone,
+    site,
+    controller: opts.controller ?? 'optimizer',
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(opts.hours !== undefined ? { hours: opts.hours } : {}),
+    ...(opts.startHour !== undefined ? { startHour: opts.startHour } : {}),
+  });
+  const result = evaluateInvestment(
+    config,
+    site,
+    year,
+    opts.tornadoVariation !== undefined ? { tornadoVariation: opts.tornadoVariation } : {},
+  );
+  return { result, year, site };
+}

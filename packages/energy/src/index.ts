@@ -1,0 +1,30 @@
+// Public API of @greenhour/energy.
+export type * from './types.ts';
+export { ZONES, SITE_TYPES } from './types.ts';
+
+export { simulateYear, planWindow, PLAN_HOURS, COMMIT_HOURS } from './simulate.ts';
+export type { PlanWindowOptions, WindowResult } from './simulate.ts';
+export type { StepRecord } from './dispatch.ts';
+export { defaultSite, optimalTiltDeg, DEFAULT_CARBON_PRICE_USD_PER_T } from './sites.ts';
+export { validateSite } from './validate.ts';
+export { zoneTariff, ZONE_INFO, FX_USD } from './zones.ts';
+export { loadZoneYear, loadWorkloadTrace, DataError, DATA_DIR } from './data.ts';
+export type { ZoneYearData, ZoneLocation } from './data.ts';
+export { progressBar } from './progress.ts';
+export { getHighs } from './highs.ts';
+
+// physical models
+export { solarPosition, extraterrestrialIrradiance, relativeAirmass } from './pv/solarPosition.ts';
+export type { SolarPosition } from './pv/solarPosition.ts';
+export { ineichenClearSky } from './pv/clearSky.ts';
+export type { Irradiance } from './pv/clearSky.ts';
+export { kastenCzeplakGhi, erbs } from './pv/cloudCover.ts';
+export { haydaviesPoa, cosAngleOfIncidence } from './pv/transposition.ts';
+export { sapmCellTemperature } from './pv/cellTemperature.ts';
+export { pvwattsDc, pvwattsInverter, physicalIam } from './pv/pvwatts.ts';
+export { arrayPower, pvHourlyAcWh, irradianceFromCloudCover } from './pv/pvSystem.ts';
+export { batteryStep, degradationUsd, socBoundsWh } from './battery.ts';
+export { generateEvSessions, mulberry32 } from './ev.ts';
+export type { EvSession } from './ev.ts';
+export { gpuFleetPowerW, gpuDemandArrivals } from './gpu.ts';
+export { hourlyPrices, touPrice } from './tariff.ts';

@@ -1,0 +1,131 @@
+import { loadWorkloadTrace, loadZoneYear, type ZoneYearData } from './data.ts';
+import { generateEvSessions, type EvSession } from './ev.ts';
+import { gpuDemandArrivals } from './gpu.ts';
+import { baseLoadWh } from './load.ts';
+import { localClock, type LocalClock } from './localTime.ts';
+import { arrayPower, irradianceFromCloudCover } from './pv/pvSystem.ts';
+import { hourlyPrices } from './tariff.ts';
+import type { SiteConfig, ZoneId } from './types.ts';
+import { ZONE_INFO } from './zones.ts';
+
+/** Exogenous inputs of a planning window, one entry per step (energies per step, Wh). */
+export interface StepInputs {
+  stepHours: number;
+  startUtcS: number[];
+  pvWh: number[];
+  baseWh: number[];
+  importUsdPerKwh: number[];
+  exportUsdPerKwh: number[];
+  carbonGPerKwh: number[];
+  /** Billing month key (local year*12+month) for the demand charge. */
+  monthKey: number[];
+  /** GPU-hours arriving at the start of the step (each due within deadlineHours). */
+  gpuArrivals: number[];
+}
+
+/** Whole-year context of a zone + site: data, clock, sessions, hourly series (computed once). */
+export interface SiteYear {
+  zone: ZoneId;
+  site: SiteConfig;
+  data: ZoneYearData;
+  clock: LocalClock;
+  hours: number;
+  pvWh: Float64Array;
+  baseWh: number[];
+  importUsdPerKwh: number[];
+  exportUsdPerKwh: number[];
+  gpuArrivals: number[];
+  evSessions: EvSession[];
+}
+
+export function buildSiteYear(zone: ZoneId, site: SiteConfig, year = 2023): SiteYear {
+  const data = loadZoneYear(zone, year);
+  const hours = data.priceUsdPerMwh.length;
+  const clock = localClock(data.location.timeZone, data.startUtcS, hours);
+  const loc = { ...data.location, linkeTurbidity: ZONE_INFO[zone].linkeTurbidity };
+  const pvWh = new Float64Array(hours);
+  if (site.pv.some((a) => a.dcCapacityW > 0)) {
+    for (let i = 0; i < hours; i++) {
+      pvWh[i] = pvStepWh(site, loc, data, data.startUtcS + i * 3600, 3600);
+    }
+  }
+  const prices = hourlyPrices(site.tariff, data.priceUsdPerMwh, clock, 0, hours);
+  const trace = site.gpu && site.gpu.demandTrace !== 'flat' ? loadWorkloadTrace(site.gpu.demandTrace, hours) : null;
+  return {
+    zone,
+    site,
+    data,
+    clock,
+    hours,
+    pvWh,
+    baseWh: baseLoadWh(site.baseLoad, clock, 0, hours),
+    importUsdPerKwh: prices.importUsdPerKwh,
+    exportUsdPerKwh: prices.exportUsdPerKwh,
+    gpuArrivals: site.gpu ? gpuDemandArrivals(site.gpu, trace, hours) : new Array<number>(hours).fill(0),
+    evSessions:
+      site.ev && site.ev.count > 0
+        ? generateEvSessions(
+            site.ev,
+            data.startUtcS,
+            data.startUtcS + hours * 3600,
+            data.location.weatherUtcOffsetS / 3600,
+          )
+        : [],
+  };
+}
+
+/** PV AC energy of all arrays over [t, t + durS), evaluated at the interval midpoint, Wh. */
+function pvStepWh(
+  site: SiteConfig,
+  loc: { latDeg: number; lonDeg: number; altitudeM: number; linkeTurbidity: number },
+  data: ZoneYearData,
+  t: number,
+  durS: number,
+): number {
+  const h = Math.min(data.cloudCoverPct.length - 1, Math.max(0, Math.floor((t - data.startUtcS) / 3600)));
+  const { sun, irr } = irradianceFromCloudCover(t + durS / 2, loc, data.cloudCoverPct[h] ?? 0);
+  if (irr.ghi <= 0) return 0;
+  let w = 0;
+  for (const a of site.pv) w += arrayPower(a, sun, irr, data.tAirC[h] ?? 20, data.windMs[h] ?? 1).acW;
+  return (w * durS) / 3600;
+}
+
+/**
+ * Step inputs for hours [startHour, startHour + hours) of the year at `stepMinutes` resolution
+ * (60, 30 or 15). Sub-hourly PV is evaluated at each step's midpoint with the hour's weather;
+ * prices, carbon and base load are hourly (piecewise constant).
+ */
+export function stepInputs(sy: SiteYear, startHour: number, hours: number, stepMinutes: number): StepInputs {
+  if (![15, 30, 60].includes(stepMinutes)) throw new Error(`stepMinutes: must be 15, 30 or 60, got ${stepMinutes}`);
+  if (startHour < 0 || startHour + hours > sy.hours) {
+    throw new Error(`window: hours [${startHour}, ${startHour + hours}) outside the year (0..${sy.hours})`);
+  }
+  const per = 60 / stepMinutes;
+  const dt = stepMinutes / 60;
+  const loc = { ...sy.data.location, linkeTurbidity: ZONE_INFO[sy.zone].linkeTurbidity };
+  const out: StepInputs = {
+    stepHours: dt,
+    startUtcS: [],
+    pvWh: [],
+    baseWh: [],
+    importUsdPerKwh: [],
+    exportUsdPerKwh: [],
+    carbonGPerKwh: [],
+    monthKey: [],
+    gpuArrivals: [],
+  };
+  for (let h = startHour; h < startHour + hours; h++) {
+    for (let k = 0; k < per; k++) {
+      const t = sy.data.startUtcS + h * 3600 + k * stepMinutes * 60;
+      out.startUtcS.push(t);
+      out.pvWh.push(per === 1 ? (sy.pvWh[h] ?? 0) : pvStepWh(sy.site, loc, sy.data, t, stepMinutes * 60));
+      out.baseWh.push((sy.baseWh[h] ?? 0) * dt);
+      out.importUsdPerKwh.push(sy.importUsdPerKwh[h] ?? 0);
+      out.exportUsdPerKwh.push(sy.exportUsdPerKwh[h] ?? 0);
+      out.carbonGPerKwh.push(sy.data.carbonLcaGPerKwh[h] ?? 0);
+      out.monthKey.push(sy.data.year * 12 + (sy.clock.month[h] ?? 0));
+      out.gpuArrivals.push(k === 0 ? (sy.gpuArrivals[h] ?? 0) : 0);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,366 @@
+import { assertZone } from './data.ts';
+import {
+  commitStep,
+  initialState,
+  pushArrivals,
+  sessionsIn,
+  type DispatchState,
+  type StepDecision,
+  type StepRecord,
+} from './dispatch.ts';
+import { buildSiteYear, stepInputs, type SiteYear, type StepInputs } from './inputs.ts';
+import { planLp } from './optimizer.ts';
+import { ruleStep } from './rule.ts';
+import type {
+  Controller,
+  HourlySeries,
+  SimulateYearOptions,
+  SiteConfig,
+  YearResult,
+  YearTotals,
+  ZoneId,
+} from './types.ts';
+import { validateSite } from './validate.ts';
+
+/** Rolling horizon: plan this many hours, commit the first COMMIT_HOURS, re-plan (perfect foresight in the window). */
+export const PLAN_HOURS = 48;
+export const COMMIT_HOURS = 24;
+
+const siteYearCache = new Map<string, SiteYear>();
+function siteYear(zone: ZoneId, site: SiteConfig): SiteYear {
+  const key = `${zone}|${JSON.stringify(site)}`;
+  let sy = siteYearCache.get(key);
+  if (!sy) {
+    sy = buildSiteYear(zone, site);
+    if (siteYearCache.size > 16) siteYearCache.clear();
+    siteYearCache.set(key, sy);
+  }
+  return sy;
+}
+
+function controllerOk(c: unknown): asserts c is Controller {
+  if (c !== 'optimizer' && c !== 'rule') throw new Error(`controller: must be 'optimizer' or 'rule', got ${String(c)}`);
+}
+
+/**
+ * Simulate a (part of a) year of 2023 at hourly steps with the chosen controller. The optimizer plans
+ * PLAN_HOURS ahead with HiGHS and commits COMMIT_HOURS; the rule controller decides hour by hour.
+ */
+export async function simulateYear(opts: SimulateYearOptions): Promise<YearResult> {
+  const { zone, site, controller } = opts;
+  assertZone(zone);
+  validateSite(site);
+  controllerOk(controller);
+  const sy = siteYear(zone, site);
+  const startHour = opts.startHour ?? 0;
+  const hours = opts.hours ?? sy.hours - startHour;
+  if (!Number.isInteger(startHour) || startHour < 0 || startHour >= sy.hours) {
+    throw new Error(`startHour: must be an integer in [0, ${sy.hours}), got ${startHour}`);
+  }
+  if (!Number.isInteger(hours) || hours < 1 || startHour + hours > sy.hours) {
+    throw new Error(`hours: must be an integer in [1, ${sy.hours - startHour}], got ${hours}`);
+  }
+  const state = initialState(site);
+  const records: StepRecord[] = [];
+  let planMs = 0;
+  for (let block = 0; block < hours; block += COMMIT_HOURS) {
+    const commit = Math.min(COMMIT_HOURS, hours - block);
+    if (controller === 'optimizer') {
+      // look ahead past the simulated span when the year allows it (the data exist), so the last
+      // block is not planned as if the world ended
+      const h0 = startHour + block;
+      const horizon = Math.min(PLAN_HOURS, sy.hours - h0);
+      const inp = stepInputs(sy, h0, horizon, 60);
+      const t0 = inp.startUtcS[0] ?? 0;
+      const sessions = sessionsIn(sy.evSessions, t0, t0 + horizon * 3600);
+      const tp = performance.now();
+      const plan = await planLp(site, inp, sessions, state);
+      planMs += performance.now() - tp;
+      runSteps(site, inp, commit, sy, state, records, (k) => plan.decisions[k] as StepDecision);
+    } else {
+      const inp = stepInputs(sy, startHour + block, commit, 60);
+      const tp = performance.now();
+      runSteps(site, inp, commit, sy, state, records, (k, sessions) => ruleStep(site, inp, k, sessions, state));
+      planMs += performance.now() - tp;
+    }
+    opts.onProgress?.((block + commit) / hours);
+  }
+  return buildYearResult(zone, site, controller, sy, records, 1, planMs);
+}
+
+function runSteps(
+  site: SiteConfig,
+  inp: StepInputs,
+  steps: number,
+  sy: SiteYear,
+  state: DispatchState,
+  records: StepRecord[],
+  decide: (k: number, sessions: ReturnType<typeof sessionsIn>) => StepDecision,
+): void {
+  for (let k = 0; k < steps; k++) {
+    const t0 = inp.startUtcS[k] ?? 0;
+    const sessions = sessionsIn(sy.evSessions, t0, t0 + inp.stepHours * 3600);
+    const arrived = pushArrivals(state, site, inp, k);
+    records.push(commitStep(site, inp, k, sessions, state, decide(k, sessions), arrived));
+  }
+}
+
+export interface PlanWindowOptions {
+  zone: ZoneId;
+  site: SiteConfig;
+  controller: Controller;
+  /** First hour of the window within 2023 (0 = 2023-01-01T00:00Z). */
+  startHour: number;
+  /** Window length, hours (default 48). */
+  hours?: number;
+  /** Step length, minutes: 15, 30 or 60 (default 60). */
+  stepMinutes?: number;
+}
+
+export interface WindowResult {
+  steps: StepRecord[];
+  stepHours: number;
+  /** Time spent deciding (LP build + solve, or the rule evaluation), ms. */
+  planMs: number;
+  /** HiGHS solve time only (0 for the rule), ms. */
+  solveMs: number;
+  /** Same accounting as a year, over the window. */
+  result: YearResult;
+}
+
+/**
+ * Plan one window from the site's initial state (single plan, no rolling) and execute it. With the
+ * optimizer this is one LP over the whole window; used for the solve-time benchmark and tests.
+ */
+export async function planWindow(opts: PlanWindowOptions): Promise<WindowResult> {
+  const { zone, site, controller } = opts;
+  assertZone(zone);
+  validateSite(site);
+  controllerOk(controller);
+  const sy = siteYear(zone, site);
+  const hours = opts.hours ?? 48;
+  const inp = stepInputs(sy, opts.startHour, hours, opts.stepMinutes ?? 60);
+  const T = inp.startUtcS.length;
+  const state = initialState(site);
+  const records: StepRecord[] = [];
+  const t0 = inp.startUtcS[0] ?? 0;
+  let planMs: number;
+  let solveMs = 0;
+  if (controller === 'optimizer') {
+    const tp = performance.now();
+    const plan = await planLp(site, inp, sessionsIn(sy.evSessions, t0, t0 + hours * 3600), state);
+    planMs = performance.now() - tp;
+    solveMs = plan.solveMs;
+    runSteps(site, inp, T, sy, state, records, (k) => plan.decisions[k] as StepDecision);
+  } else {
+    const tp = performance.now();
+    runSteps(site, inp, T, sy, state, records, (k, sessions) => ruleStep(site, inp, k, sessions, state));
+    planMs = performance.now() - tp;
+  }
+  return {
+    steps: records,
+    stepHours: inp.stepHours,
+    planMs,
+    solveMs,
+    result: buildYearResult(zone, site, controller, sy, records, inp.stepHours, planMs),
+  };
+}
+
+// the 1e-9 guard keeps float noise (e.g. 2.0000000001) from moving an exact value; `+ 0` turns -0 into 0
+const ceil = (x: number) => Math.ceil(x - 1e-9) + 0;
+const floor = (x: number) => Math.floor(x + 1e-9) + 0;
+
+/**
+ * Aggregate committed steps to hours and compute the money/carbon totals. Rounding: energies to the
+ * nearest Wh per hour; costs and emissions rounded up per hour (demand charge per month), revenues
+ * rounded down per hour; totals are sums of the rounded hourly integers.
+ */
+export function buildYearResult(
+  zone: ZoneId,
+  site: SiteConfig,
+  controller: Controller,
+  sy: SiteYear,
+  steps: readonly StepRecord[],
+  stepHours: number,
+  planTimeMs: number,
+): YearResult {
+  const per = Math.round(1 / stepHours);
+  const H = Math.ceil(steps.length / per);
+  const hs: HourlySeries = {
+    startUtcS: [],
+    pvAvailableWh: [],
+    pvCurtailedWh: [],
+    baseLoadWh: [],
+    gpuWh: [],
+    gpuHours: [],
+    evWh: [],
+    batteryChargeWh: [],
+    batteryDischargeWh: [],
+    batterySocWh: [],
+    gridImportWh: [],
+    gridExportWh: [],
+    importPriceUsdc6PerKwh: [],
+    exportPriceUsdc6PerKwh: [],
+    carbonGPerKwh: [],
+    energyCostUsdc6: [],
+    emissionsGCo2: [],
+  };
+  const tot: YearTotals = {
+    pvAvailableWh: 0,
+    pvCurtailedWh: 0,
+    pvSelfConsumedWh: 0,
+    baseLoadWh: 0,
+    baseLoadUnservedWh: 0,
+    gpuWh: 0,
+    evWh: 0,
+    batteryChargeWh: 0,
+    batteryDischargeWh: 0,
+    gridImportWh: 0,
+    gridExportWh: 0,
+    greenShare: 0,
+    gpuHoursDemanded: 0,
+    gpuHoursServed: 0,
+    gpuHoursUnmet: 0,
+    evSessions: 0,
+    evDemandWh: 0,
+    evDeliveredWh: 0,
+    evUnmetWh: 0,
+    importCostUsdc6: 0,
+    demandChargeUsdc6: 0,
+    fixedChargeUsdc6: 0,
+    degradationCostUsdc6: 0,
+    carbonCostUsdc6: 0,
+    penaltyUsdc6: 0,
+    exportRevenueUsdc6: 0,
+    computeRevenueUsdc6: 0,
+    evRevenueUsdc6: 0,
+    electricityBillUsdc6: 0,
+    netCostUsdc6: 0,
+    emissionsGCo2: 0,
+    avoidedGCo2: 0,
+    peakImportWByMonth: new Array<number>(12).fill(0),
+  };
+  const monthPeakW = new Map<number, number>();
+  let consumption = 0;
+  let pvSelf = 0;
+  const deg = site.battery?.degradationUsdPerKwh ?? 0;
+  const gpuRev = site.gpu?.revenueUsdPerGpuHour ?? 0;
+  const gpuPen = site.gpu?.unmetPenaltyUsdPerGpuHour ?? 0;
+  const evPrice = site.ev?.chargePriceUsdPerKwh ?? 0;
+  const evPen = site.ev?.unmetPenaltyUsdPerKwh ?? 0;
+  for (let h = 0; h < H; h++) {
+    const group = steps.slice(h * per, h * per + per);
+    const first = group[0];
+    if (!first) break;
+    const sum = (f: (r: StepRecord) => number) => group.reduce((s, r) => s + f(r), 0);
+    const imp = sum((r) => r.importWh);
+    const exp = sum((r) => r.exportWh);
+    const pvAvail = sum((r) => r.pvAvailableWh);
+    const pvUsed = sum((r) => r.pvUsedWh);
+    const base = sum((r) => r.baseWh);
+    const shed = sum((r) => r.shedWh);
+    const gpuWh = sum((r) => r.gpuWh);
+    const gpuH = sum((r) => r.gpuHours);
+    const evWh = sum((r) => r.evWh);
+    const ch = sum((r) => r.chargeWh);
+    const dis = sum((r) => r.dischargeWh);
+    const ci = first.carbonGPerKwh;
+    // import/export costs at step resolution (prices are hourly, so this equals hour x price)
+    const impUsd = sum((r) => (r.importWh / 1000) * r.importUsdPerKwh);
+    const expUsd = sum((r) => (r.exportWh / 1000) * r.exportUsdPerKwh);
+    const impCost = ceil(impUsd * 1e6);
+    const expRev = floor(expUsd * 1e6);
+    const emissions = ceil((imp / 1000) * ci);
+    const selfUsed = Math.max(0, pvUsed - exp);
+    hs.startUtcS.push(first.startUtcS);
+    hs.pvAvailableWh.push(Math.round(pvAvail));
+    hs.pvCurtailedWh.push(Math.round(pvAvail - pvUsed));
+    hs.baseLoadWh.push(Math.round(base - shed));
+    hs.gpuWh.push(Math.round(gpuWh));
+    hs.gpuHours.push(gpuH);
+    hs.evWh.push(Math.round(evWh));
+    hs.batteryChargeWh.push(Math.round(ch));
+    hs.batteryDischargeWh.push(Math.round(dis));
+    hs.batterySocWh.push(Math.round(group[group.length - 1]?.socWh ?? 0));
+    hs.gridImportWh.push(Math.round(imp));
+    hs.gridExportWh.push(Math.round(exp));
+    hs.importPriceUsdc6PerKwh.push(ceil(first.importUsdPerKwh * 1e6));
+    hs.exportPriceUsdc6PerKwh.push(floor(first.exportUsdPerKwh * 1e6));
+    hs.carbonGPerKwh.push(Math.round(ci));
+    hs.energyCostUsdc6.push(impCost - expRev);
+    hs.emissionsGCo2.push(emissions);
+
+    tot.pvAvailableWh += Math.round(pvAvail);
+    tot.pvCurtailedWh += Math.round(pvAvail - pvUsed);
+    tot.baseLoadWh += Math.round(base - shed);
+    tot.baseLoadUnservedWh += Math.round(shed);
+    tot.gpuWh += Math.round(gpuWh);
+    tot.evWh += Math.round(evWh);
+    tot.batteryChargeWh += Math.round(ch);
+    tot.batteryDischargeWh += Math.round(dis);
+    tot.gridImportWh += Math.round(imp);
+    tot.gridExportWh += Math.round(exp);
+    tot.gpuHoursDemanded += sum((r) => r.gpuArrivedHours);
+    tot.gpuHoursServed += gpuH;
+    const gpuUnmet = sum((r) => r.gpuUnmetHours);
+    const evUnmet = sum((r) => r.evUnmetWh);
+    tot.gpuHoursUnmet += gpuUnmet;
+    tot.evDeliveredWh += Math.round(evWh);
+    tot.evUnmetWh += Math.round(evUnmet);
+    tot.importCostUsdc6 += impCost;
+    tot.exportRevenueUsdc6 += expRev;
+    tot.degradationCostUsdc6 += ceil((dis / 1000) * deg * 1e6);
+    tot.carbonCostUsdc6 += ceil(emissions * site.carbonPriceUsdPerTonne); // g x USD/t = micro-USD
+    tot.penaltyUsdc6 += ceil((gpuUnmet * gpuPen + (evUnmet / 1000) * evPen + (shed / 1000) * 10) * 1e6);
+    tot.computeRevenueUsdc6 += floor(gpuH * gpuRev * 1e6);
+    tot.evRevenueUsdc6 += floor((evWh / 1000) * evPrice * 1e6);
+    tot.emissionsGCo2 += emissions;
+    tot.avoidedGCo2 += floor((selfUsed / 1000) * ci);
+    consumption += base - shed + gpuWh + evWh;
+    pvSelf += selfUsed;
+    for (const r of group) {
+      const p = r.importWh / stepHours;
+      if (p > (monthPeakW.get(r.monthKey) ?? 0)) monthPeakW.set(r.monthKey, p);
+    }
+  }
+  for (const [key, peakW] of monthPeakW) {
+    tot.peakImportWByMonth[key % 12] = Math.max(tot.peakImportWByMonth[key % 12] ?? 0, Math.round(peakW));
+    tot.demandChargeUsdc6 += ceil((peakW / 1000) * site.tariff.demandChargeUsdPerKwMonth * 1e6);
+  }
+  const simulatedHours = steps.length * stepHours;
+  tot.fixedChargeUsdc6 = ceil(site.tariff.fixedUsdPerMonth * 12 * (simulatedHours / 8760) * 1e6);
+  tot.pvSelfConsumedWh = Math.round(pvSelf);
+  tot.evDemandWh = tot.evDeliveredWh + tot.evUnmetWh;
+  tot.evSessions = countSessions(sy, steps, stepHours);
+  tot.greenShare = consumption > 0 ? Math.max(0, Math.min(1, 1 - tot.gridImportWh / consumption)) : 0;
+  tot.electricityBillUsdc6 =
+    tot.importCostUsdc6 + tot.demandChargeUsdc6 + tot.fixedChargeUsdc6 - tot.exportRevenueUsdc6;
+  tot.netCostUsdc6 =
+    tot.electricityBillUsdc6 +
+    tot.degradationCostUsdc6 +
+    tot.carbonCostUsdc6 +
+    tot.penaltyUsdc6 -
+    tot.computeRevenueUsdc6 -
+    tot.evRevenueUsdc6;
+  const firstStart = steps[0]?.startUtcS ?? sy.data.startUtcS;
+  return {
+    zone,
+    siteType: site.type,
+    controller,
+    year: sy.data.year,
+    firstHourSlot: Math.floor(firstStart / 3600),
+    hours: H,
+    hourly: hs,
+    totals: tot,
+    planTimeMs,
+  };
+}
+
+/** Sessions that arrived within the simulated span. */
+function countSessions(sy: SiteYear, steps: readonly StepRecord[], stepHours: number): number {
+  const first = steps[0];
+  if (!first) return 0;
+  const t0 = first.startUtcS;
+  const t1 = t0 + steps.length * stepHours * 3600;
+  return sy.evSessions.filter((s) => s.arrivalUtcS >= t0 && s.arrivalUtcS < t1).length;
+}

@@ -1,0 +1,268 @@
+// Public types of @greenhour/energy.
+//
+// Unit conventions (the unit is always in the field name):
+//   W / Wh      watts / watt-hours (results: integers)
+//   usdc6       micro-USD (1 USD = 1_000_000 usdc6), integers. Costs are rounded UP, revenues DOWN,
+//               so a rounded result never flatters the site.
+//   gPerKwh     grams CO2-eq per kWh;  gCo2  grams CO2-eq (integer, rounded up: emissions are a cost)
+//   Usd...      plain-number USD in *configuration* only (published tariffs are quoted that way)
+// Time is UTC seconds since the Unix epoch; an hour slot is floor(t / 3600).
+
+export const ZONES = ['SG', 'JP-TK', 'IN-WE', 'DE-LU', 'US-CAL-CISO'] as const;
+export type ZoneId = (typeof ZONES)[number];
+
+export const SITE_TYPES = ['station', 'pile', 'home'] as const;
+/** 2B green energy station, 2B charging-and-storage pile, 2C green smart home. */
+export type SiteType = (typeof SITE_TYPES)[number];
+
+/** 'optimizer' = HiGHS rolling-horizon LP; 'rule' = self-consumption-first baseline. */
+export type Controller = 'optimizer' | 'rule';
+
+/** One PV array, PVWatts v5 parameters (Dobos 2014, NREL/TP-6A20-62641). */
+export interface PvArrayConfig {
+  /** Nameplate DC power at STC (1000 W/m2, 25 C), W. Must be >= 0. */
+  dcCapacityW: number;
+  /** Surface tilt from horizontal, degrees [0, 90]. */
+  tiltDeg: number;
+  /** Surface azimuth, degrees clockwise from north (180 = facing south). */
+  azimuthDeg: number;
+  /** Power temperature coefficient, 1/C (PVWatts "standard" module: -0.0047). */
+  gammaPdcPerC: number;
+  /** Total DC system losses, fraction [0, 1) (PVWatts default 0.14). */
+  systemLossFraction: number;
+  /** DC/AC ratio; inverter AC rating = dcCapacityW / dcAcRatio (PVWatts default 1.2). */
+  dcAcRatio: number;
+  /** Nominal inverter efficiency, fraction (0, 1] (PVWatts default 0.96). */
+  inverterEfficiencyNominal: number;
+  /** Ground reflectance, fraction [0, 1] (0.2 typical). */
+  albedo: number;
+  /** Cell temperature model mounting: open rack (utility/station) or close roof mount (home). */
+  mounting: 'open_rack' | 'roof_mount';
+}
+
+export interface BatteryConfig {
+  /** Usable nameplate energy, Wh (> 0). */
+  capacityWh: number;
+  /** Max charge power drawn from the site bus, W. */
+  maxChargeW: number;
+  /** Max discharge power delivered to the site bus, W. */
+  maxDischargeW: number;
+  /** One-way efficiencies, fraction (0, 1]; round trip = product. */
+  chargeEfficiency: number;
+  dischargeEfficiency: number;
+  /** State-of-charge window, fractions of capacityWh, 0 <= min < max <= 1. */
+  minSoc: number;
+  maxSoc: number;
+  /** SoC at the start of the simulation, fraction within [minSoc, maxSoc]. */
+  initialSoc: number;
+  /** Wear cost per kWh of energy discharged (throughput), USD/kWh (>= 0). */
+  degradationUsdPerKwh: number;
+}
+
+export interface EvChargersConfig {
+  /** Number of charge points (each serves one vehicle at a time). */
+  count: number;
+  /** Max power per charge point, W (AC-side, what the site bus supplies). */
+  powerW: number;
+  /** Mean sessions per charger per day; sessions are drawn from a seeded PRNG (see ev.ts). */
+  sessionsPerChargerPerDay: number;
+  /** Mean energy requested per session, Wh. */
+  meanSessionEnergyWh: number;
+  /** Mean dwell time (arrival to departure), hours. */
+  meanDwellHours: number;
+  /** Price charged to drivers, USD/kWh delivered (EV revenue). */
+  chargePriceUsdPerKwh: number;
+  /** Penalty for energy not delivered by departure, USD/kWh (lost revenue + service penalty). */
+  unmetPenaltyUsdPerKwh: number;
+  /** PRNG seed: the same seed gives the same sessions. */
+  seed: number;
+}
+
+export interface GpuFleetConfig {
+  /** Number of GPUs (upper bound of GPU-hours per hour). */
+  count: number;
+  /** Per-GPU node power when idle and when busy, W (server share included). */
+  idleW: number;
+  busyW: number;
+  /** Cooling/facility overhead multiplier (PUE >= 1) applied to all GPU power. */
+  pue: number;
+  /** Revenue per GPU-hour served, USD. */
+  revenueUsdPerGpuHour: number;
+  /** Penalty per GPU-hour of demand not served by its deadline, USD (on top of lost revenue). */
+  unmetPenaltyUsdPerGpuHour: number;
+  /** Mean fraction of the fleet's GPU-hours requested by buyers (0..1); hourly shape from a workload trace. */
+  demandUtilization: number;
+  /** Workload trace that shapes the hourly arrival of demand. */
+  demandTrace: 'alibaba' | 'google' | 'flat';
+  /** Each hour's arriving demand must be served within this many hours (deadline), >= 1. */
+  deadlineHours: number;
+}
+
+export interface BaseLoadConfig {
+  /** Mean non-flexible load, W. */
+  meanW: number;
+  /** Daily shape in local time: flat, household (morning + evening peaks) or commercial (daytime). */
+  profile: 'flat' | 'household' | 'commercial';
+}
+
+/** A time-of-use period in zone-local clock hours [startHour, endHour), wraps past midnight if end < start. */
+export interface TouPeriod {
+  startHour: number;
+  endHour: number;
+  usdPerKwh: number;
+  /** If true the period applies Monday..Friday only. */
+  weekdaysOnly?: boolean;
+}
+
+export interface TariffConfig {
+  /** Where the numbers come from (published tariff and year). */
+  source: string;
+  /**
+   * Import energy price basis:
+   *  'tou'       retail time-of-use: the first matching period in touPeriods, else baseUsdPerKwh;
+   *  'wholesale' hourly day-ahead price from price.csv + wholesaleAdderUsdPerKwh (network, levies).
+   */
+  importBasis: 'tou' | 'wholesale';
+  baseUsdPerKwh: number;
+  touPeriods: TouPeriod[];
+  wholesaleAdderUsdPerKwh: number;
+  /**
+   * Export price basis: 'fixed' = exportUsdPerKwh; 'wholesale' = price.csv * exportWholesaleFactor
+   * (can be negative: the optimizer then curtails). Export price is capped at the import price.
+   */
+  exportBasis: 'fixed' | 'wholesale';
+  exportUsdPerKwh: number;
+  exportWholesaleFactor: number;
+  /** Demand charge on the monthly peak hourly import, USD per kW per month. */
+  demandChargeUsdPerKwMonth: number;
+  /** Fixed charge, USD per month. */
+  fixedUsdPerMonth: number;
+}
+
+export interface SiteConfig {
+  type: SiteType;
+  pv: PvArrayConfig[];
+  battery?: BatteryConfig;
+  ev?: EvChargersConfig;
+  gpu?: GpuFleetConfig;
+  baseLoad: BaseLoadConfig;
+  /** Grid connection limit, W, applied to import and to export. */
+  gridLimitW: number;
+  tariff: TariffConfig;
+  /** Carbon price applied to grid-import emissions in the optimizer objective and in results, USD/tCO2. */
+  carbonPriceUsdPerTonne: number;
+}
+
+/** Hour-by-hour series; index i is hour slot `firstHourSlot + i`. Energies are integers, rounded to nearest. */
+export interface HourlySeries {
+  /** UTC start of each hour, seconds. */
+  startUtcS: number[];
+  /** PV AC energy available, before curtailment. */
+  pvAvailableWh: number[];
+  /** PV AC energy curtailed (not used, not exported). */
+  pvCurtailedWh: number[];
+  /** Non-flexible base load. */
+  baseLoadWh: number[];
+  /** GPU fleet energy incl. idle and cooling (PUE). */
+  gpuWh: number[];
+  /** GPU-hours served (compute delivered), fractional. */
+  gpuHours: number[];
+  /** EV charging energy delivered. */
+  evWh: number[];
+  /** Battery energy taken from / delivered to the site bus. */
+  batteryChargeWh: number[];
+  batteryDischargeWh: number[];
+  /** Battery stored energy at the END of the hour. */
+  batterySocWh: number[];
+  gridImportWh: number[];
+  gridExportWh: number[];
+  /** Prices applied to the hour, micro-USD per kWh (import rounded up, export rounded down). */
+  importPriceUsdc6PerKwh: number[];
+  exportPriceUsdc6PerKwh: number[];
+  /** Grid carbon intensity (Electricity Maps life-cycle), rounded to nearest. */
+  carbonGPerKwh: number[];
+  /** Energy cost of the hour: import cost (up) minus export revenue (down); signed. Demand charge excluded. */
+  energyCostUsdc6: number[];
+  /** Grid-import emissions of the hour, rounded up. */
+  emissionsGCo2: number[];
+}
+
+export interface YearTotals {
+  pvAvailableWh: number;
+  pvCurtailedWh: number;
+  /** PV energy used on site: per hour max(0, PV used - export), summed. */
+  pvSelfConsumedWh: number;
+  /** Base load served. */
+  baseLoadWh: number;
+  /** Base load shed because the grid limit left no alternative (normally 0). */
+  baseLoadUnservedWh: number;
+  gpuWh: number;
+  evWh: number;
+  batteryChargeWh: number;
+  batteryDischargeWh: number;
+  gridImportWh: number;
+  gridExportWh: number;
+  /** Fraction of site consumption (base + GPU + EV) met by on-site PV (directly or via the battery), 0..1. */
+  greenShare: number;
+
+  gpuHoursDemanded: number;
+  gpuHoursServed: number;
+  gpuHoursUnmet: number;
+  evSessions: number;
+  evDemandWh: number;
+  evDeliveredWh: number;
+  evUnmetWh: number;
+
+  /** Costs (rounded up per hour / per month, then summed). */
+  importCostUsdc6: number;
+  demandChargeUsdc6: number;
+  fixedChargeUsdc6: number;
+  degradationCostUsdc6: number;
+  /** Carbon price x emissions. */
+  carbonCostUsdc6: number;
+  /** Unmet GPU / EV demand penalties (configured rates) and unserved base load at USD 10/kWh. */
+  penaltyUsdc6: number;
+  /** Revenues (rounded down per hour, then summed). */
+  exportRevenueUsdc6: number;
+  computeRevenueUsdc6: number;
+  evRevenueUsdc6: number;
+  /** Electricity bill = import + demand + fixed - export (signed). */
+  electricityBillUsdc6: number;
+  /**
+   * The quantity the controllers minimise = bill + degradation + carbon + penalties - compute - EV revenue
+   * (signed; negative = the site earns money).
+   */
+  netCostUsdc6: number;
+
+  emissionsGCo2: number;
+  /** Emissions avoided by on-site PV used on site, at the hour's grid intensity, rounded down. */
+  avoidedGCo2: number;
+  /** Monthly peak hourly import, W (12 entries, Jan..Dec of the simulated year). */
+  peakImportWByMonth: number[];
+}
+
+export interface YearResult {
+  zone: ZoneId;
+  siteType: SiteType;
+  controller: Controller;
+  year: number;
+  /** floor(startUtcS / 3600) of the first hour. */
+  firstHourSlot: number;
+  hours: number;
+  hourly: HourlySeries;
+  totals: YearTotals;
+  /** Wall time spent planning (all LP solves for 'optimizer', rule evaluation for 'rule'), ms. */
+  planTimeMs: number;
+}
+
+export interface SimulateYearOptions {
+  zone: ZoneId;
+  site: SiteConfig;
+  controller: Controller;
+  /** Called after each committed block with fraction done 0..1. */
+  onProgress?: (fraction: number) => void;
+  /** Simulate only the first `hours` hours (default 8760); for tests and quick runs. */
+  hours?: number;
+  /** Start hour offset within the year (default 0). */
+  startHour?: number;
+}
