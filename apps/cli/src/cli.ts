@@ -50,7 +50,7 @@ const COMMON: FlagSpecs = {
   zone: { kind: 'enum', values: ZONES, help: 'grid zone (real 2023 price, carbon and weather data)' },
   model: { kind: 'enum', values: MODELS, help: 'site / investment model' },
   controller: { kind: 'enum', values: ['optimizer', 'rule'], default: 'optimizer', help: 'dispatch controller' },
-  config: { kind: 'string', metavar: 'FILE.json', help: 'partial override of the model config (and its "site")' },
+  config: { kind: 'string', metavar: 'FILE.json', help: 'partial override of the model config and its "site" (below)' },
   json: { kind: 'boolean', help: 'print one JSON document to stdout (bigints as strings)' },
   out: { kind: 'string', metavar: 'DIR', help: 'write SVG charts into DIR' },
   day: { kind: 'date', help: 'local day for the dispatch and SoC charts (default <data year>-06-21)' },
@@ -73,6 +73,16 @@ const COMMON: FlagSpecs = {
   help: { kind: 'boolean', help: 'show this help' },
 };
 
+/** Where a config file sets the site operating assumptions (defined once, in energy's defaultSite). */
+const CONFIG_HELP = [
+  '',
+  'Config file: a JSON object with any subset of the investment config (capex, opex, replacement,',
+  'escalation, prices, discountRate, ...) and a "site" object with any subset of the site. The GPU',
+  'rental price, demand utilisation and EV charging price are site settings, in USD:',
+  '  {"site": {"gpu": {"revenueUsdPerGpuHour": 1.8, "demandUtilization": 0.5},',
+  '            "ev": {"chargePriceUsdPerKwh": 0.55}}}     (only the pile has EV chargers)',
+].join('\n');
+
 const SITE_SIMULATE_FLAGS: FlagSpecs = COMMON;
 const INVEST_FLAGS: FlagSpecs = {
   ...COMMON,
@@ -86,18 +96,20 @@ const INVEST_FLAGS: FlagSpecs = {
   },
 };
 
-const SITE_HELP = helpText(
-  'greenhour site simulate --zone ZONE --model MODEL [options]',
-  'Simulate one year of a site hour by hour (PV, battery, EV, GPU, grid) on real zone data.',
-  SITE_SIMULATE_FLAGS,
-);
-const INVEST_HELP = helpText(
-  'greenhour invest --model MODEL --zone ZONE [options]',
-  'Evaluate an investment model on a simulated year: capex, revenue streams, cash flows, NPV, IRR,\n' +
-    'payback, LCOE and a tornado sensitivity.\n\nModels:\n' +
-    MODELS.map((m) => `  ${m.padEnd(8)} ${MODEL_NAMES[m]}`).join('\n'),
-  INVEST_FLAGS,
-);
+const SITE_HELP =
+  helpText(
+    'greenhour site simulate --zone ZONE --model MODEL [options]',
+    'Simulate one year of a site hour by hour (PV, battery, EV, GPU, grid) on real zone data.',
+    SITE_SIMULATE_FLAGS,
+  ) + `\n${CONFIG_HELP}`;
+const INVEST_HELP =
+  helpText(
+    'greenhour invest --model MODEL --zone ZONE [options]',
+    'Evaluate an investment model on a simulated year: capex, revenue streams, cash flows, NPV, IRR,\n' +
+      'payback, LCOE and a tornado sensitivity.\n\nModels:\n' +
+      MODELS.map((m) => `  ${m.padEnd(8)} ${MODEL_NAMES[m]}`).join('\n'),
+    INVEST_FLAGS,
+  ) + `\n${CONFIG_HELP}`;
 const MAIN_HELP = [
   'Usage: greenhour <command> [options]',
   '',

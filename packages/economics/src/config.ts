@@ -1,7 +1,9 @@
 // Investment-model configuration: every capex / opex line, lifetime, degradation, replacements,
-// escalation, discount rate, utilisation and prices, with per-zone defaults. Physical sizes (kWp,
-// kWh, GPU count, chargers, grid limit) are NOT here: they come from the energy site config
-// (`defaultSite` of @greenhour/energy), so the priced assets are exactly the simulated ones.
+// escalation, discount rate and certificate prices, with per-zone defaults. Physical sizes (kWp,
+// kWh, GPU count, chargers, grid limit) and the site's operating assumptions (GPU rental price per
+// GPU-hour, demand utilisation, EV charging price) are NOT here: they come from the energy site config
+// (`defaultSite` of @greenhour/energy, overridable through the `site` part of a config file), so the
+// priced assets and prices are exactly the simulated ones.
 //
 // Money fields end in `Usdc6` (integer micro-USD, bigint); rates/fractions are plain numbers.
 // Sources are quoted next to each default with their year; where no public source exists the
@@ -104,13 +106,12 @@ export interface EscalationConfig {
   certificatePerYear: number;
 }
 
+/**
+ * Prices not tied to the simulated site. The GPU rental price, demand utilisation and EV charging price
+ * are site operating assumptions: `site.gpu.revenueUsdPerGpuHour`, `site.gpu.demandUtilization` and
+ * `site.ev.chargePriceUsdPerKwh` (defaults in energy's `defaultSite`).
+ */
 export interface PriceConfig {
-  /** Compute rental price per GPU-hour served. */
-  gpuRentalUsdc6PerGpuHour: Usdc6;
-  /** Mean fraction of GPU-hours requested by buyers, 0..1 (fed to the simulated year's demand). */
-  utilisation: number;
-  /** Price charged to EV drivers per kWh delivered. */
-  evChargeUsdc6PerKwh: Usdc6;
   /** Energy attribute certificate (GO / REC / I-REC / non-fossil certificate) price per MWh sold. */
   certificateUsdc6PerMwh: Usdc6;
   /**
@@ -166,11 +167,7 @@ export interface InvestmentConfig {
 //           Survey 2023 (turnkey ~$273/kWh).
 //  [GPU]    List / street prices 2024: NVIDIA H100 SXM ~$25–30k (OEM quotes), NVIDIA L4 ~$2,500,
 //           GeForce RTX 4090 MSRP $1,599 (NVIDIA, Oct 2022; street ~$1,800 in 2024).
-//  [RENT]   Cloud GPU rental, on-demand, Q3 2024: RunPod H100 $2.39–2.99/h, L4 $0.43/h, RTX 4090 $0.34–0.44/h;
-//           Vast.ai RTX 4090 median ~$0.35/h; Google Cloud g2 (L4) ~$0.71/h incl. vCPUs.
-//  [EV]     Public charging prices 2024: Germany EnBW/Ionity ad-hoc €0.59–0.69/kWh DC; California
-//           Electrify America $0.48–0.56/kWh; Singapore SP Mobility S$0.60–0.70/kWh; Japan e-Mobility
-//           Power ~¥30–40/kWh equivalent; India Tata Power EZ ~₹18–24/kWh.
+//  GPU rental prices, utilisation and EV charging prices (and their sources) are in energy's `defaultSite`.
 //  [CERT]   Certificate prices 2024: EU Guarantees of Origin (EEX auctions) ~€1–3/MWh; US voluntary
 //           RECs ~$2–5/MWh; Japan FIT non-fossil certificates floor ¥0.4/kWh; I-REC Asia ~$1–5/MWh
 //           (Singapore higher); India REC exchange (IEX) ~₹300–1,000/MWh.
@@ -190,8 +187,6 @@ interface ZoneCosts {
   pvOm: Record<Segment, number>;
   /** Nominal WACC. */
   wacc: number;
-  /** EV charging price USD/kWh (public DC for station/pile). */
-  evPriceUsdPerKwh: number;
   certificateUsdPerMwh: number;
   /** Labour/installation cost index relative to the US (chargers, grid connection, leases). */
   labourIndex: number;
@@ -214,7 +209,6 @@ const ZONE_COSTS: Record<ZoneId, ZoneCosts> = {
     battery: { residential: { perKwh: 1000, pcsPerKw: 250 }, commercial: { perKwh: 480, pcsPerKw: 150 } }, // [ATB]
     pvOm: { residential: 29, commercial: 19 }, // [ATB]
     wacc: 0.07, // [IRENA] 5% real OECD + 2% inflation
-    evPriceUsdPerKwh: 0.5, // [EV]
     certificateUsdPerMwh: 3, // [CERT]
     labourIndex: 1,
     // US Inflation Reduction Act 2022: §25D residential clean energy credit 30% (PV and batteries >= 3 kWh,
@@ -229,7 +223,6 @@ const ZONE_COSTS: Record<ZoneId, ZoneCosts> = {
     battery: { residential: { perKwh: 900, pcsPerKw: 200 }, commercial: { perKwh: 450, pcsPerKw: 130 } }, // [HTW, BNEF]
     pvOm: { residential: 25, commercial: 15 },
     wacc: 0.06, // [IRENA] low-risk OECD market
-    evPriceUsdPerKwh: 0.62, // [EV] €0.59/kWh ≈ $0.64
     certificateUsdPerMwh: 2, // [CERT] GO 2024
     labourIndex: 0.9,
     // No capital subsidy: 0% VAT on residential PV <= 30 kWp (JStG 2022) is already in the installed price.
@@ -243,7 +236,6 @@ const ZONE_COSTS: Record<ZoneId, ZoneCosts> = {
     battery: { residential: { perKwh: 950, pcsPerKw: 220 }, commercial: { perKwh: 550, pcsPerKw: 150 } }, // [METI]
     pvOm: { residential: 22, commercial: 16 },
     wacc: 0.045, // [IRENA] Japan has the lowest financing costs in the OECD set
-    evPriceUsdPerKwh: 0.3, // [EV]
     certificateUsdPerMwh: 2.7, // [CERT] ¥0.4/kWh
     labourIndex: 0.85,
     // National capital subsidies ended with FIT; municipal (e.g. Tokyo Metropolitan) subsidies vary by year: not included.
@@ -257,7 +249,6 @@ const ZONE_COSTS: Record<ZoneId, ZoneCosts> = {
     battery: { residential: { perKwh: 750, pcsPerKw: 200 }, commercial: { perKwh: 450, pcsPerKw: 130 } },
     pvOm: { residential: 20, commercial: 14 }, // tropical soiling: more cleaning than the US median
     wacc: 0.065,
-    evPriceUsdPerKwh: 0.5, // [EV] S$0.65/kWh
     certificateUsdPerMwh: 5, // [CERT] Singapore RECs trade above the I-REC Asia average
     labourIndex: 0.8,
     // No capital subsidy for solar or storage in Singapore.
@@ -271,7 +262,6 @@ const ZONE_COSTS: Record<ZoneId, ZoneCosts> = {
     battery: { residential: { perKwh: 420, pcsPerKw: 120 }, commercial: { perKwh: 320, pcsPerKw: 90 } },
     pvOm: { residential: 10, commercial: 7 }, // [MNRE] O&M contracts ~1% of capex
     wacc: 0.1, // [IRENA] 7.5% real outside OECD + inflation
-    evPriceUsdPerKwh: 0.25, // [EV] ₹21/kWh
     certificateUsdPerMwh: 1, // [CERT]
     labourIndex: 0.3,
     // PM Surya Ghar Muft Bijli Yojana (MNRE, 2024): INR30k/kW for 2 kW + INR18k for the 3rd kW, max INR78k
@@ -286,8 +276,6 @@ interface ModelDefaults {
   gpuUnitUsd: number;
   gpuHostUsd: number;
   computeInfraUsd: number;
-  gpuRentalUsdPerHour: number;
-  utilisation: number;
   evChargerUsd: number;
   evInstallUsd: number;
   evOmUsdPerYear: number;
@@ -307,8 +295,6 @@ const MODEL_DEFAULTS: Record<ModelId, ModelDefaults> = {
     gpuUnitUsd: 25000, // [GPU] H100 SXM street price 2024 ~$25–30k
     gpuHostUsd: 10000, // HGX H100 8-GPU server without GPUs ~$80k (OEM quotes 2024) / 8
     computeInfraUsd: 150000, // racks, 400G fabric + switches, PDUs, cooling for 8 nodes (vendor list prices, assumption)
-    gpuRentalUsdPerHour: 2.0, // [RENT] H100 on-demand: Lambda $2.49–2.99/h, RunPod $2.39–2.99/h; market ~$2 by late 2024
-    utilisation: 0.6, // assumption: independent GPU hosts report 50–70% rented; no audited public series
     evChargerUsd: 25000, // 50 kW DC charger hardware (NREL "2030 National Charging Network", 2023: $20–35k)
     evInstallUsd: 20000,
     evOmUsdPerYear: 1200, // OCPP back office + maintenance per DC charger (NREL 2023)
@@ -324,8 +310,6 @@ const MODEL_DEFAULTS: Record<ModelId, ModelDefaults> = {
     gpuUnitUsd: 2500, // [GPU]
     gpuHostUsd: 1500, // edge server (2-GPU 1U) ~$3k / 2
     computeInfraUsd: 5000, // outdoor cabinet, switch, small UPS
-    gpuRentalUsdPerHour: 0.43, // [RENT] L4 (marketplace; hyperscaler g2 ~$0.71/h includes vCPUs)
-    utilisation: 0.5, // assumption: edge inference is burstier than data-centre rental
     evChargerUsd: 25000, // 50 kW DC charger hardware (NREL "2030 National Charging Network", 2023: $20–35k)
     evInstallUsd: 20000,
     evOmUsdPerYear: 1200,
@@ -341,8 +325,6 @@ const MODEL_DEFAULTS: Record<ModelId, ModelDefaults> = {
     gpuUnitUsd: 1800, // [GPU] street 2024
     gpuHostUsd: 1200, // desktop host (CPU, 64 GB RAM, 1 kW PSU, case)
     computeInfraUsd: 0,
-    gpuRentalUsdPerHour: 0.35, // [RENT] Vast.ai / RunPod community RTX 4090
-    utilisation: 0.4, // assumption: consumer hosts on Vast.ai are rented well under half the time
     evChargerUsd: 700, // 11 kW wallbox (2024 retail)
     evInstallUsd: 800,
     evOmUsdPerYear: 0,
@@ -415,9 +397,6 @@ export function defaultInvestmentConfig(model: ModelId, zone: ZoneId): Investmen
       certificatePerYear: 0,
     },
     prices: {
-      gpuRentalUsdc6PerGpuHour: usd(m.gpuRentalUsdPerHour),
-      utilisation: m.utilisation,
-      evChargeUsdc6PerKwh: usd(model === 'home' ? 0 : z.evPriceUsdPerKwh),
       certificateUsdc6PerMwh: usd(z.certificateUsdPerMwh),
       carbonCreditUsdc6PerTonne: 0n,
     },

@@ -9,7 +9,7 @@ import { MODELS, defaultInvestmentConfig, type ModelId } from './config.ts';
 import { REVENUE_KEYS, capexLines, cashFlowModel, siteSizes, totalRevenue, UNIT_SCALES } from './model.ts';
 import { runInvestment, buildInvestment, type InvestmentRun } from './run.ts';
 import { ConfigError } from './overrides.ts';
-import { ZONES } from '@greenhour/energy';
+import { ZONES, defaultSite } from '@greenhour/energy';
 import type { ZoneId } from '@greenhour/energy';
 
 const CASES: { model: ModelId; zone: ZoneId; controller: 'optimizer' | 'rule'; hours?: number; startHour?: number }[] =
@@ -150,14 +150,14 @@ test('the simulated year, not a constant, drives the result: more utilisation, m
     zone: 'SG',
     controller: 'rule',
     hours: 168,
-    overrides: { prices: { utilisation: 0.2 } },
+    overrides: { site: { gpu: { demandUtilization: 0.2 } } },
   });
   const hi = await runInvestment({
     model: 'home',
     zone: 'SG',
     controller: 'rule',
     hours: 168,
-    overrides: { prices: { utilisation: 0.8 } },
+    overrides: { site: { gpu: { demandUtilization: 0.8 } } },
   });
   assert.ok(hi.year.totals.gpuHoursServed > lo.year.totals.gpuHoursServed);
   assert.ok(hi.result.year1.revenue.computeRentalUsdc6 > lo.result.year1.revenue.computeRentalUsdc6);
@@ -180,12 +180,43 @@ test('config overrides: partial merge, and errors name the field', () => {
     );
   bad({ capex: { batteryUsdc6PerKwh: 1.5 } }, 'capex.batteryUsdc6PerKwh');
   bad({ capex: { nope: 1 } }, 'capex.nope');
-  bad({ prices: { utilisation: 1.5 } }, 'prices.utilisation');
+  bad({ site: { gpu: { demandUtilization: 1.5 } } }, 'site.gpu.demandUtilization');
+  bad({ site: { gpu: { revenueUsdPerGpuHour: -1 } } }, 'site.gpu.revenueUsdPerGpuHour');
+  bad({ site: { ev: { chargePriceUsdPerKwh: 'cheap' } } }, 'site.ev.chargePriceUsdPerKwh');
+  // the former investment-config paths of the site assumptions point to the site field
+  for (const [old, now] of [
+    ['gpuRentalUsdc6PerGpuHour', 'site.gpu.revenueUsdPerGpuHour'],
+    ['utilisation', 'site.gpu.demandUtilization'],
+    ['evChargeUsdc6PerKwh', 'site.ev.chargePriceUsdPerKwh'],
+  ] as const)
+    assert.throws(
+      () => buildInvestment('pile', 'JP-TK', { prices: { [old]: 1 } }),
+      (e: unknown) => e instanceof ConfigError && e.field === `prices.${old}` && e.message.includes(now),
+    );
   bad({ lifetimeYears: 0 }, 'lifetimeYears');
   bad({ discountRate: 'high' }, 'discountRate');
   bad({ zone: 'SG' }, 'zone');
   bad({ site: { gpu: { count: 'many' } } }, 'site.gpu.count');
   bad({ replacement: { batteryReplacementYear: 99 } }, 'replacement.batteryReplacementYear');
+});
+
+test('one source of the site operating assumptions: the investment prices the simulated site', () => {
+  for (const model of MODELS) {
+    for (const zone of ZONES) {
+      const { config, site } = buildInvestment(model, zone);
+      // the site is energy's default site unchanged; the config holds no GPU / EV price or utilisation
+      assert.deepEqual(site, defaultSite(model, zone));
+      for (const k of ['gpuRentalUsdc6PerGpuHour', 'utilisation', 'evChargeUsdc6PerKwh'])
+        assert.ok(!(k in config.prices), `${model}/${zone} config.prices.${k}`);
+    }
+  }
+  // a --config override of the site moves the simulated price
+  const { site } = buildInvestment('pile', 'DE-LU', {
+    site: { gpu: { revenueUsdPerGpuHour: 0.5, demandUtilization: 0.3 }, ev: { chargePriceUsdPerKwh: 0.7 } },
+  });
+  assert.equal(site.gpu!.revenueUsdPerGpuHour, 0.5);
+  assert.equal(site.gpu!.demandUtilization, 0.3);
+  assert.equal(site.ev!.chargePriceUsdPerKwh, 0.7);
 });
 
 test('result shape has no hard-coded numbers: NPV changes with the discount rate', () => {

@@ -22,6 +22,16 @@ export interface ConfigOverrides {
 
 const FIXED_FIELDS = new Set(['model', 'zone']);
 
+/**
+ * Former investment-config fields that are site operating assumptions now (one definition, in energy's
+ * `defaultSite`): a config file sets them through its `site` part, in USD rather than usdc6.
+ */
+const MOVED_TO_SITE: Record<string, string> = {
+  gpuRentalUsdc6PerGpuHour: 'site.gpu.revenueUsdPerGpuHour (USD per GPU-hour)',
+  utilisation: 'site.gpu.demandUtilization (fraction 0..1)',
+  evChargeUsdc6PerKwh: 'site.ev.chargePriceUsdPerKwh (USD per kWh)',
+};
+
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
@@ -85,6 +95,12 @@ export function applyOverrides(
   for (const k of Object.keys(rest)) {
     if (FIXED_FIELDS.has(k)) throw new ConfigError(k, `cannot be overridden in a config file; use --${k}`);
   }
+  if (isPlainObject(rest.prices)) {
+    for (const k of Object.keys(rest.prices)) {
+      const to = MOVED_TO_SITE[k];
+      if (to !== undefined) throw new ConfigError(`prices.${k}`, `is a site setting; set ${to} instead`);
+    }
+  }
   if (isPlainObject(sitePatch) && 'type' in sitePatch)
     throw new ConfigError('site.type', 'cannot be overridden; use --model');
   const merged = mergeChecked(config, rest, '');
@@ -128,5 +144,4 @@ export function validateInvestmentConfig(c: InvestmentConfig): void {
   frac('replacement.inverterReplacementFractionOfCapex', r.inverterReplacementFractionOfCapex, 0, 2);
   frac('replacement.gpuRefreshFractionOfCapex', r.gpuRefreshFractionOfCapex, 0, 2);
   for (const [k, v] of Object.entries(c.escalation)) frac(`escalation.${k}`, v, -0.5, 0.5);
-  frac('prices.utilisation', c.prices.utilisation);
 }

@@ -1,27 +1,13 @@
-// Glue between the pure model and @greenhour/energy: build the config and the site, push the
-// investment's prices into the site so the dispatch optimises against the same numbers, simulate the
-// year on real zone data, evaluate.
+// Glue between the pure model and @greenhour/energy: build the config and the site, simulate the year
+// on real zone data, evaluate. The site's GPU rental price, demand utilisation and EV charging price
+// (energy's `defaultSite`, or the `site` part of a config file) are the only ones: the dispatch optimises
+// against the same numbers the investment earns.
 
 import { defaultSite, simulateYear, validateSite } from '@greenhour/energy';
 import type { Controller, SiteConfig, YearResult, ZoneId } from '@greenhour/energy';
 import { defaultInvestmentConfig, type InvestmentConfig, type ModelId } from './config.ts';
 import { evaluateInvestment, type InvestmentResult } from './model.ts';
 import { ConfigError, applyOverrides, validateInvestmentConfig } from './overrides.ts';
-import { toUsd } from './money.ts';
-
-/** The site the investment simulates: energy's default site, with the investment's price assumptions. */
-export function siteForInvestment(config: InvestmentConfig, site: SiteConfig): SiteConfig {
-  const out: SiteConfig = { ...site };
-  if (site.gpu) {
-    out.gpu = {
-      ...site.gpu,
-      revenueUsdPerGpuHour: toUsd(config.prices.gpuRentalUsdc6PerGpuHour),
-      demandUtilization: config.prices.utilisation,
-    };
-  }
-  if (site.ev) out.ev = { ...site.ev, chargePriceUsdPerKwh: toUsd(config.prices.evChargeUsdc6PerKwh) };
-  return out;
-}
 
 /** Defaults for the model and zone with an optional `--config` document applied (throws ConfigError). */
 export function buildInvestment(
@@ -43,7 +29,7 @@ export function buildInvestment(
       throw i > 0 ? new ConfigError(msg.slice(0, i), msg.slice(i + 2)) : e;
     }
   }
-  return { config: merged.config, site: siteForInvestment(merged.config, merged.site) };
+  return merged;
 }
 
 export interface RunInvestmentOptions {

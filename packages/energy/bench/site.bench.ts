@@ -79,13 +79,15 @@ const body = `Command: \`npm run bench -w packages/energy -- --write\` (= \`node
 the root \`npm run bench\` runs it without \`--write\`). Machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}.
 
 Year 2023 (8,760 h) per zone with the default site of each type (\`defaultSite(type, zone)\`), real hourly prices,
-carbon intensity and weather. Optimizer: HiGHS LP, rolling horizon (plan 48 h, commit 24 h, 60-min steps, perfect
-foresight of prices/PV/demand inside the window). Baseline: rule-based self-consumption controller (same
-accounting, same physics via the same commit step).
+carbon intensity and weather. GPU rental price, demand utilisation and EV charging price are \`defaultSite\`'s, the
+same the investment models (\`greenhour invest\`) use. Optimizer: HiGHS LP, rolling horizon (plan 48 h, commit 24 h,
+60-min steps, perfect foresight of prices/PV/demand inside the window). Baseline: rule-based self-consumption
+controller (same accounting, same physics via the same commit step).
 
 *cost* = electricity bill (import + demand charge + fixed - export) + battery wear + carbon at $50/t + unmet-demand
 penalties; *saving* = (net cost_rule - net cost_opt) / cost_rule, where net cost also subtracts compute and EV
-revenue (so a controller cannot "save" by dropping paid work). *bill saving* compares the electricity bill alone.
+revenue (so a controller cannot "save" by dropping paid work). *bill saving* compares the electricity bill alone
+(above 100 %: the optimized bill is negative, export earnings exceed import, demand and fixed charges).
 Emissions: grid import x Electricity Maps life-cycle intensity.
 
 | zone | site | cost rule | cost opt | saving | bill saving | emissions cut | tCO2 rule -> opt | unmet GPU-h opt / rule | unmet EV kWh opt / rule | opt year run |

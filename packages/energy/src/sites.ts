@@ -19,6 +19,26 @@ const ZONE_LAT: Record<ZoneId, number> = {
  */
 export const DEFAULT_CARBON_PRICE_USD_PER_T = 50;
 
+// Site operating assumptions: GPU rental price per GPU-hour, demand utilisation and the EV charging price.
+// This is their only definition: @greenhour/economics prices the investment from the site it simulates
+// (override them through the `site` part of a `--config` file).
+//  GPU rental, on-demand, Q3 2024: RunPod H100 $2.39-2.99/h, L4 $0.43/h, RTX 4090 $0.34-0.44/h; Lambda H100
+//  $2.49-2.99/h; Vast.ai RTX 4090 median ~$0.35/h; Google Cloud g2 (L4) ~$0.71/h incl. vCPUs.
+//  Utilisation: no audited public series; independent GPU hosts report 50-70 % of GPU-hours rented.
+
+/**
+ * Public DC charging price charged to drivers, USD/kWh, per zone (2024 ad-hoc prices): Germany EnBW/Ionity
+ * €0.59–0.69/kWh DC; California Electrify America $0.48–0.56/kWh; Singapore SP Mobility S$0.60–0.70/kWh;
+ * Japan e-Mobility Power ~¥30–40/kWh equivalent; India Tata Power EZ ~₹18–24/kWh.
+ */
+const ZONE_EV_PRICE_USD_PER_KWH: Record<ZoneId, number> = {
+  'US-CAL-CISO': 0.5,
+  'DE-LU': 0.62, // €0.59/kWh ≈ $0.64
+  'JP-TK': 0.3,
+  SG: 0.5, // S$0.65/kWh
+  'IN-WE': 0.25, // ₹21/kWh
+};
+
 /**
  * Fixed-tilt yield-optimal tilt, Jacobson & Jadhav, "World estimates of PV optimal tilt angles and
  * ratios of sunlight incident upon tilted and tracked PV panels", Solar Energy 169:55-66, 2018:
@@ -77,7 +97,8 @@ export function defaultSite(type: SiteType, zone: ZoneId): SiteConfig {
       },
       // 8 nodes x 8 H100-class GPUs. NVIDIA DGX H100 max 10.2 kW per 8 GPUs -> 1,275 W per GPU busy;
       // ~2 kW node idle -> 250 W per GPU. PUE 1.25 (efficient air-cooled edge DC; Uptime Institute 2023
-      // global average is 1.58). Revenue $2.00/GPU-h (2023 H100 cloud market ~$2-3/h).
+      // global average is 1.58). Revenue $2.00/GPU-h: H100 on-demand Lambda $2.49-2.99/h, RunPod $2.39-2.99/h,
+      // market ~$2 by late 2024. Utilisation 0.6: assumption, middle of the 50-70 % independent hosts report.
       gpu: {
         count: 64,
         idleW: 250,
@@ -85,7 +106,7 @@ export function defaultSite(type: SiteType, zone: ZoneId): SiteConfig {
         pue: 1.25,
         revenueUsdPerGpuHour: 2.0,
         unmetPenaltyUsdPerGpuHour: 1.0,
-        demandUtilization: 0.7,
+        demandUtilization: 0.6,
         demandTrace: 'alibaba',
         deadlineHours: 12,
       },
@@ -113,14 +134,14 @@ export function defaultSite(type: SiteType, zone: ZoneId): SiteConfig {
         degradationUsdPerKwh: 0.05,
       },
       // 6 x 50 kW DC chargers at a retail/parking site; 5 sessions per charger per day, 30 kWh mean,
-      // 1.5 h mean dwell. Price $0.45/kWh (2023 public DC: Electrify America ~$0.48, SP Mobility S$0.55-0.60).
+      // 1.5 h mean dwell. Price: the zone's public DC price (ZONE_EV_PRICE_USD_PER_KWH).
       ev: {
         count: 6,
         powerW: 50_000,
         sessionsPerChargerPerDay: 5,
         meanSessionEnergyWh: 30_000,
         meanDwellHours: 1.5,
-        chargePriceUsdPerKwh: 0.45,
+        chargePriceUsdPerKwh: ZONE_EV_PRICE_USD_PER_KWH[zone],
         // Delivery is a service obligation: the penalty ($5/kWh, ~10x the price) must outweigh a demand-charge
         // increment (CA: $25/kW-month, i.e. up to $25 for one extra kWh in the peak hour is rare but a
         // 50 kW session hour at $5/kWh = $250 > 50 kW x $25 = $1,250 only over a multi-hour peak).
@@ -128,15 +149,16 @@ export function defaultSite(type: SiteType, zone: ZoneId): SiteConfig {
         seed: 20230101,
       },
       // Edge inference: 8 x NVIDIA L4 (72 W TDP); with host share ~180 W busy, 60 W idle per GPU; PUE 1.2.
-      // Revenue $0.60/GPU-h (GCP g2 L4 on-demand ~$0.71/h in 2023).
+      // Revenue $0.43/GPU-h: L4 marketplace price (RunPod Q3 2024); hyperscaler g2 ~$0.71/h includes vCPUs.
+      // Utilisation 0.5: assumption, edge inference is burstier than data-centre rental.
       gpu: {
         count: 8,
         idleW: 60,
         busyW: 180,
         pue: 1.2,
-        revenueUsdPerGpuHour: 0.6,
+        revenueUsdPerGpuHour: 0.43,
         unmetPenaltyUsdPerGpuHour: 0.3,
-        demandUtilization: 0.6,
+        demandUtilization: 0.5,
         demandTrace: 'google',
         deadlineHours: 6,
       },
@@ -165,7 +187,8 @@ export function defaultSite(type: SiteType, zone: ZoneId): SiteConfig {
         degradationUsdPerKwh: 0.1,
       },
       // One RTX 4090 desktop: 450 W GPU TDP + host -> ~600 W busy, ~80 W idle; no cooling plant (PUE 1).
-      // Revenue $0.35/GPU-h (2023 consumer-GPU marketplaces, e.g. vast.ai 4090 ~$0.3-0.5/h).
+      // Revenue $0.35/GPU-h (consumer-GPU marketplaces 2024: Vast.ai RTX 4090 median ~$0.35/h, RunPod community
+      // $0.34-0.44/h). Utilisation 0.4: assumption, consumer hosts on Vast.ai are rented well under half the time.
       gpu: {
         count: 1,
         idleW: 80,
@@ -173,7 +196,7 @@ export function defaultSite(type: SiteType, zone: ZoneId): SiteConfig {
         pue: 1,
         revenueUsdPerGpuHour: 0.35,
         unmetPenaltyUsdPerGpuHour: 0.1,
-        demandUtilization: 0.5,
+        demandUtilization: 0.4,
         demandTrace: 'google',
         deadlineHours: 24,
       },
