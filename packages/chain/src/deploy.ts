@@ -10,7 +10,7 @@ import {
 } from '@greenhour/contracts';
 import type { Clients } from './clients.ts';
 import { writeDeployment, type Deployment } from './deployments.ts';
-import { SITE_TYPES, type SiteTypeName } from './types.ts';
+import { SITE_TYPE_ENUM, type SiteTypeName } from './types.ts';
 
 export interface CapacityClassRow {
   classId: number;
@@ -122,7 +122,7 @@ export async function deploySystem(clients: Clients, options: DeployOptions): Pr
     });
   }
   log(`published ${options.capacityClasses.length} capacity classes and ${options.gpuModels.length} GPU models`);
-  for (const [name, siteType] of Object.entries(SITE_TYPES) as [SiteTypeName, number][]) {
+  for (const [name, siteType] of Object.entries(SITE_TYPE_ENUM) as [SiteTypeName, number][]) {
     await send(`setMinimumStake ${name}`, {
       ...registry,
       functionName: 'setMinimumStake',

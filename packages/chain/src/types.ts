@@ -1,6 +1,6 @@
-/** Site types as the NodeRegistry enum orders them. */
-export const SITE_TYPES = { station: 0, pile: 1, home: 2 } as const;
-export type SiteTypeName = keyof typeof SITE_TYPES;
+/** Site type names to the index of the NodeRegistry SiteType enum (the contract's order). */
+export const SITE_TYPE_ENUM = { station: 0, pile: 1, home: 2 } as const;
+export type SiteTypeName = keyof typeof SITE_TYPE_ENUM;
 
 /**
  * Minimum stake per site type, in micro-USD. Each is about 2 % of the site's GPU capex (station: 8 × H100 ≈ 250 kUSD

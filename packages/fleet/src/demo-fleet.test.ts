@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEMO_FLEET, GEOHASH_PRECISION, SITE_ENVELOPES, ZONES, validateDevice } from './demo-fleet.ts';
+import { DEMO_FLEET, GEOHASH_PRECISION, SITE_ENVELOPES, ZONE_AREAS, validateDevice } from './demo-fleet.ts';
 import type { FleetDevice } from './demo-fleet.ts';
 import { decodeGeohash, encodeGeohash } from './geohash.ts';
 import { getGpuSpec } from './gpus.ts';
@@ -8,7 +8,7 @@ import { getGpuSpec } from './gpus.ts';
 test('demo fleet covers every site type and zone with integer specs', () => {
   assert.ok(DEMO_FLEET.length >= 8 && DEMO_FLEET.length <= 12);
   assert.deepEqual(new Set(DEMO_FLEET.map((d) => d.siteType)), new Set(['station', 'pile', 'home']));
-  assert.deepEqual(new Set(DEMO_FLEET.map((d) => d.zone)), new Set(Object.keys(ZONES)));
+  assert.deepEqual(new Set(DEMO_FLEET.map((d) => d.zone)), new Set(Object.keys(ZONE_AREAS)));
   assert.equal(new Set(DEMO_FLEET.map((d) => d.id)).size, DEMO_FLEET.length);
   for (const d of DEMO_FLEET) {
     for (const v of [d.pvWp, d.batteryWh, d.chargerW, d.gpuCount]) assert.ok(Number.isSafeInteger(v) && v >= 0, d.id);
@@ -38,7 +38,7 @@ test('device geohashes encode their coordinates and fall in their zone', () => {
     assert.ok(Math.abs(c.latDeg - d.latDeg) <= c.latErrDeg && Math.abs(c.lonDeg - d.lonDeg) <= c.lonErrDeg);
   }
   // Singapore reference point given in the brief.
-  assert.equal(encodeGeohash(ZONES.SG.latDeg, ZONES.SG.lonDeg, 5), 'w21z7');
+  assert.equal(encodeGeohash(ZONE_AREAS.SG.latDeg, ZONE_AREAS.SG.lonDeg, 5), 'w21z7');
 });
 
 test('validateDevice rejects bad devices naming the field', () => {

@@ -1,11 +1,11 @@
 // A realistic demo fleet: Greenhour's three site types across the five zones we have energy data for.
 // All specs are integers in the unit named by the field (Wp, Wh, W).
 
+import type { SiteType, ZoneId } from '@greenhour/energy';
 import { encodeGeohash } from './geohash.ts';
 import { getGpuSpec } from './gpus.ts';
 
-export type SiteType = 'station' | 'pile' | 'home';
-export type ZoneId = 'SG' | 'JP-TK' | 'IN-WE' | 'DE-LU' | 'US-CAL-CISO';
+export type { SiteType, ZoneId };
 
 export interface Zone {
   readonly id: ZoneId;
@@ -17,7 +17,7 @@ export interface Zone {
   readonly bbox: { readonly latMin: number; readonly latMax: number; readonly lonMin: number; readonly lonMax: number };
 }
 
-export const ZONES: Readonly<Record<ZoneId, Zone>> = Object.freeze({
+export const ZONE_AREAS: Readonly<Record<ZoneId, Zone>> = Object.freeze({
   SG: {
     id: 'SG',
     name: 'Singapore',
@@ -122,8 +122,9 @@ export function validateDevice(d: FleetDevice): void {
   if (typeof d.id !== 'string' || d.id.length === 0) throw new Error('device: id must be a non-empty string');
   const envelope = SITE_ENVELOPES[d.siteType];
   if (!envelope) throw new Error(`${where}: siteType must be station, pile or home, got ${String(d.siteType)}`);
-  const zone = ZONES[d.zone];
-  if (!zone) throw new Error(`${where}: zone must be one of ${Object.keys(ZONES).join(', ')}, got ${String(d.zone)}`);
+  const zone = ZONE_AREAS[d.zone];
+  if (!zone)
+    throw new Error(`${where}: zone must be one of ${Object.keys(ZONE_AREAS).join(', ')}, got ${String(d.zone)}`);
   const { latMin, latMax, lonMin, lonMax } = zone.bbox;
   if (!(d.latDeg >= latMin && d.latDeg <= latMax && d.lonDeg >= lonMin && d.lonDeg <= lonMax)) {
     throw new Error(`${where}: latDeg/lonDeg (${d.latDeg}, ${d.lonDeg}) is outside zone ${d.zone}`);

@@ -2,7 +2,7 @@ import { stringToHex, type Address, type Hex } from 'viem';
 import { nodeRegistryAbi, settlementTokenAbi } from '@greenhour/contracts';
 import type { Clients } from '../clients.ts';
 import type { Deployment } from '../deployments.ts';
-import { SITE_TYPES, type SiteTypeName } from '../types.ts';
+import { SITE_TYPE_ENUM, type SiteTypeName } from '../types.ts';
 import { findEvent, transact } from '../transact.ts';
 
 export interface NodeSpecInput {
@@ -31,7 +31,7 @@ export async function registerNode(
   spec: NodeSpecInput,
   stakeUsdc6: bigint,
 ): Promise<bigint> {
-  if (!(spec.siteType in SITE_TYPES)) throw new Error(`siteType: unknown "${spec.siteType}"`);
+  if (!(spec.siteType in SITE_TYPE_ENUM)) throw new Error(`siteType: unknown "${spec.siteType}"`);
   if (Buffer.byteLength(spec.gpuModel) > 31) throw new Error(`gpuModel: longer than 31 bytes: "${spec.gpuModel}"`);
   await transact(clients, {
     address: deployment.settlementToken,
@@ -46,7 +46,7 @@ export async function registerNode(
     args: [
       {
         deviceSigner: spec.deviceSigner,
-        siteType: SITE_TYPES[spec.siteType],
+        siteType: SITE_TYPE_ENUM[spec.siteType],
         geohash: geohashToBytes12(spec.geohash),
         pvWp: spec.pvWp,
         batteryWh: spec.batteryWh,
