@@ -25,6 +25,7 @@ import {
   readDeployment,
   redeemHours,
   registerNode,
+  transferHours,
   slotOf,
   startAnvil,
   type Anvil,
@@ -138,16 +139,7 @@ describe('deploy and drive the contracts on a real anvil', () => {
     assert.equal(id, (1n << 32n) | BigInt(slot));
 
     const buyer = await connect(anvil.rpcUrl, BUYER_KEY);
-    const transfer = async () => {
-      const { request } = await publicClient.simulateContract({
-        account: clients.account,
-        address: deployment.computeHours,
-        abi: computeHoursAbi,
-        functionName: 'safeTransferFrom',
-        args: [clients.account.address, buyer.account.address, id, 1n, '0x'],
-      });
-      await publicClient.waitForTransactionReceipt({ hash: await clients.walletClient.writeContract(request) });
-    };
+    const transfer = () => transferHours(clients, deployment, buyer.account.address, id, 1n);
     await transfer();
     const balanceOf = (who: Address) =>
       publicClient.readContract({
@@ -212,14 +204,7 @@ describe('deploy and drive the contracts on a real anvil', () => {
     const now = (await publicClient.getBlock()).timestamp;
     const slot = slotOf(now) + 1;
     const id = await mintHours(clients, deployment, 1n, slot, 2n);
-    const { request } = await publicClient.simulateContract({
-      account: clients.account,
-      address: deployment.computeHours,
-      abi: computeHoursAbi,
-      functionName: 'safeTransferFrom',
-      args: [clients.account.address, buyer.account.address, id, 2n, '0x'],
-    });
-    await publicClient.waitForTransactionReceipt({ hash: await clients.walletClient.writeContract(request) });
+    await transferHours(clients, deployment, buyer.account.address, id, 2n);
 
     await assert.rejects(redeemHours(buyer, deployment, id, 1n, 1n), (err) => revertName(err) === 'SlotNotLive');
     await testClient.setNextBlockTimestamp({ timestamp: BigInt(slot * 3600 + 60) });

@@ -7,4 +7,6 @@ export { SITE_TYPE_ENUM, DEFAULT_MINIMUM_STAKE_USDC6, type SiteTypeName } from '
 export { registerNode, geohashToBytes12, type NodeSpecInput } from './actions/registerNode.ts';
 export { mintHours, slotOf } from './actions/mintHours.ts';
 export { redeemHours } from './actions/redeemHours.ts';
+export { transferHours } from './actions/transferHours.ts';
+export { transact } from './transact.ts';
 export { faucet } from './actions/faucet.ts';
