@@ -3,7 +3,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ZONES } from '@greenhour/energy';
+import { progressBar, simulateYear, ZONES } from '@greenhour/energy';
 import type { Controller, SiteConfig, YearResult, ZoneId } from '@greenhour/energy';
 import {
   ConfigError,
@@ -21,7 +21,6 @@ import {
   type ModelId,
   type OpexId,
 } from '@greenhour/economics';
-import { simulateYear } from '@greenhour/energy';
 import { UsageError, helpText, parseFlags, requireFlag, type FlagSpecs, type ParsedFlags } from './args.ts';
 import {
   cashFlowChart,
@@ -227,22 +226,7 @@ function build(c: Common): { site: SiteConfig } {
 }
 
 function progress(io: Io, label: string): (f: number) => void {
-  let lastStep = -1;
-  const start = Date.now();
-  return (f: number) => {
-    const p = Math.max(0, Math.min(100, Math.floor(f * 100)));
-    if (io.stderrIsTty) {
-      io.stderr(
-        `\r${label}: ${String(p).padStart(3)}%  ${((Date.now() - start) / 1000).toFixed(0)} s${p === 100 ? '\n' : ''}`,
-      );
-      return;
-    }
-    const step = Math.floor(p / 10);
-    if (step !== lastStep) {
-      lastStep = step;
-      io.stderr(`${label}: ${p}%\n`);
-    }
-  };
+  return progressBar(label, { write: io.stderr, isTTY: io.stderrIsTty === true });
 }
 
 function simOptions(c: Common) {

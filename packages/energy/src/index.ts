@@ -10,7 +10,7 @@ export { validateSite } from './validate.ts';
 export { zoneTariff, ZONE_INFO, FX_USD } from './zones.ts';
 export { loadZoneYear, loadWorkloadTrace, DataError, DATA_DIR } from './data.ts';
 export type { ZoneYearData, ZoneLocation } from './data.ts';
-export { progressBar } from './progress.ts';
+export { progressBar, type ProgressSink } from './progress.ts';
 export { getHighs } from './highs.ts';
 
 // physical models
