@@ -161,6 +161,10 @@ contract ComputeHoursTest is Fixture {
         vm.prank(bob);
         hours_.confirmDelivery(rid);
 
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.UnknownRedemption.selector, rid + 1));
+        vm.prank(attestor);
+        hours_.confirmDelivery(rid + 1);
+
         vm.prank(attestor);
         hours_.confirmDelivery(rid);
         vm.assertEq(registry.node(stationA).bondedUsdc6, 0, "bond released");
