@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -270,6 +270,31 @@ describe('deploy and drive the contracts on a real anvil', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('deployments file', () => {
+  it('a corrupt or mismatched file is rejected naming the file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-bad-deployments-'));
+    const good = {
+      chainId: 5,
+      settlementToken: '0x5fbdb2315678afecb367f032d93f642f64180aa3',
+      settlementTokenDeployed: true,
+      nodeRegistry: '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512',
+      computeHours: '0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0',
+      admin: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
+      attestor: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
+      deployedAtBlock: 1,
+    };
+    assert.throws(() => readDeployment(dir, 5), /5\.json: cannot read deployment/);
+    writeFileSync(join(dir, '5.json'), '{"chainId": 5,');
+    assert.throws(() => readDeployment(dir, 5), /5\.json: cannot read deployment/);
+    writeFileSync(join(dir, '5.json'), JSON.stringify({ ...good, computeHours: '0x1234' }));
+    assert.throws(() => readDeployment(dir, 5), /5\.json: field computeHours is not an address/);
+    writeFileSync(join(dir, '5.json'), JSON.stringify({ ...good, chainId: 6 }));
+    assert.throws(() => readDeployment(dir, 5), /5\.json: field chainId is 6, expected 5/);
+    writeFileSync(join(dir, '5.json'), JSON.stringify(good));
+    assert.equal(readDeployment(dir, 5).computeHours, good.computeHours);
   });
 });
 
