@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CONTRACTS = ['SettlementToken', 'NodeRegistry', 'ComputeHours'] as const;
+const CONTRACTS = ['SettlementToken', 'NodeRegistry', 'ComputeHours', 'AttestationOracle'] as const;
 
 const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);
 const outDir = join(root, 'generated');

@@ -1,12 +1,15 @@
 // Brings up the demo system on a chain: deploy (or reuse) the contracts, publish the capacity class table computed from
 // the GPU catalog, and register the demo fleet, each device under its own owner account, then mint its next hours.
+import { join } from 'node:path';
 import { keccak256, stringToHex, type Address, type Hex } from 'viem';
+import { NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import {
   connect,
   deploySystem,
   DEFAULT_MINIMUM_STAKE_USDC6,
+  DEFAULT_ATTESTER_BOND_USDC6,
   faucet,
   mintHours,
   registerNode,
@@ -44,7 +47,7 @@ export interface DemoSystem {
 
 /** The device's signing address, derived from its id so that restarts find the same device. */
 export function demoDeviceSigner(deviceId: string): Address {
-  return privateKeyToAccount(keccak256(stringToHex(`greenhour-demo-device:${deviceId}`))).address;
+  return privateKeyToAccount(demoDeviceKey(deviceId)).address;
 }
 
 function ownerKey(index: number): Hex {
@@ -80,6 +83,8 @@ export async function bringUpDemo(
     return { deployment, nodes: [] };
   }
 
+  // The attester (the deployer here) posts a bond with every hourly commitment: a year of hours.
+  await faucet(deployer, deployment, deployer.account.address, 24n * 365n * DEFAULT_ATTESTER_BOND_USDC6);
   const nodes: DemoNode[] = [];
   const now = (await deployer.publicClient.getBlock()).timestamp;
   const firstSlot = slotOf(now) + 1;
@@ -113,4 +118,50 @@ export async function bringUpDemo(
     log(`class ${probe.classId}, slot ${firstSlot}: ${supply} hours in circulation`);
   }
   return { deployment, nodes };
+}
+
+/** The demo device's key: derived from its id, so that restarts find the same device (a demo, not key management). */
+export function demoDeviceKey(deviceId: string): Hex {
+  return keccak256(stringToHex(`greenhour-demo-device:${deviceId}`));
+}
+
+/**
+ * One node agent per demo device, in this process, each reading a simulated meter of its site (energy models and the
+ * zone's real weather) and publishing signed one-minute windows to the broker. Their outboxes live in `outboxRoot`.
+ */
+export async function startDemoAgents(
+  system: DemoSystem,
+  options: { mqttUrl: string; outboxRoot: string; log: (line: string) => void },
+): Promise<{ stop(): Promise<void> }> {
+  const agents: NodeAgent[] = [];
+  for (const node of system.nodes) {
+    const gpu = GPU_CATALOG.find((g) => g.name === node.device.gpuModel);
+    if (gpu === undefined) throw new Error(`gpuModel: ${node.device.gpuModel} is not in the GPU catalog`);
+    const spec = {
+      pvWp: node.device.pvWp,
+      batteryWh: node.device.batteryWh,
+      chargerW: node.device.chargerW,
+      gpuCount: node.device.gpuCount,
+      gpuBoardPowerW: gpu.boardPowerW,
+    };
+    const meter = new SimulatedSiteDriver({ siteType: node.device.siteType, zone: node.device.zone, spec });
+    const agent = new NodeAgent({
+      privateKey: demoDeviceKey(node.device.id),
+      chainId: system.deployment.chainId,
+      verifyingContract: system.deployment.attestationOracle,
+      meter,
+      mqttUrl: options.mqttUrl,
+      outboxDir: join(options.outboxRoot, node.device.id),
+      limits: meter.limits(),
+      log: (line) => options.log(`agent ${node.device.id}: ${line}`),
+    });
+    agent.start();
+    agents.push(agent);
+  }
+  options.log(`${agents.length} node agents publishing signed one-minute windows to ${options.mqttUrl}`);
+  return {
+    async stop() {
+      await Promise.all(agents.map((a) => a.stop()));
+    },
+  };
 }

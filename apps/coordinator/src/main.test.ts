@@ -36,7 +36,7 @@ function startCoordinator(env: Record<string, string>) {
 describe('npm start (coordinator, first cut)', () => {
   it('starts a local EVM, deploys, registers the demo fleet with hours, and stops cleanly on SIGINT', async () => {
     const deploymentsDir = mkdtempSync(join(tmpdir(), 'gh-start-'));
-    const run = startCoordinator({ ANVIL_PORT: '0', DEPLOYMENTS_DIR: deploymentsDir });
+    const run = startCoordinator({ ANVIL_PORT: '0', API_PORT: '0', DEPLOYMENTS_DIR: deploymentsDir });
     try {
       await run.waitFor(/ready; Ctrl-C to stop/, 120_000);
       const rpcUrl = /rpc\s+(http:\/\/\S+)/.exec(run.output())![1]!;
@@ -65,6 +65,13 @@ describe('npm start (coordinator, first cut)', () => {
         assert.equal(minted.minted, device.gpuCount, `${device.id} sold its full capacity of the next slot`);
       }
 
+      // Telemetry is up: PGlite and the embedded broker by default, the API answering, one agent per device.
+      assert.match(run.output(), /database\s+pglite/);
+      assert.match(run.output(), new RegExp(`${DEMO_FLEET.length} node agents publishing`));
+      const apiUrl = /api\s+(http:\/\/\S+)\/v1\/telemetry\/stats/.exec(run.output())![1]!;
+      const stats = await (await fetch(`${apiUrl}/v1/telemetry/stats`)).json();
+      assert.deepEqual(Object.keys(stats).sort(), ['accepted', 'devices', 'openGaps', 'rejected']);
+
       run.child.kill('SIGINT');
       assert.equal(await run.exited, 0);
       assert.match(run.output(), /stopped/);
@@ -77,6 +84,8 @@ describe('npm start (coordinator, first cut)', () => {
   it('rejects bad configuration naming the variable', async () => {
     for (const [env, message] of [
       [{ ANVIL_PORT: 'eighty' }, /ANVIL_PORT: must be an integer port/],
+      [{ ANVIL_PORT: '0', API_PORT: '-1' }, /API_PORT: must be an integer port/],
+      [{ ANVIL_PORT: '0', API_PORT: '0', DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres:\/\/ URL/],
       [{ RPC_URL: 'localhost:8545' }, /RPC_URL: (not a URL|protocol must be)/],
       [{ RPC_URL: 'http://127.0.0.1:1', DEPLOYER_PRIVATE_KEY: 'abc' }, /DEPLOYER_PRIVATE_KEY: must be 0x/],
     ] as const) {

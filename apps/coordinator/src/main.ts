@@ -1,8 +1,12 @@
-// `npm start`: the local EVM (or RPC_URL), the contracts, the demo fleet. Stops cleanly on Ctrl-C.
+// `npm start`: the local EVM (or RPC_URL), the contracts, the demo fleet, telemetry ingest and hourly attestation
+// (database, MQTT broker, API) and one node agent per demo device. Stops cleanly on Ctrl-C.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chainConfigFromEnv, ConfigError, connect, startAnvil, type Anvil } from '@greenhour/chain';
-import { bringUpDemo } from './demo.ts';
+import { bringUpDemo, startDemoAgents } from './demo.ts';
+import { startTelemetryServices, telemetryConfigFromEnv, type TelemetryServices } from './telemetry.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -17,6 +21,7 @@ function anvilPortFromEnv(env: NodeJS.ProcessEnv): number {
 
 async function main(): Promise<void> {
   const config = chainConfigFromEnv(process.env, join(repoRoot, 'deployments'));
+  const telemetryConfig = telemetryConfigFromEnv(process.env);
   const log = (line: string) => console.log(`[greenhour] ${line}`);
 
   let anvil: Anvil | undefined;
@@ -27,10 +32,14 @@ async function main(): Promise<void> {
     log(`local EVM (anvil) at ${rpcUrl}, chain id ${anvil.chainId}`);
   }
   let stopping = false;
+  let services: TelemetryServices | undefined;
+  let agents: { stop(): Promise<void> } | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
+    await agents?.stop();
+    await services?.stop();
     await anvil?.stop();
     log('stopped');
     process.exit(0);
@@ -40,17 +49,30 @@ async function main(): Promise<void> {
 
   try {
     const deployer = await connect(rpcUrl, config.deployerPrivateKey);
-    const { deployment, nodes } = await bringUpDemo(rpcUrl, deployer, config.deploymentsDir, log);
+    const system = await bringUpDemo(rpcUrl, deployer, config.deploymentsDir, log);
+    const { deployment, nodes } = system;
+    services = await startTelemetryServices(telemetryConfig, deployment, deployer, log);
+    agents = await startDemoAgents(system, {
+      mqttUrl: services.mqttUrl,
+      outboxRoot: mkdtempSync(join(tmpdir(), 'greenhour-agents-')),
+      log,
+    });
     console.log('');
     console.log(`chain id          ${deployment.chainId}`);
     console.log(`rpc               ${rpcUrl}`);
     console.log(`SettlementToken   ${deployment.settlementToken}`);
     console.log(`NodeRegistry      ${deployment.nodeRegistry}`);
     console.log(`ComputeHours      ${deployment.computeHours}`);
+    console.log(`AttestationOracle ${deployment.attestationOracle}`);
     console.log(`nodes registered  ${nodes.length}`);
+    console.log(`database          ${services.databaseKind}`);
+    console.log(`mqtt              ${services.mqttUrl}`);
+    console.log(`api               ${services.apiUrl}/v1/telemetry/stats, /v1/attestations`);
     console.log('');
     log('ready; Ctrl-C to stop');
   } catch (err) {
+    await agents?.stop();
+    await services?.stop();
     await anvil?.stop();
     throw err;
   }

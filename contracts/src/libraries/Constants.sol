@@ -29,3 +29,23 @@ uint32 constant MAX_CHARGER_W = 10_000_000;
 
 // Green share is in basis points of the energy a node drew in a slot.
 uint16 constant BPS = 10_000;
+
+// A committed hour can be challenged for 6 h; then it is final. The attester commits minutes after the hour ends, so the
+// hour is final about 6 h after its end: well inside the 24 h DELIVERY_CONFIRMATION_WINDOW_SECONDS, leaving 18 h to
+// confirm deliveries against final records. Six hours is ample for anyone to download an hour's records and signed
+// messages (a few MB for a thousand nodes) and re-verify them, while a node's payouts wait at most a quarter of a day.
+uint256 constant CHALLENGE_WINDOW_SECONDS = 6 hours;
+
+// A claimed node-hour earns a PoGCS credit when its GPUs were available for at least 90 % of it: 54 of 60 minutes
+// (3,240 s), the availability of a typical 90 % SLA. Checked as uptimeS × BPS ≥ MIN_UPTIME_BPS × SECONDS_PER_SLOT.
+uint16 constant MIN_UPTIME_BPS = 9_000;
+
+// A device that signed physically impossible telemetry loses half of its node's stake to the challenger. Half, not all:
+// a single fault already costs far more than the hour it could earn (stake minimums are 50 to 1,000 USD against hours of
+// cents to a few dollars), a repeat takes 75 %, and the other half keeps backing the node's bonded delivery obligations
+// to buyers (a slash takes free stake first), who did nothing wrong. A broken meter, not only a forger, can trip a bound.
+uint16 constant DEVICE_FRAUD_SLASH_BPS = 5_000;
+
+// Battery charge and discharge power is bounded at 2C (twice the capacity per hour): commercial LFP storage is rated at
+// most 1C continuous; the factor 2 leaves room for peaks. Physical bound of docs/TELEMETRY.md section 2.
+uint256 constant MAX_BATTERY_C_RATE = 2;

@@ -116,6 +116,22 @@ describe('deploy and drive the contracts on a real anvil', () => {
       args: [0],
     });
     assert.equal(minimum, DEFAULT_MINIMUM_STAKE_USDC6.station);
+
+    // Stake is slashed only through the oracle's fraud proofs: the deployer holds no attestor role on the registry.
+    const attestorRole = await publicClient.readContract({
+      address: deployment.nodeRegistry,
+      abi: nodeRegistryAbi,
+      functionName: 'ATTESTOR_ROLE',
+    });
+    const hasAttestorRole = (who: `0x${string}`) =>
+      publicClient.readContract({
+        address: deployment.nodeRegistry,
+        abi: nodeRegistryAbi,
+        functionName: 'hasRole',
+        args: [attestorRole, who],
+      });
+    assert.equal(await hasAttestorRole(deployment.attestationOracle), true);
+    assert.equal(await hasAttestorRole(deployment.admin), false);
   });
 
   it('registers a station, mints its hours, transfers them until the slot starts and never after', async () => {
@@ -282,6 +298,7 @@ describe('deployments file', () => {
       settlementTokenDeployed: true,
       nodeRegistry: '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512',
       computeHours: '0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0',
+      attestationOracle: '0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9',
       admin: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
       attestor: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
       deployedAtBlock: 1,

@@ -1,6 +1,8 @@
 // One deploy for every chain: the embedded anvil or any RPC_URL. Writes deployments/<chainId>.json.
 import { type Abi, type Address, type Hex, isAddress } from 'viem';
 import {
+  attestationOracleAbi,
+  attestationOracleBytecode,
   computeHoursAbi,
   computeHoursBytecode,
   nodeRegistryAbi,
@@ -29,8 +31,10 @@ export interface GpuModelRow {
 export interface DeployOptions {
   /** An existing stablecoin; absent deploys SettlementToken (local chains and the demo faucet). */
   settlementToken?: Address | undefined;
-  /** Holder of the attestor roles; defaults to the deployer until the attestation service exists. */
+  /** The attestation service's account: commits hourly roots (and confirms deliveries). Defaults to the deployer. */
   attestor?: Address;
+  /** Bond the attester posts with each hourly commitment; defaults to DEFAULT_ATTESTER_BOND_USDC6. */
+  attesterBondUsdc6?: bigint;
   capacityClasses: readonly CapacityClassRow[];
   gpuModels: readonly GpuModelRow[];
   minimumStakeUsdc6: Readonly<Record<SiteTypeName, bigint>>;
@@ -38,6 +42,10 @@ export interface DeployOptions {
   deploymentsDir: string;
   onStep?: (message: string) => void;
 }
+
+// A fraudulent commitment forfeits this to the first challenger. 100 USD: a challenge of 60 windows costs ~2M gas, at
+// most a few USD on an L2, so proving fraud pays; it stays small next to the hourly revenue of the fleet it attests.
+export const DEFAULT_ATTESTER_BOND_USDC6 = 100_000_000n;
 
 export async function deploySystem(clients: Clients, options: DeployOptions): Promise<Deployment> {
   const { publicClient, walletClient, account } = clients;
@@ -83,20 +91,41 @@ export async function deploySystem(clients: Clients, options: DeployOptions): Pr
     ])
   ).contractAddress!;
 
+  const attesterBondUsdc6 = options.attesterBondUsdc6 ?? DEFAULT_ATTESTER_BOND_USDC6;
+  if (attesterBondUsdc6 <= 0n) throw new Error(`attesterBondUsdc6: must be positive, got ${attesterBondUsdc6}`);
+  const attestationOracle = (
+    await deployContract('AttestationOracle', attestationOracleAbi, attestationOracleBytecode, [
+      nodeRegistry,
+      computeHours,
+      admin,
+      attesterBondUsdc6,
+    ])
+  ).contractAddress!;
+
   const registry = { address: nodeRegistry, abi: nodeRegistryAbi } as const;
   const hours = { address: computeHours, abi: computeHoursAbi } as const;
-  const [obligationRole, registryAttestorRole, hoursAttestorRole] = await Promise.all([
+  const oracle = { address: attestationOracle, abi: attestationOracleAbi } as const;
+  const [obligationRole, registryAttestorRole, hoursAttestorRole, attesterRole] = await Promise.all([
     publicClient.readContract({ ...registry, functionName: 'OBLIGATION_ROLE' }),
     publicClient.readContract({ ...registry, functionName: 'ATTESTOR_ROLE' }),
     publicClient.readContract({ ...hours, functionName: 'ATTESTOR_ROLE' }),
+    publicClient.readContract({ ...oracle, functionName: 'ATTESTER_ROLE' }),
   ]);
   await send('grant OBLIGATION_ROLE', { ...registry, functionName: 'grantRole', args: [obligationRole, computeHours] });
+  // Only proven fraud slashes stake: the oracle is the registry's sole attestor.
   await send('grant registry ATTESTOR_ROLE', {
     ...registry,
     functionName: 'grantRole',
-    args: [registryAttestorRole, attestor],
+    args: [registryAttestorRole, attestationOracle],
+  });
+  // Green shares come from final attestations (the oracle); deliveries are confirmed by the attestation service.
+  await send('grant hours ATTESTOR_ROLE', {
+    ...hours,
+    functionName: 'grantRole',
+    args: [hoursAttestorRole, attestationOracle],
   });
   await send('grant hours ATTESTOR_ROLE', { ...hours, functionName: 'grantRole', args: [hoursAttestorRole, attestor] });
+  await send('grant ATTESTER_ROLE', { ...oracle, functionName: 'grantRole', args: [attesterRole, attestor] });
 
   for (const c of options.capacityClasses) {
     await send(`setCapacityClass ${c.classId}`, {
@@ -136,6 +165,7 @@ export async function deploySystem(clients: Clients, options: DeployOptions): Pr
     settlementTokenDeployed,
     nodeRegistry,
     computeHours,
+    attestationOracle,
     admin,
     attestor,
     deployedAtBlock: Number(firstBlock),

@@ -9,6 +9,7 @@ export interface Deployment {
   settlementTokenDeployed: boolean;
   nodeRegistry: Address;
   computeHours: Address;
+  attestationOracle: Address;
   admin: Address;
   attestor: Address;
   deployedAtBlock: number;
@@ -35,7 +36,14 @@ export function readDeployment(dir: string, chainId: number): Deployment {
   } catch (err) {
     throw new Error(`${path}: cannot read deployment: ${(err as Error).message}`);
   }
-  for (const field of ['settlementToken', 'nodeRegistry', 'computeHours', 'admin', 'attestor'] as const) {
+  for (const field of [
+    'settlementToken',
+    'nodeRegistry',
+    'computeHours',
+    'attestationOracle',
+    'admin',
+    'attestor',
+  ] as const) {
     if (typeof parsed[field] !== 'string' || !isAddress(parsed[field] as string))
       throw new Error(`${path}: field ${field} is not an address`);
   }

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IAttestationOracle} from "./interfaces/IAttestationOracle.sol";
+import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
+import {IComputeHours} from "./interfaces/IComputeHours.sol";
+import {TelemetryLib} from "./libraries/TelemetryLib.sol";
+import "./libraries/Constants.sol" as C;
+
+/// @title AttestationOracle
+/// @notice See {IAttestationOracle} and docs/TELEMETRY.md. Needs the attestor role of the registry (to slash devices)
+/// and of the compute-hour contract (to set green shares). Invariant: the settlement token it holds equals the bonds of
+/// committed slots that were neither paid to a challenger nor released.
+/// @dev The transient reentrancy guard keeps `commit`, paid once per hour slot for every node, cheap.
+contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuardTransient, EIP712 {
+    using SafeERC20 for IERC20;
+
+    /// @notice May commit hourly roots (the coordinator's attester).
+    bytes32 public constant ATTESTER_ROLE = keccak256("ATTESTER_ROLE");
+
+    enum RecordStatus {
+        None,
+        Excluded,
+        Claimed
+    }
+
+    INodeRegistry public immutable registry;
+    IComputeHours public immutable computeHours;
+    IERC20 public immutable settlementToken;
+    /// @notice Pulled from the attester with every commit; paid to the slot's first successful challenger.
+    uint256 public immutable attesterBondUsdc6;
+
+    mapping(uint32 slot => Commitment) private _commitments;
+    mapping(bytes32 leaf => RecordStatus) private _records;
+    mapping(uint256 nodeId => uint256) public pogcsCredits;
+
+    constructor(INodeRegistry registry_, IComputeHours hours_, address admin, uint256 attesterBondUsdc6_)
+        EIP712("Greenhour Telemetry", "1")
+    {
+        if (address(registry_) == address(0)) revert ZeroAddress("registry");
+        if (address(hours_) == address(0)) revert ZeroAddress("hours");
+        if (admin == address(0)) revert ZeroAddress("admin");
+        if (attesterBondUsdc6_ == 0) revert ZeroBond();
+        registry = registry_;
+        computeHours = hours_;
+        settlementToken = IERC20(registry_.settlementToken());
+        attesterBondUsdc6 = attesterBondUsdc6_;
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    /// @inheritdoc IAttestationOracle
+    function commit(uint32 slot, bytes32 root, uint32 recordCount) external onlyRole(ATTESTER_ROLE) nonReentrant {
+        // CHECKS
+        uint256 nowSlot = block.timestamp / C.SECONDS_PER_SLOT;
+        if (slot >= nowSlot) revert SlotNotEnded(slot, nowSlot);
+        if (root == bytes32(0)) revert ZeroRoot(slot);
+        if (recordCount == 0) revert ZeroRecordCount(slot);
+        if (_commitments[slot].committedAt != 0) revert AlreadyCommitted(slot);
+
+        // EFFECTS
+        _commitments[slot] = Commitment({
+            root: root,
+            attester: msg.sender,
+            committedAt: uint40(block.timestamp),
+            recordCount: recordCount,
+            bondPaid: false,
+            bondReleased: false
+        });
+        emit Committed(slot, msg.sender, root, recordCount, attesterBondUsdc6);
+
+        // INTERACTIONS
+        settlementToken.safeTransferFrom(msg.sender, address(this), attesterBondUsdc6);
+    }
+
+    // ---------------------------------------------------------------- challenge
+
+    /// @inheritdoc IAttestationOracle
+    function challenge(
+        NodeHourRecord calldata record,
+        bytes32[] calldata proof,
+        Telemetry[] calldata messages,
+        bytes[] calldata signatures
+    ) external nonReentrant returns (Fault fault) {
+        // CHECKS
+        Commitment storage c = _commitments[record.slot];
+        uint256 closesAt = _finalAt(c, record.slot);
+        if (block.timestamp >= closesAt) revert ChallengeWindowClosed(record.slot, closesAt);
+        bytes32 leaf = _provenLeaf(c, record, proof);
+        if (_records[leaf] == RecordStatus.Excluded) revert AlreadyExcluded(record.slot, leaf);
+        uint256 slashUsdc6;
+        (fault, slashUsdc6) = _findFault(record, messages, signatures);
+        if (fault == Fault.None) revert NoFraud(record.slot, leaf);
+
+        // EFFECTS and INTERACTIONS
+        _exclude(c, record.slot, record.nodeId, leaf, fault, slashUsdc6);
+    }
+
+    // ---------------------------------------------------------------- finality
+
+    /// @inheritdoc IAttestationOracle
+    function claim(NodeHourRecord calldata record, bytes32[] calldata proof)
+        external
+        nonReentrant
+        returns (uint16 shareBps, bool credited)
+    {
+        // CHECKS
+        Commitment storage c = _commitments[record.slot];
+        uint256 finalAt = _finalAt(c, record.slot);
+        if (block.timestamp < finalAt) revert NotFinal(record.slot, finalAt);
+        bytes32 leaf = _provenLeaf(c, record, proof);
+        RecordStatus status = _records[leaf];
+        if (status == RecordStatus.Excluded) revert Excluded(record.slot, leaf);
+        if (status == RecordStatus.Claimed) revert AlreadyClaimed(record.slot, leaf);
+
+        // EFFECTS
+        _records[leaf] = RecordStatus.Claimed;
+        shareBps = TelemetryLib.greenShareBps(record.greenWh, record.gridWh);
+        credited = TelemetryLib.meetsUptime(record.uptimeS);
+        if (credited) ++pogcsCredits[record.nodeId];
+        emit Claimed(record.slot, record.nodeId, leaf, shareBps, credited);
+
+        // INTERACTIONS: reverts GreenShareAlreadySet if another record of the node-hour was claimed first.
+        computeHours.setGreenShare(record.nodeId, record.slot, shareBps);
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function releaseBond(uint32 slot) external nonReentrant {
+        // CHECKS
+        Commitment storage c = _commitments[slot];
+        uint256 finalAt = _finalAt(c, slot);
+        if (block.timestamp < finalAt) revert NotFinal(slot, finalAt);
+        if (c.bondPaid || c.bondReleased) revert NoBondToRelease(slot);
+
+        // EFFECTS
+        c.bondReleased = true;
+        address attester = c.attester;
+        emit BondReleased(slot, attester, attesterBondUsdc6);
+
+        // INTERACTIONS
+        settlementToken.safeTransfer(attester, attesterBondUsdc6);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    function commitment(uint32 slot) external view returns (Commitment memory) {
+        return _commitments[slot];
+    }
+
+    function isFinal(uint32 slot) external view returns (bool) {
+        uint256 committedAt = _commitments[slot].committedAt;
+        return committedAt != 0 && block.timestamp >= committedAt + C.CHALLENGE_WINDOW_SECONDS;
+    }
+
+    function isExcluded(bytes32 leaf) external view returns (bool) {
+        return _records[leaf] == RecordStatus.Excluded;
+    }
+
+    function isClaimed(bytes32 leaf) external view returns (bool) {
+        return _records[leaf] == RecordStatus.Claimed;
+    }
+
+    function digestOf(Telemetry calldata message) external view returns (bytes32) {
+        return TelemetryLib.digest(_domainSeparatorV4(), message);
+    }
+
+    function leafOf(NodeHourRecord calldata record) external pure returns (bytes32) {
+        return TelemetryLib.leaf(record);
+    }
+
+    function violationOf(uint256 nodeId, Telemetry calldata message) external view returns (Violation) {
+        INodeRegistry.Node memory n = registry.node(nodeId);
+        if (n.status == INodeRegistry.NodeStatus.None) revert UnknownNode(nodeId);
+        return TelemetryLib.violation(_limits(n), message);
+    }
+
+    function aggregate(Telemetry[] calldata messages, bytes[] calldata signatures)
+        external
+        view
+        returns (Aggregate memory)
+    {
+        if (signatures.length != messages.length) {
+            revert SignatureCountMismatch(messages.length, signatures.length);
+        }
+        for (uint256 i; i < signatures.length; ++i) {
+            uint256 len = signatures[i].length;
+            if (len != TelemetryLib.SIGNATURE_LENGTH) revert BadSignatureLength(i, len);
+        }
+        return TelemetryLib.aggregate(_domainSeparatorV4(), messages, signatures);
+    }
+
+    function greenShareBps(uint256 greenWh, uint256 gridWh) external pure returns (uint16) {
+        return TelemetryLib.greenShareBps(greenWh, gridWh);
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    /// @dev When the slot's challenge window closes; reverts for a slot with no commitment.
+    function _finalAt(Commitment storage c, uint32 slot) private view returns (uint256) {
+        uint256 committedAt = c.committedAt;
+        if (committedAt == 0) revert UnknownSlot(slot);
+        return committedAt + C.CHALLENGE_WINDOW_SECONDS;
+    }
+
+    function _provenLeaf(Commitment storage c, NodeHourRecord calldata record, bytes32[] calldata proof)
+        private
+        view
+        returns (bytes32 leaf)
+    {
+        leaf = TelemetryLib.leaf(record);
+        if (!MerkleProof.verifyCalldata(proof, c.root, leaf)) revert NotInRoot(record.slot, leaf);
+    }
+
+    /// @dev Checks that `messages` and `signatures` are all of the record's, as it commits to them, then looks for the
+    /// first fault.
+    function _findFault(NodeHourRecord calldata record, Telemetry[] calldata messages, bytes[] calldata signatures)
+        private
+        view
+        returns (Fault fault, uint256 slashUsdc6)
+    {
+        if (messages.length != record.messageCount) revert MessageCountMismatch(record.messageCount, messages.length);
+        if (signatures.length != messages.length) revert SignatureCountMismatch(messages.length, signatures.length);
+        bytes32[] memory ds = TelemetryLib.digests(_domainSeparatorV4(), messages);
+        (bytes32 got, bool fixedWidth) = TelemetryLib.messagesHash(ds, signatures);
+        // A record's entries are 65-byte signatures: any other length is not what it commits to, whatever the hash.
+        if (!fixedWidth || got != record.messagesHash) revert MessagesHashMismatch(record.messagesHash, got);
+
+        // An unknown node reads as all zeros: device signer address(0), a WrongDevice fault.
+        INodeRegistry.Node memory n = registry.node(record.nodeId);
+        fault = TelemetryLib.faultOf(record, messages, signatures, ds, n.deviceSigner, _limits(n));
+        // Every signature recovered to the device before an Impossible fault: the device signed impossible data. Rounded
+        // down; the registry holds all of the stake, so a slash takes exactly this.
+        if (fault == Fault.Impossible) slashUsdc6 = uint256(n.stakeUsdc6) * C.DEVICE_FRAUD_SLASH_BPS / C.BPS;
+    }
+
+    /// @dev Excludes the record and pays the challenger the slot's bond, once per slot, and the device slash, if any.
+    function _exclude(Commitment storage c, uint32 slot, uint256 nodeId, bytes32 leaf, Fault fault, uint256 slashUsdc6)
+        private
+    {
+        // EFFECTS
+        _records[leaf] = RecordStatus.Excluded;
+        uint256 bondUsdc6;
+        if (!c.bondPaid) {
+            c.bondPaid = true;
+            bondUsdc6 = attesterBondUsdc6;
+        }
+        emit RecordExcluded(slot, nodeId, leaf, fault, msg.sender, bondUsdc6, slashUsdc6);
+
+        // INTERACTIONS
+        if (slashUsdc6 != 0) registry.slash(nodeId, slashUsdc6, msg.sender, "IMPOSSIBLE_TELEMETRY");
+        if (bondUsdc6 != 0) settlementToken.safeTransfer(msg.sender, bondUsdc6);
+    }
+
+    function _limits(INodeRegistry.Node memory n) private view returns (TelemetryLib.Limits memory) {
+        return TelemetryLib.Limits({
+            pvWp: n.pvWp,
+            batteryWh: n.batteryWh,
+            chargerW: n.chargerW,
+            gpuW: uint256(registry.capacityClass(n.classId).boardPowerWMax) * n.gpuCount
+        });
+    }
+}

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Fixture} from "./Fixture.sol";
+import {TelemetryBuilder} from "./TelemetryBuilder.sol";
+import {AttestationOracle} from "../../src/AttestationOracle.sol";
+
+/// @dev {Fixture} plus the attestation oracle as the deploy wires it: the oracle holds the attestor role on the registry
+/// (to slash devices) and on the compute hours (to set green shares); one attester may commit and has approved its bonds.
+abstract contract OracleFixture is Fixture, TelemetryBuilder {
+    uint256 internal constant ATTESTER_BOND = 100e6; // 100 USD per slot
+    uint256 internal constant DEVICE_KEY = 0xD1CE;
+    uint256 internal constant OTHER_DEVICE_KEY = 0xD2CE;
+    uint256 internal constant STRANGER_KEY = 0xBAD;
+
+    address internal attester = address(0xA77E57E4);
+    address internal device;
+    address internal otherDevice;
+    AttestationOracle internal oracle;
+
+    function setUp() public virtual override {
+        super.setUp();
+        device = vm.addr(DEVICE_KEY);
+        otherDevice = vm.addr(OTHER_DEVICE_KEY);
+        oracle = new AttestationOracle(registry, hours_, admin, ATTESTER_BOND);
+
+        vm.startPrank(admin);
+        registry.grantRole(registry.ATTESTOR_ROLE(), address(oracle));
+        hours_.grantRole(hours_.ATTESTOR_ROLE(), address(oracle));
+        oracle.grantRole(oracle.ATTESTER_ROLE(), attester);
+        token.mint(attester, 1_000_000e6);
+        vm.stopPrank();
+
+        vm.prank(attester);
+        token.approve(address(oracle), type(uint256).max);
+    }
+
+    function commitAs(uint32 slot, bytes32 root, uint32 recordCount) internal {
+        vm.prank(attester);
+        oracle.commit(slot, root, recordCount);
+    }
+}

@@ -1,0 +1,271 @@
+// The `greenhour-agent` command line. runAgentCli never calls process.exit; it returns the exit code (0 ok, 1 runtime
+// error, 2 bad input: a flag, the keystore or the outbox) so it can be tested in-process too.
+//
+// Only the flag parser's own needs are imported up front; the fleet catalog, viem, the telemetry package, mqtt and the
+// agent are imported once the flags that need them have been parsed, so a mistyped command fails fast.
+import type { Address } from 'viem';
+import { ZONES, SITE_TYPES, type SiteType, type ZoneId } from '@greenhour/energy';
+import type { DeviceKey } from './keystore.ts';
+import type { NodeAgent } from './agent.ts';
+import type { SiteSpec } from './simulated.ts';
+import { DEFAULT_WINDOW_SECONDS } from './meter.ts';
+
+export interface AgentIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  /** Resolves when the agent should stop (SIGINT / SIGTERM in main.ts). */
+  stopSignal: () => Promise<void>;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+type Kind = 'string' | 'integer' | 'enum';
+interface FlagSpec {
+  kind: Kind;
+  help: string;
+  metavar?: string;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+const UINT32_MAX = 2 ** 32 - 1;
+
+const RUN_FLAGS = {
+  keystore: { kind: 'string', metavar: 'PATH', help: 'device keystore (created on first use, mode 0600)' },
+  site: { kind: 'enum', values: SITE_TYPES, help: 'site type' },
+  zone: { kind: 'enum', values: ZONES, help: 'grid zone (weather of the simulated meter)' },
+  'pv-wp': { kind: 'integer', metavar: 'W', min: 0, max: UINT32_MAX, help: 'PV peak power, W (as registered)' },
+  'battery-wh': { kind: 'integer', metavar: 'WH', min: 0, max: UINT32_MAX, help: 'battery capacity, Wh' },
+  'charger-w': { kind: 'integer', metavar: 'W', min: 0, max: UINT32_MAX, help: 'total EV charger power, W' },
+  'gpu-count': { kind: 'integer', metavar: 'N', min: 1, max: 1024, help: 'number of GPUs' },
+  'gpu-board-power-w': { kind: 'integer', metavar: 'W', min: 1, max: 5000, help: 'board power of one GPU, W' },
+  mqtt: { kind: 'string', metavar: 'URL', help: 'broker, mqtt://host:port (mqtts, ws, wss too)' },
+  oracle: { kind: 'string', metavar: 'ADDRESS', help: 'AttestationOracle address (EIP-712 verifyingContract)' },
+  'chain-id': { kind: 'integer', metavar: 'N', min: 1, max: Number.MAX_SAFE_INTEGER, help: 'chain id' },
+  outbox: { kind: 'string', metavar: 'DIR', help: 'outbox directory (signed messages kept until acknowledged)' },
+  'window-seconds': {
+    kind: 'integer',
+    metavar: 'S',
+    min: 1,
+    max: 3600,
+    help: `window length, a divisor of 3600 (default ${DEFAULT_WINDOW_SECONDS})`,
+  },
+} as const satisfies Record<string, FlagSpec>;
+const ADDRESS_FLAGS = { keystore: RUN_FLAGS.keystore } as const satisfies Record<string, FlagSpec>;
+const OPTIONAL = new Set(['window-seconds']);
+
+const USAGE = `Usage:
+  greenhour-agent --keystore PATH --site station|pile|home --zone ZONE --pv-wp W --battery-wh WH --charger-w W
+                  --gpu-count N --gpu-board-power-w W --mqtt URL --oracle ADDRESS --chain-id N --outbox DIR
+                  [--window-seconds S]
+  greenhour-agent address --keystore PATH
+
+Runs the node agent: every window it reads the meter (a simulated site on the zone's real weather), signs the
+window's telemetry with the device key, keeps it in the outbox and publishes it (MQTT QoS 1). \`address\` creates the
+device key if needed and prints its address, for registration as the node's deviceSigner.
+
+Options:
+${Object.entries(RUN_FLAGS)
+  .map(([name, s]) => {
+    const meta = 'values' in s ? s.values.join('|') : s.metavar;
+    return `  ${`--${name} ${meta}`.padEnd(44)}${s.help}`;
+  })
+  .join('\n')}
+  --help                                      show this help
+`;
+
+type Parsed = Record<string, string | number>;
+
+function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>): Parsed {
+  const out: Parsed = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const spec = specs[name];
+    if (!spec) throw new UsageError(`--${name}: unknown flag (see --help)`);
+    if (name in out) throw new UsageError(`--${name}: given more than once`);
+    let raw: string | undefined;
+    if (eq >= 0) raw = arg.slice(eq + 1);
+    else {
+      raw = argv[i + 1];
+      if (raw === undefined || raw.startsWith('--')) throw new UsageError(`--${name}: missing value`);
+      i++;
+    }
+    out[name] = parseValue(name, spec, raw);
+  }
+  for (const name of Object.keys(specs))
+    if (!(name in out) && !OPTIONAL.has(name)) throw new UsageError(`--${name}: required`);
+  return out;
+}
+
+function parseValue(name: string, spec: FlagSpec, raw: string): string | number {
+  if (raw.trim() === '') throw new UsageError(`--${name}: empty value`);
+  if (spec.kind === 'enum') {
+    if (!spec.values!.includes(raw))
+      throw new UsageError(
+        `--${name}: unknown value ${JSON.stringify(raw)} (expected one of ${spec.values!.join(', ')})`,
+      );
+    return raw;
+  }
+  if (spec.kind === 'integer') {
+    if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`--${name}: must be an integer, got ${JSON.stringify(raw)}`);
+    const v = Number(raw);
+    if (!Number.isSafeInteger(v) || v < spec.min! || v > spec.max!)
+      throw new UsageError(`--${name}: must be between ${spec.min} and ${spec.max}, got ${raw}`);
+    return v;
+  }
+  return raw;
+}
+
+const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'tls:', 'ssl:', 'ws:', 'wss:'];
+
+function checkMqttUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--mqtt: not a URL: ${JSON.stringify(raw)} (expected mqtt://host:port)`);
+  }
+  if (!MQTT_PROTOCOLS.includes(url.protocol))
+    throw new UsageError(
+      `--mqtt: unsupported scheme ${JSON.stringify(url.protocol)} (expected ${MQTT_PROTOCOLS.join(' ')})`,
+    );
+  if (url.hostname === '') throw new UsageError(`--mqtt: no host in ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+function checkOracleSyntax(raw: string): void {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(raw))
+    throw new UsageError(`--oracle: not a 0x-prefixed 20-byte address: ${JSON.stringify(raw)}`);
+  if (/^0x0{40}$/.test(raw)) throw new UsageError('--oracle: the zero address is not a contract');
+}
+
+async function checkOracleChecksum(raw: string): Promise<Address> {
+  const { isAddress } = await import('viem');
+  if (!isAddress(raw, { strict: true }))
+    throw new UsageError(`--oracle: bad EIP-55 checksum in ${raw} (use all lower case or the checksummed form)`);
+  return raw as Address;
+}
+
+async function checkSpec(site: SiteType, spec: SiteSpec): Promise<void> {
+  const { SITE_ENVELOPES } = await import('@greenhour/fleet');
+  const envelope = SITE_ENVELOPES[site];
+  const flags = [
+    ['pv-wp', spec.pvWp, envelope.pvWp, 'W'],
+    ['battery-wh', spec.batteryWh, envelope.batteryWh, 'Wh'],
+    ['charger-w', spec.chargerW, envelope.chargerW, 'W'],
+    ['gpu-count', spec.gpuCount, envelope.gpuCount, 'GPUs'],
+  ] as const;
+  for (const [flag, value, range, unit] of flags)
+    if (value < range.min || value > range.max)
+      throw new UsageError(
+        `--${flag}: ${value} ${unit} is outside the plausible range for a ${site} [${range.min}, ${range.max}] (a unit slip?)`,
+      );
+}
+
+async function loadKey(path: string): Promise<DeviceKey> {
+  const { KeystoreError, loadOrCreateDeviceKey } = await import('./keystore.ts');
+  try {
+    return loadOrCreateDeviceKey(path);
+  } catch (err) {
+    if (err instanceof KeystoreError) throw new UsageError(`--keystore: ${err.message}`);
+    throw err;
+  }
+}
+
+const kwh = (wh: number) => (wh / 1000).toFixed(3);
+
+export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise<number> {
+  try {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (argv[0] === 'address') {
+      const flags = parseFlags(argv.slice(1), ADDRESS_FLAGS);
+      const key = await loadKey(flags.keystore as string);
+      io.stdout(`${key.address}\n`);
+      if (key.created) io.stderr(`created device key in ${key.path}\n`);
+      return 0;
+    }
+    const flags = parseFlags(argv, RUN_FLAGS);
+    const site = flags.site as SiteType;
+    const zone = flags.zone as ZoneId;
+    const spec: SiteSpec = {
+      pvWp: flags['pv-wp'] as number,
+      batteryWh: flags['battery-wh'] as number,
+      chargerW: flags['charger-w'] as number,
+      gpuCount: flags['gpu-count'] as number,
+      gpuBoardPowerW: flags['gpu-board-power-w'] as number,
+    };
+    const mqttUrl = checkMqttUrl(flags.mqtt as string);
+    const windowSeconds = (flags['window-seconds'] as number | undefined) ?? DEFAULT_WINDOW_SECONDS;
+    if (3600 % windowSeconds !== 0)
+      throw new UsageError(`--window-seconds: must divide 3600 so windows stay inside one hour, got ${windowSeconds}`);
+    checkOracleSyntax(flags.oracle as string);
+    await checkSpec(site, spec);
+    const oracle = await checkOracleChecksum(flags.oracle as string);
+    const key = await loadKey(flags.keystore as string);
+    const [{ NodeAgent }, { OutboxError }, { SimulatedSiteDriver }] = await Promise.all([
+      import('./agent.ts'),
+      import('./outbox.ts'),
+      import('./simulated.ts'),
+    ]);
+    // Different devices draw different (but reproducible) GPU jobs and EV sessions.
+    const meter = new SimulatedSiteDriver({
+      siteType: site,
+      zone,
+      spec,
+      seed: Number.parseInt(key.address.slice(2, 10), 16),
+    });
+    let agent: NodeAgent;
+    try {
+      agent = new NodeAgent({
+        privateKey: key.privateKey,
+        chainId: flags['chain-id'] as number,
+        verifyingContract: oracle,
+        meter,
+        mqttUrl,
+        outboxDir: flags.outbox as string,
+        windowSeconds,
+        limits: meter.limits(),
+        log: (line) => io.stderr(`${line}\n`),
+        onPublished: ({ message: m }) =>
+          io.stdout(
+            `published seq ${m.seq} window ${new Date(m.windowStart * 1000).toISOString().replace('.000Z', 'Z')}/${m.windowEnd - m.windowStart}s` +
+              ` pv ${kwh(m.pvWh)} kWh gpu ${kwh(m.gpuWh)} kWh ev ${kwh(m.evWh)} kWh` +
+              ` battery +${kwh(m.batteryInWh)}/-${kwh(m.batteryOutWh)} kWh grid +${kwh(m.gridImportWh)}/-${kwh(m.gridExportWh)} kWh\n`,
+          ),
+      });
+    } catch (err) {
+      if (err instanceof OutboxError) throw new UsageError(`--outbox: ${err.message}`);
+      throw err;
+    }
+    io.stdout(
+      `greenhour-agent: device ${agent.device}, ${site} in ${zone}, ${windowSeconds} s windows, broker ${mqttUrl}, ` +
+        `outbox ${agent.outbox.dir} (next seq ${agent.nextSeq}, ${agent.outbox.unackedSize} unacknowledged)\n`,
+    );
+    agent.start();
+    await io.stopSignal();
+    await agent.stop();
+    io.stdout(
+      `greenhour-agent: stopped at seq ${agent.nextSeq - 1}, ${agent.outbox.unackedSize} unacknowledged in the outbox\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`greenhour-agent: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr(`greenhour-agent: ${(err as Error).stack ?? String(err)}\n`);
+    return 1;
+  }
+}

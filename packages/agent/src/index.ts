@@ -1,0 +1,39 @@
+// Public API of @greenhour/agent.
+export {
+  loadOrCreateDeviceKey,
+  KeystoreError,
+  KEYSTORE_VERSION,
+  type DeviceKey,
+  type KeystoreFile,
+} from './keystore.ts';
+export { checkReading, READING_ENERGY_FIELDS, type MeterDriver, type WindowReading } from './meter.ts';
+export {
+  SimulatedSiteDriver,
+  GPU_IDLE_SHARE,
+  GPU_BUSY_SHARE,
+  type SiteSpec,
+  type SimulatedSiteOptions,
+} from './simulated.ts';
+export {
+  Outbox,
+  OutboxError,
+  DEFAULT_RETENTION_SECONDS,
+  DEFAULT_COMPACT_AFTER,
+  JOURNAL_FILE,
+  STATE_FILE,
+  LOCK_FILE,
+  type OutboxEntry,
+  type OutboxOptions,
+} from './outbox.ts';
+export {
+  NodeAgent,
+  parseResendRequest,
+  CLIENT_ID_PREFIX,
+  DEFAULT_WINDOW_SECONDS,
+  DEFAULT_MAX_IN_FLIGHT,
+  MAX_RESEND_SPAN,
+  MAX_CATCH_UP_WINDOWS,
+  type NodeAgentOptions,
+  type ResendRequest,
+} from './agent.ts';
+export { runAgentCli, UsageError, type AgentIo } from './cli.ts';

@@ -1,0 +1,227 @@
+// The attester: once an hour has ended (plus a grace period for the last windows and their resends) it builds the
+// hour's node-hour records from the stored messages, keeps them with their Merkle proofs (the API publishes them),
+// commits the root on chain, and after the challenge window claims the records. Every step is idempotent and resumes
+// after a crash: the records of an hour are built once (ingest rejects its windows from then on) and the chain refuses a
+// second commit, so no hour is attested twice.
+import { hexToBytes, type Address, type Hex } from 'viem';
+import { attestationOracleAbi, settlementTokenAbi } from '@greenhour/contracts';
+import { transact, type Clients } from '@greenhour/chain';
+import { aggregate, buildTree, slotOf, type NodeHourRecord, type Telemetry } from '@greenhour/telemetry';
+import type { Database } from './db.ts';
+import type { Ingest } from './ingest.ts';
+import { messageOfRow, recordOfRow, type MessageRow, type NodeHourRow } from './rows.ts';
+
+/** Windows of an hour may arrive this long after it ends: two one-minute windows plus a resend round trip. */
+export const DEFAULT_GRACE_S = 180;
+
+export type AttestationStatus = 'empty' | 'built' | 'committed' | 'final';
+
+export interface AttesterOptions {
+  db: Database;
+  ingest: Ingest;
+  clients: Clients;
+  oracle: Address;
+  graceS?: number;
+  now?: () => number;
+  log?: (line: string) => void;
+  /** Claim every final record (sets green shares and PoGCS credits); off leaves claiming to the nodes. */
+  claim?: boolean;
+}
+
+export class Attester {
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
+
+  constructor(private readonly options: AttesterOptions) {
+    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.log = options.log ?? (() => {});
+  }
+
+  /** Builds, commits and claims whatever is due. Returns the slots it built. */
+  async tick(): Promise<number[]> {
+    const built = await this.buildDueHours();
+    await this.commitBuilt();
+    if (this.options.claim !== false) await this.claimFinal();
+    return built;
+  }
+
+  /** Builds every hour that ended at least the grace period ago and is not built yet. */
+  async buildDueHours(): Promise<number[]> {
+    const { db, ingest } = this.options;
+    const lastDue = slotOf(this.now() - (this.options.graceS ?? DEFAULT_GRACE_S)) - 1;
+    return ingest.exclusive(async () => {
+      const [last] = await db.query<{ slot: number | null }>('SELECT max(slot) AS slot FROM attestations');
+      let next: number;
+      if (last?.slot != null) next = Number(last.slot) + 1;
+      else {
+        const [first] = await db.query<{ slot: number | null }>('SELECT min(slot) AS slot FROM telemetry_messages');
+        if (first?.slot == null) return [];
+        next = Number(first.slot);
+      }
+      const built: number[] = [];
+      for (let slot = next; slot <= lastDue; slot++) {
+        await this.buildHour(slot);
+        ingest.markClosed(slot);
+        built.push(slot);
+      }
+      return built;
+    });
+  }
+
+  private async buildHour(slot: number): Promise<void> {
+    const { db } = this.options;
+    const rows = await db.query<MessageRow>('SELECT * FROM telemetry_messages WHERE slot = $1 ORDER BY node_id, seq', [
+      slot,
+    ]);
+    const byNode = new Map<number, { message: Telemetry; digest: Uint8Array; signature: Uint8Array }[]>();
+    for (const row of rows) {
+      const nodeId = Number(row.node_id);
+      const list = byNode.get(nodeId) ?? [];
+      list.push({ message: messageOfRow(row), digest: hexToBytes(row.digest), signature: hexToBytes(row.signature) });
+      byNode.set(nodeId, list);
+    }
+    const records = [...byNode].map(([nodeId, messages]) => aggregate(nodeId, slot, messages));
+    await db.transaction(async (tx) => {
+      if (records.length === 0) {
+        await tx.query(`INSERT INTO attestations (slot, record_count, status) VALUES ($1, 0, 'empty')`, [slot]);
+        return;
+      }
+      const tree = buildTree(records);
+      await tx.query(
+        `INSERT INTO node_hours (slot, node_id, leaf_index, green_wh, grid_wh, gpu_wh, uptime_s, message_count,
+           messages_hash, proof)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[],
+           $7::bigint[], $8::bigint[], $9::text[], $10::text[])`,
+        [
+          records.map((r) => r.slot),
+          records.map((r) => r.nodeId),
+          records.map((_, i) => i),
+          records.map((r) => r.greenWh),
+          records.map((r) => r.gridWh),
+          records.map((r) => r.gpuWh),
+          records.map((r) => r.uptimeS),
+          records.map((r) => r.messageCount),
+          records.map((r) => r.messagesHash),
+          tree.proofs.map((p) => JSON.stringify(p)),
+        ],
+      );
+      await tx.query(`INSERT INTO attestations (slot, root, record_count, status) VALUES ($1, $2, $3, 'built')`, [
+        slot,
+        tree.root,
+        records.length,
+      ]);
+    });
+    this.log(`attester: hour ${slot} built, ${records.length} node-hour records from ${rows.length} windows`);
+  }
+
+  /** Lets the oracle pull the bond of each commitment from the attester's settlement token balance. */
+  private async ensureBondAllowance(): Promise<void> {
+    const { clients, oracle } = this.options;
+    const contract = { address: oracle, abi: attestationOracleAbi } as const;
+    const [token, bond] = await Promise.all([
+      clients.publicClient.readContract({ ...contract, functionName: 'settlementToken' }),
+      clients.publicClient.readContract({ ...contract, functionName: 'attesterBondUsdc6' }),
+    ]);
+    const allowance = await clients.publicClient.readContract({
+      address: token,
+      abi: settlementTokenAbi,
+      functionName: 'allowance',
+      args: [clients.account.address, oracle],
+    });
+    if (allowance < bond)
+      await transact(clients, {
+        address: token,
+        abi: settlementTokenAbi,
+        functionName: 'approve',
+        args: [oracle, 2n ** 256n - 1n],
+      });
+  }
+
+  /** Commits every built hour; an hour the chain already holds (a crash after sending) is only marked. */
+  async commitBuilt(): Promise<void> {
+    const { db, clients, oracle } = this.options;
+    const rows = await db.query<{ slot: number; root: Hex; record_count: number }>(
+      `SELECT slot, root, record_count FROM attestations WHERE status = 'built' ORDER BY slot`,
+    );
+    if (rows.length > 0) await this.ensureBondAllowance();
+    for (const row of rows) {
+      const slot = Number(row.slot);
+      const onChain = await clients.publicClient.readContract({
+        address: oracle,
+        abi: attestationOracleAbi,
+        functionName: 'commitment',
+        args: [slot],
+      });
+      let txHash: Hex | null = null;
+      if (onChain.committedAt === 0) {
+        const receipt = await transact(clients, {
+          address: oracle,
+          abi: attestationOracleAbi,
+          functionName: 'commit',
+          args: [slot, row.root, Number(row.record_count)],
+        });
+        txHash = receipt.receipt.transactionHash;
+        this.log(`attester: hour ${slot} committed, root ${row.root} (${row.record_count} records, tx ${txHash})`);
+      } else if (onChain.root.toLowerCase() !== row.root.toLowerCase()) {
+        throw new Error(`attester: hour ${slot} is committed on chain with root ${onChain.root}, ours is ${row.root}`);
+      }
+      await db.query(`UPDATE attestations SET status = 'committed', tx_hash = COALESCE($2, tx_hash) WHERE slot = $1`, [
+        slot,
+        txHash,
+      ]);
+    }
+  }
+
+  /** Claims the records of every committed hour whose challenge window has closed, then marks the hour final. */
+  async claimFinal(): Promise<void> {
+    const { db, clients, oracle } = this.options;
+    const hours = await db.query<{ slot: number }>(
+      `SELECT slot FROM attestations WHERE status = 'committed' ORDER BY slot`,
+    );
+    for (const { slot } of hours) {
+      const contract = { address: oracle, abi: attestationOracleAbi } as const;
+      if (!(await clients.publicClient.readContract({ ...contract, functionName: 'isFinal', args: [Number(slot)] })))
+        break;
+      const records = await db.query<NodeHourRow>(
+        'SELECT * FROM node_hours WHERE slot = $1 AND NOT claimed ORDER BY leaf_index',
+        [slot],
+      );
+      for (const row of records) {
+        const record = recordOfRow(row);
+        const leaf = await clients.publicClient.readContract({
+          ...contract,
+          functionName: 'leafOf',
+          args: [recordArg(record)],
+        });
+        const [excluded, claimed] = await Promise.all([
+          clients.publicClient.readContract({ ...contract, functionName: 'isExcluded', args: [leaf] }),
+          clients.publicClient.readContract({ ...contract, functionName: 'isClaimed', args: [leaf] }),
+        ]);
+        if (!excluded && !claimed)
+          await transact(clients, {
+            ...contract,
+            functionName: 'claim',
+            args: [record, JSON.parse(row.proof) as Hex[]],
+          });
+        await db.query('UPDATE node_hours SET claimed = TRUE WHERE slot = $1 AND node_id = $2', [slot, row.node_id]);
+      }
+      await transact(clients, { ...contract, functionName: 'releaseBond', args: [Number(slot)] }).catch((err) => {
+        // A successful challenge took the bond; nothing to release.
+        this.log(`attester: hour ${slot} bond not released: ${(err as Error).message.split('\n')[0]}`);
+      });
+      await db.query(`UPDATE attestations SET status = 'final' WHERE slot = $1`, [slot]);
+      this.log(`attester: hour ${slot} final, ${records.length} records claimed`);
+    }
+  }
+}
+
+/** A record as the contract's ABI types it: uint64 fields as bigint. */
+export function recordArg(r: NodeHourRecord) {
+  return {
+    ...r,
+    nodeId: BigInt(r.nodeId),
+    greenWh: BigInt(r.greenWh),
+    gridWh: BigInt(r.gridWh),
+    gpuWh: BigInt(r.gpuWh),
+  };
+}

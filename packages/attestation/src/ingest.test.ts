@@ -1,0 +1,168 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Address } from 'viem';
+import { encodeTelemetry, signDigest, telemetryTopic, ZERO_HASH, type Telemetry } from '@greenhour/telemetry';
+import { RegistryDirectory } from './directory.ts';
+import { Ingest, type Gap } from './ingest.ts';
+import { startTestChain, testDatabases, type TestChain, type TestDatabase, type TestDevice } from './testing.ts';
+import type { Database } from './db.ts';
+
+const HOUR = 3600;
+const now = () => Math.floor(Date.now() / 1000);
+/** Windows of the hour before the current one: ended, so neither future nor (until attested) late. */
+const hourStart = () => (Math.floor(now() / HOUR) - 1) * HOUR;
+
+function windowOf(device: TestDevice, seq: number, overrides: Partial<Telemetry> = {}): Telemetry {
+  const windowStart = hourStart() + (seq - 1) * 60;
+  return {
+    device: device.address.toLowerCase() as Address,
+    seq,
+    windowStart,
+    windowEnd: windowStart + 60,
+    pvWh: 300,
+    batteryInWh: 50,
+    batteryOutWh: 0,
+    gridImportWh: 20,
+    gridExportWh: 0,
+    gpuWh: 10,
+    evWh: 0,
+    uptimeS: 60,
+    jobsHash: ZERO_HASH,
+    ...overrides,
+  };
+}
+
+describe('telemetry ingest', () => {
+  let chain: TestChain;
+  let databases: TestDatabase[];
+  before(async () => {
+    chain = await startTestChain(['pile', 'home']);
+    databases = await testDatabases();
+  });
+  after(async () => {
+    await chain.stop();
+    for (const d of databases ?? []) await d.drop();
+  });
+
+  const payload = (m: Telemetry, key: Uint8Array) =>
+    encodeTelemetry({ message: m, signature: signDigest(chain.hasher.digest(m), key) });
+
+  for (const kind of ['pglite', 'postgres'] as const) {
+    describe(`on ${kind}`, () => {
+      let db: Database;
+      const gaps: Gap[] = [];
+      const newIngest = () =>
+        new Ingest({
+          db,
+          directory: new RegistryDirectory(chain.clients.publicClient, chain.deployment.nodeRegistry),
+          hasher: chain.hasher,
+          onGap: (gap) => gaps.push(gap),
+        });
+      before(async () => {
+        db = await databases.find((d) => d.kind === kind)!.open();
+      });
+      after(async () => db?.close());
+
+      it('stores good windows, rejects each bad class by reason, and keeps it all across a restart', async () => {
+        const [pile, home] = chain.devices as [TestDevice, TestDevice];
+        const ingest = newIngest();
+        await ingest.start();
+        const send = (device: TestDevice, m: Telemetry, key = device.privateKey) =>
+          ingest.handle(telemetryTopic(device.address), payload(m, key));
+
+        for (let seq = 1; seq <= 3; seq++) await send(pile, windowOf(pile, seq));
+        // The home's first window seen is seq 3: no gap before a device's first window (the coordinator may start late).
+        await send(home, windowOf(home, 3, { pvWh: 100 }));
+        // Out of order: older than the last and never missing.
+        await send(home, windowOf(home, 2, { pvWh: 100 }));
+
+        // Forged: the pile's window signed by another key.
+        await send(pile, windowOf(pile, 4), randomBytes(32));
+        // Unregistered device key.
+        const stranger = { ...pile, address: '0x00000000000000000000000000000000000000aa' as Address };
+        await send(stranger, windowOf(stranger, 1), randomBytes(32));
+        // Replay: the same signed window again.
+        await send(pile, windowOf(pile, 2));
+        // A used sequence number for a different window.
+        await send(pile, windowOf(pile, 2, { gpuWh: 11 }));
+        // Future window.
+        const future = now() + 600;
+        await send(pile, windowOf(pile, 5, { windowStart: future, windowEnd: future + 60 }));
+        // Impossible: 30 kWp cannot make 600 Wh in a minute.
+        await send(pile, windowOf(pile, 5, { pvWh: 600 }));
+        // Overlap: seq 5 starting inside seq 3's window.
+        const third = windowOf(pile, 3);
+        await send(pile, windowOf(pile, 5, { windowStart: third.windowEnd - 30, windowEnd: third.windowEnd + 30 }));
+        // Malformed, oversized, topic of another device.
+        await ingest.handle(telemetryTopic(pile.address), '{"device":');
+        await ingest.handle(telemetryTopic(pile.address), 'x'.repeat(3000));
+        await ingest.handle(telemetryTopic(home.address), payload(windowOf(pile, 5), pile.privateKey));
+        // Seq 7 opens the gap 4..6.
+        await send(pile, windowOf(pile, 7));
+        await ingest.drain();
+
+        assert.equal(gaps.length, 1);
+        assert.deepEqual(
+          { ...gaps[0], afterWindowEnd: undefined, beforeWindowStart: undefined },
+          {
+            device: pile.address.toLowerCase(),
+            fromSeq: 4,
+            toSeq: 6,
+            afterWindowEnd: undefined,
+            beforeWindowStart: undefined,
+          },
+        );
+        // The resend fills seq 5 of the gap, its copy is a replay, and a changed seq 1 reuses a sequence number.
+        await send(pile, windowOf(pile, 5));
+        await send(pile, windowOf(pile, 5));
+        await send(pile, windowOf(pile, 1, { gpuWh: 9 }));
+        await ingest.drain();
+
+        const expected = {
+          bad_signature: 1,
+          unregistered_device: 1,
+          replay: 2,
+          seq_reused: 2,
+          out_of_order: 1,
+          future_window: 1,
+          impossible_pv: 1,
+          window_overlap: 1,
+          malformed: 1,
+          oversized: 1,
+          topic_mismatch: 1,
+        };
+        assert.deepEqual(ingest.stats().rejected, expected);
+        assert.equal(ingest.stats().accepted, 6);
+        assert.deepEqual(
+          ingest.openGaps().map((g) => [g.fromSeq, g.toSeq]),
+          [
+            [4, 4],
+            [6, 6],
+          ],
+        );
+        await ingest.stop();
+
+        const rows = await db.query<{ device: string; seq: number }>(
+          'SELECT device, seq FROM telemetry_messages ORDER BY device, seq',
+        );
+        assert.deepEqual(
+          rows.filter((r) => r.device === pile.address.toLowerCase()).map((r) => Number(r.seq)),
+          [1, 2, 3, 5, 7],
+        );
+
+        // A restarted ingest knows the counters, the sequence and the gaps.
+        const restarted = newIngest();
+        await restarted.start();
+        assert.deepEqual(restarted.stats().rejected, expected);
+        assert.equal(restarted.stats().accepted, 6);
+        assert.equal(restarted.stats().openGaps, 2);
+        await restarted.handle(telemetryTopic(pile.address), payload(windowOf(pile, 3), pile.privateKey));
+        await restarted.handle(telemetryTopic(pile.address), payload(windowOf(pile, 8), pile.privateKey));
+        await restarted.stop();
+        assert.equal(restarted.stats().rejected.replay, 3);
+        assert.equal(restarted.stats().accepted, 7);
+      });
+    });
+  }
+});

@@ -1,0 +1,53 @@
+// Physical bounds of one window (docs/TELEMETRY.md section 2). AttestationOracle.violationOf applies the same rules on
+// chain; bounds.chain.test.ts compares the two.
+import type { Telemetry } from './message.ts';
+
+export const SECONDS_PER_SLOT = 3600;
+
+/** What the registry says about a node, as the bounds need it. Power in W, energy in Wh. */
+export interface NodeLimits {
+  pvWp: number;
+  batteryWh: number;
+  chargerW: number;
+  gpuCount: number;
+  /** boardPowerWMax of the node's capacity class. */
+  gpuBoardPowerWMax: number;
+}
+
+export const VIOLATIONS = [
+  'None',
+  'Window',
+  'Pv',
+  'BatteryIn',
+  'BatteryOut',
+  'Gpu',
+  'Ev',
+  'Uptime',
+  'EnergyBalance',
+] as const;
+export type Violation = (typeof VIOLATIONS)[number];
+
+export const slotOf = (t: number) => Math.floor(t / SECONDS_PER_SLOT);
+
+// Battery power is bounded at 2C: commercial LFP storage is rated at most 1C continuous; 2× leaves room for peaks.
+const BATTERY_C_RATE_BOUND = 2;
+
+/**
+ * The first violated rule, or 'None'. Once the window is inside one slot, d ≤ 3600 and every product of a uint32 with
+ * 3600 or d stays below 2^53, so Numbers are exact; only the GPU limit (uint32 × gpuCount × d) needs BigInt.
+ */
+export function violationOf(limits: NodeLimits, m: Telemetry): Violation {
+  if (m.windowEnd <= m.windowStart || slotOf(m.windowStart) !== slotOf(m.windowEnd - 1)) return 'Window';
+  const d = m.windowEnd - m.windowStart;
+  if (m.pvWh * SECONDS_PER_SLOT > limits.pvWp * d) return 'Pv';
+  const batteryMax = BATTERY_C_RATE_BOUND * limits.batteryWh * d;
+  if (m.batteryInWh * SECONDS_PER_SLOT > batteryMax) return 'BatteryIn';
+  if (m.batteryOutWh * SECONDS_PER_SLOT > batteryMax) return 'BatteryOut';
+  if (BigInt(m.gpuWh * SECONDS_PER_SLOT) > BigInt(limits.gpuBoardPowerWMax) * BigInt(limits.gpuCount) * BigInt(d))
+    return 'Gpu';
+  if (m.evWh * SECONDS_PER_SLOT > limits.chargerW * d) return 'Ev';
+  if (m.uptimeS > d) return 'Uptime';
+  if (m.gridExportWh + m.batteryInWh + m.gpuWh + m.evWh > m.pvWh + m.gridImportWh + m.batteryOutWh)
+    return 'EnergyBalance';
+  return 'None';
+}

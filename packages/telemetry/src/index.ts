@@ -1,0 +1,5 @@
+export * from './message.ts';
+export * from './wire.ts';
+export * from './bounds.ts';
+export * from './record.ts';
+export * from './signature.ts';

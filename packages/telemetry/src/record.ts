@@ -1,0 +1,94 @@
+// Node-hour records and their Merkle tree (docs/TELEMETRY.md section 3). AttestationOracle.aggregate and leafOf compute
+// the same on chain; record.chain.test.ts compares them.
+import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
+import { keccak_256 } from '@noble/hashes/sha3.js';
+import { bytesToHex, type Hex } from 'viem';
+import type { Telemetry } from './message.ts';
+
+export interface NodeHourRecord {
+  nodeId: number;
+  slot: number;
+  greenWh: number;
+  gridWh: number;
+  gpuWh: number;
+  uptimeS: number;
+  messageCount: number;
+  messagesHash: Hex;
+}
+
+export const RECORD_ENCODING = ['uint64', 'uint32', 'uint64', 'uint64', 'uint64', 'uint32', 'uint32', 'bytes32'];
+type RecordTuple = [string, string, string, string, string, string, string, Hex];
+
+/**
+ * Aggregates one node-hour's messages, given in sequence order with their EIP-712 digests and 65-byte signatures. The
+ * record commits to the signatures too, so that a window the device never signed is a provable fault of the attester.
+ */
+export function aggregate(
+  nodeId: number,
+  slot: number,
+  messages: readonly { message: Telemetry; digest: Uint8Array; signature: Uint8Array }[],
+): NodeHourRecord {
+  let greenWh = 0;
+  let gridWh = 0;
+  let gpuWh = 0;
+  let uptimeS = 0;
+  const committed = new Uint8Array(97 * messages.length);
+  messages.forEach(({ message: m, digest, signature }, i) => {
+    if (signature.length !== 65)
+      throw new Error(`signature of seq ${m.seq}: must be 65 bytes, got ${signature.length}`);
+    const loadWh = m.gpuWh + m.evWh;
+    // Grid imports are charged to the loads first, so green energy is never overstated.
+    const fromGridWh = Math.min(m.gridImportWh, loadWh);
+    gridWh += fromGridWh;
+    greenWh += loadWh - fromGridWh;
+    gpuWh += m.gpuWh;
+    uptimeS += m.uptimeS;
+    committed.set(digest, 97 * i);
+    committed.set(signature, 97 * i + 32);
+  });
+  const messagesHash = bytesToHex(keccak_256(committed));
+  return { nodeId, slot, greenWh, gridWh, gpuWh, uptimeS, messageCount: messages.length, messagesHash };
+}
+
+/** Green share in basis points, rounded down; 0 for a node-hour that drew nothing. */
+export function greenShareBps(r: Pick<NodeHourRecord, 'greenWh' | 'gridWh'>): number {
+  const total = r.greenWh + r.gridWh;
+  return total === 0 ? 0 : Number((BigInt(r.greenWh) * 10_000n) / BigInt(total));
+}
+
+const toTuple = (r: NodeHourRecord): RecordTuple => [
+  String(r.nodeId),
+  String(r.slot),
+  String(r.greenWh),
+  String(r.gridWh),
+  String(r.gpuWh),
+  String(r.uptimeS),
+  String(r.messageCount),
+  r.messagesHash,
+];
+
+export interface AttestationTree {
+  root: Hex;
+  records: NodeHourRecord[];
+  /** proofs[i] proves records[i]. */
+  proofs: Hex[][];
+}
+
+/** OpenZeppelin's standard tree: leaves double-hashed, pairs hashed sorted. Records keep their given order. */
+export function buildTree(records: readonly NodeHourRecord[]): AttestationTree {
+  if (records.length === 0) throw new Error('records: an attestation needs at least one record');
+  const tree = StandardMerkleTree.of(records.map(toTuple), RECORD_ENCODING, { sortLeaves: false });
+  return {
+    root: tree.root as Hex,
+    records: [...records],
+    proofs: records.map((_, i) => tree.getProof(i) as Hex[]),
+  };
+}
+
+export function verifyRecord(root: Hex, record: NodeHourRecord, proof: readonly Hex[]): boolean {
+  return StandardMerkleTree.verify(root, RECORD_ENCODING, toTuple(record), [...proof]);
+}
+
+export function leafOf(record: NodeHourRecord): Hex {
+  return StandardMerkleTree.of([toTuple(record)], RECORD_ENCODING).leafHash(toTuple(record)) as Hex;
+}
