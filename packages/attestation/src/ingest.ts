@@ -11,6 +11,7 @@ import {
   decodeTelemetry,
   deviceOfTopic,
   slotOf,
+  SECONDS_PER_SLOT,
   violationOf,
   type Telemetry,
   type Violation,
@@ -54,6 +55,11 @@ const IMPOSSIBLE: Record<Exclude<Violation, 'None'>, Rejection> = {
 
 /** A window may end this far past the coordinator's clock: NTP-synchronised clocks agree to well under a second. */
 export const MAX_CLOCK_SKEW_S = 60;
+/**
+ * Before the first window seen from a device, at most this many are asked for again: an agent keeps two hours of
+ * windows for resends (packages/agent DEFAULT_RETENTION_SECONDS), 120 at the default one-minute window.
+ */
+export const MAX_INITIAL_GAP_WINDOWS = 120;
 /** Accepted messages are written when this many are waiting, or every FLUSH_INTERVAL_MS. */
 const FLUSH_BATCH = 2_000;
 const FLUSH_INTERVAL_MS = 50;
@@ -150,6 +156,7 @@ export class Ingest {
     this.acceptedTotal = Number(accepted?.n ?? 0);
     const [closed] = await db.query<{ slot: number | null }>('SELECT max(slot) AS slot FROM attestations');
     this.closedSlot = closed?.slot == null ? -1 : Number(closed.slot);
+    if (this.closedSlot >= 0) this.markClosed(this.closedSlot);
     this.timer = setInterval(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS);
     this.timer.unref();
   }
@@ -182,9 +189,20 @@ export class Ingest {
     return run;
   }
 
-  /** Called inside `exclusive` by the attester: windows in `slot` and earlier are late from now on. */
+  /**
+   * Called inside `exclusive` by the attester: windows in `slot` and earlier are late from now on, so gaps that lie
+   * wholly in them can no longer be filled and are dropped (the record of the hour shows what arrived).
+   */
   markClosed(slot: number): void {
     this.closedSlot = Math.max(this.closedSlot, slot);
+    const closedEnd = (this.closedSlot + 1) * SECONDS_PER_SLOT;
+    for (const [device, gaps] of this.gaps) {
+      const open = gaps.filter((g) => g.beforeWindowStart > closedEnd);
+      if (open.length === gaps.length) continue;
+      if (open.length === 0) this.gaps.delete(device);
+      else this.gaps.set(device, open);
+      this.touched.add(device);
+    }
   }
 
   /** What a crash does: stop at once, dropping what is not written yet (tests use it to stand in for a kill). */
@@ -249,15 +267,22 @@ export class Ingest {
     const digest = bytesHex(digestBytes);
     const state = this.devices.get(m.device);
     const accepted: Accepted = { message: m, nodeId: node.nodeId, signature, digest };
-    if (state === undefined || m.seq > state.lastSeq) {
-      if (state !== undefined && m.windowStart < state.lastWindowEnd)
-        return this.reject('window_overlap', `${m.device} seq ${m.seq}: window overlaps seq ${state.lastSeq}`);
-      if (state !== undefined && m.seq > state.lastSeq + 1) {
+    // A device never heard from is treated as one whose sequence ended just before what its agent can still resend:
+    // its windows before this one (lost with a crashed coordinator's unwritten batch, say) become a gap like any other.
+    const last = state ?? {
+      nodeId: node.nodeId,
+      lastSeq: Math.max(0, m.seq - 1 - MAX_INITIAL_GAP_WINDOWS),
+      lastWindowEnd: 0,
+    };
+    if (m.seq > last.lastSeq) {
+      if (m.windowStart < last.lastWindowEnd)
+        return this.reject('window_overlap', `${m.device} seq ${m.seq}: window overlaps seq ${last.lastSeq}`);
+      if (m.seq > last.lastSeq + 1) {
         const gap: Gap = {
           device: m.device,
-          fromSeq: state.lastSeq + 1,
+          fromSeq: last.lastSeq + 1,
           toSeq: m.seq - 1,
-          afterWindowEnd: state.lastWindowEnd,
+          afterWindowEnd: last.lastWindowEnd,
           beforeWindowStart: m.windowStart,
         };
         this.gaps.set(m.device, [...(this.gaps.get(m.device) ?? []), gap]);
@@ -282,7 +307,7 @@ export class Ingest {
     }
     const stored = this.pendingBySeq.get(`${m.device}:${m.seq}`)?.signature ?? (await this.storedSignature(m));
     if (stored === undefined)
-      return this.reject('out_of_order', `${m.device} seq ${m.seq}: older than seq ${state.lastSeq} and not missing`);
+      return this.reject('out_of_order', `${m.device} seq ${m.seq}: older than seq ${last.lastSeq} and not missing`);
     if (stored === signature) return this.reject('replay', `${m.device} seq ${m.seq}: already received`);
     return this.reject('seq_reused', `${m.device} seq ${m.seq}: a different window with a used sequence number`);
   }

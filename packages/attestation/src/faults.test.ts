@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { attestationOracleAbi } from '@greenhour/contracts';
 import { NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
 import { RegistryDirectory } from './directory.ts';
 import { Ingest } from './ingest.ts';
@@ -168,7 +169,7 @@ describe('faults: coordinator crash and PostgreSQL restart', () => {
         assert.equal(row!.status, 'committed');
         const committed = await clients.publicClient.readContract({
           address: deployment.attestationOracle,
-          abi: (await import('@greenhour/contracts')).attestationOracleAbi,
+          abi: attestationOracleAbi,
           functionName: 'commitment',
           args: [slot],
         });
