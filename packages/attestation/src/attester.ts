@@ -6,7 +6,7 @@
 import { hexToBytes, type Address, type Hex } from 'viem';
 import { attestationOracleAbi, settlementTokenAbi } from '@greenhour/contracts';
 import { transact, type Clients } from '@greenhour/chain';
-import { aggregate, buildTree, slotOf, type NodeHourRecord, type Telemetry } from '@greenhour/telemetry';
+import { aggregate, buildTree, leafOf, slotOf, type NodeHourRecord, type Telemetry } from '@greenhour/telemetry';
 import type { Database } from './db.ts';
 import type { Ingest } from './ingest.ts';
 import { messageOfRow, recordOfRow, type MessageRow, type NodeHourRow } from './rows.ts';
@@ -188,11 +188,7 @@ export class Attester {
       );
       for (const row of records) {
         const record = recordOfRow(row);
-        const leaf = await clients.publicClient.readContract({
-          ...contract,
-          functionName: 'leafOf',
-          args: [recordArg(record)],
-        });
+        const leaf = leafOf(record);
         const [excluded, claimed] = await Promise.all([
           clients.publicClient.readContract({ ...contract, functionName: 'isExcluded', args: [leaf] }),
           clients.publicClient.readContract({ ...contract, functionName: 'isClaimed', args: [leaf] }),

@@ -1,5 +1,5 @@
 // Physical bounds of one window (docs/TELEMETRY.md section 2). AttestationOracle.violationOf applies the same rules on
-// chain; bounds.chain.test.ts compares the two.
+// chain; packages/attestation/src/crosscheck.test.ts compares the two on a real EVM.
 import type { Telemetry } from './message.ts';
 
 export const SECONDS_PER_SLOT = 3600;

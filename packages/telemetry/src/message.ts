@@ -2,7 +2,7 @@
 // viem's hashTypedData is the reference (message.test.ts); this one precomputes the type hash and the domain separator
 // because ingest hashes every message it receives.
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { type Address, type Hex, hashDomain, hexToBytes, bytesToHex, getAddress } from 'viem';
+import { type Address, type Hex, hashDomain, hexToBytes, bytesToHex } from 'viem';
 
 export interface Telemetry {
   device: Address;
@@ -117,5 +117,3 @@ export class TelemetryHasher {
 }
 
 export const ZERO_HASH: Hex = `0x${'00'.repeat(32)}`;
-
-export const normaliseAddress = (a: string): Address => getAddress(a);

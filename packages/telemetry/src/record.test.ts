@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, type Address } from 'viem';
 import { TelemetryHasher } from './message.ts';
-import { aggregate, buildTree, greenShareBps, verifyRecord } from './record.ts';
+import { aggregate, buildTree, greenShareBps, leafOf, verifyRecord } from './record.ts';
 import { sampleWindow } from './fixtures.ts';
 
 const hasher = new TelemetryHasher({ chainId: 1, verifyingContract: '0x0000000000000000000000000000000000000001' });
@@ -63,6 +63,8 @@ test('every record proves against the root; a changed record does not', () => {
   }));
   const tree = buildTree(records);
   tree.records.forEach((r, i) => assert.equal(verifyRecord(tree.root, r, tree.proofs[i]!), true));
+  // The leaf computed alone is the tree's: a one-record tree's root is its leaf.
+  assert.equal(leafOf(records[3]!), buildTree([records[3]!]).root);
   assert.equal(verifyRecord(tree.root, { ...records[2]!, greenWh: 999_999 }, tree.proofs[2]!), false);
   assert.throws(() => buildTree([]), /records: an attestation needs at least one record/);
 });

@@ -1,8 +1,8 @@
 // Node-hour records and their Merkle tree (docs/TELEMETRY.md section 3). AttestationOracle.aggregate and leafOf compute
-// the same on chain; record.chain.test.ts compares them.
+// the same on chain; packages/attestation/src/crosscheck.test.ts compares them on a real EVM.
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { bytesToHex, type Hex } from 'viem';
+import { bytesToHex, encodeAbiParameters, keccak256, parseAbiParameters, type Hex } from 'viem';
 import type { Telemetry } from './message.ts';
 
 export interface NodeHourRecord {
@@ -89,6 +89,19 @@ export function verifyRecord(root: Hex, record: NodeHourRecord, proof: readonly 
   return StandardMerkleTree.verify(root, RECORD_ENCODING, toTuple(record), [...proof]);
 }
 
-export function leafOf(record: NodeHourRecord): Hex {
-  return StandardMerkleTree.of([toTuple(record)], RECORD_ENCODING).leafHash(toTuple(record)) as Hex;
+const RECORD_PARAMETERS = parseAbiParameters(RECORD_ENCODING.join(','));
+
+/** keccak256(bytes.concat(keccak256(abi.encode(record)))): the tree's leaf, and AttestationOracle.leafOf. */
+export function leafOf(r: NodeHourRecord): Hex {
+  const encoded = encodeAbiParameters(RECORD_PARAMETERS, [
+    BigInt(r.nodeId),
+    r.slot,
+    BigInt(r.greenWh),
+    BigInt(r.gridWh),
+    BigInt(r.gpuWh),
+    r.uptimeS,
+    r.messageCount,
+    r.messagesHash,
+  ]);
+  return keccak256(keccak256(encoded));
 }

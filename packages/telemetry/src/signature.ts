@@ -2,7 +2,7 @@
 // library verifies ~20,000 signatures/s here against ~800/s for @noble/curves (BENCHMARKS.md).
 import secp256k1 from 'secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { bytesToHex, hexToBytes, type Address, type Hex } from 'viem';
+import { bytesToHex, type Address, type Hex } from 'viem';
 
 /** 65-byte r ‖ s ‖ v with v = 27 + recovery id; libsecp256k1 signs with low s, as OpenZeppelin's ECDSA requires. */
 export function signDigest(digest: Uint8Array, privateKey: Uint8Array): Hex {
@@ -21,20 +21,27 @@ export function addressOfPrivateKey(privateKey: Uint8Array): Address {
   return addressOfPublicKey(secp256k1.publicKeyCreate(privateKey, false));
 }
 
-/** Recovers the signer's address, or undefined for a signature that is malformed, high-s or has a bad v. */
-export function recoverSigner(digest: Uint8Array, signature: Hex): Address | undefined {
-  const sig = hexToBytes(signature);
+/**
+ * The uncompressed public key that signed `digest`, or undefined for a signature OpenZeppelin's ECDSA.recover would
+ * reject: not 65 bytes, v ∉ {27, 28}, high s (ecdsaRecover itself accepts high s), or no recoverable key.
+ */
+function recoverPublicKey(digest: Uint8Array, signature: Hex): Uint8Array | undefined {
+  const sig = Buffer.from(signature.slice(2), 'hex');
+  if (sig.length !== 65) return undefined;
   const v = sig[64]!;
-  if (v !== 27 && v !== 28) return undefined;
+  const rs = sig.subarray(0, 64);
+  if ((v !== 27 && v !== 28) || isHighS(rs)) return undefined;
   try {
-    const rs = sig.subarray(0, 64);
-    // ecdsaRecover accepts high s; the chain does not, so neither do we.
-    const normalised = secp256k1.signatureNormalize(Uint8Array.from(rs));
-    if (!bytesEqual(normalised, rs)) return undefined;
-    return addressOfPublicKey(secp256k1.ecdsaRecover(rs, v - 27, digest, false));
+    return secp256k1.ecdsaRecover(rs, v - 27, digest, false);
   } catch {
     return undefined;
   }
+}
+
+/** Recovers the signer's address, or undefined for a signature the chain would reject. */
+export function recoverSigner(digest: Uint8Array, signature: Hex): Address | undefined {
+  const publicKey = recoverPublicKey(digest, signature);
+  return publicKey && addressOfPublicKey(publicKey);
 }
 
 /**
@@ -47,17 +54,8 @@ export class DeviceVerifier {
 
   /** True when `signature` over `digest` is by `device` (lower-case address). */
   verify(device: string, digest: Uint8Array, signature: Hex): boolean {
-    const sig = Buffer.from(signature.slice(2), 'hex');
-    const v = sig[64]!;
-    if (v !== 27 && v !== 28) return false;
-    const rs = sig.subarray(0, 64);
-    let publicKey: Uint8Array;
-    try {
-      if (isHighS(rs)) return false;
-      publicKey = secp256k1.ecdsaRecover(rs, v - 27, digest, false);
-    } catch {
-      return false;
-    }
+    const publicKey = recoverPublicKey(digest, signature);
+    if (publicKey === undefined) return false;
     const known = this.publicKeys.get(device);
     if (known) return bytesEqual(known, publicKey);
     if (addressOfPublicKey(publicKey) !== device) return false;
