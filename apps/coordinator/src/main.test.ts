@@ -86,6 +86,10 @@ describe('npm start (coordinator, first cut)', () => {
       [{ ANVIL_PORT: 'eighty' }, /ANVIL_PORT: must be an integer port/],
       [{ ANVIL_PORT: '0', API_PORT: '-1' }, /API_PORT: must be an integer port/],
       [{ ANVIL_PORT: '0', API_PORT: '0', DATABASE_URL: 'mysql://x' }, /DATABASE_URL: must be a postgres:\/\/ URL/],
+      [
+        { ANVIL_PORT: '0', API_PORT: '0', MQTT_URL: 'http://127.0.0.1:1883' },
+        /MQTT_URL: must be an mqtt:\/\/ or mqtts:\/\/ URL/,
+      ],
       [{ RPC_URL: 'localhost:8545' }, /RPC_URL: (not a URL|protocol must be)/],
       [{ RPC_URL: 'http://127.0.0.1:1', DEPLOYER_PRIVATE_KEY: 'abc' }, /DEPLOYER_PRIVATE_KEY: must be 0x/],
     ] as const) {

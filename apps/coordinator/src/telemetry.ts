@@ -10,6 +10,7 @@ import {
   startApi,
   startEmbeddedBroker,
   subscribeTelemetry,
+  type Gap,
 } from '@greenhour/attestation';
 import { TelemetryHasher } from '@greenhour/telemetry';
 
@@ -70,7 +71,7 @@ export async function startTelemetryServices(
       stops.push(() => broker.close());
       mqttUrl = broker.url;
     }
-    let requestResend: (gap: import('@greenhour/attestation').Gap) => void = () => {};
+    let requestResend: (gap: Gap) => void = () => {};
     const ingest = new Ingest({
       db,
       directory: new RegistryDirectory(attesterClients.publicClient, deployment.nodeRegistry),

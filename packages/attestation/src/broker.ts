@@ -1,5 +1,5 @@
 // The embedded MQTT broker (aedes) that `npm start` uses when MQTT_URL is not set.
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { Aedes } from 'aedes';
 
@@ -17,7 +17,7 @@ export async function startEmbeddedBroker(port = 0): Promise<EmbeddedBroker> {
   await once(server, 'listening');
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('embedded broker: no TCP address');
-  const sockets = new Set<import('node:net').Socket>();
+  const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

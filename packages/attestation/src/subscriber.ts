@@ -41,17 +41,25 @@ export async function subscribeTelemetry(
   client.on('message', (topic, payload) => {
     ingest.handle(topic, payload).catch((err: Error) => options.onError?.(err));
   });
-  client.on('connect', (connack) => {
-    // A resumed session keeps its subscription; subscribing again is harmless and covers a session the broker dropped.
-    if (!connack.sessionPresent) client.subscribe(TELEMETRY_FILTER, { qos: 1 });
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`MQTT_URL: no broker answered at ${options.mqttUrl}`)), 10_000);
-    client.once('connect', () => {
-      clearTimeout(timer);
+  // A resumed session keeps its subscription; a new one (first start, or a broker that lost it) subscribes.
+  const subscribed = new Promise<void>((resolve, reject) => {
+    client.on('connect', (connack) => {
+      if (connack.sessionPresent) return resolve();
       client.subscribe(TELEMETRY_FILTER, { qos: 1 }, (err) => (err ? reject(err) : resolve()));
     });
   });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`MQTT_URL: no broker answered at ${options.mqttUrl}`)), 10_000);
+  });
+  try {
+    await Promise.race([subscribed, timeout]);
+  } catch (err) {
+    client.end(true);
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
   return {
     requestResend(gap) {
       client.publish(resendTopic(gap.device as Address), JSON.stringify({ fromSeq: gap.fromSeq, toSeq: gap.toSeq }), {
