@@ -19,7 +19,8 @@ await transact(clients, {
 });
 const now = Number((await clients.publicClient.getBlock()).timestamp);
 const rows: string[] = [];
-let slot = Math.floor(now / 3600) - 3;
+// Three ended hours: the last is the one before the current.
+let slot = Math.floor(now / 3600) - 4;
 let claimTree: ReturnType<typeof buildTree> | undefined;
 let claimSlot = 0;
 for (const nodes of [1, 1_000, 10_000]) {

@@ -50,8 +50,8 @@ if (process.argv[2] === '--publisher') {
   );
   const { hasher, devices } = chain;
 
-  // Windows of the last few hours, so that none is in the future.
-  const start = (Math.floor(Date.now() / 1000 / 3600) - 4) * 3600;
+  // One-minute windows ending before the current hour, so that none is in the future.
+  const start = (Math.floor(Date.now() / 1000 / 3600) - Math.ceil(windowsN / 60)) * 3600;
   const messages: [string, string][] = [];
   const digests: Uint8Array[] = [];
   const signatures: Uint8Array[] = [];
