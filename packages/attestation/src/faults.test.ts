@@ -1,9 +1,11 @@
 // Faults on the path from agent to attested hour, against real services: the coordinator dies mid-hour and comes back
-// (in-process: its unwritten batch and its connection are dropped, as a kill would), and the PostgreSQL server restarts.
+// (in-process: its unwritten batch and its connection are dropped, as a kill would), the PostgreSQL server restarts, and
+// the broker restarts (a new aedes on the same port; the machine's Mosquitto stopped and started).
 // Afterwards no window is lost and no hour is attested twice.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,12 +29,27 @@ async function until(what: string | (() => string), check: () => boolean | Promi
   }
 }
 
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+function startMosquitto(): void {
+  execFileSync('mosquitto', ['-d', '-c', '/etc/mosquitto/mosquitto.conf'], { stdio: 'ignore' });
+}
+
 function restartPostgres(): void {
   const version = readdirSync('/etc/postgresql')[0]!;
   execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], { stdio: 'ignore' });
 }
 
-describe('faults: coordinator crash and PostgreSQL restart', () => {
+describe('faults: coordinator crash, PostgreSQL restart, broker restart', () => {
   let chain: TestChain;
   before(async () => {
     chain = await startTestChain(['station', 'pile', 'home']);
@@ -41,12 +58,45 @@ describe('faults: coordinator crash and PostgreSQL restart', () => {
     await chain.stop();
   });
 
-  const brokers = [
-    { name: 'aedes', protocolVersion: 4 as const, start: () => startEmbeddedBroker() },
+  interface TestBroker {
+    url: string;
+    restart(): Promise<void>;
+    close(): Promise<void>;
+  }
+  const brokers: { name: string; protocolVersion: 4 | 5; start(): Promise<TestBroker> }[] = [
+    {
+      name: 'aedes',
+      protocolVersion: 4,
+      async start() {
+        let broker = await startEmbeddedBroker();
+        return {
+          url: broker.url,
+          // A new aedes on the same port: sessions and queued messages are gone with the old one.
+          async restart() {
+            await broker.close();
+            broker = await startEmbeddedBroker(broker.port);
+          },
+          close: () => broker.close(),
+        };
+      },
+    },
     {
       name: 'Mosquitto',
-      protocolVersion: 5 as const,
-      start: async () => ({ url: 'mqtt://127.0.0.1:1883', close: async () => {} }),
+      protocolVersion: 5,
+      async start() {
+        return {
+          url: 'mqtt://127.0.0.1:1883',
+          // The machine's Mosquitto, stopped and started with its own configuration (persistence on).
+          async restart() {
+            execFileSync('pkill', ['-x', 'mosquitto']);
+            await until('Mosquitto stopped', async () => !(await portOpen(1883)));
+            startMosquitto();
+          },
+          close: async () => {
+            if (!(await portOpen(1883))) startMosquitto();
+          },
+        };
+      },
     },
   ];
   let combination = 0;
@@ -122,8 +172,12 @@ describe('faults: coordinator crash and PostgreSQL restart', () => {
           restartPostgres();
           db = await database.open();
         }
-        for (let w = WINDOWS / 2; w < WINDOWS - 2; w++) await tick(w);
+        for (let w = WINDOWS / 2; w < WINDOWS - 4; w++) await tick(w);
         coordinator = await start();
+        for (let w = WINDOWS - 4; w < WINDOWS - 2; w++) await tick(w);
+        // The broker restarts: everyone reconnects, the agents replay what was not acknowledged.
+        await b.restart();
+        if (broker.name === 'Mosquitto') await until('Mosquitto started', () => portOpen(1883));
         for (let w = WINDOWS - 2; w < WINDOWS; w++) await tick(w);
 
         // Devices keep reporting: a window lost at the tail of the outage shows up as a gap at the next one and is resent.
