@@ -201,10 +201,15 @@ export class Attester {
           });
         await db.query('UPDATE node_hours SET claimed = TRUE WHERE slot = $1 AND node_id = $2', [slot, row.node_id]);
       }
-      await transact(clients, { ...contract, functionName: 'releaseBond', args: [Number(slot)] }).catch((err) => {
-        // A successful challenge took the bond; nothing to release.
-        this.log(`attester: hour ${slot} bond not released: ${(err as Error).message.split('\n')[0]}`);
+      // The bond comes back unless a successful challenge took it (or a crash came after releasing it).
+      const commitment = await clients.publicClient.readContract({
+        ...contract,
+        functionName: 'commitment',
+        args: [Number(slot)],
       });
+      if (!commitment.bondPaid && !commitment.bondReleased)
+        await transact(clients, { ...contract, functionName: 'releaseBond', args: [Number(slot)] });
+      else if (commitment.bondPaid) this.log(`attester: hour ${slot} bond was paid to a challenger`);
       await db.query(`UPDATE attestations SET status = 'final' WHERE slot = $1`, [slot]);
       this.log(`attester: hour ${slot} final, ${records.length} records claimed`);
     }
