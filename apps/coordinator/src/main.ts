@@ -4,20 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chainConfigFromEnv, ConfigError, connect, startAnvil, type Anvil } from '@greenhour/chain';
+import { chainConfigFromEnv, connect, startAnvil, type Anvil } from '@greenhour/chain';
 import { bringUpDemo, startDemoAgents } from './demo.ts';
-import { startTelemetryServices, telemetryConfigFromEnv, type TelemetryServices } from './telemetry.ts';
+import { portFromEnv, startTelemetryServices, telemetryConfigFromEnv, type TelemetryServices } from './telemetry.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-
-function anvilPortFromEnv(env: NodeJS.ProcessEnv): number {
-  const raw = env.ANVIL_PORT?.trim();
-  if (raw === undefined || raw === '') return 8545;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError('ANVIL_PORT', `must be an integer port 0..65535 (0 = any free port), got "${raw}"`);
-  return port;
-}
 
 async function main(): Promise<void> {
   const config = chainConfigFromEnv(process.env, join(repoRoot, 'deployments'));
@@ -27,7 +18,7 @@ async function main(): Promise<void> {
   let anvil: Anvil | undefined;
   let rpcUrl = config.rpcUrl;
   if (rpcUrl === undefined) {
-    anvil = await startAnvil({ port: anvilPortFromEnv(process.env) });
+    anvil = await startAnvil({ port: portFromEnv('ANVIL_PORT', process.env.ANVIL_PORT, 8545) });
     rpcUrl = anvil.rpcUrl;
     log(`local EVM (anvil) at ${rpcUrl}, chain id ${anvil.chainId}`);
   }

@@ -22,10 +22,12 @@ export interface TelemetryConfig {
   /** PGlite's data directory when DATABASE_URL is not set; absent keeps PGlite in memory. */
   pgliteDir?: string;
   mqttUrl?: string;
+  /** Port of the embedded broker when MQTT_URL is not set (0: any free port). */
+  mqttPort: number;
   apiPort: number;
 }
 
-function portFromEnv(name: string, raw: string | undefined, fallback: number): number {
+export function portFromEnv(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const port = Number(raw);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -38,6 +40,7 @@ export function telemetryConfigFromEnv(env: NodeJS.ProcessEnv): TelemetryConfig 
     databaseUrl: env.DATABASE_URL?.trim() || undefined,
     pgliteDir: env.PGLITE_DIR?.trim() || undefined,
     mqttUrl: env.MQTT_URL?.trim() || undefined,
+    mqttPort: portFromEnv('MQTT_PORT', env.MQTT_PORT, 0),
     apiPort: portFromEnv('API_PORT', env.API_PORT, 8787),
   };
 }
@@ -67,7 +70,7 @@ export async function startTelemetryServices(
     await bindDeployment(db, deployment.chainId, deployment.attestationOracle);
     let mqttUrl = config.mqttUrl;
     if (mqttUrl === undefined) {
-      const broker = await startEmbeddedBroker(0);
+      const broker = await startEmbeddedBroker(config.mqttPort);
       stops.push(() => broker.close());
       mqttUrl = broker.url;
     }
