@@ -9,8 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toHex } from 'viem';
-import { writeDeployment } from '@greenhour/chain';
+import { ANVIL_DEFAULT_PRIVATE_KEY, writeDeployment } from '@greenhour/chain';
 import { NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
 import { openDatabase } from '@greenhour/attestation';
 import { startTestChain, testDatabases, type TestChain, type TestDatabase } from '@greenhour/attestation/testing';
@@ -39,7 +38,7 @@ function startService(env: Record<string, string>) {
       apiUrl: /api\s+(\S+)/.exec(output)![1]!,
     };
   };
-  return { child, exited, ready };
+  return { child, exited, ready, output: () => output };
 }
 
 async function freePort(): Promise<number> {
@@ -78,9 +77,7 @@ describe('telemetry service killed mid-hour (SIGKILL) and restarted', () => {
       const database = databases.find((d) => d.kind === kind)!;
       const env: Record<string, string> = {
         RPC_URL: chain.anvil.rpcUrl,
-        DEPLOYER_PRIVATE_KEY: toHex(
-          Buffer.from('ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80', 'hex'),
-        ),
+        DEPLOYER_PRIVATE_KEY: ANVIL_DEFAULT_PRIVATE_KEY,
         DEPLOYMENTS_DIR: deploymentsDir,
         API_PORT: '0',
         ...(kind === 'pglite'
@@ -140,7 +137,7 @@ describe('telemetry service killed mid-hour (SIGKILL) and restarted', () => {
       await until(`all ${WINDOWS * devices.length} windows`, async () => {
         if (w < 50) await tick(w++);
         const stats = await (await fetch(`${apiUrl}/v1/telemetry/stats`)).json();
-        return stats.openGaps === 0 && stats.accepted >= w * devices.length;
+        return w >= WINDOWS && stats.openGaps === 0 && stats.accepted >= w * devices.length;
       });
       service.child.kill('SIGINT');
       await service.exited;
@@ -152,10 +149,31 @@ describe('telemetry service killed mid-hour (SIGKILL) and restarted', () => {
         );
         assert.equal(rows.length, devices.length);
         for (const r of rows) assert.deepEqual([Number(r.first), Number(r.n)], [1, Number(r.last)], r.device);
-        assert.ok(rows.every((r) => Number(r.last) >= WINDOWS));
+        for (const r of rows) assert.ok(Number(r.last) >= WINDOWS, `${r.device} reported through seq ${r.last}`);
       } finally {
         await db.close();
       }
     });
   }
+
+  it('rejects bad configuration naming the variable', async () => {
+    const key = { DEPLOYER_PRIVATE_KEY: ANVIL_DEFAULT_PRIVATE_KEY };
+    for (const [env, message] of [
+      [{ RPC_URL: '' }, /RPC_URL: required/],
+      [{ RPC_URL: chain.anvil.rpcUrl, DEPLOYER_PRIVATE_KEY: '' }, /DEPLOYER_PRIVATE_KEY: required/],
+      [
+        { ...key, RPC_URL: chain.anvil.rpcUrl, DEPLOYMENTS_DIR: mkdtempSync(join(tmpdir(), 'gh-empty-')) },
+        /31337\.json: cannot read deployment/,
+      ],
+      [
+        { ...key, RPC_URL: chain.anvil.rpcUrl, DEPLOYMENTS_DIR: deploymentsDir, MQTT_PORT: 'x' },
+        /MQTT_PORT: must be an integer port/,
+      ],
+    ] as const) {
+      const service = startService(env);
+      await service.exited;
+      assert.equal(service.child.exitCode, 1, JSON.stringify(env));
+      assert.match(service.output(), message);
+    }
+  });
 });

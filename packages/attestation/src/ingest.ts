@@ -60,6 +60,8 @@ export const MAX_CLOCK_SKEW_S = 60;
  * windows for resends (packages/agent DEFAULT_RETENTION_SECONDS), 120 at the default one-minute window.
  */
 export const MAX_INITIAL_GAP_WINDOWS = 120;
+/** Open gaps are asked for again this often. */
+const RESEND_RETRY_MS = 5_000;
 /** Accepted messages are written when this many are waiting, or every FLUSH_INTERVAL_MS. */
 const FLUSH_BATCH = 2_000;
 const FLUSH_INTERVAL_MS = 50;
@@ -92,9 +94,11 @@ export interface IngestOptions {
   hasher: TelemetryHasher;
   /** UTC seconds. */
   now?: () => number;
-  /** Called for each new gap, to ask the device to send the missing windows again. */
+  /** Called for each new gap, and again every few seconds while it is open, to ask the device to send it again. */
   onGap?: (gap: Gap) => void;
   onReject?: (reason: Rejection, detail: string) => void;
+  /** How often open gaps are asked for again; default RESEND_RETRY_MS. */
+  resendRetryMs?: number;
 }
 
 export interface IngestStats {
@@ -119,6 +123,7 @@ export class Ingest {
   private queue: Promise<void> = Promise.resolve();
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private resendTimer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: IngestOptions) {
@@ -159,6 +164,12 @@ export class Ingest {
     if (this.closedSlot >= 0) this.markClosed(this.closedSlot);
     this.timer = setInterval(() => void this.flush().catch(() => {}), FLUSH_INTERVAL_MS);
     this.timer.unref();
+    // A resend request can be lost (the device was offline, or subscribed again only after it was sent), and gaps
+    // loaded from the database were asked for by an earlier process: ask again until the gap fills or its hour closes.
+    this.resendTimer = setInterval(() => {
+      for (const gap of this.openGaps()) this.options.onGap?.(gap);
+    }, this.options.resendRetryMs ?? RESEND_RETRY_MS);
+    this.resendTimer.unref();
   }
 
   /** Queues one MQTT message; resolves once it is checked (not necessarily written). */
@@ -207,7 +218,8 @@ export class Ingest {
 
   /** What a crash does: stop at once, dropping what is not written yet (tests use it to stand in for a kill). */
   abort(): void {
-    if (this.timer) clearInterval(this.timer);
+    clearInterval(this.timer);
+    clearInterval(this.resendTimer);
     this.timer = undefined;
     this.pending = [];
     this.pendingBySeq = new Map();
@@ -217,7 +229,8 @@ export class Ingest {
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    clearInterval(this.timer);
+    clearInterval(this.resendTimer);
     this.timer = undefined;
     await this.drain();
   }
