@@ -16,4 +16,4 @@ echo "== contracts: gas snapshot check =="
 npm run --silent gas:check --workspace contracts
 echo "== typescript tests =="
 mapfile -t files < <(find packages apps -path '*/node_modules' -prune -o -name '*.test.ts' -print | sort)
-node --import tsx --test --test-concurrency=1 "${files[@]}"
+node --import tsx --test --test-concurrency=1 --test-force-exit "${files[@]}"

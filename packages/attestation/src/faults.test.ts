@@ -135,6 +135,12 @@ describe('faults: coordinator crash, PostgreSQL restart, broker restart', () => 
           return { ingest, subscriber };
         };
         let coordinator = await start();
+        // On failure too: a subscriber left reconnecting would keep the test process alive.
+        t.after(async () => {
+          coordinator.subscriber.kill();
+          coordinator.ingest.abort();
+          await db.close().catch(() => {});
+        });
 
         const outboxes = mkdtempSync(join(tmpdir(), 'gh-faults-'));
         const agents = devices.map(
