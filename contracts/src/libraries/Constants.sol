@@ -49,3 +49,33 @@ uint16 constant DEVICE_FRAUD_SLASH_BPS = 5_000;
 // Battery charge and discharge power is bounded at 2C (twice the capacity per hour): commercial LFP storage is rated at
 // most 1C continuous; the factor 2 leaves room for peaks. Physical bound of docs/TELEMETRY.md section 2.
 uint256 constant MAX_BATTERY_C_RATE = 2;
+
+// ------------------------------------------------------------------ hour market
+
+// A new class trades at a 0.30 % fee, Uniswap v2's single rate: enough to make any same-block round trip lose (the
+// curve is path-independent, so a round trip's only cost is twice the fee) while staying below a typical compute
+// broker's spread. The fee role may change it per class, at most to MAX_FEE_BPS.
+uint16 constant DEFAULT_FEE_BPS = 30;
+
+// Fees above 10 % would make the market worse than an off-chain broker; the bound also stops a wrong entry (1,000 for
+// 100) from taking a tenth of every trade.
+uint16 constant MAX_FEE_BPS = 1_000;
+
+// The protocol keeps a fifth of each fee; liquidity providers get the rest. Uniswap v3's protocol fee ranges from 1/10
+// to 1/4 of the LP fee; a fifth sits in that range and pays for the attestation and index upkeep.
+uint16 constant PROTOCOL_FEE_SHARE_BPS = 2_000;
+
+// Curve prices are bounded to 1,000,000 USD per hour: three orders of magnitude above the dearest GPU-hour, small
+// enough that reserves × √price stays far inside 256-bit arithmetic (see HourCurve.liquidity).
+uint64 constant MAX_PRICE_USDC6 = 1e12;
+
+// A unit starts to lose value at most 90 days before its slot, the minting horizon: before hours exist there is
+// nothing to decay.
+uint32 constant MAX_DECAY_HORIZON_S = 90 days;
+
+// Each class starts with room for 24 hourly observations in its TWAP ring; anyone may pay to grow it (v3 style).
+uint16 constant DEFAULT_OBSERVATIONS = 24;
+
+// A bundle spans at most one week of slots (168): a weekly training run is the longest job a buyer books in one go,
+// and the router's quote loops over every slot once per hour bought, so the bound keeps a bundle's gas predictable.
+uint256 constant MAX_BUNDLE_SLOTS = 168;

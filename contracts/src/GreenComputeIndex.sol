@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IGreenComputeIndex} from "./interfaces/IGreenComputeIndex.sol";
+import {IHourMarket} from "./interfaces/IHourMarket.sol";
+import {HourMarket} from "./HourMarket.sol";
+import {PriceOracle} from "./libraries/PriceOracle.sol";
+import "./libraries/Constants.sol" as C;
+
+/// @title GreenComputeIndex
+/// @notice See {IGreenComputeIndex}. Holds no value; a separate contract so the market stays under the code size limit.
+contract GreenComputeIndex is IGreenComputeIndex {
+    HourMarket public immutable market;
+    PublishedIndex public publishedIndex;
+
+    constructor(HourMarket market_) {
+        if (address(market_) == address(0)) revert IHourMarket.ZeroAddress("market");
+        market = market_;
+    }
+
+    /// @inheritdoc IGreenComputeIndex
+    function observe(uint16 classId, uint32[] calldata secondsAgos) external view returns (uint256[] memory cumulatives) {
+        PriceOracle.Head memory h = market.oracleHead(classId);
+        cumulatives = new uint256[](secondsAgos.length);
+        for (uint256 i; i < secondsAgos.length; ++i) {
+            if (secondsAgos[i] > block.timestamp) revert InvalidWindow(secondsAgos[i]);
+            cumulatives[i] = _cumulativeAt(classId, h, block.timestamp - secondsAgos[i]);
+        }
+    }
+
+    /// @inheritdoc IGreenComputeIndex
+    function twap(uint16 classId, uint32 windowS) public view returns (uint256) {
+        if (windowS == 0 || windowS > block.timestamp) revert InvalidWindow(windowS);
+        PriceOracle.Head memory h = market.oracleHead(classId);
+        uint256 nowCumulative = _cumulativeAt(classId, h, block.timestamp);
+        return (nowCumulative - _cumulativeAt(classId, h, block.timestamp - windowS)) / windowS;
+    }
+
+    /// @inheritdoc IGreenComputeIndex
+    function indexBps(uint32 windowS) public view returns (uint256) {
+        if (windowS == 0 || windowS > block.timestamp) revert InvalidWindow(windowS);
+        uint16[] memory classes = market.indexClasses();
+        uint256 weighted;
+        uint256 totalWeight;
+        for (uint256 i; i < classes.length; ++i) {
+            IHourMarket.ClassConfig memory config = market.classConfig(classes[i]);
+            if (config.indexWeight == 0) continue;
+            PriceOracle.Head memory h = market.oracleHead(classes[i]);
+            // A class without a full window of trading history is left out rather than guessed.
+            if (_oldestTime(classes[i], h) > block.timestamp - windowS) continue;
+            weighted += uint256(config.indexWeight) * twap(classes[i], windowS) * C.BPS / config.askUsdc6;
+            totalWeight += config.indexWeight;
+        }
+        if (totalWeight == 0) revert IndexEmpty();
+        return weighted / totalWeight;
+    }
+
+    /// @inheritdoc IGreenComputeIndex
+    function publishIndex(uint32 windowS) external returns (uint256 value) {
+        value = indexBps(windowS);
+        publishedIndex = PublishedIndex(uint32(block.timestamp), windowS, uint192(value));
+        emit IndexPublished(block.timestamp, windowS, value);
+    }
+
+    /// @dev Time of the oldest observation in the ring; max uint when there is none.
+    function _oldestTime(uint16 classId, PriceOracle.Head memory h) private view returns (uint256) {
+        if (h.cardinality == 0) return type(uint256).max;
+        uint32 t = market.observation(classId, (uint256(h.index) + 1) % h.cardinality).time;
+        return t <= 1 ? market.observation(classId, 0).time : t;
+    }
+
+    /// @dev Cumulative price at `target` ≤ now. Between two observations the price was constant (the price after the
+    /// trades of the earlier one's block), so interpolation is exact.
+    function _cumulativeAt(uint16 classId, PriceOracle.Head memory h, uint256 target) private view returns (uint256) {
+        if (h.cardinality == 0) revert ObservationTooOld(classId, target, block.timestamp);
+        if (target >= h.lastTime) return uint256(h.cumulative) + uint256(h.lastPriceUsdc6) * (target - h.lastTime);
+
+        uint256 oldestIndex = (uint256(h.index) + 1) % h.cardinality;
+        if (market.observation(classId, oldestIndex).time <= 1) oldestIndex = 0;
+        uint256 oldest = market.observation(classId, oldestIndex).time;
+        if (target < oldest) revert ObservationTooOld(classId, target, oldest);
+
+        // Binary search in age order for before.time <= target < after.time; the newest is after target (checked above).
+        uint256 lo = 0;
+        uint256 hi = (uint256(h.index) + h.cardinality - oldestIndex) % h.cardinality;
+        while (hi - lo > 1) {
+            uint256 mid = (lo + hi) / 2;
+            if (market.observation(classId, (oldestIndex + mid) % h.cardinality).time <= target) lo = mid;
+            else hi = mid;
+        }
+        PriceOracle.Observation memory before = market.observation(classId, (oldestIndex + lo) % h.cardinality);
+        PriceOracle.Observation memory next = market.observation(classId, (oldestIndex + hi) % h.cardinality);
+        return uint256(before.cumulative)
+            + (uint256(next.cumulative) - before.cumulative) * (target - before.time) / (next.time - before.time);
+    }
+}

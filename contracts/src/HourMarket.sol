@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
+import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Receiver.sol";
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {IHourMarket} from "./interfaces/IHourMarket.sol";
+import {HourPositions} from "./HourPositions.sol";
+import {HourId} from "./libraries/HourId.sol";
+import {HourCurve} from "./libraries/HourCurve.sol";
+import {PriceOracle} from "./libraries/PriceOracle.sol";
+import "./libraries/Constants.sol" as C;
+
+/// @title HourMarket
+/// @notice See {IHourMarket}. One singleton for every (class, slot) market; positions are ERC-721 tokens of the
+/// HourPositions contract it deploys.
+/// Ledger invariant: the settlement token held equals Σ over markets of cash + protocol fees + earnings not collected.
+contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IERC1155Receiver {
+    using SafeERC20 for IERC20;
+
+    /// @notice Lists classes and sets their curves.
+    bytes32 public constant MARKET_ADMIN_ROLE = keccak256("MARKET_ADMIN_ROLE");
+    /// @notice Sets fees and collects the protocol's share (an admin now, governance later).
+    bytes32 public constant FEE_ROLE = keccak256("FEE_ROLE");
+
+    /// @dev Curve of an open market, copied from its class at opening so later listings never move a live curve.
+    struct MarketParams {
+        uint64 askUsdc6; // 0 while the market is not open
+        uint64 capUsdc6;
+        uint64 floorUsdc6;
+        uint32 decayHorizonS;
+    }
+
+    /// @dev Virtual offsets of the market's liquidity, rewritten only when liquidity changes.
+    struct Curve {
+        uint128 virtualHoursWad;
+        uint128 virtualUnits;
+    }
+
+    /// @dev Liquidity-provider book of a market; touched by deposits, withdrawals and collections only.
+    struct Book {
+        uint128 totalShares;
+        uint128 earnedUsdc6; // settled earnings not yet collected, Σ over positions (plus rounding dust)
+        uint256 earnedPerShareX128;
+    }
+
+    /// @dev One trade's amounts, computed before anything is written.
+    struct Trade {
+        uint256 units;
+        uint256 grossUsdc6;
+        uint256 feeUsdc6;
+        uint256 protocolUsdc6;
+        uint256 priceAfterUsdc6;
+    }
+
+    IERC20 public immutable token;
+    IERC1155 public immutable hours_;
+
+    HourPositions public immutable positions;
+    uint16[] private _indexClasses;
+
+    mapping(uint16 classId => ClassConfig) private _classes;
+    mapping(uint16 classId => PriceOracle.Head) private _heads;
+    mapping(uint16 classId => mapping(uint256 => PriceOracle.Observation)) private _rings;
+    mapping(uint256 hourId => MarketParams) private _params;
+    mapping(uint256 hourId => MarketState) private _states;
+    mapping(uint256 hourId => Curve) private _curves;
+    mapping(uint256 hourId => Book) private _books;
+    mapping(uint256 positionId => Position) private _positions;
+
+    constructor(IERC20 token_, IERC1155 hours__, address admin) {
+        if (address(token_) == address(0)) revert ZeroAddress("token");
+        if (address(hours__) == address(0)) revert ZeroAddress("hours");
+        if (admin == address(0)) revert ZeroAddress("admin");
+        token = token_;
+        hours_ = hours__;
+        positions = new HourPositions();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(MARKET_ADMIN_ROLE, admin);
+        _grantRole(FEE_ROLE, admin);
+    }
+
+    // ---------------------------------------------------------------- admin
+
+    /// @inheritdoc IHourMarket
+    function listClass(uint16 classId, ClassConfig calldata config) external onlyRole(MARKET_ADMIN_ROLE) {
+        if (config.askUsdc6 == 0) revert InvalidClassConfig("askUsdc6", 0);
+        if (config.floorUsdc6 == 0 || config.floorUsdc6 > config.askUsdc6) {
+            revert InvalidClassConfig("floorUsdc6", config.floorUsdc6);
+        }
+        if (config.capUsdc6 <= config.askUsdc6 || config.capUsdc6 > C.MAX_PRICE_USDC6) {
+            revert InvalidClassConfig("capUsdc6", config.capUsdc6);
+        }
+        if (config.decayHorizonS == 0 || config.decayHorizonS > C.MAX_DECAY_HORIZON_S) {
+            revert InvalidClassConfig("decayHorizonS", config.decayHorizonS);
+        }
+        bool firstListing = _classes[classId].askUsdc6 == 0;
+        _classes[classId] = config;
+        if (firstListing) {
+            _heads[classId].feeBps = C.DEFAULT_FEE_BPS;
+            PriceOracle.grow(_heads[classId], _rings[classId], C.DEFAULT_OBSERVATIONS);
+            _indexClasses.push(classId);
+        }
+        emit ClassListed(classId, config);
+    }
+
+    /// @inheritdoc IHourMarket
+    function setFee(uint16 classId, uint16 newFeeBps) external onlyRole(FEE_ROLE) {
+        if (_classes[classId].askUsdc6 == 0) revert ClassNotListed(classId);
+        if (newFeeBps > C.MAX_FEE_BPS) revert FeeTooHigh(newFeeBps, C.MAX_FEE_BPS);
+        _heads[classId].feeBps = newFeeBps;
+        emit FeeSet(classId, newFeeBps);
+    }
+
+    /// @inheritdoc IHourMarket
+    function collectProtocolFees(uint256[] calldata hourIds, address recipient)
+        external
+        onlyRole(FEE_ROLE)
+        nonReentrant
+        returns (uint256 amountUsdc6)
+    {
+        if (recipient == address(0)) revert ZeroAddress("recipient");
+        for (uint256 i; i < hourIds.length; ++i) {
+            MarketState storage s = _states[hourIds[i]];
+            uint256 fees = s.protocolFeesUsdc6;
+            if (fees == 0) continue;
+            s.protocolFeesUsdc6 = 0;
+            amountUsdc6 += fees;
+            emit ProtocolFeesCollected(hourIds[i], recipient, fees);
+        }
+        if (amountUsdc6 != 0) token.safeTransfer(recipient, amountUsdc6);
+    }
+
+    // ---------------------------------------------------------------- markets
+
+    /// @inheritdoc IHourMarket
+    function open(uint256 hourId) public {
+        if (_params[hourId].askUsdc6 != 0) return;
+        (uint16 classId, uint32 slot) = HourId.decode(hourId);
+        ClassConfig memory config = _classes[classId];
+        if (config.askUsdc6 == 0) revert ClassNotListed(classId);
+        Status st = _status(slot);
+        if (st != Status.Upcoming) revert NotUpcoming(hourId, st);
+        uint256 lastSlot = block.timestamp / C.SECONDS_PER_SLOT + C.MAX_MINT_HORIZON_SLOTS;
+        if (slot > lastSlot) revert SlotBeyondHorizon(slot, lastSlot);
+
+        _params[hourId] = MarketParams(config.askUsdc6, config.capUsdc6, config.floorUsdc6, config.decayHorizonS);
+        emit MarketOpened(hourId, classId, slot);
+    }
+
+    /// @inheritdoc IHourMarket
+    function buy(uint256 hourId, uint256 hoursOut, uint256 maxCostUsdc6, address recipient, uint256 deadline)
+        external
+        nonReentrant
+        returns (uint256 costUsdc6)
+    {
+        // CHECKS
+        if (hoursOut == 0) revert ZeroAmount("hoursOut");
+        if (recipient == address(0)) revert ZeroAddress("recipient");
+        (uint16 classId,, uint256 valueWad) = _tradable(hourId, deadline);
+        MarketState memory s = _states[hourId];
+        PriceOracle.Head memory h = _heads[classId];
+
+        // MATH
+        Trade memory t = _buyTrade(hourId, s, hoursOut, valueWad, h.feeBps);
+        costUsdc6 = t.grossUsdc6 + t.feeUsdc6;
+        if (costUsdc6 > maxCostUsdc6) revert CostAboveMax(costUsdc6, maxCostUsdc6);
+
+        // WRITE
+        _applyBuy(s, t, hoursOut, costUsdc6);
+        _storeState(hourId, s);
+        PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        emit Bought(hourId, msg.sender, recipient, hoursOut, costUsdc6, t.feeUsdc6);
+
+        // INTERACTIONS
+        token.safeTransferFrom(msg.sender, address(this), costUsdc6);
+        hours_.safeTransferFrom(address(this), recipient, hourId, hoursOut, "");
+    }
+
+    /// @inheritdoc IHourMarket
+    function sell(uint256 hourId, uint256 hoursIn, uint256 minProceedsUsdc6, address recipient, uint256 deadline)
+        external
+        nonReentrant
+        returns (uint256 proceedsUsdc6)
+    {
+        // CHECKS
+        if (hoursIn == 0) revert ZeroAmount("hoursIn");
+        if (recipient == address(0)) revert ZeroAddress("recipient");
+        (uint16 classId,, uint256 valueWad) = _tradable(hourId, deadline);
+        MarketState memory s = _states[hourId];
+        PriceOracle.Head memory h = _heads[classId];
+
+        // MATH
+        Trade memory t = _sellTrade(hourId, s, hoursIn, valueWad, h.feeBps);
+        proceedsUsdc6 = t.grossUsdc6 - t.feeUsdc6;
+        if (proceedsUsdc6 < minProceedsUsdc6) revert ProceedsBelowMin(proceedsUsdc6, minProceedsUsdc6);
+
+        // WRITE
+        _applySell(s, t, hoursIn, proceedsUsdc6);
+        _storeState(hourId, s);
+        PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        emit Sold(hourId, msg.sender, recipient, hoursIn, proceedsUsdc6, t.feeUsdc6);
+
+        // INTERACTIONS
+        hours_.safeTransferFrom(msg.sender, address(this), hourId, hoursIn, "");
+        if (proceedsUsdc6 != 0) token.safeTransfer(recipient, proceedsUsdc6);
+    }
+
+    // ---------------------------------------------------------------- liquidity
+
+    /// @inheritdoc IHourMarket
+    function addLiquidity(
+        uint256 positionId,
+        uint256 hourId,
+        uint256 hoursIn,
+        uint256 cashUsdc6,
+        uint256 minShares,
+        address recipient,
+        uint256 deadline
+    ) external nonReentrant returns (uint256 id, uint256 shares) {
+        // CHECKS
+        if (hoursIn == 0 && cashUsdc6 == 0) revert ZeroAmount("hoursIn+cashUsdc6");
+        if (positionId == 0) {
+            if (recipient == address(0)) revert ZeroAddress("recipient");
+        } else {
+            _checkPosition(positionId, hourId);
+        }
+        open(hourId);
+        (, MarketParams memory p, uint256 valueWad) = _tradable(hourId, deadline);
+
+        // MATH and WRITE of the market, then the position
+        Book memory book = _settle(hourId, valueWad);
+        shares = _deposit(hourId, p, book, hoursIn, cashUsdc6, valueWad, minShares);
+        if (positionId == 0) {
+            id = positions.mint(recipient);
+            _positions[id] = Position(uint48(hourId), uint128(shares), 0, book.earnedPerShareX128);
+        } else {
+            id = positionId;
+            Position storage pos = _accrue(id, book.earnedPerShareX128);
+            pos.shares += uint128(shares);
+        }
+        emit LiquidityAdded(id, hourId, hoursIn, cashUsdc6, shares);
+
+        // INTERACTIONS
+        if (hoursIn != 0) hours_.safeTransferFrom(msg.sender, address(this), hourId, hoursIn, "");
+        if (cashUsdc6 != 0) token.safeTransferFrom(msg.sender, address(this), cashUsdc6);
+    }
+
+    /// @inheritdoc IHourMarket
+    function removeLiquidity(
+        uint256 positionId,
+        uint256 shares,
+        uint256 minHoursOut,
+        uint256 minCashUsdc6,
+        address recipient,
+        uint256 deadline
+    ) external nonReentrant returns (uint256 hoursOut, uint256 cashUsdc6) {
+        // CHECKS
+        if (shares == 0) revert ZeroAmount("shares");
+        if (recipient == address(0)) revert ZeroAddress("recipient");
+        if (block.timestamp > deadline) revert DeadlinePassed(deadline, block.timestamp);
+        uint256 hourId = _positions[positionId].hourId;
+        _checkPosition(positionId, hourId);
+        Status st;
+        uint256 valueWad;
+        {
+            uint256 held = _positions[positionId].shares;
+            if (shares > held) revert SharesExceedPosition(positionId, shares, held);
+            (, uint32 slot) = HourId.decode(hourId);
+            st = _status(slot);
+            if (st == Status.InProgress) revert InProgressNoWithdrawals(hourId);
+            valueWad = _unitValue(_params[hourId], slot);
+        }
+
+        // MATH and WRITE
+        {
+            Book memory book = _settle(hourId, valueWad);
+            _accrue(positionId, book.earnedPerShareX128).shares -= uint128(shares);
+            (hoursOut, cashUsdc6) = _withdraw(hourId, book, shares, valueWad, st == Status.Upcoming);
+        }
+        if (hoursOut < minHoursOut) revert Slippage("hoursOut", hoursOut, minHoursOut);
+        if (cashUsdc6 < minCashUsdc6) revert Slippage("cashUsdc6", cashUsdc6, minCashUsdc6);
+        emit LiquidityRemoved(positionId, hourId, hoursOut, cashUsdc6, shares);
+
+        // INTERACTIONS
+        if (hoursOut != 0) hours_.safeTransferFrom(address(this), recipient, hourId, hoursOut, "");
+        if (cashUsdc6 != 0) token.safeTransfer(recipient, cashUsdc6);
+    }
+
+    /// @inheritdoc IHourMarket
+    function collect(uint256 positionId, address recipient) external nonReentrant returns (uint256 amountUsdc6) {
+        if (recipient == address(0)) revert ZeroAddress("recipient");
+        uint256 hourId = _positions[positionId].hourId;
+        _checkPosition(positionId, hourId);
+        (, uint32 slot) = HourId.decode(hourId);
+        Book memory book = _settle(hourId, _unitValue(_params[hourId], slot));
+        Position storage pos = _accrue(positionId, book.earnedPerShareX128);
+        amountUsdc6 = pos.owedUsdc6;
+        pos.owedUsdc6 = 0;
+        book.earnedUsdc6 -= uint128(amountUsdc6);
+        _books[hourId] = book;
+        emit Collected(positionId, recipient, amountUsdc6);
+        if (amountUsdc6 != 0) token.safeTransfer(recipient, amountUsdc6);
+    }
+
+    // ---------------------------------------------------------------- oracle and index
+
+    /// @inheritdoc IHourMarket
+    function growObservations(uint16 classId, uint16 cardinality) external {
+        if (_classes[classId].askUsdc6 == 0) revert ClassNotListed(classId);
+        PriceOracle.grow(_heads[classId], _rings[classId], cardinality);
+        emit ObservationsGrown(classId, _heads[classId].cardinalityNext);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IHourMarket
+    function status(uint256 hourId) external view returns (Status) {
+        (, uint32 slot) = HourId.decode(hourId);
+        return _status(slot);
+    }
+
+    /// @inheritdoc IHourMarket
+    function priceAt(uint256 hourId, uint256 timestamp) external view returns (uint256) {
+        (, uint32 slot) = HourId.decode(hourId);
+        MarketParams memory p = _openParams(hourId);
+        MarketState memory s = _states[hourId];
+        Curve memory c = _curves[hourId];
+        if (c.virtualHoursWad == 0) return 0; // no liquidity yet
+        uint256 valueWad = HourCurve.unitValueWad(
+            p.askUsdc6, p.floorUsdc6, p.decayHorizonS, HourId.startOf(slot), timestamp
+        );
+        uint256 xWad = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
+        return HourCurve.toCashDown(HourCurve.spotUnits(xWad, uint256(s.unitsReserve) + c.virtualUnits), valueWad);
+    }
+
+    /// @inheritdoc IHourMarket
+    function quoteBuy(uint256 hourId, uint256 hoursOut) external view returns (uint256) {
+        (uint16 classId, uint32 slot) = HourId.decode(hourId);
+        if (hoursOut == 0) revert ZeroAmount("hoursOut");
+        Trade memory t =
+            _buyTrade(hourId, _states[hourId], hoursOut, _unitValue(_openParams(hourId), slot), _heads[classId].feeBps);
+        return t.grossUsdc6 + t.feeUsdc6;
+    }
+
+    /// @inheritdoc IHourMarket
+    function quoteSell(uint256 hourId, uint256 hoursIn) external view returns (uint256) {
+        (uint16 classId, uint32 slot) = HourId.decode(hourId);
+        if (hoursIn == 0) revert ZeroAmount("hoursIn");
+        Trade memory t =
+            _sellTrade(hourId, _states[hourId], hoursIn, _unitValue(_openParams(hourId), slot), _heads[classId].feeBps);
+        return t.grossUsdc6 - t.feeUsdc6;
+    }
+
+    function classConfig(uint16 classId) external view returns (ClassConfig memory) {
+        return _classes[classId];
+    }
+
+    function feeBps(uint16 classId) external view returns (uint16) {
+        return _heads[classId].feeBps;
+    }
+
+    function oracleHead(uint16 classId) external view returns (PriceOracle.Head memory) {
+        return _heads[classId];
+    }
+
+    function market(uint256 hourId)
+        external
+        view
+        returns (MarketParams memory params, MarketState memory state, Curve memory curve, Book memory book)
+    {
+        return (_params[hourId], _states[hourId], _curves[hourId], _books[hourId]);
+    }
+
+    /// @notice A position, with `owedUsdc6` brought up to the market's last settlement.
+    function position(uint256 positionId) external view returns (Position memory pos) {
+        pos = _positions[positionId];
+        pos.owedUsdc6 += uint128(
+            uint256(pos.shares) * (_books[pos.hourId].earnedPerShareX128 - pos.earnedPerShareX128) >> 128
+        );
+    }
+
+    /// @notice Observation `i` of a class's price ring (read by the index).
+    function observation(uint16 classId, uint256 i) external view returns (PriceOracle.Observation memory) {
+        return _rings[classId][i];
+    }
+
+    function indexClasses() external view returns (uint16[] memory) {
+        return _indexClasses;
+    }
+
+    function supportsInterface(bytes4 interfaceId) public view override(AccessControl, IERC165) returns (bool) {
+        return interfaceId == type(IERC1155Receiver).interfaceId || super.supportsInterface(interfaceId);
+    }
+
+    /// @dev Accepts hours only when this contract pulled them (buy-side deposits and sells); anything sent
+    /// unsolicited would be stuck, so it is refused.
+    function onERC1155Received(address operator, address, uint256, uint256, bytes calldata)
+        external
+        view
+        returns (bytes4)
+    {
+        if (msg.sender != address(hours_) || operator != address(this)) revert UnsolicitedTransfer(operator);
+        return IERC1155Receiver.onERC1155Received.selector;
+    }
+
+    function onERC1155BatchReceived(address operator, address, uint256[] calldata, uint256[] calldata, bytes calldata)
+        external
+        pure
+        returns (bytes4)
+    {
+        revert UnsolicitedTransfer(operator);
+    }
+
+    // ---------------------------------------------------------------- internal
+
+    function _status(uint32 slot) private view returns (Status) {
+        uint256 start = HourId.startOf(slot);
+        if (block.timestamp < start) return Status.Upcoming;
+        if (block.timestamp < start + C.SECONDS_PER_SLOT) return Status.InProgress;
+        return Status.Exited;
+    }
+
+    /// @dev Checks that `hourId`'s market is open and trading before `deadline`; returns its curve and unit value now.
+    function _tradable(uint256 hourId, uint256 deadline)
+        private
+        view
+        returns (uint16 classId, MarketParams memory p, uint256 valueWad)
+    {
+        if (block.timestamp > deadline) revert DeadlinePassed(deadline, block.timestamp);
+        uint32 slot;
+        (classId, slot) = HourId.decode(hourId);
+        Status st = _status(slot);
+        if (st != Status.Upcoming) revert NotUpcoming(hourId, st);
+        p = _openParams(hourId);
+        valueWad = _unitValue(p, slot);
+    }
+
+    function _openParams(uint256 hourId) private view returns (MarketParams memory p) {
+        p = _params[hourId];
+        if (p.askUsdc6 == 0) revert MarketNotOpen(hourId);
+    }
+
+    function _unitValue(MarketParams memory p, uint32 slot) private view returns (uint256) {
+        return HourCurve.unitValueWad(p.askUsdc6, p.floorUsdc6, p.decayHorizonS, HourId.startOf(slot), block.timestamp);
+    }
+
+    /// @dev Adds a deposit to the market's reserves and returns the shares it earns: the rise of the market's liquidity
+    /// in proportion to the shares outstanding, rounded down.
+    function _deposit(
+        uint256 hourId,
+        MarketParams memory p,
+        Book memory book,
+        uint256 hoursIn,
+        uint256 cashUsdc6,
+        uint256 valueWad,
+        uint256 minShares
+    ) private returns (uint256 shares) {
+        uint256 unitsIn = HourCurve.toUnitsDown(cashUsdc6, valueWad);
+        if (cashUsdc6 != 0 && unitsIn == 0) revert ZeroAmount("unitsIn");
+        MarketState memory s = _states[hourId];
+        (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
+        uint256 liquidityAfter =
+            HourCurve.liquidity(uint256(s.hoursReserve) + hoursIn, uint256(s.unitsReserve) + unitsIn, sqrtAsk, invSqrtCap);
+        if (book.totalShares == 0) {
+            shares = liquidityAfter;
+        } else {
+            uint256 liquidityBefore = HourCurve.liquidity(s.hoursReserve, s.unitsReserve, sqrtAsk, invSqrtCap);
+            shares = uint256(book.totalShares) * (liquidityAfter - liquidityBefore) / liquidityBefore;
+        }
+        if (shares == 0 || shares < minShares) revert Slippage("shares", shares, minShares);
+
+        s.hoursReserve = _u32(uint256(s.hoursReserve) + hoursIn, "hoursReserve");
+        s.unitsReserve = _u64(uint256(s.unitsReserve) + unitsIn, "unitsReserve");
+        s.cashUsdc6 = _u96(uint256(s.cashUsdc6) + cashUsdc6, "cashUsdc6");
+        _states[hourId] = s;
+        _setCurve(hourId, liquidityAfter, sqrtAsk, invSqrtCap);
+        book.totalShares = _u128(uint256(book.totalShares) + shares, "totalShares");
+        _books[hourId] = book;
+    }
+
+    /// @dev Takes `shares`' part of the market's hours and units out of the reserves; returns the hours to send (none
+    /// once the slot has started: hours cannot move then and are worthless, so they stay here) and the units' cash.
+    function _withdraw(uint256 hourId, Book memory book, uint256 shares, uint256 valueWad, bool upcoming)
+        private
+        returns (uint256 hoursOut, uint256 cashUsdc6)
+    {
+        MarketState memory s = _states[hourId];
+        uint256 hoursShare = uint256(s.hoursReserve) * shares / book.totalShares;
+        uint256 unitsShare = uint256(s.unitsReserve) * shares / book.totalShares;
+        cashUsdc6 = HourCurve.toCashDown(unitsShare, valueWad);
+        hoursOut = upcoming ? hoursShare : 0;
+
+        book.totalShares -= uint128(shares);
+        s.hoursReserve -= uint32(hoursShare);
+        s.unitsReserve -= uint64(unitsShare);
+        s.cashUsdc6 -= uint96(cashUsdc6);
+        if (book.totalShares == 0) {
+            // The last provider is out: what rounding left behind belongs to no one but the protocol.
+            s.protocolFeesUsdc6 = _u64(uint256(s.protocolFeesUsdc6) + s.cashUsdc6, "protocolFeesUsdc6");
+            s.cashUsdc6 = 0;
+        }
+        _states[hourId] = s;
+        _books[hourId] = book;
+        if (upcoming) {
+            MarketParams memory p = _params[hourId];
+            (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
+            _setCurve(
+                hourId, HourCurve.liquidity(s.hoursReserve, s.unitsReserve, sqrtAsk, invSqrtCap), sqrtAsk, invSqrtCap
+            );
+        }
+    }
+
+    /// @dev The units a buyer adds for `hoursOut`, their cash (rounded up), the fee and the price after.
+    function _buyTrade(uint256 hourId, MarketState memory s, uint256 hoursOut, uint256 valueWad, uint16 feeBps_)
+        private
+        view
+        returns (Trade memory t)
+    {
+        if (hoursOut > s.hoursReserve) revert InsufficientHours(hourId, hoursOut, s.hoursReserve);
+        Curve memory c = _curves[hourId];
+        uint256 xWad = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
+        uint256 y = uint256(s.unitsReserve) + c.virtualUnits;
+        t.units = HourCurve.unitsInForHoursOut(xWad, y, hoursOut);
+        t.grossUsdc6 = HourCurve.toCashUp(t.units, valueWad);
+        (t.feeUsdc6, t.protocolUsdc6) = _fee(t.grossUsdc6, feeBps_);
+        t.priceAfterUsdc6 =
+            HourCurve.toCashDown(HourCurve.spotUnits(xWad - hoursOut * HourCurve.WAD, y + t.units), valueWad);
+    }
+
+    /// @dev The units a seller takes for `hoursIn`, their cash (rounded down), the fee and the price after.
+    function _sellTrade(uint256 hourId, MarketState memory s, uint256 hoursIn, uint256 valueWad, uint16 feeBps_)
+        private
+        view
+        returns (Trade memory t)
+    {
+        Curve memory c = _curves[hourId];
+        uint256 xWad = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
+        uint256 y = uint256(s.unitsReserve) + c.virtualUnits;
+        t.units = HourCurve.unitsOutForHoursIn(xWad, y, hoursIn);
+        if (t.units > s.unitsReserve) revert InsufficientLiquidity(hourId, hoursIn);
+        t.grossUsdc6 = HourCurve.toCashDown(t.units, valueWad);
+        (t.feeUsdc6, t.protocolUsdc6) = _fee(t.grossUsdc6, feeBps_);
+        t.priceAfterUsdc6 =
+            HourCurve.toCashDown(HourCurve.spotUnits(xWad + hoursIn * HourCurve.WAD, y - t.units), valueWad);
+    }
+
+    /// @dev A buy's new reserves, in memory; the cash keeps the LP part of the fee until the next settlement.
+    function _applyBuy(MarketState memory s, Trade memory t, uint256 hoursOut, uint256 costUsdc6) private pure {
+        uint256 units = uint256(s.unitsReserve) + t.units;
+        uint256 cash = uint256(s.cashUsdc6) + costUsdc6 - t.protocolUsdc6;
+        uint256 protocolFees = uint256(s.protocolFeesUsdc6) + t.protocolUsdc6;
+        if (units > type(uint64).max) revert ReserveOverflow("unitsReserve");
+        if (cash > type(uint96).max) revert ReserveOverflow("cashUsdc6");
+        if (protocolFees > type(uint64).max) revert ReserveOverflow("protocolFeesUsdc6");
+        s.hoursReserve -= uint32(hoursOut);
+        (s.unitsReserve, s.cashUsdc6, s.protocolFeesUsdc6) = (uint64(units), uint96(cash), uint64(protocolFees));
+    }
+
+    /// @dev A sell's new reserves, in memory. Cash ≥ value·units ≥ gross, so paying out cannot underflow.
+    function _applySell(MarketState memory s, Trade memory t, uint256 hoursIn, uint256 proceedsUsdc6) private pure {
+        uint256 hoursAfter = uint256(s.hoursReserve) + hoursIn;
+        uint256 protocolFees = uint256(s.protocolFeesUsdc6) + t.protocolUsdc6;
+        if (hoursAfter > type(uint32).max) revert ReserveOverflow("hoursReserve");
+        if (protocolFees > type(uint64).max) revert ReserveOverflow("protocolFeesUsdc6");
+        s.hoursReserve = uint32(hoursAfter);
+        s.unitsReserve -= uint64(t.units);
+        s.cashUsdc6 -= uint96(proceedsUsdc6 + t.protocolUsdc6);
+        s.protocolFeesUsdc6 = uint64(protocolFees);
+    }
+
+    /// @dev Fee rounded up; the protocol's share of it rounded down.
+    function _fee(uint256 grossUsdc6, uint16 feeBps_) private pure returns (uint256 feeUsdc6, uint256 protocolUsdc6) {
+        feeUsdc6 = (grossUsdc6 * feeBps_ + C.BPS - 1) / C.BPS;
+        protocolUsdc6 = feeUsdc6 * C.PROTOCOL_FEE_SHARE_BPS / C.BPS;
+    }
+
+    /// @dev Moves the cash that no longer backs the units at their current value (decay, fees) to the providers'
+    /// earnings, per share. Between two settlements shares do not change, so the split is exact.
+    function _settle(uint256 hourId, uint256 valueWad) private returns (Book memory book) {
+        book = _books[hourId];
+        MarketState storage s = _states[hourId];
+        uint256 backing = HourCurve.toCashUp(s.unitsReserve, valueWad);
+        uint256 cash = s.cashUsdc6;
+        if (book.totalShares == 0 || cash <= backing) return book;
+        uint256 surplus = cash - backing;
+        s.cashUsdc6 = uint96(backing);
+        book.earnedUsdc6 += uint128(surplus);
+        book.earnedPerShareX128 += (surplus << 128) / book.totalShares;
+        _books[hourId] = book;
+    }
+
+    /// @dev Writes a market's state in one SSTORE (the trade path; Solidity writes struct members one by one).
+    function _storeState(uint256 hourId, MarketState memory s) private {
+        uint256 word = uint256(s.hoursReserve) | uint256(s.unitsReserve) << 32 | uint256(s.cashUsdc6) << 96
+            | uint256(s.protocolFeesUsdc6) << 192;
+        MarketState storage ref = _states[hourId];
+        assembly ("memory-safe") {
+            sstore(ref.slot, word)
+        }
+    }
+
+    function _accrue(uint256 positionId, uint256 earnedPerShareX128) private returns (Position storage pos) {
+        pos = _positions[positionId];
+        pos.owedUsdc6 += uint128(uint256(pos.shares) * (earnedPerShareX128 - pos.earnedPerShareX128) >> 128);
+        pos.earnedPerShareX128 = earnedPerShareX128;
+    }
+
+    function _setCurve(uint256 hourId, uint256 liquidityWad, uint256 sqrtAsk, uint256 invSqrtCap) private {
+        (uint256 vx, uint256 vy) = HourCurve.offsets(liquidityWad, sqrtAsk, invSqrtCap);
+        _curves[hourId] = Curve(uint128(vx), uint128(vy));
+    }
+
+    function _checkPosition(uint256 positionId, uint256 hourId) private view {
+        if (!positions.isAuthorized(msg.sender, positionId)) revert NotPositionOwner(positionId, msg.sender);
+        uint256 positionHourId = _positions[positionId].hourId;
+        if (positionHourId != hourId) revert PositionMarketMismatch(positionId, positionHourId, hourId);
+    }
+
+    function _u128(uint256 v, string memory field) private pure returns (uint128) {
+        if (v > type(uint128).max) revert ReserveOverflow(field);
+        return uint128(v);
+    }
+
+    function _u32(uint256 v, string memory field) private pure returns (uint32) {
+        if (v > type(uint32).max) revert ReserveOverflow(field);
+        return uint32(v);
+    }
+
+    function _u64(uint256 v, string memory field) private pure returns (uint64) {
+        if (v > type(uint64).max) revert ReserveOverflow(field);
+        return uint64(v);
+    }
+
+    function _u96(uint256 v, string memory field) private pure returns (uint96) {
+        if (v > type(uint96).max) revert ReserveOverflow(field);
+        return uint96(v);
+    }
+}

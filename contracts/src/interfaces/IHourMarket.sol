@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+/// @title Greenhour hour market
+/// @notice One contract holds an automated market for every (capacity class, hour slot) of compute hours against the
+/// settlement token. A market opens lazily on first use. Its status follows block time alone: Upcoming until the slot
+/// starts (trading, adding and removing liquidity), InProgress during the slot (no trading; holders redeem hours on
+/// ComputeHours), Exited afterwards (no trading; liquidity providers withdraw their cash; leftover hours are worthless).
+/// Prices follow a constant-product curve on (hours, premium units) between the class's ask and cap, and a unit's worth
+/// in settlement token decays from 1 toward floor/ask as the slot nears: see docs/HOUR_MARKET.md.
+/// Liquidity positions are ERC-721 tokens (HourPositions); each earns its share of trading fees and of the cash the decay frees.
+interface IHourMarket {
+    enum Status {
+        Upcoming,
+        InProgress,
+        Exited
+    }
+
+    /// @notice Curve parameters of a capacity class, copied into each market of the class when it opens.
+    struct ClassConfig {
+        uint64 askUsdc6; // price of an hour at full unit value with no net sales: the bottom of the curve
+        uint64 capUsdc6; // price of an hour at full unit value with every hour sold: the top of the curve
+        uint64 floorUsdc6; // the node's marginal energy cost of an hour: what unsold capacity decays toward
+        uint32 decayHorizonS; // seconds before the slot at which a unit starts losing value
+        uint16 indexWeight; // weight of the class in the green compute index (0 = not in the index)
+    }
+
+    /// @notice Trading state of one market. Fits one storage word.
+    struct MarketState {
+        uint32 hoursReserve; // hours the market holds for sale
+        uint64 unitsReserve; // premium units the market holds: what buyers paid, in full-value usdc6
+        uint96 cashUsdc6; // settlement token backing the units at their current value, plus fees not yet settled
+        uint64 protocolFeesUsdc6; // the protocol's share of fees, withdrawable by the fee role
+    }
+
+    /// @notice An ERC-721 liquidity position in one market.
+    struct Position {
+        uint48 hourId;
+        uint128 shares;
+        uint128 owedUsdc6; // earnings settled to the position, not yet collected
+        uint256 earnedPerShareX128; // the market's accumulator when `owedUsdc6` was last brought up to date
+    }
+
+    error ZeroAddress(string field);
+    error ZeroAmount(string field);
+    error InvalidClassConfig(string field, uint256 value);
+    error FeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
+    error ClassNotListed(uint16 classId);
+    error MarketNotOpen(uint256 hourId);
+    error NotUpcoming(uint256 hourId, Status status);
+    error InProgressNoWithdrawals(uint256 hourId);
+    error SlotBeyondHorizon(uint32 slot, uint256 lastOpenableSlot);
+    error DeadlinePassed(uint256 deadline, uint256 timestamp);
+    error InsufficientHours(uint256 hourId, uint256 requested, uint256 available);
+    error InsufficientLiquidity(uint256 hourId, uint256 hoursIn);
+    error CostAboveMax(uint256 costUsdc6, uint256 maxCostUsdc6);
+    error ProceedsBelowMin(uint256 proceedsUsdc6, uint256 minProceedsUsdc6);
+    error Slippage(string field, uint256 value, uint256 limit);
+    error NotPositionOwner(uint256 positionId, address caller);
+    error SharesExceedPosition(uint256 positionId, uint256 shares, uint256 held);
+    error PositionMarketMismatch(uint256 positionId, uint256 positionHourId, uint256 hourId);
+    error UnsolicitedTransfer(address operator);
+    error ReserveOverflow(string field);
+
+    event ClassListed(uint16 indexed classId, ClassConfig config);
+    event FeeSet(uint16 indexed classId, uint16 feeBps);
+    event MarketOpened(uint256 indexed hourId, uint16 indexed classId, uint32 indexed slot);
+    event Bought(
+        uint256 indexed hourId, address indexed buyer, address recipient, uint256 hoursOut, uint256 costUsdc6, uint256 feeUsdc6
+    );
+    event Sold(
+        uint256 indexed hourId, address indexed seller, address recipient, uint256 hoursIn, uint256 proceedsUsdc6, uint256 feeUsdc6
+    );
+    event LiquidityAdded(
+        uint256 indexed positionId, uint256 indexed hourId, uint256 hoursIn, uint256 cashUsdc6, uint256 shares
+    );
+    event LiquidityRemoved(
+        uint256 indexed positionId, uint256 indexed hourId, uint256 hoursOut, uint256 cashUsdc6, uint256 shares
+    );
+    event Collected(uint256 indexed positionId, address recipient, uint256 amountUsdc6);
+    event ProtocolFeesCollected(uint256 indexed hourId, address recipient, uint256 amountUsdc6);
+    event ObservationsGrown(uint16 indexed classId, uint16 cardinality);
+
+    /// @notice Sets the curve of a capacity class for markets opened from now on (admin). ask ≥ floor > 0, cap > ask.
+    function listClass(uint16 classId, ClassConfig calldata config) external;
+
+    /// @notice Sets the trading fee of a class, effective on the next trade in any of its markets (fee role).
+    function setFee(uint16 classId, uint16 newFeeBps) external;
+
+    /// @notice Opens the market of `hourId` (any caller; also done by the first trade or deposit). Idempotent.
+    function open(uint256 hourId) external;
+
+    /// @notice Buys exactly `hoursOut` hours, paying at most `maxCostUsdc6` (fee included) from the caller.
+    /// @return costUsdc6 what the caller paid, fee included; rounded up.
+    function buy(uint256 hourId, uint256 hoursOut, uint256 maxCostUsdc6, address recipient, uint256 deadline)
+        external
+        returns (uint256 costUsdc6);
+
+    /// @notice Sells exactly `hoursIn` hours of the caller (approved with setApprovalForAll) for at least
+    /// `minProceedsUsdc6` (after the fee).
+    /// @return proceedsUsdc6 what `recipient` received; rounded down.
+    function sell(uint256 hourId, uint256 hoursIn, uint256 minProceedsUsdc6, address recipient, uint256 deadline)
+        external
+        returns (uint256 proceedsUsdc6);
+
+    /// @notice Deposits hours and/or cash into the market of `hourId`. Either may be zero: a node adds its hours
+    /// single-sided. `positionId` 0 mints a new position to `recipient`; otherwise the caller must own or be approved
+    /// for the position, which must be in the same market. Shares are the increase of the market's liquidity, so an
+    /// unbalanced deposit is worth what it would fetch on the curve without fee.
+    /// @return id the position; @return shares the shares minted, at least `minShares`.
+    function addLiquidity(
+        uint256 positionId,
+        uint256 hourId,
+        uint256 hoursIn,
+        uint256 cashUsdc6,
+        uint256 minShares,
+        address recipient,
+        uint256 deadline
+    ) external returns (uint256 id, uint256 shares);
+
+    /// @notice Burns `shares` of a position for its share of the market's hours (Upcoming only: hours cannot move once
+    /// the slot starts) and of its units at their current value. Not during the slot. Earnings stay on the position.
+    function removeLiquidity(
+        uint256 positionId,
+        uint256 shares,
+        uint256 minHoursOut,
+        uint256 minCashUsdc6,
+        address recipient,
+        uint256 deadline
+    ) external returns (uint256 hoursOut, uint256 cashUsdc6);
+
+    /// @notice Pays a position's earnings (fees and freed cash) to `recipient`. Any status.
+    function collect(uint256 positionId, address recipient) external returns (uint256 amountUsdc6);
+
+    /// @notice Pays the protocol's fees of the listed markets to `recipient` (fee role).
+    function collectProtocolFees(uint256[] calldata hourIds, address recipient) external returns (uint256 amountUsdc6);
+
+    /// @notice Grows a class's ring of price observations to at least `cardinality` (any caller pays the gas).
+    function growObservations(uint16 classId, uint16 cardinality) external;
+
+    /// @notice Status of a market at the current block time.
+    function status(uint256 hourId) external view returns (Status);
+
+    /// @notice Price of the next hour at time `timestamp` if nobody trades until then, in usdc6, fee excluded.
+    function priceAt(uint256 hourId, uint256 timestamp) external view returns (uint256 priceUsdc6);
+
+    /// @notice Cost of buying `hoursOut` hours now, fee included, rounded up as `buy` does.
+    function quoteBuy(uint256 hourId, uint256 hoursOut) external view returns (uint256 costUsdc6);
+
+    /// @notice Proceeds of selling `hoursIn` hours now, after fee, rounded down as `sell` does.
+    function quoteSell(uint256 hourId, uint256 hoursIn) external view returns (uint256 proceedsUsdc6);
+}

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+/// @notice The hour market's pricing curve (docs/HOUR_MARKET.md). Hours trade against premium units on a constant
+/// product between virtual reserves X = hours + L/√cap and Y = units + L·√ask (one Uniswap v3 range [ask, cap]); a unit
+/// is worth v(t) settlement token, falling linearly from 1 to floor/ask over the last `horizon` seconds before the slot.
+/// Amounts: hours are whole hours (X in WAD hours), units and cash are usdc6, v(t) is a WAD fraction.
+/// Rounding always favours the market: buyers pay up, sellers and withdrawers receive down.
+library HourCurve {
+    uint256 internal constant WAD = 1e18;
+
+    /// @notice Worth of one premium unit in usdc6 at time `t` (WAD): 1 until `horizonS` before `slotStart`, then linear
+    /// down to floor/ask at `slotStart`, constant after. Continuous in t, so no trade can profit from a jump.
+    function unitValueWad(uint256 askUsdc6, uint256 floorUsdc6, uint256 horizonS, uint256 slotStart, uint256 t)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 minWad = floorUsdc6 * WAD / askUsdc6;
+        if (t >= slotStart) return minWad;
+        uint256 remainingS = slotStart - t;
+        if (remainingS >= horizonS) return WAD;
+        return minWad + (WAD - minWad) * remainingS / horizonS;
+    }
+
+    /// @notice √ask (WAD·√usdc6) and 1/√cap (WAD/√usdc6), the two ends of the range.
+    function rangeRoots(uint256 askUsdc6, uint256 capUsdc6) internal pure returns (uint256 sqrtAsk, uint256 invSqrtCap) {
+        sqrtAsk = Math.sqrt(askUsdc6 * WAD * WAD);
+        invSqrtCap = WAD * WAD / Math.sqrt(capUsdc6 * WAD * WAD);
+    }
+
+    /// @notice Liquidity L (WAD) of real reserves in the range: the root of (x + L/√cap)(z + L√ask) = L², i.e.
+    /// L = (B + √(B² + 4(1 − √(ask/cap))·x·z)) / (2(1 − √(ask/cap))) with B = x√ask + z/√cap. Rounded down.
+    /// Homogeneous of degree one: a proportional deposit raises L in proportion and leaves the price unchanged.
+    function liquidity(uint256 hoursReserve, uint256 unitsReserve, uint256 sqrtAsk, uint256 invSqrtCap)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 b = hoursReserve * sqrtAsk + unitsReserve * invSqrtCap;
+        uint256 d = WAD - sqrtAsk * invSqrtCap / WAD;
+        uint256 root = Math.sqrt(b * b + 4 * hoursReserve * unitsReserve * d * WAD);
+        return (b + root) * WAD / (2 * d);
+    }
+
+    /// @notice Virtual offsets of liquidity L: hours L/√cap (WAD hours) and units L·√ask (usdc6), both rounded down.
+    function offsets(uint256 liquidityWad, uint256 sqrtAsk, uint256 invSqrtCap)
+        internal
+        pure
+        returns (uint256 virtualHoursWad, uint256 virtualUnits)
+    {
+        virtualHoursWad = liquidityWad * invSqrtCap / WAD;
+        virtualUnits = liquidityWad * sqrtAsk / (WAD * WAD);
+    }
+
+    /// @notice Units a buyer adds to take `hoursOut` from virtual reserves (xWad, y): ⌈X·Y/(X − k)⌉ − Y.
+    /// The caller checks hoursOut ≤ real hours; X − k > 0 then holds because the virtual hours are positive.
+    function unitsInForHoursOut(uint256 xWad, uint256 y, uint256 hoursOut) internal pure returns (uint256) {
+        return Math.mulDiv(xWad, y, xWad - hoursOut * WAD, Math.Rounding.Ceil) - y;
+    }
+
+    /// @notice Units a seller takes for `hoursIn` from virtual reserves (xWad, y): Y − ⌈X·Y/(X + k)⌉.
+    function unitsOutForHoursIn(uint256 xWad, uint256 y, uint256 hoursIn) internal pure returns (uint256) {
+        return y - Math.mulDiv(xWad, y, xWad + hoursIn * WAD, Math.Rounding.Ceil);
+    }
+
+    /// @notice Marginal price in units per hour: Y/X, rounded down.
+    function spotUnits(uint256 xWad, uint256 y) internal pure returns (uint256) {
+        return y * WAD / xWad;
+    }
+
+    /// @notice usdc6 worth of `units` at unit value `valueWad`, rounded up (what a payer owes).
+    function toCashUp(uint256 units, uint256 valueWad) internal pure returns (uint256) {
+        return Math.mulDiv(units, valueWad, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @notice usdc6 worth of `units` at unit value `valueWad`, rounded down (what a payee receives).
+    function toCashDown(uint256 units, uint256 valueWad) internal pure returns (uint256) {
+        return units * valueWad / WAD;
+    }
+
+    /// @notice Units bought by `cashUsdc6` at unit value `valueWad`, rounded down.
+    function toUnitsDown(uint256 cashUsdc6, uint256 valueWad) internal pure returns (uint256) {
+        return cashUsdc6 * WAD / valueWad;
+    }
+}
