@@ -19,7 +19,11 @@ contract GreenComputeIndex is IGreenComputeIndex {
     }
 
     /// @inheritdoc IGreenComputeIndex
-    function observe(uint16 classId, uint32[] calldata secondsAgos) external view returns (uint256[] memory cumulatives) {
+    function observe(uint16 classId, uint32[] calldata secondsAgos)
+        external
+        view
+        returns (uint256[] memory cumulatives)
+    {
         PriceOracle.Head memory h = market.oracleHead(classId);
         cumulatives = new uint256[](secondsAgos.length);
         for (uint256 i; i < secondsAgos.length; ++i) {
@@ -90,7 +94,7 @@ contract GreenComputeIndex is IGreenComputeIndex {
         }
         PriceOracle.Observation memory before = market.observation(classId, (oldestIndex + lo) % h.cardinality);
         PriceOracle.Observation memory next = market.observation(classId, (oldestIndex + hi) % h.cardinality);
-        return uint256(before.cumulative)
-            + (uint256(next.cumulative) - before.cumulative) * (target - before.time) / (next.time - before.time);
+        return uint256(before.cumulative) + (uint256(next.cumulative) - before.cumulative) * (target - before.time)
+            / (next.time - before.time);
     }
 }

@@ -55,6 +55,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
         uint256 feeUsdc6;
         uint256 protocolUsdc6;
         uint256 priceAfterUsdc6;
+        bool deep; // the market is deep enough for its trades to set the class price
     }
 
     IERC20 public immutable token;
@@ -100,6 +101,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
         }
         bool firstListing = _classes[classId].askUsdc6 == 0;
         _classes[classId] = config;
+        _heads[classId].minDepthHours = config.indexMinDepthHours;
         if (firstListing) {
             _heads[classId].feeBps = C.DEFAULT_FEE_BPS;
             PriceOracle.grow(_heads[classId], _rings[classId], C.DEFAULT_OBSERVATIONS);
@@ -166,15 +168,15 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
         PriceOracle.Head memory h = _heads[classId];
 
         // MATH
-        Trade memory t = _buyTrade(hourId, s, hoursOut, valueWad, h.feeBps);
+        Trade memory t = _buyTrade(hourId, s, hoursOut, valueWad, h);
         costUsdc6 = t.grossUsdc6 + t.feeUsdc6;
         if (costUsdc6 > maxCostUsdc6) revert CostAboveMax(costUsdc6, maxCostUsdc6);
 
         // WRITE
         _applyBuy(s, t, hoursOut, costUsdc6);
         _storeState(hourId, s);
-        PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
-        emit Bought(hourId, msg.sender, recipient, hoursOut, costUsdc6, t.feeUsdc6);
+        if (t.deep) PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        emit Bought(hourId, msg.sender, hoursOut, costUsdc6, t.feeUsdc6);
 
         // INTERACTIONS
         token.safeTransferFrom(msg.sender, address(this), costUsdc6);
@@ -195,15 +197,15 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
         PriceOracle.Head memory h = _heads[classId];
 
         // MATH
-        Trade memory t = _sellTrade(hourId, s, hoursIn, valueWad, h.feeBps);
+        Trade memory t = _sellTrade(hourId, s, hoursIn, valueWad, h);
         proceedsUsdc6 = t.grossUsdc6 - t.feeUsdc6;
         if (proceedsUsdc6 < minProceedsUsdc6) revert ProceedsBelowMin(proceedsUsdc6, minProceedsUsdc6);
 
         // WRITE
         _applySell(s, t, hoursIn, proceedsUsdc6);
         _storeState(hourId, s);
-        PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
-        emit Sold(hourId, msg.sender, recipient, hoursIn, proceedsUsdc6, t.feeUsdc6);
+        if (t.deep) PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        emit Sold(hourId, msg.sender, hoursIn, proceedsUsdc6, t.feeUsdc6);
 
         // INTERACTIONS
         hours_.safeTransferFrom(msg.sender, address(this), hourId, hoursIn, "");
@@ -325,15 +327,21 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
     }
 
     /// @inheritdoc IHourMarket
+    function hoursForSale(uint256 hourId) external view returns (uint256) {
+        (, uint32 slot) = HourId.decode(hourId);
+        if (_status(slot) != Status.Upcoming) return 0;
+        return _states[hourId].hoursReserve; // zero for a market not open
+    }
+
+    /// @inheritdoc IHourMarket
     function priceAt(uint256 hourId, uint256 timestamp) external view returns (uint256) {
         (, uint32 slot) = HourId.decode(hourId);
         MarketParams memory p = _openParams(hourId);
         MarketState memory s = _states[hourId];
         Curve memory c = _curves[hourId];
         if (c.virtualHoursWad == 0) return 0; // no liquidity yet
-        uint256 valueWad = HourCurve.unitValueWad(
-            p.askUsdc6, p.floorUsdc6, p.decayHorizonS, HourId.startOf(slot), timestamp
-        );
+        uint256 valueWad =
+            HourCurve.unitValueWad(p.askUsdc6, p.floorUsdc6, p.decayHorizonS, HourId.startOf(slot), timestamp);
         uint256 xWad = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
         return HourCurve.toCashDown(HourCurve.spotUnits(xWad, uint256(s.unitsReserve) + c.virtualUnits), valueWad);
     }
@@ -342,8 +350,10 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
     function quoteBuy(uint256 hourId, uint256 hoursOut) external view returns (uint256) {
         (uint16 classId, uint32 slot) = HourId.decode(hourId);
         if (hoursOut == 0) revert ZeroAmount("hoursOut");
+        Status st = _status(slot);
+        if (st != Status.Upcoming) revert NotUpcoming(hourId, st);
         Trade memory t =
-            _buyTrade(hourId, _states[hourId], hoursOut, _unitValue(_openParams(hourId), slot), _heads[classId].feeBps);
+            _buyTrade(hourId, _states[hourId], hoursOut, _unitValue(_openParams(hourId), slot), _heads[classId]);
         return t.grossUsdc6 + t.feeUsdc6;
     }
 
@@ -351,8 +361,10 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
     function quoteSell(uint256 hourId, uint256 hoursIn) external view returns (uint256) {
         (uint16 classId, uint32 slot) = HourId.decode(hourId);
         if (hoursIn == 0) revert ZeroAmount("hoursIn");
+        Status st = _status(slot);
+        if (st != Status.Upcoming) revert NotUpcoming(hourId, st);
         Trade memory t =
-            _sellTrade(hourId, _states[hourId], hoursIn, _unitValue(_openParams(hourId), slot), _heads[classId].feeBps);
+            _sellTrade(hourId, _states[hourId], hoursIn, _unitValue(_openParams(hourId), slot), _heads[classId]);
         return t.grossUsdc6 - t.feeUsdc6;
     }
 
@@ -464,8 +476,9 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
         if (cashUsdc6 != 0 && unitsIn == 0) revert ZeroAmount("unitsIn");
         MarketState memory s = _states[hourId];
         (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
-        uint256 liquidityAfter =
-            HourCurve.liquidity(uint256(s.hoursReserve) + hoursIn, uint256(s.unitsReserve) + unitsIn, sqrtAsk, invSqrtCap);
+        uint256 liquidityAfter = HourCurve.liquidity(
+            uint256(s.hoursReserve) + hoursIn, uint256(s.unitsReserve) + unitsIn, sqrtAsk, invSqrtCap
+        );
         if (book.totalShares == 0) {
             shares = liquidityAfter;
         } else {
@@ -516,35 +529,42 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
     }
 
     /// @dev The units a buyer adds for `hoursOut`, their cash (rounded up), the fee and the price after.
-    function _buyTrade(uint256 hourId, MarketState memory s, uint256 hoursOut, uint256 valueWad, uint16 feeBps_)
-        private
-        view
-        returns (Trade memory t)
-    {
+    function _buyTrade(
+        uint256 hourId,
+        MarketState memory s,
+        uint256 hoursOut,
+        uint256 valueWad,
+        PriceOracle.Head memory h
+    ) private view returns (Trade memory t) {
         if (hoursOut > s.hoursReserve) revert InsufficientHours(hourId, hoursOut, s.hoursReserve);
         Curve memory c = _curves[hourId];
         uint256 xWad = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
         uint256 y = uint256(s.unitsReserve) + c.virtualUnits;
         t.units = HourCurve.unitsInForHoursOut(xWad, y, hoursOut);
         t.grossUsdc6 = HourCurve.toCashUp(t.units, valueWad);
-        (t.feeUsdc6, t.protocolUsdc6) = _fee(t.grossUsdc6, feeBps_);
+        (t.feeUsdc6, t.protocolUsdc6) = _fee(t.grossUsdc6, h.feeBps);
+        t.deep = xWad >= uint256(h.minDepthHours) * HourCurve.WAD;
         t.priceAfterUsdc6 =
             HourCurve.toCashDown(HourCurve.spotUnits(xWad - hoursOut * HourCurve.WAD, y + t.units), valueWad);
     }
 
     /// @dev The units a seller takes for `hoursIn`, their cash (rounded down), the fee and the price after.
-    function _sellTrade(uint256 hourId, MarketState memory s, uint256 hoursIn, uint256 valueWad, uint16 feeBps_)
-        private
-        view
-        returns (Trade memory t)
-    {
+    function _sellTrade(
+        uint256 hourId,
+        MarketState memory s,
+        uint256 hoursIn,
+        uint256 valueWad,
+        PriceOracle.Head memory h
+    ) private view returns (Trade memory t) {
         Curve memory c = _curves[hourId];
         uint256 xWad = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
         uint256 y = uint256(s.unitsReserve) + c.virtualUnits;
         t.units = HourCurve.unitsOutForHoursIn(xWad, y, hoursIn);
-        if (t.units > s.unitsReserve) revert InsufficientLiquidity(hourId, hoursIn);
+        // No units to pay with, or no curve at all (a market without liquidity prices every sale at 0).
+        if (t.units == 0 || t.units > s.unitsReserve) revert InsufficientLiquidity(hourId, hoursIn);
         t.grossUsdc6 = HourCurve.toCashDown(t.units, valueWad);
-        (t.feeUsdc6, t.protocolUsdc6) = _fee(t.grossUsdc6, feeBps_);
+        (t.feeUsdc6, t.protocolUsdc6) = _fee(t.grossUsdc6, h.feeBps);
+        t.deep = xWad >= uint256(h.minDepthHours) * HourCurve.WAD;
         t.priceAfterUsdc6 =
             HourCurve.toCashDown(HourCurve.spotUnits(xWad + hoursIn * HourCurve.WAD, y - t.units), valueWad);
     }

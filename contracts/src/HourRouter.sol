@@ -62,13 +62,17 @@ contract HourRouter is IHourRouter, IERC1155Receiver, ReentrancyGuardTransient {
         if (block.timestamp > deadline) revert IHourMarket.DeadlinePassed(deadline, block.timestamp);
         if (recipient == address(0)) revert IHourMarket.ZeroAddress("recipient");
         (hoursPerSlot, totalCostUsdc6) = quoteBundle(classId, fromSlot, toSlot, hoursWanted);
-        if (totalCostUsdc6 > maxTotalUsdc6) revert IHourMarket.Slippage("totalCostUsdc6", totalCostUsdc6, maxTotalUsdc6);
+        if (totalCostUsdc6 > maxTotalUsdc6) {
+            revert IHourMarket.Slippage("totalCostUsdc6", totalCostUsdc6, maxTotalUsdc6);
+        }
 
         token.safeTransferFrom(msg.sender, address(this), totalCostUsdc6);
         uint256 paid;
         for (uint256 i; i < hoursPerSlot.length; ++i) {
             if (hoursPerSlot[i] == 0) continue;
-            paid += market.buy(HourId.encode(classId, uint32(fromSlot + i)), hoursPerSlot[i], type(uint256).max, recipient, deadline);
+            paid += market.buy(
+                HourId.encode(classId, uint32(fromSlot + i)), hoursPerSlot[i], type(uint256).max, recipient, deadline
+            );
         }
         // The quote is exact in the same transaction; a mismatch would strand tokens here, so it reverts.
         if (paid != totalCostUsdc6) revert IHourMarket.Slippage("paidUsdc6", paid, totalCostUsdc6);
@@ -117,7 +121,8 @@ contract HourRouter is IHourRouter, IERC1155Receiver, ReentrancyGuardTransient {
         return interfaceId == type(IERC1155Receiver).interfaceId || interfaceId == type(IERC165).interfaceId;
     }
 
-    /// @dev Greedy: take the cheapest next hour `hoursWanted` times.
+    /// @dev Greedy: take the cheapest next hour `hoursWanted` times. Availability is read once per slot and checked
+    /// before each quote (no try/catch), so the plan never depends on the gas the caller sent.
     function _cheapest(uint256[] memory ids, uint256 hoursWanted)
         private
         view
@@ -125,10 +130,12 @@ contract HourRouter is IHourRouter, IERC1155Receiver, ReentrancyGuardTransient {
     {
         uint256 n = ids.length;
         taken = new uint256[](n);
+        uint256[] memory available = new uint256[](n);
         uint256[] memory spent = new uint256[](n); // cost of the hours taken so far in each slot
         uint256[] memory next = new uint256[](n); // marginal cost of one more hour; max = none left
         for (uint256 i; i < n; ++i) {
-            next[i] = _costOf(ids[i], 1);
+            available[i] = market.hoursForSale(ids[i]);
+            next[i] = available[i] == 0 ? type(uint256).max : market.quoteBuy(ids[i], 1);
         }
         for (uint256 k; k < hoursWanted; ++k) {
             uint256 best = type(uint256).max;
@@ -138,21 +145,11 @@ contract HourRouter is IHourRouter, IERC1155Receiver, ReentrancyGuardTransient {
             }
             if (best == type(uint256).max) revert NotEnoughHours(hoursWanted, k);
             spent[pick] += best;
-            uint256 more = _costOf(ids[pick], ++taken[pick] + 1);
-            next[pick] = more == type(uint256).max ? more : more - spent[pick];
+            uint256 more = ++taken[pick] + 1;
+            next[pick] = more > available[pick] ? type(uint256).max : market.quoteBuy(ids[pick], more) - spent[pick];
         }
         for (uint256 i; i < n; ++i) {
             total += spent[i];
-        }
-    }
-
-    /// @dev Cost of buying `amount` hours of `hourId` in one trade now; max uint when the market cannot sell them.
-    function _costOf(uint256 hourId, uint256 amount) private view returns (uint256) {
-        if (market.status(hourId) != IHourMarket.Status.Upcoming) return type(uint256).max;
-        try market.quoteBuy(hourId, amount) returns (uint256 cost) {
-            return cost;
-        } catch {
-            return type(uint256).max;
         }
     }
 }

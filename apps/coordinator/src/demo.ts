@@ -1,16 +1,20 @@
 // Brings up the demo system on a chain: deploy (or reuse) the contracts, publish the capacity class table computed from
-// the GPU catalog, and register the demo fleet, each device under its own owner account, then mint its next hours.
+// the GPU catalog, and register the demo fleet, each device under its own owner account, then mint its next hours,
+// provide the later ones to the hour market single-sided, and let a demo buyer buy a bundle through the router.
 import { join } from 'node:path';
 import { keccak256, stringToHex, type Address, type Hex } from 'viem';
 import { NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import {
+  addLiquidity,
+  buyBundle,
   connect,
   deploySystem,
   DEFAULT_MINIMUM_STAKE_USDC6,
   DEFAULT_ATTESTER_BOND_USDC6,
   faucet,
+  marketClassFor,
   mintHours,
   registerNode,
   slotOf,
@@ -31,6 +35,9 @@ const ANVIL_MNEMONIC = 'test test test test test test test test test test test j
 
 /** Hours the demo mints ahead for each node: the next few slots, so the market has something to show. */
 const DEMO_MINT_SLOTS_AHEAD = 4;
+/** The first minted slot stays with each owner; the later ones go to the market, where the demo buyer buys. */
+const DEMO_MARKET_SLOTS = DEMO_MINT_SLOTS_AHEAD - 1;
+const DEMO_BUNDLE_HOURS = 2n;
 
 export interface DemoNode {
   device: FleetDevice;
@@ -74,6 +81,8 @@ export async function bringUpDemo(
   const deployment = await deploySystem(deployer, {
     capacityClasses: toChainClassRows(classes),
     gpuModels: toChainModelRows(classes),
+    // Each class's market asks its reference rental price per GPU-hour (the catalog's, which also sets the bond).
+    marketClasses: classes.classes.map((c) => marketClassFor(c, BigInt(Math.round(c.refPriceUsdPerHour * 1e6)))),
     minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
     deploymentsDir,
     onStep: log,
@@ -102,7 +111,8 @@ export async function bringUpDemo(
       args: [nodeId],
     });
     for (let s = 0; s < DEMO_MINT_SLOTS_AHEAD; s++) {
-      await mintHours(owner, deployment, nodeId, firstSlot + s, BigInt(device.gpuCount));
+      const hourId = await mintHours(owner, deployment, nodeId, firstSlot + s, BigInt(device.gpuCount));
+      if (s > 0) await addLiquidity(owner, deployment, { hourId, hoursIn: BigInt(device.gpuCount) });
     }
     nodes.push({ device, nodeId, owner: owner.account.address, deviceSigner, classId: node.classId });
     log(`registered node ${nodeId} ${device.id} (${device.siteType}, ${device.zone}, class ${node.classId})`);
@@ -116,6 +126,19 @@ export async function bringUpDemo(
       args: [(BigInt(probe.classId) << 32n) | BigInt(firstSlot)],
     });
     log(`class ${probe.classId}, slot ${firstSlot}: ${supply} hours in circulation`);
+    // The deployer doubles as a demo buyer: the cheapest hours of the probe's class over the market slots.
+    await faucet(deployer, deployment, deployer.account.address, 1_000_000_000n);
+    const bundle = await buyBundle(deployer, deployment, {
+      classId: probe.classId,
+      fromSlot: firstSlot + 1,
+      toSlot: firstSlot + DEMO_MARKET_SLOTS,
+      hours: DEMO_BUNDLE_HOURS,
+      slippageBps: 100,
+    });
+    log(
+      `hour market: nodes provided slots ${firstSlot + 1}..${firstSlot + DEMO_MARKET_SLOTS}; a demo buyer bought ` +
+        `${DEMO_BUNDLE_HOURS} hours of class ${probe.classId} for ${(Number(bundle.totalCostUsdc6) / 1e6).toFixed(2)} USD`,
+    );
   }
   return { deployment, nodes };
 }

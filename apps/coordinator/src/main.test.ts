@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http, type Address } from 'viem';
-import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
+import { computeHoursAbi, hourMarketAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import { DEMO_FLEET } from '@greenhour/fleet';
 import { demoDeviceSigner } from './demo.ts';
 
@@ -64,6 +64,32 @@ describe('npm start (coordinator, first cut)', () => {
         });
         assert.equal(minted.minted, device.gpuCount, `${device.id} sold its full capacity of the next slot`);
       }
+
+      // The later slots' hours are in the hour market and the demo buyer's bundle came out of them.
+      const bought = /bought (\d+) hours of class (\d+) for ([\d.]+) USD/.exec(run.output());
+      assert.ok(bought, 'the demo buyer bought a bundle');
+      const classId = Number(bought[2]);
+      const now = Math.floor(Number((await client.getBlock()).timestamp) / 3600);
+      let provided = 0n;
+      let held = 0n;
+      for (const s of [now + 2, now + 3, now + 4]) {
+        const [, state] = await client.readContract({
+          address: deployment.hourMarket,
+          abi: hourMarketAbi,
+          functionName: 'market',
+          args: [(BigInt(classId) << 32n) | BigInt(s)],
+        });
+        held += BigInt(state.hoursReserve);
+        provided += await client.readContract({
+          address: deployment.computeHours,
+          abi: computeHoursAbi,
+          functionName: 'balanceOf',
+          args: [deployment.hourMarket, (BigInt(classId) << 32n) | BigInt(s)],
+        });
+      }
+      assert.ok(held > 0n, 'the market holds hours for sale');
+      assert.equal(provided - held, 0n, 'the market holds exactly its reserves');
+      assert.ok(Number(bought[3]) > 0, 'the bundle cost something');
 
       // Telemetry is up: PGlite and the embedded broker by default, the API answering, one agent per device.
       assert.match(run.output(), /database\s+pglite/);

@@ -23,6 +23,7 @@ interface IHourMarket {
         uint64 floorUsdc6; // the node's marginal energy cost of an hour: what unsold capacity decays toward
         uint32 decayHorizonS; // seconds before the slot at which a unit starts losing value
         uint16 indexWeight; // weight of the class in the green compute index (0 = not in the index)
+        uint16 indexMinDepthHours; // a trade sets the class price only in a market at least this deep (virtual hours)
     }
 
     /// @notice Trading state of one market. Fits one storage word.
@@ -65,11 +66,11 @@ interface IHourMarket {
     event ClassListed(uint16 indexed classId, ClassConfig config);
     event FeeSet(uint16 indexed classId, uint16 feeBps);
     event MarketOpened(uint256 indexed hourId, uint16 indexed classId, uint32 indexed slot);
-    event Bought(
-        uint256 indexed hourId, address indexed buyer, address recipient, uint256 hoursOut, uint256 costUsdc6, uint256 feeUsdc6
-    );
+    /// @dev The recipient is in the hours' TransferSingle event.
+    event Bought(uint256 indexed hourId, address indexed buyer, uint256 hoursOut, uint256 costUsdc6, uint256 feeUsdc6);
+    /// @dev The recipient is in the token's Transfer event.
     event Sold(
-        uint256 indexed hourId, address indexed seller, address recipient, uint256 hoursIn, uint256 proceedsUsdc6, uint256 feeUsdc6
+        uint256 indexed hourId, address indexed seller, uint256 hoursIn, uint256 proceedsUsdc6, uint256 feeUsdc6
     );
     event LiquidityAdded(
         uint256 indexed positionId, uint256 indexed hourId, uint256 hoursIn, uint256 cashUsdc6, uint256 shares
@@ -141,12 +142,15 @@ interface IHourMarket {
     /// @notice Status of a market at the current block time.
     function status(uint256 hourId) external view returns (Status);
 
+    /// @notice Hours a buyer can take from the market now: its reserve while Upcoming, else 0.
+    function hoursForSale(uint256 hourId) external view returns (uint256);
+
     /// @notice Price of the next hour at time `timestamp` if nobody trades until then, in usdc6, fee excluded.
     function priceAt(uint256 hourId, uint256 timestamp) external view returns (uint256 priceUsdc6);
 
-    /// @notice Cost of buying `hoursOut` hours now, fee included, rounded up as `buy` does.
+    /// @notice Cost of buying `hoursOut` hours now, fee included, rounded up as `buy` does. Reverts unless Upcoming.
     function quoteBuy(uint256 hourId, uint256 hoursOut) external view returns (uint256 costUsdc6);
 
-    /// @notice Proceeds of selling `hoursIn` hours now, after fee, rounded down as `sell` does.
+    /// @notice Proceeds of selling `hoursIn` hours now, after fee, rounded down as `sell` does. Reverts unless Upcoming.
     function quoteSell(uint256 hourId, uint256 hoursIn) external view returns (uint256 proceedsUsdc6);
 }

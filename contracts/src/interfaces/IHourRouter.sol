@@ -12,7 +12,12 @@ interface IHourRouter {
     error UnsolicitedTransfer(address operator);
 
     event BundleBought(
-        address indexed buyer, uint16 indexed classId, uint32 fromSlot, uint32 toSlot, uint256 hoursBought, uint256 costUsdc6
+        address indexed buyer,
+        uint16 indexed classId,
+        uint32 fromSlot,
+        uint32 toSlot,
+        uint256 hoursBought,
+        uint256 costUsdc6
     );
     event BasketSold(address indexed seller, uint256 hoursSold, uint256 proceedsUsdc6);
 

@@ -26,7 +26,11 @@ library HourCurve {
     }
 
     /// @notice √ask (WAD·√usdc6) and 1/√cap (WAD/√usdc6), the two ends of the range.
-    function rangeRoots(uint256 askUsdc6, uint256 capUsdc6) internal pure returns (uint256 sqrtAsk, uint256 invSqrtCap) {
+    function rangeRoots(uint256 askUsdc6, uint256 capUsdc6)
+        internal
+        pure
+        returns (uint256 sqrtAsk, uint256 invSqrtCap)
+    {
         sqrtAsk = Math.sqrt(askUsdc6 * WAD * WAD);
         invSqrtCap = WAD * WAD / Math.sqrt(capUsdc6 * WAD * WAD);
     }

@@ -11,8 +11,9 @@ library PriceOracle {
         uint16 index; // ring position of the newest observation
         uint16 cardinality; // observations in use
         uint16 cardinalityNext; // ring size to grow into when the index wraps
+        uint16 minDepthHours; // trades in markets shallower than this (virtual hours) leave the price alone
         uint32 lastTime; // time of the newest observation
-        uint64 lastPriceUsdc6; // price after the last trade, in force since then
+        uint48 lastPriceUsdc6; // price after the last trade, in force since then (≤ MAX_PRICE_USDC6 < 2^48)
         uint96 cumulative; // Σ price × seconds up to lastTime: 2.5e9 years at MAX_PRICE_USDC6
     }
 
@@ -43,15 +44,15 @@ library PriceOracle {
                 sstore(slot.slot, word)
             }
         }
-        h.lastPriceUsdc6 = uint64(priceUsdc6);
+        h.lastPriceUsdc6 = uint48(priceUsdc6);
         return h;
     }
 
     /// @dev Writes a head in one SSTORE (Solidity writes a memory struct to storage member by member).
     function store(Head storage ref, Head memory h) internal {
         uint256 word = uint256(h.feeBps) | uint256(h.index) << 16 | uint256(h.cardinality) << 32
-            | uint256(h.cardinalityNext) << 48 | uint256(h.lastTime) << 64 | uint256(h.lastPriceUsdc6) << 96
-            | uint256(h.cumulative) << 160;
+            | uint256(h.cardinalityNext) << 48 | uint256(h.minDepthHours) << 64 | uint256(h.lastTime) << 80
+            | uint256(h.lastPriceUsdc6) << 112 | uint256(h.cumulative) << 160;
         assembly ("memory-safe") {
             sstore(ref.slot, word)
         }

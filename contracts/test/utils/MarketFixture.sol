@@ -24,6 +24,8 @@ abstract contract MarketFixture is Fixture {
     uint64 internal constant DC_CAP = 8_000_000;
     uint64 internal constant DC_FLOOR = 400_000;
     uint32 internal constant HORIZON = 24 hours;
+    // Trades set the class price only in markets of at least 16 virtual hours: 8 hours provided at cap = 4 × ask.
+    uint16 internal constant MIN_DEPTH = 16;
     uint64 internal constant CONSUMER_ASK = 400_000;
     uint64 internal constant CONSUMER_CAP = 1_600_000;
     uint64 internal constant CONSUMER_FLOOR = 100_000;
@@ -35,8 +37,10 @@ abstract contract MarketFixture is Fixture {
         router = new HourRouter(market);
         index = new GreenComputeIndex(market);
         vm.startPrank(admin);
-        market.listClass(DC_CLASS, IHourMarket.ClassConfig(DC_ASK, DC_CAP, DC_FLOOR, HORIZON, 1));
-        market.listClass(CONSUMER_CLASS, IHourMarket.ClassConfig(CONSUMER_ASK, CONSUMER_CAP, CONSUMER_FLOOR, HORIZON, 1));
+        market.listClass(DC_CLASS, IHourMarket.ClassConfig(DC_ASK, DC_CAP, DC_FLOOR, HORIZON, 1, MIN_DEPTH));
+        market.listClass(
+            CONSUMER_CLASS, IHourMarket.ClassConfig(CONSUMER_ASK, CONSUMER_CAP, CONSUMER_FLOOR, HORIZON, 1, MIN_DEPTH)
+        );
         vm.stopPrank();
 
         INodeRegistry.NodeSpec memory spec = stationSpec(address(0xD1));

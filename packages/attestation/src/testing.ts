@@ -9,9 +9,11 @@ import { stringToHex, type Address } from 'viem';
 import {
   ANVIL_DEFAULT_PRIVATE_KEY,
   connect,
+  DATACENTER_ASK_USDC6,
   deploySystem,
   DEFAULT_MINIMUM_STAKE_USDC6,
   faucet,
+  marketClassFor,
   registerNode,
   startAnvil,
   type Anvil,
@@ -64,6 +66,7 @@ export async function startTestChain(siteTypes: SiteTypeName[] = ['station', 'pi
   const deployment = await deploySystem(clients, {
     capacityClasses: TEST_CLASSES,
     gpuModels: [{ gpuModel: stringToHex(H100, { size: 32 }), classId: 1 }],
+    marketClasses: TEST_CLASSES.map((c) => marketClassFor(c, DATACENTER_ASK_USDC6)),
     minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
     deploymentsDir: mkdtempSync(join(tmpdir(), 'gh-deployments-')),
   });

@@ -18,9 +18,11 @@ import {
   ANVIL_DEFAULT_PRIVATE_KEY,
   chainConfigFromEnv,
   connect,
+  DATACENTER_ASK_USDC6,
   deploySystem,
   DEFAULT_MINIMUM_STAKE_USDC6,
   faucet,
+  marketClassFor,
   mintHours,
   readDeployment,
   redeemHours,
@@ -50,6 +52,8 @@ const CLASSES = [
     bondPerHourUsdc6: 1_000_000n,
   },
 ];
+// The hour market lists the class at the datacenter default: ask 2.00 USD, cap 8.00, floor 0.105 (700 W at 0.15 USD/kWh).
+const MARKET_CLASSES = CLASSES.map((c) => marketClassFor(c, DATACENTER_ASK_USDC6));
 const MODELS = [{ gpuModel: stringToHex('NVIDIA H100 SXM5 80GB', { size: 32 }), classId: 1 }];
 
 const station = (deviceSigner: Address): NodeSpecInput => ({
@@ -82,6 +86,7 @@ describe('deploy and drive the contracts on a real anvil', () => {
     deployment = await deploySystem(clients, {
       capacityClasses: CLASSES,
       gpuModels: MODELS,
+      marketClasses: MARKET_CLASSES,
       minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
       deploymentsDir,
     });
@@ -274,6 +279,7 @@ describe('deploy and drive the contracts on a real anvil', () => {
         settlementToken: stablecoin,
         capacityClasses: CLASSES,
         gpuModels: MODELS,
+        marketClasses: MARKET_CLASSES,
         minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
         deploymentsDir: config.deploymentsDir,
       });
@@ -299,6 +305,10 @@ describe('deployments file', () => {
       nodeRegistry: '0xe7f1725e7734ce288f8367e1bb143e90bb3f0512',
       computeHours: '0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0',
       attestationOracle: '0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9',
+      hourMarket: '0xdc64a140aa3e981100a9beca4e685f962f0cf6c9',
+      hourPositions: '0x2b961e3959b79326a8e7f64ef0d2d825707669b5',
+      hourRouter: '0x5fc8d32690cc91d4c39d9d3abcbd16989f875707',
+      greenComputeIndex: '0x0165878a594ca255338adc94d2da3e8d8f8ce5e5',
       admin: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
       attestor: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
       deployedAtBlock: 1,
@@ -308,6 +318,9 @@ describe('deployments file', () => {
     assert.throws(() => readDeployment(dir, 5), /5\.json: cannot read deployment/);
     writeFileSync(join(dir, '5.json'), JSON.stringify({ ...good, computeHours: '0x1234' }));
     assert.throws(() => readDeployment(dir, 5), /5\.json: field computeHours is not an address/);
+    const { hourRouter: _, ...withoutRouter } = good;
+    writeFileSync(join(dir, '5.json'), JSON.stringify(withoutRouter));
+    assert.throws(() => readDeployment(dir, 5), /5\.json: field hourRouter is not an address/);
     writeFileSync(join(dir, '5.json'), JSON.stringify({ ...good, chainId: 6 }));
     assert.throws(() => readDeployment(dir, 5), /5\.json: field chainId is 6, expected 5/);
     writeFileSync(join(dir, '5.json'), JSON.stringify(good));

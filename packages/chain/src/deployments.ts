@@ -10,6 +10,14 @@ export interface Deployment {
   nodeRegistry: Address;
   computeHours: Address;
   attestationOracle: Address;
+  /** The hour market: one AMM per (capacity class, slot) of compute hours against the settlement token. */
+  hourMarket: Address;
+  /** ERC-721 liquidity positions of the hour market, deployed by its constructor. */
+  hourPositions: Address;
+  /** Bundle buys and basket sells over the hour market. */
+  hourRouter: Address;
+  /** TWAPs of the hour market's classes and the green compute index. */
+  greenComputeIndex: Address;
   admin: Address;
   attestor: Address;
   deployedAtBlock: number;
@@ -41,6 +49,10 @@ export function readDeployment(dir: string, chainId: number): Deployment {
     'nodeRegistry',
     'computeHours',
     'attestationOracle',
+    'hourMarket',
+    'hourPositions',
+    'hourRouter',
+    'greenComputeIndex',
     'admin',
     'attestor',
   ] as const) {

@@ -32,3 +32,19 @@ export function findEvent<const abi extends Abi, name extends ContractEventName<
   }
   throw new Error(`${String(eventName)}: not emitted by ${address} in ${receipt.transactionHash}`);
 }
+
+/** Every event named `eventName` that `address` emitted in the receipt's logs, in log order. */
+export function findEvents<const abi extends Abi, name extends ContractEventName<abi>>(
+  receipt: { logs: readonly { address: Hex; data: Hex; topics: readonly Hex[] }[] },
+  address: Hex,
+  abi: abi,
+  eventName: name,
+): DecodeEventLogReturnType<abi, name>[] {
+  const events: DecodeEventLogReturnType<abi, name>[] = [];
+  for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== address.toLowerCase()) continue;
+    const event = decodeEventLog({ abi, data: log.data, topics: log.topics as [Hex, ...Hex[]], strict: false });
+    if (event.eventName === eventName) events.push(event as DecodeEventLogReturnType<abi, name>);
+  }
+  return events;
+}
