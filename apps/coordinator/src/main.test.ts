@@ -42,6 +42,7 @@ describe('npm start (coordinator, first cut)', () => {
       const rpcUrl = /rpc\s+(http:\/\/\S+)/.exec(run.output())![1]!;
       const deployment = JSON.parse(readFileSync(join(deploymentsDir, '31337.json'), 'utf8'));
       assert.match(run.output(), new RegExp(`NodeRegistry\\s+${deployment.nodeRegistry}`));
+      assert.match(run.output(), new RegExp(`HourMarket\\s+${deployment.hourMarket}`));
 
       const client = createPublicClient({ transport: http(rpcUrl) });
       const registry = { address: deployment.nodeRegistry as Address, abi: nodeRegistryAbi } as const;

@@ -55,6 +55,9 @@ async function main(): Promise<void> {
     console.log(`NodeRegistry      ${deployment.nodeRegistry}`);
     console.log(`ComputeHours      ${deployment.computeHours}`);
     console.log(`AttestationOracle ${deployment.attestationOracle}`);
+    console.log(`HourMarket        ${deployment.hourMarket}`);
+    console.log(`HourRouter        ${deployment.hourRouter}`);
+    console.log(`GreenComputeIndex ${deployment.greenComputeIndex}`);
     console.log(`nodes registered  ${nodes.length}`);
     console.log(`database          ${services.databaseKind}`);
     console.log(`mqtt              ${services.mqttUrl}`);
