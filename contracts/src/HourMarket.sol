@@ -10,6 +10,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IHourMarket} from "./interfaces/IHourMarket.sol";
 import {HourPositions} from "./HourPositions.sol";
+import {PulledHoursReceiver} from "./utils/PulledHoursReceiver.sol";
 import {HourId} from "./libraries/HourId.sol";
 import {HourCurve} from "./libraries/HourCurve.sol";
 import {PriceOracle} from "./libraries/PriceOracle.sol";
@@ -19,7 +20,7 @@ import "./libraries/Constants.sol" as C;
 /// @notice See {IHourMarket}. One singleton for every (class, slot) market; positions are ERC-721 tokens of the
 /// HourPositions contract it deploys.
 /// Ledger invariant: the settlement token held equals Σ over markets of cash + protocol fees + earnings not collected.
-contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IERC1155Receiver {
+contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, PulledHoursReceiver {
     using SafeERC20 for IERC20;
 
     /// @notice Lists classes and sets their curves.
@@ -59,7 +60,6 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
     }
 
     IERC20 public immutable token;
-    IERC1155 public immutable hours_;
 
     HourPositions public immutable positions;
     uint16[] private _indexClasses;
@@ -73,12 +73,11 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
     mapping(uint256 hourId => Book) private _books;
     mapping(uint256 positionId => Position) private _positions;
 
-    constructor(IERC20 token_, IERC1155 hours__, address admin) {
+    constructor(IERC20 token_, IERC1155 hours__, address admin) PulledHoursReceiver(hours__) {
         if (address(token_) == address(0)) revert ZeroAddress("token");
         if (address(hours__) == address(0)) revert ZeroAddress("hours");
         if (admin == address(0)) revert ZeroAddress("admin");
         token = token_;
-        hours_ = hours__;
         positions = new HourPositions();
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         _grantRole(MARKET_ADMIN_ROLE, admin);
@@ -407,25 +406,6 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, IER
 
     function supportsInterface(bytes4 interfaceId) public view override(AccessControl, IERC165) returns (bool) {
         return interfaceId == type(IERC1155Receiver).interfaceId || super.supportsInterface(interfaceId);
-    }
-
-    /// @dev Accepts hours only when this contract pulled them (buy-side deposits and sells); anything sent
-    /// unsolicited would be stuck, so it is refused.
-    function onERC1155Received(address operator, address, uint256, uint256, bytes calldata)
-        external
-        view
-        returns (bytes4)
-    {
-        if (msg.sender != address(hours_) || operator != address(this)) revert UnsolicitedTransfer(operator);
-        return IERC1155Receiver.onERC1155Received.selector;
-    }
-
-    function onERC1155BatchReceived(address operator, address, uint256[] calldata, uint256[] calldata, bytes calldata)
-        external
-        pure
-        returns (bytes4)
-    {
-        revert UnsolicitedTransfer(operator);
     }
 
     // ---------------------------------------------------------------- internal

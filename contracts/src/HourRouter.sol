@@ -11,22 +11,26 @@ import {IHourRouter} from "./interfaces/IHourRouter.sol";
 import {IHourMarket} from "./interfaces/IHourMarket.sol";
 import {HourMarket} from "./HourMarket.sol";
 import {HourId} from "./libraries/HourId.sol";
+import {PulledHoursReceiver} from "./utils/PulledHoursReceiver.sol";
 import "./libraries/Constants.sol" as C;
+
+/// @dev The market's hours, checked before the receiver base is built from them.
+function hoursOf(HourMarket market_) view returns (IERC1155) {
+    if (address(market_) == address(0)) revert IHourMarket.ZeroAddress("market");
+    return market_.hours_();
+}
 
 /// @title HourRouter
 /// @notice See {IHourRouter}. Holds nothing between calls: every call pulls exactly what it spends or sells.
-contract HourRouter is IHourRouter, IERC1155Receiver, ReentrancyGuardTransient {
+contract HourRouter is IHourRouter, PulledHoursReceiver, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     HourMarket public immutable market;
     IERC20 public immutable token;
-    IERC1155 public immutable hours_;
 
-    constructor(HourMarket market_) {
-        if (address(market_) == address(0)) revert IHourMarket.ZeroAddress("market");
+    constructor(HourMarket market_) PulledHoursReceiver(hoursOf(market_)) {
         market = market_;
         token = market_.token();
-        hours_ = market_.hours_();
         token.forceApprove(address(market_), type(uint256).max);
         hours_.setApprovalForAll(address(market_), true);
     }
@@ -98,23 +102,6 @@ contract HourRouter is IHourRouter, IERC1155Receiver, ReentrancyGuardTransient {
         }
         if (proceedsUsdc6 < minTotalUsdc6) revert IHourMarket.Slippage("proceedsUsdc6", proceedsUsdc6, minTotalUsdc6);
         emit BasketSold(msg.sender, hoursSold, proceedsUsdc6);
-    }
-
-    function onERC1155Received(address operator, address, uint256, uint256, bytes calldata)
-        external
-        view
-        returns (bytes4)
-    {
-        if (msg.sender != address(hours_) || operator != address(this)) revert UnsolicitedTransfer(operator);
-        return IERC1155Receiver.onERC1155Received.selector;
-    }
-
-    function onERC1155BatchReceived(address operator, address, uint256[] calldata, uint256[] calldata, bytes calldata)
-        external
-        pure
-        returns (bytes4)
-    {
-        revert UnsolicitedTransfer(operator);
     }
 
     function supportsInterface(bytes4 interfaceId) external pure returns (bool) {

@@ -2,8 +2,13 @@
 pragma solidity 0.8.28;
 
 import {MarketFixture} from "./utils/MarketFixture.sol";
+import {PulledHoursReceiver} from "../src/utils/PulledHoursReceiver.sol";
 import {IHourMarket} from "../src/interfaces/IHourMarket.sol";
 import {HourMarket} from "../src/HourMarket.sol";
+import {HourRouter} from "../src/HourRouter.sol";
+import {GreenComputeIndex} from "../src/GreenComputeIndex.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 import {HourId} from "../src/libraries/HourId.sol";
 import {HourCurve} from "../src/libraries/HourCurve.sol";
 import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
@@ -370,6 +375,19 @@ contract HourMarketTest is MarketFixture {
         market.collect(pos, bob);
     }
 
+    function test_constructors_rejectZeroAddresses() public {
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.ZeroAddress.selector, "token"));
+        new HourMarket(IERC20(address(0)), hours_, admin);
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.ZeroAddress.selector, "hours"));
+        new HourMarket(token, IERC1155(address(0)), admin);
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.ZeroAddress.selector, "admin"));
+        new HourMarket(token, hours_, address(0));
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.ZeroAddress.selector, "market"));
+        new HourRouter(HourMarket(address(0)));
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.ZeroAddress.selector, "market"));
+        new GreenComputeIndex(HourMarket(address(0)));
+    }
+
     function test_admin_rejectsStrangers() public {
         bytes32 marketAdmin = market.MARKET_ADMIN_ROLE();
         bytes32 feeRole = market.FEE_ROLE();
@@ -428,17 +446,17 @@ contract HourMarketTest is MarketFixture {
         uint32 slot = slotNow() + 48;
         uint256 id = _mintTo(alice, slot, 4);
         vm.startPrank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IHourMarket.UnsolicitedTransfer.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(PulledHoursReceiver.UnsolicitedTransfer.selector, alice));
         hours_.safeTransferFrom(alice, address(market), id, 1, "");
         uint256[] memory ids = new uint256[](1);
         uint256[] memory amounts = new uint256[](1);
         (ids[0], amounts[0]) = (id, 1);
-        vm.expectRevert(abi.encodeWithSelector(IHourMarket.UnsolicitedTransfer.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(PulledHoursReceiver.UnsolicitedTransfer.selector, alice));
         hours_.safeBatchTransferFrom(alice, address(market), ids, amounts, "");
         // even the market's own deposits come one id at a time, never batched
         vm.stopPrank();
         vm.prank(address(hours_));
-        vm.expectRevert(abi.encodeWithSelector(IHourMarket.UnsolicitedTransfer.selector, address(market)));
+        vm.expectRevert(abi.encodeWithSelector(PulledHoursReceiver.UnsolicitedTransfer.selector, address(market)));
         market.onERC1155BatchReceived(address(market), alice, ids, amounts, "");
         vm.assertEq(hours_.balanceOf(address(market), id), 0, "nothing arrived");
     }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {MarketFixture} from "./utils/MarketFixture.sol";
+import {PulledHoursReceiver} from "../src/utils/PulledHoursReceiver.sol";
 import {IHourMarket} from "../src/interfaces/IHourMarket.sol";
 import {IHourRouter} from "../src/interfaces/IHourRouter.sol";
 import {IComputeHours} from "../src/interfaces/IComputeHours.sol";
@@ -207,13 +208,13 @@ contract HourRouterTest is MarketFixture {
         vm.prank(alice);
         uint256 id = hours_.mint(nodeId, slot, 2);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IHourRouter.UnsolicitedTransfer.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(PulledHoursReceiver.UnsolicitedTransfer.selector, alice));
         hours_.safeTransferFrom(alice, address(router), id, 1, "");
         uint256[] memory ids = new uint256[](1);
         uint256[] memory amounts = new uint256[](1);
         (ids[0], amounts[0]) = (id, 1);
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IHourRouter.UnsolicitedTransfer.selector, alice));
+        vm.expectRevert(abi.encodeWithSelector(PulledHoursReceiver.UnsolicitedTransfer.selector, alice));
         hours_.safeBatchTransferFrom(alice, address(router), ids, amounts, "");
     }
 

@@ -60,7 +60,6 @@ interface IHourMarket {
     error NotPositionOwner(uint256 positionId, address caller);
     error SharesExceedPosition(uint256 positionId, uint256 shares, uint256 held);
     error PositionMarketMismatch(uint256 positionId, uint256 positionHourId, uint256 hourId);
-    error UnsolicitedTransfer(address operator);
     error ReserveOverflow(string field);
 
     event ClassListed(uint16 indexed classId, ClassConfig config);

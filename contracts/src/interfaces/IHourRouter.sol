@@ -9,7 +9,6 @@ interface IHourRouter {
     error BundleTooLong(uint256 slots, uint256 maxSlots);
     error NotEnoughHours(uint256 wanted, uint256 available);
     error LengthMismatch(uint256 hourIds, uint256 amounts);
-    error UnsolicitedTransfer(address operator);
 
     event BundleBought(
         address indexed buyer,
