@@ -1,7 +1,7 @@
 // Gas of the hour market's actions as real transactions on anvil (receipt gasUsed: 21,000 intrinsic + calldata +
 // execution, refunds applied), against the issue's reference figures and against two baselines measured in the same
 // run: a plain settlement-token transferFrom and a plain ERC-1155 hour transfer, the two moves every swap contains.
-import { maxUint256 } from 'viem';
+import { createTestClient, http, maxUint256 } from 'viem';
 import { computeHoursAbi, hourMarketAbi, hourRouterAbi, settlementTokenAbi } from '@greenhour/contracts';
 import {
   hourIdOf,
@@ -16,8 +16,13 @@ import {
 const sandbox = await startMarketSandbox(64);
 const { node, buyer, deployment, nodeId } = sandbox;
 const market = { address: deployment.hourMarket, abi: hourMarketAbi } as const;
-const gas = async (clients: Clients, call: Parameters<typeof transact>[1]) =>
-  Number((await transact(clients, call)).receipt.gasUsed);
+const testClient = createTestClient({ mode: 'anvil', transport: http(sandbox.anvil.rpcUrl) });
+/** Each measured transaction is the first of a new block a minute later: trades then write their class's price
+ * observation, as the first trade of any block does (the steady state on a live chain). */
+const gas = async (clients: Clients, call: Parameters<typeof transact>[1]) => {
+  await testClient.increaseTime({ seconds: 60 });
+  return Number((await transact(clients, call)).receipt.gasUsed);
+};
 const step = (label: string) => process.stderr.write(`market-gas: ${label}\n`);
 
 try {
