@@ -67,10 +67,17 @@ contract GreenComputeIndex is IGreenComputeIndex {
     }
 
     /// @dev Time of the oldest observation in the ring; max uint when there is none.
-    function _oldestTime(uint16 classId, PriceOracle.Head memory h) private view returns (uint256) {
+    function _oldestTime(uint16 classId, PriceOracle.Head memory h) private view returns (uint256 time) {
         if (h.cardinality == 0) return type(uint256).max;
-        uint32 t = market.observation(classId, (uint256(h.index) + 1) % h.cardinality).time;
-        return t <= 1 ? market.observation(classId, 0).time : t;
+        (, time) = _oldest(classId, h);
+    }
+
+    /// @dev Ring position and time of the oldest observation: the one after the newest, unless the ring has not
+    /// wrapped yet (that slot is still a `grow` placeholder), then 0. Requires cardinality > 0.
+    function _oldest(uint16 classId, PriceOracle.Head memory h) private view returns (uint256 i, uint256 time) {
+        i = (uint256(h.index) + 1) % h.cardinality;
+        time = market.observation(classId, i).time;
+        if (time <= 1) (i, time) = (0, market.observation(classId, 0).time);
     }
 
     /// @dev Cumulative price at `target` ≤ now. Between two observations the price was constant (the price after the
@@ -79,9 +86,7 @@ contract GreenComputeIndex is IGreenComputeIndex {
         if (h.cardinality == 0) revert ObservationTooOld(classId, target, block.timestamp);
         if (target >= h.lastTime) return uint256(h.cumulative) + uint256(h.lastPriceUsdc6) * (target - h.lastTime);
 
-        uint256 oldestIndex = (uint256(h.index) + 1) % h.cardinality;
-        if (market.observation(classId, oldestIndex).time <= 1) oldestIndex = 0;
-        uint256 oldest = market.observation(classId, oldestIndex).time;
+        (uint256 oldestIndex, uint256 oldest) = _oldest(classId, h);
         if (target < oldest) revert ObservationTooOld(classId, target, oldest);
 
         // Binary search in age order for before.time <= target < after.time; the newest is after target (checked above).

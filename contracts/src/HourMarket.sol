@@ -390,9 +390,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
     /// @notice A position, with `owedUsdc6` brought up to the market's last settlement.
     function position(uint256 positionId) external view returns (Position memory pos) {
         pos = _positions[positionId];
-        pos.owedUsdc6 += uint128(
-            uint256(pos.shares) * (_books[pos.hourId].earnedPerShareX128 - pos.earnedPerShareX128) >> 128
-        );
+        pos.owedUsdc6 += _earnedSince(pos.shares, pos.earnedPerShareX128, _books[pos.hourId].earnedPerShareX128);
     }
 
     /// @notice Observation `i` of a class's price ring (read by the index).
@@ -606,8 +604,14 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
 
     function _accrue(uint256 positionId, uint256 earnedPerShareX128) private returns (Position storage pos) {
         pos = _positions[positionId];
-        pos.owedUsdc6 += uint128(uint256(pos.shares) * (earnedPerShareX128 - pos.earnedPerShareX128) >> 128);
+        pos.owedUsdc6 += _earnedSince(pos.shares, pos.earnedPerShareX128, earnedPerShareX128);
         pos.earnedPerShareX128 = earnedPerShareX128;
+    }
+
+    /// @dev What `shares` earned since the accumulator stood at `checkpointX128` and until it stands at `nowX128`;
+    /// rounded down, so the positions' sum never exceeds the book's earnings.
+    function _earnedSince(uint256 shares, uint256 checkpointX128, uint256 nowX128) private pure returns (uint128) {
+        return uint128(shares * (nowX128 - checkpointX128) >> 128);
     }
 
     function _setCurve(uint256 hourId, uint256 liquidityWad, uint256 sqrtAsk, uint256 invSqrtCap) private {
