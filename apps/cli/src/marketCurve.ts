@@ -1,15 +1,15 @@
 // The hour market's price surface read from the contract itself: a fresh anvil, one dc market with `HOURS` hours
 // provided single-sided, and for each fraction sold the contract's `priceAt` at every hour before the slot.
-import { createTestClient, http, maxUint256 } from 'viem';
-import { hourMarketAbi, settlementTokenAbi } from '@greenhour/contracts';
+import { createTestClient, http } from 'viem';
+import { hourMarketAbi } from '@greenhour/contracts';
 import {
   addLiquidity,
+  buyHours,
   hourIdOf,
   mintHours,
   SANDBOX_CLASS_ID,
   slotOf,
   startMarketSandbox,
-  transact,
 } from '@greenhour/chain';
 import { lineChart } from './svg.ts';
 
@@ -45,19 +45,7 @@ export async function readCurveSurface(progress: (line: string) => void = () => 
       progress(`curve: ${fraction * 100} % sold`);
       const snapshot = await testClient.snapshot();
       const sold = BigInt(Math.round(fraction * HOURS));
-      if (sold > 0n) {
-        await transact(buyer, {
-          address: deployment.settlementToken,
-          abi: settlementTokenAbi,
-          functionName: 'approve',
-          args: [deployment.hourMarket, maxUint256],
-        });
-        await transact(buyer, {
-          ...market,
-          functionName: 'buy',
-          args: [hourId, sold, maxUint256, buyer.account.address, now + 3600n],
-        });
-      }
+      if (sold > 0n) await buyHours(buyer, deployment, { hourId, hours: sold, slippageBps: 0 });
       const row: bigint[] = [];
       for (const h of HOURS_BEFORE) {
         row.push(

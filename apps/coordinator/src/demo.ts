@@ -14,6 +14,7 @@ import {
   DEFAULT_MINIMUM_STAKE_USDC6,
   DEFAULT_ATTESTER_BOND_USDC6,
   faucet,
+  hourIdOf,
   marketClassFor,
   mintHours,
   registerNode,
@@ -123,7 +124,7 @@ export async function bringUpDemo(
       address: deployment.computeHours,
       abi: computeHoursAbi,
       functionName: 'totalSupply',
-      args: [(BigInt(probe.classId) << 32n) | BigInt(firstSlot)],
+      args: [hourIdOf(probe.classId, firstSlot)],
     });
     log(`class ${probe.classId}, slot ${firstSlot}: ${supply} hours in circulation`);
     // The deployer doubles as a demo buyer: the cheapest hours of the probe's class over the market slots.

@@ -7,6 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http, type Address } from 'viem';
 import { computeHoursAbi, hourMarketAbi, nodeRegistryAbi } from '@greenhour/contracts';
+import { hourIdOf } from '@greenhour/chain';
 import { DEMO_FLEET } from '@greenhour/fleet';
 import { demoDeviceSigner } from './demo.ts';
 
@@ -78,14 +79,14 @@ describe('npm start (coordinator, first cut)', () => {
           address: deployment.hourMarket,
           abi: hourMarketAbi,
           functionName: 'market',
-          args: [(BigInt(classId) << 32n) | BigInt(s)],
+          args: [hourIdOf(classId, s)],
         });
         held += BigInt(state.hoursReserve);
         provided += await client.readContract({
           address: deployment.computeHours,
           abi: computeHoursAbi,
           functionName: 'balanceOf',
-          args: [deployment.hourMarket, (BigInt(classId) << 32n) | BigInt(s)],
+          args: [deployment.hourMarket, hourIdOf(classId, s)],
         });
       }
       assert.ok(held > 0n, 'the market holds hours for sale');

@@ -13,6 +13,7 @@ import {
   ensureAllowance,
   maxWithSlippage,
 } from '../market.ts';
+import { quoteBuy } from './marketView.ts';
 
 export interface BuyHoursParams {
   hourId: bigint;
@@ -44,7 +45,7 @@ export async function buyHours(
   checkDeadline(params.deadline);
 
   const market = { address: deployment.hourMarket, abi: hourMarketAbi } as const;
-  const quote = await clients.publicClient.readContract({ ...market, functionName: 'quoteBuy', args: [hourId, hours] });
+  const quote = await quoteBuy(clients, deployment, hourId, hours);
   const maxCostUsdc6 = maxWithSlippage(quote, slippageBps);
   await ensureAllowance(clients, deployment.settlementToken, deployment.hourMarket, maxCostUsdc6);
   const { receipt } = await transact(clients, {

@@ -79,26 +79,19 @@ export async function marketView(
 }
 
 /** Cost of buying `hours` hours of `hourId` now, fee included, as `buy` would charge in this block. */
-export async function quoteBuy(
-  clients: Clients,
-  deployment: Pick<Deployment, 'hourMarket'>,
-  hourId: bigint,
-  hours: bigint,
-): Promise<bigint> {
-  checkHourId(hourId);
-  checkPositive(hours, 'hours');
-  return clients.publicClient.readContract({
-    address: deployment.hourMarket,
-    abi: hourMarketAbi,
-    functionName: 'quoteBuy',
-    args: [hourId, hours],
-  });
+export function quoteBuy(clients: Clients, deployment: Pick<Deployment, 'hourMarket'>, hourId: bigint, hours: bigint) {
+  return quote(clients, deployment, 'quoteBuy', hourId, hours);
 }
 
 /** Proceeds of selling `hours` hours of `hourId` now, after fee, as `sell` would pay in this block. */
-export async function quoteSell(
+export function quoteSell(clients: Clients, deployment: Pick<Deployment, 'hourMarket'>, hourId: bigint, hours: bigint) {
+  return quote(clients, deployment, 'quoteSell', hourId, hours);
+}
+
+async function quote(
   clients: Clients,
   deployment: Pick<Deployment, 'hourMarket'>,
+  functionName: 'quoteBuy' | 'quoteSell',
   hourId: bigint,
   hours: bigint,
 ): Promise<bigint> {
@@ -107,7 +100,7 @@ export async function quoteSell(
   return clients.publicClient.readContract({
     address: deployment.hourMarket,
     abi: hourMarketAbi,
-    functionName: 'quoteSell',
+    functionName,
     args: [hourId, hours],
   });
 }

@@ -13,6 +13,7 @@ import {
   ensureHoursApproval,
   minWithSlippage,
 } from '../market.ts';
+import { quoteSell } from './marketView.ts';
 
 export interface SellHoursParams {
   hourId: bigint;
@@ -47,11 +48,7 @@ export async function sellHours(
   checkDeadline(params.deadline);
 
   const market = { address: deployment.hourMarket, abi: hourMarketAbi } as const;
-  const quote = await clients.publicClient.readContract({
-    ...market,
-    functionName: 'quoteSell',
-    args: [hourId, hours],
-  });
+  const quote = await quoteSell(clients, deployment, hourId, hours);
   const minProceedsUsdc6 = minWithSlippage(quote, slippageBps);
   await ensureHoursApproval(clients, deployment.computeHours, deployment.hourMarket);
   const { receipt } = await transact(clients, {
