@@ -263,7 +263,7 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
             pvWp: n.pvWp,
             batteryWh: n.batteryWh,
             chargerW: n.chargerW,
-            gpuW: uint256(registry.capacityClass(n.classId).boardPowerWMax) * n.gpuCount
+            gpuW: n.gpuPowerWMax // fixed at registration: a class update cannot turn an honest record into a fault
         });
     }
 }

@@ -11,15 +11,23 @@ import {HourId} from "./libraries/HourId.sol";
 import "./libraries/Constants.sol" as C;
 
 /// @title ComputeHours
-/// @notice See {IComputeHours}. Invariant: for every id, the hours in circulation (total supply) equal the sum of the
-/// outstanding obligations of the nodes that minted it.
+/// @notice See {IComputeHours}. Invariants: for every id, the hours in circulation (total supply) equal the sum of the
+/// outstanding obligations of the nodes that minted it; a node's bonded stake in the registry equals Σ over its slots
+/// of bondedHours × bond per hour.
+/// Roles (docs/ARCHITECTURE.md): the delivery role confirms deliveries; green shares are written by the green-share
+/// role alone (the attestation oracle, from proven records), granted by the wiring role, which the deployer renounces.
 contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, ReentrancyGuard {
-    /// @notice Confirms deliveries and records green shares (the attestation contract or committee).
-    bytes32 public constant ATTESTOR_ROLE = keccak256("ATTESTOR_ROLE");
+    /// @notice Confirms deliveries (the attestation service; later, verified work).
+    bytes32 public constant DELIVERY_ROLE = keccak256("DELIVERY_ROLE");
+    /// @notice Writes green shares from proven records (the attestation oracle only).
+    bytes32 public constant GREEN_SHARE_ROLE = keccak256("GREEN_SHARE_ROLE");
+    /// @notice Grants and revokes the green-share role; renounced by the deployer after wiring.
+    bytes32 public constant WIRING_ROLE = keccak256("WIRING_ROLE");
 
     INodeRegistry public immutable registry;
 
     uint256 public redemptionCount;
+    mapping(uint256 id => uint64) public bondPerHourOf;
     mapping(uint256 nodeId => mapping(uint32 slot => NodeSlot)) private _nodeSlots;
     mapping(uint256 redemptionId => Redemption) private _redemptions;
     mapping(uint256 id => uint256[] nodeIds) private _obligors;
@@ -29,6 +37,9 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
         if (admin == address(0)) revert INodeRegistry.ZeroAddress("admin");
         registry = registry_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(WIRING_ROLE, admin);
+        _setRoleAdmin(GREEN_SHARE_ROLE, WIRING_ROLE);
+        _setRoleAdmin(WIRING_ROLE, WIRING_ROLE);
     }
 
     /// @inheritdoc IComputeHours
@@ -36,7 +47,7 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
         // CHECKS
         INodeRegistry.Node memory n = registry.node(nodeId);
         if (n.owner != msg.sender) revert NotNodeOwner(nodeId, msg.sender);
-        if (n.status != INodeRegistry.NodeStatus.Online) revert NodeNotOnline(nodeId);
+        if (n.status != INodeRegistry.NodeStatus.Online) revert INodeRegistry.NodeNotOnline(nodeId, n.status);
         if (amount == 0 || amount > C.MAX_GPU_COUNT) revert InvalidAmount(amount);
         uint256 nowSlot = currentSlot();
         if (slot <= nowSlot) revert SlotNotInFuture(slot, nowSlot);
@@ -46,12 +57,16 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
         NodeSlot storage ns = _nodeSlots[nodeId][slot];
         if (ns.minted + amount > n.gpuCount) revert ExceedsCapacity(nodeId, slot, amount, n.gpuCount - ns.minted);
 
-        // MATH
-        uint64 bondPerHour = ns.minted == 0 ? registry.capacityClass(n.classId).bondPerHourUsdc6 : ns.bondPerHourUsdc6;
-        uint256 bondUsdc6 = amount * bondPerHour;
+        // MATH: one bond per hour for every hour of an id, the class's at the id's first mint, so that the market can
+        // hold every price of the id under it (see {bondPerHourOf}).
         id = HourId.encode(n.classId, slot);
+        uint64 bondPerHour = bondPerHourOf[id];
+        bool firstOfId = bondPerHour == 0;
+        if (firstOfId) bondPerHour = registry.capacityClass(n.classId).bondPerHourUsdc6;
+        uint256 bondUsdc6 = amount * bondPerHour;
 
         // WRITE
+        if (firstOfId) bondPerHourOf[id] = bondPerHour;
         if (ns.minted == 0) {
             ns.bondPerHourUsdc6 = bondPerHour;
             _obligors[id].push(nodeId);
@@ -72,6 +87,8 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
         (uint16 classId, uint32 slot) = HourId.decode(id);
         uint256 nowSlot = currentSlot();
         if (slot != nowSlot) revert SlotNotLive(slot, nowSlot);
+        uint256 closesAt = HourId.startOf(slot) + C.REDEMPTION_WINDOW_SECONDS;
+        if (block.timestamp >= closesAt) revert RedemptionClosed(slot, closesAt);
         if (amount == 0 || amount > C.MAX_GPU_COUNT) revert InvalidAmount(amount);
         uint16 nodeClassId = registry.node(nodeId).classId;
         if (nodeClassId != classId) revert NodeClassMismatch(nodeId, nodeClassId, classId);
@@ -95,7 +112,7 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
     }
 
     /// @inheritdoc IComputeHours
-    function confirmDelivery(uint256 redemptionId) external onlyRole(ATTESTOR_ROLE) nonReentrant {
+    function confirmDelivery(uint256 redemptionId) external onlyRole(DELIVERY_ROLE) nonReentrant {
         Redemption storage r = _pending(redemptionId);
         uint256 closesAt = HourId.startOf(r.slot) + C.SECONDS_PER_SLOT + C.DELIVERY_CONFIRMATION_WINDOW_SECONDS;
         if (block.timestamp >= closesAt) revert ConfirmationWindowClosed(redemptionId, closesAt);
@@ -133,7 +150,7 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
     }
 
     /// @inheritdoc IComputeHours
-    function setGreenShare(uint256 nodeId, uint32 slot, uint16 greenShareBps) external onlyRole(ATTESTOR_ROLE) {
+    function setGreenShare(uint256 nodeId, uint32 slot, uint16 greenShareBps) external onlyRole(GREEN_SHARE_ROLE) {
         uint256 nowSlot = currentSlot();
         if (slot > nowSlot) revert SlotNotLive(slot, nowSlot);
         if (greenShareBps > C.BPS) revert InvalidGreenShare(greenShareBps);

@@ -9,6 +9,7 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IHourMarket} from "./interfaces/IHourMarket.sol";
+import {IComputeHours} from "./interfaces/IComputeHours.sol";
 import {HourPositions} from "./HourPositions.sol";
 import {PulledHoursReceiver} from "./utils/PulledHoursReceiver.sol";
 import {HourId} from "./libraries/HourId.sol";
@@ -149,7 +150,8 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 lastSlot = block.timestamp / C.SECONDS_PER_SLOT + C.MAX_MINT_HORIZON_SLOTS;
         if (slot > lastSlot) revert SlotBeyondHorizon(slot, lastSlot);
 
-        _params[hourId] = MarketParams(config.askUsdc6, config.capUsdc6, config.floorUsdc6, config.decayHorizonS);
+        _params[hourId] =
+            MarketParams(config.askUsdc6, _capUnderBond(hourId, config), config.floorUsdc6, config.decayHorizonS);
         emit MarketOpened(hourId, classId, slot);
     }
 
@@ -428,6 +430,17 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         if (st != Status.Upcoming) revert NotUpcoming(hourId, st);
         p = _openParams(hourId);
         valueWad = _unitValue(p, slot);
+    }
+
+    /// @dev The class's cap, lowered so that no buyer pays more per hour, at the largest fee and with rounding, than the
+    /// bond a node forfeits per undelivered hour of the id: non-delivery never pays (docs/ARCHITECTURE.md, "Delivery
+    /// guarantee"). A buy rounds its cost up twice (units, fee), so it pays at most cap × (1 + fee) + 3 usdc6 per hour.
+    function _capUnderBond(uint256 hourId, ClassConfig memory config) private view returns (uint64) {
+        uint256 bond = IComputeHours(address(hours_)).bondPerHourOf(hourId);
+        if (bond == 0) revert NoHoursMinted(hourId);
+        uint256 maxCap = bond > 3 ? (bond - 3) * C.BPS / (C.BPS + C.MAX_FEE_BPS) : 0;
+        if (maxCap <= config.askUsdc6) revert BondBelowAsk(hourId, bond, config.askUsdc6);
+        return config.capUsdc6 < maxCap ? config.capUsdc6 : uint64(maxCap);
     }
 
     function _openParams(uint256 hourId) private view returns (MarketParams memory p) {

@@ -6,20 +6,31 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {Geohash} from "./libraries/Geohash.sol";
 import "./libraries/Constants.sol" as C;
 
 /// @title NodeRegistry
 /// @notice See {INodeRegistry}. Holds every node's stake; the stake held always equals the token balance of this contract.
-contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
+/// Roles (docs/ARCHITECTURE.md): the parameter role sets classes, models and minimums; the slasher (the oracle) and the
+/// obligation role (the compute hours) are granted by the wiring role, which the deployer renounces once they are set,
+/// so no admin can later grant itself the power to move stake.
+contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard, EIP712 {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
-    /// @notice May slash stake on proven fraud (the attestation contract or committee).
-    bytes32 public constant ATTESTOR_ROLE = keccak256("ATTESTOR_ROLE");
+    /// @notice May slash stake on proven fraud (the attestation oracle).
+    bytes32 public constant SLASHER_ROLE = keccak256("SLASHER_ROLE");
     /// @notice May bond, release and seize stake behind delivery obligations (the compute-hour contract).
     bytes32 public constant OBLIGATION_ROLE = keccak256("OBLIGATION_ROLE");
+    /// @notice Sets capacity classes, GPU models and minimum stakes (governance).
+    bytes32 public constant PARAMETER_ROLE = keccak256("PARAMETER_ROLE");
+    /// @notice Grants and revokes the slasher and obligation roles; renounced by the deployer after wiring.
+    bytes32 public constant WIRING_ROLE = keccak256("WIRING_ROLE");
+    bytes32 public constant DEVICE_BINDING_TYPEHASH =
+        keccak256("DeviceBinding(address owner,address device,uint256 nonce)");
 
     IERC20 private immutable _token;
 
@@ -30,18 +41,29 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
     mapping(uint16 classId => CapacityClass) private _classes;
     mapping(bytes32 gpuModel => uint16 classId) public classOfGpuModel;
     mapping(SiteType => uint256) public minimumStakeUsdc6;
+    mapping(address deviceSigner => uint256) public deviceNonce;
+    mapping(uint256 nodeId => address) public slashDebtRecipient;
 
-    constructor(IERC20 token, address admin) {
+    constructor(IERC20 token, address admin) EIP712("Greenhour NodeRegistry", "1") {
         if (address(token) == address(0)) revert ZeroAddress("token");
         if (admin == address(0)) revert ZeroAddress("admin");
         _token = token;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(PARAMETER_ROLE, admin);
+        _grantRole(WIRING_ROLE, admin);
+        _setRoleAdmin(SLASHER_ROLE, WIRING_ROLE);
+        _setRoleAdmin(OBLIGATION_ROLE, WIRING_ROLE);
+        _setRoleAdmin(WIRING_ROLE, WIRING_ROLE);
     }
 
     // ---------------------------------------------------------------- nodes
 
     /// @inheritdoc INodeRegistry
-    function register(NodeSpec calldata spec, uint256 stakeUsdc6) external nonReentrant returns (uint256 nodeId) {
+    function register(NodeSpec calldata spec, uint256 stakeUsdc6, bytes calldata deviceSignature)
+        external
+        nonReentrant
+        returns (uint256 nodeId)
+    {
         // CHECKS
         _checkSpec(spec);
         uint16 classId = classOfGpuModel[spec.gpuModel];
@@ -50,9 +72,17 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
         if (existing != 0) revert DeviceAlreadyRegistered(spec.deviceSigner, existing);
         uint256 minimum = minimumStakeUsdc6[spec.siteType];
         if (stakeUsdc6 == 0 || stakeUsdc6 < minimum) revert StakeBelowMinimum(spec.siteType, stakeUsdc6, minimum);
+        uint256 nonce = deviceNonce[spec.deviceSigner];
+        (address recovered,,) =
+            ECDSA.tryRecoverCalldata(deviceBindingDigest(msg.sender, spec.deviceSigner, nonce), deviceSignature);
+        if (recovered != spec.deviceSigner) revert InvalidDeviceSignature(spec.deviceSigner, recovered);
+
+        // MATH: the power bound is fixed now, so a later class update cannot change what the node's records may say.
+        uint32 gpuPowerWMax = (uint256(_classes[classId].boardPowerWMax) * spec.gpuCount).toUint32();
 
         // WRITE
         nodeId = ++nodeCount;
+        deviceNonce[spec.deviceSigner] = nonce + 1;
         nodeOfDevice[spec.deviceSigner] = nodeId;
         _nodes[nodeId] = Node({
             owner: msg.sender,
@@ -67,8 +97,10 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
             pvWp: spec.pvWp,
             batteryWh: spec.batteryWh,
             chargerW: spec.chargerW,
+            gpuPowerWMax: gpuPowerWMax,
             stakeUsdc6: stakeUsdc6.toUint128(),
-            bondedUsdc6: 0
+            bondedUsdc6: 0,
+            slashDebtUsdc6: 0
         });
         totalStakeUsdc6 += stakeUsdc6;
         emit NodeRegistered(nodeId, msg.sender, classId, spec, stakeUsdc6);
@@ -80,7 +112,7 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
     /// @inheritdoc INodeRegistry
     function addStake(uint256 nodeId, uint256 amountUsdc6) external nonReentrant {
         Node storage n = _existing(nodeId);
-        if (amountUsdc6 == 0) revert ZeroAmount();
+        if (amountUsdc6 == 0) revert ZeroAmount("amountUsdc6");
         if (n.status != NodeStatus.Online) revert NodeNotOnline(nodeId, n.status);
 
         n.stakeUsdc6 = (n.stakeUsdc6 + amountUsdc6).toUint128();
@@ -108,11 +140,14 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
         if (block.timestamp < endsAt) revert UnbondingNotOver(nodeId, endsAt);
         if (n.bondedUsdc6 != 0) revert StakeStillBonded(nodeId, n.bondedUsdc6);
 
+        // Nothing bonded means no slash debt either (debt ≤ bonded).
         uint256 amount = n.stakeUsdc6;
         n.stakeUsdc6 = 0;
         n.status = NodeStatus.Exited;
         totalStakeUsdc6 -= amount;
+        delete nodeOfDevice[n.deviceSigner];
         emit NodeExited(nodeId, msg.sender, amount);
+        emit DeviceReleased(n.deviceSigner, nodeId);
 
         if (amount != 0) _token.safeTransfer(msg.sender, amount);
     }
@@ -120,23 +155,37 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
     /// @inheritdoc INodeRegistry
     function slash(uint256 nodeId, uint256 amountUsdc6, address recipient, bytes32 reason)
         external
-        onlyRole(ATTESTOR_ROLE)
+        onlyRole(SLASHER_ROLE)
         nonReentrant
         returns (uint256 slashedUsdc6)
     {
+        // CHECKS
         Node storage n = _existing(nodeId);
-        if (amountUsdc6 == 0) revert ZeroAmount();
+        if (amountUsdc6 == 0) revert ZeroAmount("amountUsdc6");
         if (recipient == address(0)) revert ZeroAddress("recipient");
 
-        uint256 stake = n.stakeUsdc6;
-        slashedUsdc6 = amountUsdc6 < stake ? amountUsdc6 : stake;
-        uint256 free = stake - n.bondedUsdc6;
-        // Free stake goes first so that obligations stay backed as long as possible.
-        if (slashedUsdc6 > free) n.bondedUsdc6 -= (slashedUsdc6 - free).toUint128();
-        n.stakeUsdc6 = (stake - slashedUsdc6).toUint128();
-        totalStakeUsdc6 -= slashedUsdc6;
-        emit Slashed(nodeId, slashedUsdc6, recipient, reason);
+        // MATH: free stake now; the rest, up to what is bonded, once the bonds are released. Bonded stake backs the
+        // buyers' compensation and is never taken from under an obligation.
+        uint256 bonded = n.bondedUsdc6;
+        uint256 debt = n.slashDebtUsdc6;
+        uint256 free = n.stakeUsdc6 - bonded; // the debt is a claim on bonded stake, not on free stake
+        slashedUsdc6 = amountUsdc6 < free ? amountUsdc6 : free;
+        uint256 newDebt;
+        if (debt == 0) {
+            uint256 shortfall = amountUsdc6 - slashedUsdc6;
+            newDebt = shortfall < bonded ? shortfall : bonded;
+        }
 
+        // WRITE
+        n.stakeUsdc6 -= slashedUsdc6.toUint128();
+        totalStakeUsdc6 -= slashedUsdc6;
+        if (newDebt != 0) {
+            n.slashDebtUsdc6 = newDebt.toUint128();
+            slashDebtRecipient[nodeId] = recipient;
+        }
+        emit Slashed(nodeId, slashedUsdc6, newDebt, recipient, reason);
+
+        // INTERACTIONS
         if (slashedUsdc6 != 0) _token.safeTransfer(recipient, slashedUsdc6);
     }
 
@@ -156,13 +205,32 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
     function releaseBond(uint256 nodeId, uint256 amountUsdc6)
         external
         onlyRole(OBLIGATION_ROLE)
+        nonReentrant
         returns (uint256 releasedUsdc6)
     {
+        // CHECKS
         Node storage n = _existing(nodeId);
-        // A slash may already have taken bonded stake; release what is left.
-        releasedUsdc6 = amountUsdc6 < n.bondedUsdc6 ? amountUsdc6 : n.bondedUsdc6;
-        n.bondedUsdc6 -= uint128(releasedUsdc6);
+        uint256 bonded = n.bondedUsdc6;
+        if (amountUsdc6 > bonded) revert BondExceedsBonded(nodeId, amountUsdc6, bonded);
+
+        // MATH: the debt is paid first from what is released; debt ≤ bonded holds after (see {slash}).
+        uint256 debt = n.slashDebtUsdc6;
+        uint256 debtPaid = amountUsdc6 < debt ? amountUsdc6 : debt;
+        releasedUsdc6 = amountUsdc6 - debtPaid;
+
+        // WRITE
+        n.bondedUsdc6 = uint128(bonded - amountUsdc6);
         emit BondReleased(nodeId, releasedUsdc6, n.bondedUsdc6);
+        if (debtPaid != 0) {
+            n.slashDebtUsdc6 = uint128(debt - debtPaid);
+            n.stakeUsdc6 -= uint128(debtPaid);
+            totalStakeUsdc6 -= debtPaid;
+            address recipient = slashDebtRecipient[nodeId];
+            emit SlashDebtPaid(nodeId, debtPaid, recipient);
+
+            // INTERACTIONS
+            _token.safeTransfer(recipient, debtPaid);
+        }
     }
 
     /// @inheritdoc INodeRegistry
@@ -172,37 +240,43 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
         nonReentrant
         returns (uint256 seizedUsdc6)
     {
+        // CHECKS
         Node storage n = _existing(nodeId);
         if (recipient == address(0)) revert ZeroAddress("recipient");
+        uint256 bonded = n.bondedUsdc6;
+        if (amountUsdc6 > bonded) revert BondExceedsBonded(nodeId, amountUsdc6, bonded);
 
-        seizedUsdc6 = amountUsdc6 < n.bondedUsdc6 ? amountUsdc6 : n.bondedUsdc6;
-        n.bondedUsdc6 -= uint128(seizedUsdc6);
+        // WRITE: the buyer is paid in full; the slash debt shrinks to what is still bonded.
+        seizedUsdc6 = amountUsdc6;
+        uint256 bondedAfter = bonded - amountUsdc6;
+        n.bondedUsdc6 = uint128(bondedAfter);
+        if (n.slashDebtUsdc6 > bondedAfter) n.slashDebtUsdc6 = uint128(bondedAfter);
         n.stakeUsdc6 -= uint128(seizedUsdc6);
         totalStakeUsdc6 -= seizedUsdc6;
         emit BondSeized(nodeId, seizedUsdc6, recipient);
 
+        // INTERACTIONS
         if (seizedUsdc6 != 0) _token.safeTransfer(recipient, seizedUsdc6);
     }
 
     // ---------------------------------------------------------------- parameters
 
     /// @inheritdoc INodeRegistry
-    function setCapacityClass(uint16 classId, CapacityClass calldata capacityClass_)
-        external
-        onlyRole(DEFAULT_ADMIN_ROLE)
-    {
+    function setCapacityClass(uint16 classId, CapacityClass calldata capacityClass_) external onlyRole(PARAMETER_ROLE) {
         if (classId == 0) revert UnknownCapacityClass(classId);
         if (capacityClass_.label == bytes32(0)) revert InvalidSpec("label", 0);
         if (capacityClass_.fp16TflopsMin == 0) revert InvalidSpec("fp16TflopsMin", 0);
         if (capacityClass_.memoryGbMin == 0) revert InvalidSpec("memoryGbMin", 0);
-        if (capacityClass_.boardPowerWMax == 0) revert InvalidSpec("boardPowerWMax", 0);
+        if (capacityClass_.boardPowerWMax == 0 || capacityClass_.boardPowerWMax > C.MAX_GPU_BOARD_POWER_W) {
+            revert InvalidSpec("boardPowerWMax", capacityClass_.boardPowerWMax);
+        }
         if (capacityClass_.bondPerHourUsdc6 == 0) revert InvalidSpec("bondPerHourUsdc6", 0);
         _classes[classId] = capacityClass_;
         emit CapacityClassSet(classId, capacityClass_);
     }
 
     /// @inheritdoc INodeRegistry
-    function setGpuModelClass(bytes32 gpuModel, uint16 classId) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setGpuModelClass(bytes32 gpuModel, uint16 classId) external onlyRole(PARAMETER_ROLE) {
         if (gpuModel == bytes32(0)) revert InvalidSpec("gpuModel", 0);
         if (classId != 0 && _classes[classId].label == bytes32(0)) revert UnknownCapacityClass(classId);
         classOfGpuModel[gpuModel] = classId;
@@ -210,7 +284,7 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
     }
 
     /// @inheritdoc INodeRegistry
-    function setMinimumStake(SiteType siteType, uint256 minimumUsdc6) external onlyRole(DEFAULT_ADMIN_ROLE) {
+    function setMinimumStake(SiteType siteType, uint256 minimumUsdc6) external onlyRole(PARAMETER_ROLE) {
         minimumStakeUsdc6[siteType] = minimumUsdc6;
         emit MinimumStakeSet(siteType, minimumUsdc6);
     }
@@ -233,6 +307,10 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard {
 
     function settlementToken() external view returns (address) {
         return address(_token);
+    }
+
+    function deviceBindingDigest(address owner, address deviceSigner, uint256 nonce) public view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(DEVICE_BINDING_TYPEHASH, owner, deviceSigner, nonce)));
     }
 
     // ---------------------------------------------------------------- internal

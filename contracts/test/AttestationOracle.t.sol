@@ -342,7 +342,7 @@ contract AttestationOracleTest is OracleFixture {
             slot, nodeA, leafOf(r), IAttestationOracle.Fault.Impossible, carol, ATTESTER_BOND, slash
         );
         vm.expectEmit(true, true, true, true);
-        emit INodeRegistry.Slashed(nodeA, slash, carol, "IMPOSSIBLE_TELEMETRY");
+        emit INodeRegistry.Slashed(nodeA, slash, 0, carol, "IMPOSSIBLE_TELEMETRY");
         uint256 carolBefore = token.balanceOf(carol);
         IAttestationOracle.Fault fault = _challengeAs(carol, r, proof, ms, sigs);
 
@@ -356,7 +356,7 @@ contract AttestationOracleTest is OracleFixture {
     function test_challenge_impossibleSlashRoundsDown() public {
         uint256 key = 0xD3CE;
         uint256 odd = 2_000e6 + 1;
-        uint256 nodeC = registerStation(carol, vm.addr(key), odd);
+        uint256 nodeC = registerStation(carol, deviceAddr(key), odd);
         IAttestationOracle.Telemetry[] memory ms = stationHour(vm.addr(key), 1, slot, 0, 1);
         ms[0].uptimeS = 61; // more uptime than the window has
         bytes[] memory sigs = signAll(address(oracle), key, ms);
@@ -907,8 +907,7 @@ contract AttestationOracleTest is OracleFixture {
     {
         uint256 nodeId = nodeA;
         if (home) {
-            vm.prank(carol);
-            nodeId = registry.register(homeSpec(address(0xD3)), 100e6);
+            nodeId = registerAs(carol, homeSpec(deviceAddr(0xD3)), 100e6);
         }
         INodeRegistry.Node memory n = registry.node(nodeId);
         uint256 gpuW = uint256(registry.capacityClass(n.classId).boardPowerWMax) * n.gpuCount;

@@ -16,8 +16,8 @@ contract ComputeHoursTest is Fixture {
 
     function setUp() public override {
         super.setUp();
-        stationA = registerStation(alice, address(0xD1), 2_000e6);
-        stationB = registerStation(bob, address(0xD2), 2_000e6);
+        stationA = registerStation(alice, deviceAddr(0xD1), 2_000e6);
+        stationB = registerStation(bob, deviceAddr(0xD2), 2_000e6);
         slot = slotNow() + 2;
     }
 
@@ -69,15 +69,19 @@ contract ComputeHoursTest is Fixture {
         _mint(alice, stationA, slot, 0);
         vm.prank(alice);
         registry.requestExit(stationA);
-        vm.expectRevert(abi.encodeWithSelector(IComputeHours.NodeNotOnline.selector, stationA));
+        vm.expectRevert(
+            abi.encodeWithSelector(INodeRegistry.NodeNotOnline.selector, stationA, INodeRegistry.NodeStatus.Exiting)
+        );
         _mint(alice, stationA, slot, 1);
     }
 
     function test_mint_rejectsWhenStakeCannotBackTheBond() public {
         vm.prank(attestor);
-        registry.slash(stationA, 1_997e6, carol, "fraud"); // 3 USD left
+        registry.slash(stationA, 2_000e6 - 3 * DC_BOND_PER_HOUR, carol, "fraud"); // three bonds left
         vm.expectRevert(
-            abi.encodeWithSelector(INodeRegistry.InsufficientFreeStake.selector, stationA, 3e6, 4 * DC_BOND_PER_HOUR)
+            abi.encodeWithSelector(
+                INodeRegistry.InsufficientFreeStake.selector, stationA, 3 * DC_BOND_PER_HOUR, 4 * DC_BOND_PER_HOUR
+            )
         );
         _mint(alice, stationA, slot, 4);
         _mint(alice, stationA, slot, 3);
@@ -110,7 +114,7 @@ contract ComputeHoursTest is Fixture {
         vm.prank(carol);
         hours_.redeem(id, stationA, 1);
 
-        vm.warp(HourId.startOf(slot) + 10 minutes);
+        vm.warp(HourId.startOf(slot) + 5 minutes);
         vm.prank(carol);
         uint256 rid = hours_.redeem(id, stationB, 1); // fungible: bob's node owes one hour too
         IComputeHours.Redemption memory r = hours_.redemption(rid);
@@ -131,8 +135,7 @@ contract ComputeHoursTest is Fixture {
     }
 
     function test_redeem_rejectsClassMismatchAndMissingBalance() public {
-        vm.prank(carol);
-        uint256 home = registry.register(homeSpec(address(0xD3)), 100e6);
+        uint256 home = registerAs(carol, homeSpec(deviceAddr(0xD3)), 100e6);
         uint256 id = _mint(alice, stationA, slot, 1);
         uint32 s = slot;
         vm.warp(HourId.startOf(s));
@@ -155,7 +158,7 @@ contract ComputeHoursTest is Fixture {
 
         vm.expectRevert(
             abi.encodeWithSelector(
-                IAccessControl.AccessControlUnauthorizedAccount.selector, bob, hours_.ATTESTOR_ROLE()
+                IAccessControl.AccessControlUnauthorizedAccount.selector, bob, hours_.DELIVERY_ROLE()
             )
         );
         vm.prank(bob);
@@ -252,7 +255,7 @@ contract ComputeHoursTest is Fixture {
         hours_.setGreenShare(stationA, slot, 10_001);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IAccessControl.AccessControlUnauthorizedAccount.selector, alice, hours_.ATTESTOR_ROLE()
+                IAccessControl.AccessControlUnauthorizedAccount.selector, alice, hours_.GREEN_SHARE_ROLE()
             )
         );
         vm.prank(alice);
@@ -264,6 +267,79 @@ contract ComputeHoursTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IComputeHours.GreenShareAlreadySet.selector, stationA, slot));
         vm.prank(attestor);
         hours_.setGreenShare(stationA, slot, 8_000);
+    }
+
+    /// Finding 9: a slash of the whole stake leaves the bond behind a pending redemption in place, so the owner cannot
+    /// withdraw it and the holder who was not served is paid in full.
+    function test_exploit_slashDoesNotUnbackRedemptions() public {
+        uint256 id = _mint(alice, stationA, slot, 8);
+        vm.prank(alice);
+        hours_.safeTransferFrom(alice, carol, id, 8, "");
+        vm.prank(attestor);
+        uint256 taken = registry.slash(stationA, 2_000e6, bob, "fraud");
+        vm.assertEq(taken, 2_000e6 - 8 * DC_BOND_PER_HOUR, "free stake only");
+
+        vm.warp(HourId.startOf(slot));
+        vm.prank(carol);
+        uint256 rid = hours_.redeem(id, stationA, 8);
+        vm.prank(alice);
+        registry.requestExit(stationA);
+        vm.warp(HourId.startOf(slot) + 3600 + C.DELIVERY_CONFIRMATION_WINDOW_SECONDS);
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.StakeStillBonded.selector, stationA, 8 * DC_BOND_PER_HOUR));
+        vm.warp(block.timestamp + C.UNBONDING_DELAY_SECONDS);
+        vm.prank(alice);
+        registry.withdrawStake(stationA);
+
+        uint256 before = token.balanceOf(carol);
+        vm.assertEq(hours_.settleUndelivered(rid), 8 * DC_BOND_PER_HOUR, "compensation");
+        vm.assertEq(token.balanceOf(carol) - before, 8 * DC_BOND_PER_HOUR, "holder paid in full");
+        vm.assertEq(registry.node(stationA).slashDebtUsdc6, 0, "the buyer came before the slash debt");
+    }
+
+    /// Finding 4: a redemption can only ask for what can still be delivered: not after the slot's first 360 s.
+    function test_exploit_lastSecondRedemptionRejected() public {
+        uint256 id = _mint(alice, stationA, slot, 3);
+        uint256 closesAt = HourId.startOf(slot) + C.REDEMPTION_WINDOW_SECONDS;
+        vm.assertEq(C.REDEMPTION_WINDOW_SECONDS, 360, "6 minutes: 90 % of the hour is left");
+        vm.warp(closesAt - 1);
+        vm.prank(alice);
+        hours_.redeem(id, stationA, 1);
+        vm.warp(closesAt);
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.RedemptionClosed.selector, slot, closesAt));
+        vm.prank(alice);
+        hours_.redeem(id, stationA, 1);
+        vm.warp(HourId.startOf(slot) + 3_599); // the exploit's second
+        vm.expectRevert(abi.encodeWithSelector(IComputeHours.RedemptionClosed.selector, slot, closesAt));
+        vm.prank(alice);
+        hours_.redeem(id, stationA, 1);
+        vm.assertEq(hours_.nodeSlot(stationA, slot).outstanding, 2, "only the timely redemption was taken");
+    }
+
+    /// Finding 8: the account that confirms deliveries cannot write green shares (only the oracle can), so it can
+    /// neither forge a share nor block the oracle's claim of the proven record by writing first.
+    function test_exploit_deliveryRoleCannotWriteGreenShares() public {
+        address service = address(0x5E4);
+        bytes32 deliveryRole = hours_.DELIVERY_ROLE();
+        vm.prank(admin);
+        hours_.grantRole(deliveryRole, service);
+        vm.warp(HourId.startOf(slot) + 2 hours);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, service, hours_.GREEN_SHARE_ROLE()
+            )
+        );
+        vm.prank(service);
+        hours_.setGreenShare(stationA, slot, 10_000);
+        vm.assertFalse(hours_.nodeSlot(stationA, slot).greenShareSet, "nothing written");
+
+        // Nor can the admin hand the green-share role out once the deployer renounced wiring.
+        bytes32 wiring = hours_.WIRING_ROLE();
+        vm.prank(admin);
+        hours_.renounceRole(wiring, admin);
+        bytes32 greenShareRole = hours_.GREEN_SHARE_ROLE();
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, admin, wiring));
+        vm.prank(admin);
+        hours_.grantRole(greenShareRole, service);
     }
 
     function testFuzz_hourId_roundTrips(uint16 classId, uint32 s) public pure {

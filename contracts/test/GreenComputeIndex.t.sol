@@ -22,10 +22,9 @@ contract GreenComputeIndexTest is MarketFixture {
 
     function setUp() public override {
         super.setUp();
-        INodeRegistry.NodeSpec memory spec = homeSpec(address(0xD2));
+        INodeRegistry.NodeSpec memory spec = homeSpec(deviceAddr(0xD2));
         spec.gpuCount = 16;
-        vm.prank(alice);
-        consumerNode = registry.register(spec, 1_000e6);
+        consumerNode = registerAs(alice, spec, 1_000e6);
     }
 
     // ---------------------------------------------------------------- helpers

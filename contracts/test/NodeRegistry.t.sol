@@ -7,7 +7,12 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import "../src/libraries/Constants.sol" as C;
 
 contract NodeRegistryTest is Fixture {
-    address internal constant DEVICE = address(0xD1);
+    address internal DEVICE;
+
+    function setUp() public override {
+        super.setUp();
+        DEVICE = deviceAddr(0xD1);
+    }
 
     function test_register_storesSpecTakesStakeAndEmits() public {
         INodeRegistry.NodeSpec memory spec = stationSpec(DEVICE);
@@ -30,21 +35,26 @@ contract NodeRegistryTest is Fixture {
 
     function test_register_rejectsDuplicateDevice() public {
         registerStation(alice, DEVICE, 2_000e6);
-        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.DeviceAlreadyRegistered.selector, DEVICE, 1));
-        registerStation(bob, DEVICE, 2_000e6);
+        _expectRegisterRevert(
+            bob,
+            stationSpec(DEVICE),
+            2_000e6,
+            abi.encodeWithSelector(INodeRegistry.DeviceAlreadyRegistered.selector, DEVICE, 1)
+        );
     }
 
     function test_register_rejectsStakeBelowSiteMinimum() public {
-        vm.expectRevert(
+        _expectRegisterRevert(
+            alice,
+            stationSpec(DEVICE),
+            999e6,
             abi.encodeWithSelector(
                 INodeRegistry.StakeBelowMinimum.selector, INodeRegistry.SiteType.Station, 999e6, STATION_MIN_STAKE
             )
         );
-        registerStation(alice, DEVICE, 999e6);
 
         // The same stake is enough for a home.
-        vm.prank(alice);
-        registry.register(homeSpec(DEVICE), 999e6);
+        registerAs(alice, homeSpec(DEVICE), 999e6);
     }
 
     function test_register_rejectsZeroAndOversizedSpecs() public {
@@ -80,15 +90,15 @@ contract NodeRegistryTest is Fixture {
         spec = stationSpec(address(0));
         vm.expectRevert(abi.encodeWithSelector(INodeRegistry.ZeroAddress.selector, "deviceSigner"));
         vm.prank(alice);
-        registry.register(spec, 2_000e6);
+        registry.register(spec, 2_000e6, "");
     }
 
     function test_register_rejectsUnknownGpuModel() public {
         INodeRegistry.NodeSpec memory spec = stationSpec(DEVICE);
         spec.gpuModel = "ACME Toaster GPU";
-        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.UnknownGpuModel.selector, spec.gpuModel));
-        vm.prank(alice);
-        registry.register(spec, 2_000e6);
+        _expectRegisterRevert(
+            alice, spec, 2_000e6, abi.encodeWithSelector(INodeRegistry.UnknownGpuModel.selector, spec.gpuModel)
+        );
     }
 
     function test_register_rejectsBadGeohash() public {
@@ -97,9 +107,9 @@ contract NodeRegistryTest is Fixture {
         for (uint256 i; i < bad.length; ++i) {
             INodeRegistry.NodeSpec memory spec = stationSpec(DEVICE);
             spec.geohash = bad[i];
-            vm.expectRevert(abi.encodeWithSelector(INodeRegistry.InvalidGeohash.selector, bad[i]));
-            vm.prank(alice);
-            registry.register(spec, 2_000e6);
+            _expectRegisterRevert(
+                alice, spec, 2_000e6, abi.encodeWithSelector(INodeRegistry.InvalidGeohash.selector, bad[i])
+            );
         }
     }
 
@@ -140,7 +150,7 @@ contract NodeRegistryTest is Fixture {
 
     function test_addStake_rejectsZeroUnknownAndExiting() public {
         uint256 nodeId = registerStation(alice, DEVICE, 2_000e6);
-        vm.expectRevert(INodeRegistry.ZeroAmount.selector);
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.ZeroAmount.selector, "amountUsdc6"));
         vm.prank(bob);
         registry.addStake(nodeId, 0);
         vm.expectRevert(abi.encodeWithSelector(INodeRegistry.UnknownNode.selector, 7));
@@ -160,11 +170,11 @@ contract NodeRegistryTest is Fixture {
         registry.addStake(nodeId, 5e6);
     }
 
-    function test_slash_onlyAttestorAndCappedAtStake() public {
+    function test_slash_onlySlasherAndCappedAtFreeStake() public {
         uint256 nodeId = registerStation(alice, DEVICE, 2_000e6);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IAccessControl.AccessControlUnauthorizedAccount.selector, bob, registry.ATTESTOR_ROLE()
+                IAccessControl.AccessControlUnauthorizedAccount.selector, bob, registry.SLASHER_ROLE()
             )
         );
         vm.prank(bob);
@@ -179,8 +189,172 @@ contract NodeRegistryTest is Fixture {
         vm.prank(attestor);
         taken = registry.slash(nodeId, 1e12, carol, "fraud");
         vm.assertEq(taken, 1_500e6, "capped at what is left");
+        vm.assertEq(registry.node(nodeId).slashDebtUsdc6, 0, "nothing bonded: no debt");
         vm.assertEq(token.balanceOf(carol) - carolBefore, 1_500e6, "paid to recipient");
         vm.assertEq(token.balanceOf(address(registry)), 0, "nothing left held");
+    }
+
+    /// Finding 5: a device key seen in a pending registration (or on its MQTT topic) cannot be bound by anyone else.
+    function test_exploit_deviceKeySquattingRejected() public {
+        bytes memory aliceBinding = deviceBinding(alice, DEVICE); // in alice's pending transaction
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.InvalidDeviceSignature.selector, DEVICE, _recover(bob)));
+        vm.prank(bob);
+        registry.register(homeSpec(DEVICE), HOME_MIN_STAKE, aliceBinding);
+        vm.assertEq(registry.nodeOfDevice(DEVICE), 0, "not bound to the squatter");
+
+        // A key of bob's own signing for the device does not help either.
+        address bobsKey = deviceAddr(0xB0B);
+        (uint8 v, bytes32 r, bytes32 sig) = vm.sign(0xB0B, registry.deviceBindingDigest(bob, DEVICE, 0));
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.InvalidDeviceSignature.selector, DEVICE, bobsKey));
+        vm.prank(bob);
+        registry.register(homeSpec(DEVICE), HOME_MIN_STAKE, abi.encodePacked(r, sig, v));
+
+        vm.prank(alice);
+        registry.register(homeSpec(DEVICE), HOME_MIN_STAKE, aliceBinding);
+        vm.assertEq(registry.nodeOfDevice(DEVICE), 1, "bound to the owner the device signed for");
+        vm.assertEq(registry.deviceNonce(DEVICE), 1, "binding used");
+    }
+
+    function _recover(address owner) private view returns (address) {
+        (uint8 v, bytes32 r, bytes32 sig) = vm.sign(deviceKeyOf[DEVICE], registry.deviceBindingDigest(alice, DEVICE, 0));
+        return ecrecover(registry.deviceBindingDigest(owner, DEVICE, 0), v, r, sig);
+    }
+
+    function test_register_rejectsMalformedAndReplayedBindings() public {
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.InvalidDeviceSignature.selector, DEVICE, address(0)));
+        vm.prank(alice);
+        registry.register(stationSpec(DEVICE), 2_000e6, hex"1234");
+
+        bytes memory binding = deviceBinding(alice, DEVICE);
+        uint256 nodeId = registerStation(alice, DEVICE, 2_000e6);
+        vm.prank(alice);
+        registry.requestExit(nodeId);
+        vm.warp(block.timestamp + C.UNBONDING_DELAY_SECONDS);
+        vm.prank(alice);
+        registry.withdrawStake(nodeId);
+
+        // The used binding (nonce 0) cannot bind the key again, even to the same owner.
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                INodeRegistry.InvalidDeviceSignature.selector,
+                DEVICE,
+                _recoverAt(binding, registry.deviceBindingDigest(alice, DEVICE, 1))
+            )
+        );
+        vm.prank(alice);
+        registry.register(stationSpec(DEVICE), 2_000e6, binding);
+    }
+
+    function _recoverAt(bytes memory sig, bytes32 digest) private pure returns (address) {
+        bytes32 r;
+        bytes32 s_;
+        uint8 v;
+        assembly {
+            r := mload(add(sig, 32))
+            s_ := mload(add(sig, 64))
+            v := byte(0, mload(add(sig, 96)))
+        }
+        return ecrecover(digest, v, r, s_);
+    }
+
+    /// Finding 5: an exited node's device key can be registered again (the binding was never cleared).
+    function test_exitedDeviceKeyCanRegisterAgain() public {
+        uint256 nodeId = registerStation(alice, DEVICE, 2_000e6);
+        vm.prank(alice);
+        registry.requestExit(nodeId);
+        _expectRegisterRevert(
+            bob,
+            stationSpec(DEVICE),
+            2_000e6,
+            abi.encodeWithSelector(INodeRegistry.DeviceAlreadyRegistered.selector, DEVICE, 1)
+        );
+        vm.warp(block.timestamp + C.UNBONDING_DELAY_SECONDS);
+        vm.prank(alice);
+        registry.withdrawStake(nodeId);
+        vm.assertEq(registry.nodeOfDevice(DEVICE), 0, "binding cleared at exit");
+
+        uint256 again = registerStation(bob, DEVICE, 2_000e6); // the device was sold to bob and signed for him
+        vm.assertEq(again, 2, "new node");
+        vm.assertEq(registry.node(again).owner, bob, "new owner");
+        vm.assertEq(registry.nodeOfDevice(DEVICE), 2, "bound to the new node");
+    }
+
+    /// Finding 6: the node's power bound is fixed at registration; a later class update does not move it.
+    function test_classUpdateKeepsRegisteredPowerBound() public {
+        uint256 nodeId = registerStation(alice, DEVICE, 2_000e6);
+        vm.assertEq(registry.node(nodeId).gpuPowerWMax, 8 * 700, "8 GPUs x 700 W");
+        INodeRegistry.CapacityClass memory c = registry.capacityClass(DC_CLASS);
+        c.boardPowerWMax = 650;
+        vm.prank(admin);
+        registry.setCapacityClass(DC_CLASS, c);
+        vm.assertEq(registry.node(nodeId).gpuPowerWMax, 8 * 700, "unchanged by the class update");
+        uint256 later = registerStation(bob, deviceAddr(0xD2), 2_000e6);
+        vm.assertEq(registry.node(later).gpuPowerWMax, 8 * 650, "new registrations take the new bound");
+    }
+
+    /// Finding 9: a slash never takes bonded stake; what it cannot take now is paid from bond releases, and a seizure
+    /// for a buyer comes first.
+    function test_slashDebt_paidFromReleasesAfterBuyers() public {
+        uint256 nodeId = registerStation(alice, DEVICE, 2_000e6);
+        vm.prank(address(hours_));
+        registry.bond(nodeId, 1_500e6);
+
+        vm.prank(attestor);
+        uint256 taken = registry.slash(nodeId, 1_800e6, carol, "fraud");
+        vm.assertEq(taken, 500e6, "free stake only");
+        INodeRegistry.Node memory n = registry.node(nodeId);
+        vm.assertEq(n.bondedUsdc6, 1_500e6, "bond intact");
+        vm.assertEq(n.slashDebtUsdc6, 1_300e6, "the rest is owed");
+        vm.assertEq(registry.slashDebtRecipient(nodeId), carol, "to the challenger");
+
+        // A second slash while the debt is unpaid takes free stake only (none).
+        vm.prank(attestor);
+        vm.assertEq(registry.slash(nodeId, 100e6, bob, "fraud"), 0, "nothing free");
+        vm.assertEq(registry.node(nodeId).slashDebtUsdc6, 1_300e6, "debt unchanged");
+
+        // A buyer is paid its bond in full first; the debt shrinks to what stays bonded.
+        vm.prank(address(hours_));
+        vm.assertEq(registry.seizeBond(nodeId, 400e6, bob), 400e6, "buyer paid in full");
+        vm.assertEq(registry.node(nodeId).slashDebtUsdc6, 1_100e6, "debt <= bonded");
+
+        uint256 carolBefore = token.balanceOf(carol);
+        vm.prank(address(hours_));
+        uint256 released = registry.releaseBond(nodeId, 1_100e6);
+        vm.assertEq(released, 0, "all of it pays the debt");
+        vm.assertEq(token.balanceOf(carol) - carolBefore, 1_100e6, "debt paid to the challenger");
+        n = registry.node(nodeId);
+        vm.assertEq(n.slashDebtUsdc6, 0, "debt paid");
+        vm.assertEq(n.bondedUsdc6, 0, "nothing bonded");
+        vm.assertEq(n.stakeUsdc6, 0, "stake used up");
+        vm.assertEq(registry.totalStakeUsdc6(), token.balanceOf(address(registry)), "ledger");
+    }
+
+    function test_bondCalls_rejectMoreThanBonded() public {
+        uint256 nodeId = registerStation(alice, DEVICE, 2_000e6);
+        vm.startPrank(address(hours_));
+        registry.bond(nodeId, 10e6);
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.BondExceedsBonded.selector, nodeId, 11e6, 10e6));
+        registry.releaseBond(nodeId, 11e6);
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.BondExceedsBonded.selector, nodeId, 11e6, 10e6));
+        registry.seizeBond(nodeId, 11e6, bob);
+        vm.stopPrank();
+    }
+
+    /// The admin cannot give itself the power to move stake: the wiring role, renounced after deploy, grants it.
+    function test_roles_wiringRoleAloneGrantsStakePowers() public {
+        bytes32 obligation = registry.OBLIGATION_ROLE();
+        bytes32 slasher = registry.SLASHER_ROLE();
+        bytes32 wiring = registry.WIRING_ROLE();
+        vm.assertEq(registry.getRoleAdmin(obligation), wiring, "obligation under wiring");
+        vm.assertEq(registry.getRoleAdmin(slasher), wiring, "slasher under wiring");
+        vm.prank(admin);
+        registry.renounceRole(wiring, admin);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, admin, wiring));
+        vm.prank(admin);
+        registry.grantRole(obligation, admin);
+        vm.expectRevert(abi.encodeWithSelector(IAccessControl.AccessControlUnauthorizedAccount.selector, admin, wiring));
+        vm.prank(admin);
+        registry.grantRole(slasher, admin);
     }
 
     function test_obligationCalls_onlyObligationRole() public {
@@ -199,7 +373,7 @@ contract NodeRegistryTest is Fixture {
 
     function test_parameters_onlyAdminAndValidated() public {
         bytes memory err = abi.encodeWithSelector(
-            IAccessControl.AccessControlUnauthorizedAccount.selector, alice, registry.DEFAULT_ADMIN_ROLE()
+            IAccessControl.AccessControlUnauthorizedAccount.selector, alice, registry.PARAMETER_ROLE()
         );
         INodeRegistry.CapacityClass memory c = registry.capacityClass(1);
         vm.startPrank(alice);
@@ -220,12 +394,27 @@ contract NodeRegistryTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(INodeRegistry.UnknownCapacityClass.selector, 0));
         c.bondPerHourUsdc6 = 1;
         registry.setCapacityClass(0, c);
+        c.boardPowerWMax = C.MAX_GPU_BOARD_POWER_W + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(INodeRegistry.InvalidSpec.selector, "boardPowerWMax", C.MAX_GPU_BOARD_POWER_W + 1)
+        );
+        registry.setCapacityClass(3, c);
         vm.stopPrank();
     }
 
     function _expectInvalidSpec(INodeRegistry.NodeSpec memory spec, string memory field, uint256 value) private {
-        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.InvalidSpec.selector, field, value));
-        vm.prank(alice);
-        registry.register(spec, 2_000e6);
+        _expectRegisterRevert(
+            alice, spec, 2_000e6, abi.encodeWithSelector(INodeRegistry.InvalidSpec.selector, field, value)
+        );
+    }
+
+    /// @dev Signs the binding first: expectRevert applies to the next call, which must be the registration.
+    function _expectRegisterRevert(address owner, INodeRegistry.NodeSpec memory spec, uint256 stake, bytes memory err)
+        private
+    {
+        bytes memory binding = deviceBinding(owner, spec.deviceSigner);
+        vm.expectRevert(err);
+        vm.prank(owner);
+        registry.register(spec, stake, binding);
     }
 }

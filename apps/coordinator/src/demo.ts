@@ -104,7 +104,13 @@ export async function bringUpDemo(
     const stake = DEFAULT_MINIMUM_STAKE_USDC6[device.siteType];
     await faucet(deployer, deployment, owner.account.address, stake);
     const deviceSigner = demoDeviceSigner(device.id);
-    const nodeId = await registerNode(owner, deployment, { ...device, deviceSigner }, stake);
+    const nodeId = await registerNode(
+      owner,
+      deployment,
+      { ...device, deviceSigner },
+      stake,
+      privateKeyToAccount(demoDeviceKey(device.id)),
+    );
     const node = await owner.publicClient.readContract({
       address: deployment.nodeRegistry,
       abi: nodeRegistryAbi,

@@ -102,7 +102,7 @@ describe('telemetry service killed mid-hour (SIGKILL) and restarted', () => {
             meter: new SimulatedSiteDriver({
               siteType: d.siteType,
               zone: 'DE-LU',
-              spec: { ...d.limits, gpuBoardPowerW: d.limits.gpuBoardPowerWMax },
+              spec: d.site,
             }),
             mqttUrl,
             outboxDir: join(outboxes, `${kind}-${d.address}`),

@@ -48,6 +48,10 @@ interface IHourMarket {
     error FeeTooHigh(uint256 feeBps, uint256 maxFeeBps);
     error ClassNotListed(uint16 classId);
     error MarketNotOpen(uint256 hourId);
+    /// @notice A market opens only over minted hours: its cap is bounded by their bond.
+    error NoHoursMinted(uint256 hourId);
+    /// @notice The id's bond per hour leaves no room above the ask once the largest fee is counted.
+    error BondBelowAsk(uint256 hourId, uint256 bondPerHourUsdc6, uint256 askUsdc6);
     error NotUpcoming(uint256 hourId, Status status);
     error InProgressNoWithdrawals(uint256 hourId);
     error SlotBeyondHorizon(uint32 slot, uint256 lastOpenableSlot);
@@ -87,7 +91,10 @@ interface IHourMarket {
     /// @notice Sets the trading fee of a class, effective on the next trade in any of its markets (fee role).
     function setFee(uint16 classId, uint16 newFeeBps) external;
 
-    /// @notice Opens the market of `hourId` (any caller; also done by the first trade or deposit). Idempotent.
+    /// @notice Opens the market of `hourId` (any caller; also done by the first deposit). Idempotent. Freezes the
+    /// class's curve for the market, its cap lowered if needed so that a buyer's cost per hour, at the largest fee,
+    /// stays within the hours' bond per hour (`IComputeHours.bondPerHourOf`): reverts `NoHoursMinted` before any
+    /// hour of the id exists and `BondBelowAsk` when the bond leaves no room above the ask.
     function open(uint256 hourId) external;
 
     /// @notice Buys exactly `hoursOut` hours, paying at most `maxCostUsdc6` (fee included) from the caller.

@@ -3,8 +3,11 @@ pragma solidity 0.8.28;
 
 /// @title Greenhour node registry
 /// @notice Devices (green energy sites with GPUs) register here with their specs and a stake in the settlement token.
-/// Part of each stake is bonded by the compute-hour contract for every hour a node sells, and is seized to compensate a
-/// buyer when the node does not deliver. The attestation role slashes proven fraud.
+/// The device proves possession of its key by signing the binding to its owner (EIP-712 `DeviceBinding`), so nobody can
+/// register a key they do not hold; an exited node's key may be registered again. Part of each stake is bonded by the
+/// compute-hour contract for every hour a node sells, and is seized to compensate a buyer when the node does not
+/// deliver. The slasher (the attestation oracle) takes free stake on proven fraud; bonded stake is the buyers' and is
+/// never slashed: what a slash cannot take now is a debt paid from the node's bonds as they are released.
 interface INodeRegistry {
     enum SiteType {
         Station, // 2B green energy station: PV + battery + GPU racks
@@ -46,8 +49,10 @@ interface INodeRegistry {
         uint32 pvWp;
         uint32 batteryWh;
         uint32 chargerW;
+        uint32 gpuPowerWMax; // board power bound of the node's GPUs: class boardPowerWMax × gpuCount at registration
         uint128 stakeUsdc6; // all stake held for this node, bonded included
         uint128 bondedUsdc6; // part of the stake backing outstanding delivery obligations
+        uint128 slashDebtUsdc6; // slashed but still bonded: paid to `slashDebtRecipient` as bonds are released
     }
 
     /// @notice A standard capacity class: every member GPU meets these bounds, so hours of one class are interchangeable.
@@ -66,7 +71,9 @@ interface INodeRegistry {
     error UnknownCapacityClass(uint16 classId);
     error DeviceAlreadyRegistered(address deviceSigner, uint256 nodeId);
     error StakeBelowMinimum(SiteType siteType, uint256 stakeUsdc6, uint256 minimumUsdc6);
-    error ZeroAmount();
+    error ZeroAmount(string field);
+    error InvalidDeviceSignature(address deviceSigner, address recovered);
+    error BondExceedsBonded(uint256 nodeId, uint256 amountUsdc6, uint256 bondedUsdc6);
     error UnknownNode(uint256 nodeId);
     error NotNodeOwner(uint256 nodeId, address caller);
     error NodeNotOnline(uint256 nodeId, NodeStatus status);
@@ -81,7 +88,12 @@ interface INodeRegistry {
     event StakeAdded(uint256 indexed nodeId, uint256 amountUsdc6, uint256 stakeUsdc6);
     event ExitRequested(uint256 indexed nodeId, uint256 unbondingEndsAt);
     event NodeExited(uint256 indexed nodeId, address indexed owner, uint256 returnedUsdc6);
-    event Slashed(uint256 indexed nodeId, uint256 amountUsdc6, address indexed recipient, bytes32 reason);
+    /// @param amountUsdc6 taken now, from free stake; @param debtUsdc6 added to the node's slash debt (bonded stake).
+    event Slashed(
+        uint256 indexed nodeId, uint256 amountUsdc6, uint256 debtUsdc6, address indexed recipient, bytes32 reason
+    );
+    event SlashDebtPaid(uint256 indexed nodeId, uint256 amountUsdc6, address indexed recipient);
+    event DeviceReleased(address indexed deviceSigner, uint256 indexed nodeId);
     event StakeBonded(uint256 indexed nodeId, uint256 amountUsdc6, uint256 bondedUsdc6);
     event BondReleased(uint256 indexed nodeId, uint256 amountUsdc6, uint256 bondedUsdc6);
     event BondSeized(uint256 indexed nodeId, uint256 amountUsdc6, address indexed recipient);
@@ -90,8 +102,13 @@ interface INodeRegistry {
     event MinimumStakeSet(SiteType indexed siteType, uint256 minimumUsdc6);
 
     /// @notice Registers a device, pulling `stakeUsdc6` of the settlement token from the caller, who becomes the owner.
+    /// `deviceSignature` is the device key's EIP-712 signature of `DeviceBinding(owner = caller, device, nonce =
+    /// deviceNonce(device))` under this contract's domain ("Greenhour NodeRegistry", "1", chain id, this address): only
+    /// the key's holder can bind it, to the owner it chose, on this chain; the nonce makes each binding single-use.
     /// @return nodeId the new node's id, counting from 1.
-    function register(NodeSpec calldata spec, uint256 stakeUsdc6) external returns (uint256 nodeId);
+    function register(NodeSpec calldata spec, uint256 stakeUsdc6, bytes calldata deviceSignature)
+        external
+        returns (uint256 nodeId);
 
     /// @notice Adds stake to a node that has not asked to exit. Anyone may top up a node.
     function addStake(uint256 nodeId, uint256 amountUsdc6) external;
@@ -99,11 +116,15 @@ interface INodeRegistry {
     /// @notice Owner stops the node from selling new hours and starts the unbonding delay.
     function requestExit(uint256 nodeId) external;
 
-    /// @notice Owner withdraws the whole stake once unbonding is over and no stake is bonded; the node is Exited.
+    /// @notice Owner withdraws the whole stake once unbonding is over and no stake is bonded; the node is Exited and its
+    /// device key is free to be registered again.
     function withdrawStake(uint256 nodeId) external;
 
-    /// @notice Attestation role: takes up to `amountUsdc6` of the node's stake (free stake first, then bonded) to `recipient`.
-    /// @return slashedUsdc6 what was actually taken (less than asked if the stake is smaller).
+    /// @notice Slasher role: takes up to `amountUsdc6` of the node's free stake to `recipient` now. What free stake
+    /// cannot cover, up to the bonded stake, becomes the node's slash debt, paid to the same recipient out of each bond
+    /// release; a bond seized for a buyer goes to the buyer first. While a debt is unpaid, a further slash takes free
+    /// stake only.
+    /// @return slashedUsdc6 what was taken now.
     function slash(uint256 nodeId, uint256 amountUsdc6, address recipient, bytes32 reason)
         external
         returns (uint256 slashedUsdc6);
@@ -111,25 +132,36 @@ interface INodeRegistry {
     /// @notice Obligation role (the compute-hour contract): bonds free stake behind new delivery obligations.
     function bond(uint256 nodeId, uint256 amountUsdc6) external;
 
-    /// @notice Obligation role: returns bonded stake to free stake. Releases at most what is bonded.
+    /// @notice Obligation role: returns `amountUsdc6` of bonded stake (reverts `BondExceedsBonded` above what is bonded)
+    /// to free stake, paying the node's slash debt from it first.
+    /// @return releasedUsdc6 what became free stake: `amountUsdc6` less the debt paid.
     function releaseBond(uint256 nodeId, uint256 amountUsdc6) external returns (uint256 releasedUsdc6);
 
-    /// @notice Obligation role: pays bonded stake to `recipient`, the compensation for an undelivered obligation.
+    /// @notice Obligation role: pays `amountUsdc6` of bonded stake (reverts `BondExceedsBonded` above what is bonded) to
+    /// `recipient`, the compensation for an undelivered obligation. Buyers come before the slash debt.
     function seizeBond(uint256 nodeId, uint256 amountUsdc6, address recipient) external returns (uint256 seizedUsdc6);
 
-    /// @notice Admin: sets a capacity class. Class ids start at 1.
+    /// @notice Parameter role: sets a capacity class. Class ids start at 1. A node keeps the power bound of the class
+    /// as it was at its registration, so an update never turns an honest past record into a fault.
     function setCapacityClass(uint16 classId, CapacityClass calldata capacityClass) external;
 
-    /// @notice Admin: maps a GPU model to its capacity class (0 removes the model for new registrations).
+    /// @notice Parameter role: maps a GPU model to its capacity class (0 removes the model for new registrations).
     function setGpuModelClass(bytes32 gpuModel, uint16 classId) external;
 
-    /// @notice Admin: minimum stake to register a node of a site type.
+    /// @notice Parameter role: minimum stake to register a node of a site type.
     function setMinimumStake(SiteType siteType, uint256 minimumUsdc6) external;
 
     function node(uint256 nodeId) external view returns (Node memory);
     function statusOf(uint256 nodeId) external view returns (NodeStatus);
     function nodeCount() external view returns (uint256);
+    /// @notice The node a device key is bound to; 0 when none (or its node has exited).
     function nodeOfDevice(address deviceSigner) external view returns (uint256);
+    /// @notice Bindings the device has signed that were used: the nonce its next `DeviceBinding` must carry.
+    function deviceNonce(address deviceSigner) external view returns (uint256);
+    /// @notice The EIP-712 digest a device signs to bind itself to `owner` with `nonce`.
+    function deviceBindingDigest(address owner, address deviceSigner, uint256 nonce) external view returns (bytes32);
+    /// @notice Who is paid the node's slash debt.
+    function slashDebtRecipient(uint256 nodeId) external view returns (address);
     function capacityClass(uint16 classId) external view returns (CapacityClass memory);
     function classOfGpuModel(bytes32 gpuModel) external view returns (uint16);
     function minimumStakeUsdc6(SiteType siteType) external view returns (uint256);

@@ -18,8 +18,17 @@ uint256 constant UNBONDING_DELAY_SECONDS = 7 days;
 // may settle an unconfirmed redemption from the node's bond. 24 h covers the hourly telemetry commit plus a day of slack.
 uint256 constant DELIVERY_CONFIRMATION_WINDOW_SECONDS = 24 hours;
 
+// A redemption is accepted in the first 6 minutes of its slot only: a GPU-hour counts as delivered when the GPUs were
+// available for MIN_UPTIME_BPS (90 %) of the slot, 3,240 s, so a redemption later than 3,600 − 3,240 = 360 s would ask
+// for what can no longer be delivered (and would earn the bond from a node that was never given the time).
+uint256 constant REDEMPTION_WINDOW_SECONDS = SECONDS_PER_SLOT * (BPS - MIN_UPTIME_BPS) / BPS;
+
 // Largest GPU count of one node: a full 128-node DGX SuperPOD has 1,024 GPUs. Capacity per slot is the GPU count.
 uint16 constant MAX_GPU_COUNT = 1024;
+
+// A GPU's board power is at most 10 kW: the densest accelerator board today (a GB200 superchip) draws ~2.7 kW. With
+// MAX_GPU_COUNT GPUs a node's power bound is at most 10.24 MW, inside the uint32 W the registry keeps per node.
+uint32 constant MAX_GPU_BOARD_POWER_W = 10_000;
 
 // Spec bounds that reject typos (a value in W entered as mW): 100 MWp PV is a utility plant, 1 GWh a grid battery,
 // 10 MW the largest truck-charging depot connection. A Greenhour site is far below each.

@@ -58,13 +58,9 @@ contract ComputeHoursInvariantTest is Fixture {
         }
     }
 
-    /// No transfer of an hour whose slot has started ever succeeds.
-    function invariant_noExpiredTransfer() public view {
-        vm.assertFalse(handler.expiredTransferSucceeded(), "an expired hour moved");
-    }
-
-    /// A node's bonded stake never exceeds its stake, nor the bond its open obligations call for (slashes only lower it).
-    function invariant_bondBackedByObligations() public view {
+    /// A node's bonded stake equals exactly the bond its open obligations call for, slashes included (a slash never
+    /// takes bonded stake), its slash debt never exceeds it, and it never exceeds the stake.
+    function invariant_bondEqualsOpenObligations() public view {
         for (uint256 i; i < handler.nodeCount(); ++i) {
             uint256 nodeId = handler.nodeIds(i);
             INodeRegistry.Node memory n = registry.node(nodeId);
@@ -73,8 +69,14 @@ contract ComputeHoursInvariantTest is Fixture {
                 IComputeHours.NodeSlot memory ns = hours_.nodeSlot(nodeId, handler.slots(j));
                 owed += uint256(ns.bondedHours) * ns.bondPerHourUsdc6;
             }
+            vm.assertEq(n.bondedUsdc6, owed, "bonded == bond of open obligations");
+            vm.assertLe(n.slashDebtUsdc6, n.bondedUsdc6, "slash debt <= bonded");
             vm.assertLe(n.bondedUsdc6, n.stakeUsdc6, "bonded <= stake");
-            vm.assertLe(n.bondedUsdc6, owed, "bonded <= bond of open obligations");
         }
+    }
+
+    /// Every undelivered redemption was paid its whole bond.
+    function invariant_defaultsPaidInFull() public view {
+        vm.assertEq(handler.compensationPaidUsdc6(), handler.compensationOwedUsdc6(), "compensation == bonds owed");
     }
 }

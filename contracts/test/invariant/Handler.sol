@@ -8,10 +8,12 @@ import {ComputeHours} from "../../src/ComputeHours.sol";
 import {INodeRegistry} from "../../src/interfaces/INodeRegistry.sol";
 import {IComputeHours} from "../../src/interfaces/IComputeHours.sol";
 import {HourId} from "../../src/libraries/HourId.sol";
+import "../../src/libraries/Constants.sol" as C;
 
-/// @dev Drives registry and hours through random but well-formed call sequences, as owners, holders, the attestor and
-/// passing time would. Each action picks its actors and targets from what exists; reverts are expected and ignored by
-/// the runner, except where a success would itself break a rule (an expired transfer), which is recorded.
+/// @dev Drives registry and hours through random call sequences, as owners, holders, the attestor and passing time
+/// would. Every action first works out from the state whether its call must succeed; it then makes the call directly
+/// (so that foundry's fail_on_revert sees a call that reverts wrongly) or, where it tries a call that must fail,
+/// expects that exact revert. Ghost sums record what the invariants compare against.
 contract Handler is Test {
     SettlementToken internal token;
     NodeRegistry internal registry;
@@ -25,9 +27,10 @@ contract Handler is Test {
     uint32[] public slots;
     mapping(uint32 slot => bool) internal knownSlot;
 
-    bool public expiredTransferSucceeded;
     uint256 public calls;
-    uint256 internal deviceNonce;
+    uint256 public compensationPaidUsdc6;
+    uint256 public compensationOwedUsdc6;
+    uint256 internal deviceKeys;
 
     bytes32 internal constant H100 = "NVIDIA H100 SXM5 80GB";
     bytes32 internal constant RTX4090 = "NVIDIA GeForce RTX 4090";
@@ -61,10 +64,13 @@ contract Handler is Test {
     // ---------------------------------------------------------------- actions
 
     function register(uint256 actorSeed, bool home, uint256 gpuSeed, uint256 stakeSeed) external {
+        // Eight nodes are enough to interleave obligations; more only slow the per-call invariant checks.
+        if (nodeIds.length >= 8) return;
         calls++;
         address owner = actors[actorSeed % actors.length];
+        uint256 key = 0xD000 + ++deviceKeys;
         INodeRegistry.NodeSpec memory spec = INodeRegistry.NodeSpec({
-            deviceSigner: address(uint160(0xD000 + ++deviceNonce)),
+            deviceSigner: vm.addr(key),
             siteType: home ? INodeRegistry.SiteType.Home : INodeRegistry.SiteType.Station,
             geohash: "w21z7",
             pvWp: home ? 8_000 : 500_000,
@@ -73,12 +79,12 @@ contract Handler is Test {
             gpuModel: home ? RTX4090 : H100,
             gpuCount: uint16(bound(gpuSeed, 1, home ? 2 : 16))
         });
-        uint256 stake = bound(stakeSeed, 1, 5_000e6);
+        uint256 minimum = registry.minimumStakeUsdc6(spec.siteType);
+        uint256 stake = bound(stakeSeed, minimum, minimum + 5_000e6);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, registry.deviceBindingDigest(owner, spec.deviceSigner, 0));
         vm.startPrank(owner);
         token.approve(address(registry), stake);
-        try registry.register(spec, stake) returns (uint256 nodeId) {
-            nodeIds.push(nodeId);
-        } catch {}
+        nodeIds.push(registry.register(spec, stake, abi.encodePacked(r, s, v)));
         vm.stopPrank();
     }
 
@@ -86,115 +92,154 @@ contract Handler is Test {
         if (nodeIds.length == 0) return;
         calls++;
         address from = actors[actorSeed % actors.length];
-        uint256 amount = bound(amountSeed, 0, 1_000e6);
+        uint256 nodeId = nodeIds[nodeSeed % nodeIds.length];
+        uint256 amount = bound(amountSeed, 1, 1_000e6);
+        INodeRegistry.NodeStatus status = registry.node(nodeId).status;
         vm.startPrank(from);
         token.approve(address(registry), amount);
-        try registry.addStake(nodeIds[nodeSeed % nodeIds.length], amount) {} catch {}
+        if (status != INodeRegistry.NodeStatus.Online) {
+            vm.expectRevert(abi.encodeWithSelector(INodeRegistry.NodeNotOnline.selector, nodeId, status));
+        }
+        registry.addStake(nodeId, amount);
         vm.stopPrank();
     }
 
     function mint(uint256 nodeSeed, uint256 offsetSeed, uint256 amountSeed) external {
         if (nodeIds.length == 0) return;
-        calls++;
         uint256 nodeId = nodeIds[nodeSeed % nodeIds.length];
         INodeRegistry.Node memory n = registry.node(nodeId);
-        uint32 slot = uint32(block.timestamp / 3600 + bound(offsetSeed, 0, 12)); // offset 0 must fail
-        uint256 amount = bound(amountSeed, 0, 20); // may exceed capacity on purpose
+        if (n.status != INodeRegistry.NodeStatus.Online) return;
+        uint32 slot = uint32(block.timestamp / 3600 + bound(offsetSeed, 1, 12));
+        uint256 id = HourId.encode(n.classId, slot);
+        uint256 bondPerHour = hours_.bondPerHourOf(id);
+        if (bondPerHour == 0) bondPerHour = registry.capacityClass(n.classId).bondPerHourUsdc6;
+        uint256 room = n.gpuCount - hours_.nodeSlot(nodeId, slot).minted;
+        uint256 affordable = (n.stakeUsdc6 - n.bondedUsdc6) / bondPerHour;
+        uint256 most = room < affordable ? room : affordable;
+        if (most == 0) return;
+        calls++;
         vm.prank(n.owner);
-        try hours_.mint(nodeId, slot, amount) returns (uint256 id) {
-            if (!knownId[id]) {
-                knownId[id] = true;
-                ids.push(id);
-            }
-            if (!knownSlot[slot]) {
-                knownSlot[slot] = true;
-                slots.push(slot);
-            }
-        } catch {}
+        hours_.mint(nodeId, slot, bound(amountSeed, 1, most));
+        if (!knownId[id]) {
+            knownId[id] = true;
+            ids.push(id);
+        }
+        if (!knownSlot[slot]) {
+            knownSlot[slot] = true;
+            slots.push(slot);
+        }
     }
 
     function transfer(uint256 fromSeed, uint256 toSeed, uint256 idSeed, uint256 amountSeed) external {
         if (ids.length == 0) return;
-        calls++;
         uint256 id = ids[idSeed % ids.length];
         (address from, uint256 balance) = _holderOf(id, fromSeed);
+        if (balance == 0) return;
+        calls++;
         address to = actors[toSeed % actors.length];
-        uint256 amount = bound(amountSeed, 0, balance);
+        uint256 amount = bound(amountSeed, 1, balance);
         (, uint32 slot) = HourId.decode(id);
-        bool expired = block.timestamp >= HourId.startOf(slot);
+        if (block.timestamp >= HourId.startOf(slot)) {
+            vm.expectRevert(abi.encodeWithSelector(IComputeHours.SlotStarted.selector, id, slot));
+        }
         vm.prank(from);
-        try hours_.safeTransferFrom(from, to, id, amount, "") {
-            if (expired) expiredTransferSucceeded = true;
-        } catch {}
+        hours_.safeTransferFrom(from, to, id, amount, "");
     }
 
     function redeem(uint256 holderSeed, uint256 idSeed, uint256 nodeSeed, uint256 amountSeed) external {
         if (ids.length == 0) return;
-        calls++;
         uint256 id = _liveIdOr(idSeed);
+        (, uint32 slot) = HourId.decode(id);
+        if (block.timestamp / 3600 != slot) return;
         (address holder, uint256 balance) = _holderOf(id, holderSeed);
+        if (balance == 0) return;
         uint256[] memory obligors = hours_.obligorsOf(id);
         uint256 nodeId = obligors[nodeSeed % obligors.length];
-        uint256 amount = bound(amountSeed, 1, balance == 0 ? 1 : balance);
+        uint256 outstanding = hours_.nodeSlot(nodeId, slot).outstanding;
+        if (outstanding == 0) return;
+        calls++;
+        uint256 most = balance < outstanding ? balance : outstanding;
+        uint256 closesAt = HourId.startOf(slot) + C.REDEMPTION_WINDOW_SECONDS;
+        if (block.timestamp >= closesAt) {
+            vm.expectRevert(abi.encodeWithSelector(IComputeHours.RedemptionClosed.selector, slot, closesAt));
+        }
         vm.prank(holder);
-        try hours_.redeem(id, nodeId, amount) {} catch {}
+        hours_.redeem(id, nodeId, bound(amountSeed, 1, most));
     }
 
-    function confirmOrSettle(uint256 redemptionSeed, bool confirm) external {
+    function confirmOrSettle(uint256 redemptionSeed) external {
         uint256 count = hours_.redemptionCount();
         if (count == 0) return;
-        calls++;
         uint256 rid = 1 + (redemptionSeed % count);
-        if (confirm) {
+        IComputeHours.Redemption memory r = hours_.redemption(rid);
+        if (r.status != IComputeHours.RedemptionStatus.Pending) return;
+        calls++;
+        uint256 closesAt = HourId.startOf(r.slot) + 3600 + C.DELIVERY_CONFIRMATION_WINDOW_SECONDS;
+        if (block.timestamp < closesAt) {
             vm.prank(attestor);
-            try hours_.confirmDelivery(rid) {} catch {}
+            hours_.confirmDelivery(rid);
         } else {
-            try hours_.settleUndelivered(rid) {} catch {}
+            uint256 owed = uint256(r.hoursRedeemed) * r.bondPerHourUsdc6;
+            compensationOwedUsdc6 += owed;
+            uint256 before = token.balanceOf(r.holder);
+            compensationPaidUsdc6 += hours_.settleUndelivered(rid);
+            vm.assertEq(token.balanceOf(r.holder) - before, owed, "holder paid the whole bond");
         }
     }
 
     function releaseUnredeemed(uint256 nodeSeed, uint256 slotSeed) external {
         if (nodeIds.length == 0 || slots.length == 0) return;
+        uint256 nodeId = nodeIds[nodeSeed % nodeIds.length];
+        uint32 slot = slots[slotSeed % slots.length];
+        IComputeHours.NodeSlot memory ns = hours_.nodeSlot(nodeId, slot);
+        if (slot >= block.timestamp / 3600 || ns.unredeemedReleased || ns.outstanding == 0) return;
         calls++;
-        try hours_.releaseUnredeemed(nodeIds[nodeSeed % nodeIds.length], slots[slotSeed % slots.length]) {} catch {}
+        hours_.releaseUnredeemed(nodeId, slot);
     }
 
     function slash(uint256 nodeSeed, uint256 amountSeed) external {
         if (nodeIds.length == 0) return;
         calls++;
         vm.prank(attestor);
-        try registry.slash(nodeIds[nodeSeed % nodeIds.length], bound(amountSeed, 1, 2_000e6), attestor, "fraud") {}
-            catch {}
+        registry.slash(nodeIds[nodeSeed % nodeIds.length], bound(amountSeed, 1, 2_000e6), attestor, "fraud");
     }
 
     function exitOrWithdraw(uint256 nodeSeed, bool withdraw) external {
         if (nodeIds.length == 0) return;
-        calls++;
         uint256 nodeId = nodeIds[nodeSeed % nodeIds.length];
-        vm.startPrank(registry.node(nodeId).owner);
-        if (withdraw) {
-            try registry.withdrawStake(nodeId) {} catch {}
-        } else {
-            try registry.requestExit(nodeId) {} catch {}
+        INodeRegistry.Node memory n = registry.node(nodeId);
+        if (!withdraw) {
+            if (n.status != INodeRegistry.NodeStatus.Online) return;
+            calls++;
+            vm.prank(n.owner);
+            registry.requestExit(nodeId);
+            return;
         }
-        vm.stopPrank();
+        if (n.status != INodeRegistry.NodeStatus.Exiting) return;
+        if (block.timestamp < uint256(n.exitRequestedAt) + C.UNBONDING_DELAY_SECONDS) return;
+        calls++;
+        if (n.bondedUsdc6 != 0) {
+            vm.expectRevert(abi.encodeWithSelector(INodeRegistry.StakeStillBonded.selector, nodeId, n.bondedUsdc6));
+        }
+        vm.prank(n.owner);
+        registry.withdrawStake(nodeId);
     }
 
     function setGreenShare(uint256 nodeSeed, uint256 slotSeed, uint256 bpsSeed) external {
         if (nodeIds.length == 0 || slots.length == 0) return;
+        uint256 nodeId = nodeIds[nodeSeed % nodeIds.length];
+        uint32 slot = slots[slotSeed % slots.length];
+        if (slot > block.timestamp / 3600 || hours_.nodeSlot(nodeId, slot).greenShareSet) return;
         calls++;
         vm.prank(attestor);
-        try hours_.setGreenShare(
-            nodeIds[nodeSeed % nodeIds.length], slots[slotSeed % slots.length], uint16(bound(bpsSeed, 0, 10_500))
-        ) {}
-            catch {}
+        hours_.setGreenShare(nodeId, slot, uint16(bound(bpsSeed, 0, 10_000)));
     }
 
     function warp(uint256 secondsSeed) external {
         calls++;
-        // Up to six hours: slots start and end, and confirmation windows close, within a run of a few hundred calls,
-        // while most minted slots are still ahead or live when the next actions come.
-        vm.warp(block.timestamp + bound(secondsSeed, 1, 6 hours));
+        // Up to three hours: slots start and end, redemption and confirmation windows close, within a run of a few
+        // hundred calls, while most minted slots are still ahead or live when the next actions come.
+        vm.warp(block.timestamp + bound(secondsSeed, 1, 3 hours));
     }
 
     // ---------------------------------------------------------------- helpers

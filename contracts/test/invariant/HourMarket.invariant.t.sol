@@ -19,10 +19,9 @@ contract HourMarketInvariantTest is MarketFixture {
 
     function setUp() public override {
         super.setUp();
-        INodeRegistry.NodeSpec memory spec = homeSpec(address(0xD2));
+        INodeRegistry.NodeSpec memory spec = homeSpec(deviceAddr(0xD2));
         spec.gpuCount = 16;
-        vm.prank(alice);
-        uint256 consumerNode = registry.register(spec, 1_000e6);
+        uint256 consumerNode = registerAs(alice, spec, 1_000e6);
 
         vm.prank(admin);
         token.mint(dave, 1_000_000e6);

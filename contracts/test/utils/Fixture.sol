@@ -8,7 +8,9 @@ import {ComputeHours} from "../../src/ComputeHours.sol";
 import {INodeRegistry} from "../../src/interfaces/INodeRegistry.sol";
 
 /// @dev The deployed system as the deploy script wires it: registry and hours share the token; hours hold the obligation
-/// role on the registry; one attestor holds the attestor role on both.
+/// role on the registry; one attestor holds the slasher role of the registry and the delivery and green-share roles of
+/// the hours (on a real deployment the oracle holds slasher and green share). Devices are keys made with `deviceAddr`,
+/// so that `registerAs` can sign their bindings.
 abstract contract Fixture is Test {
     address internal admin = address(0xA11CE);
     address internal attestor = address(0xA77E5);
@@ -24,8 +26,10 @@ abstract contract Fixture is Test {
     bytes32 internal constant RTX4090 = "NVIDIA GeForce RTX 4090";
     uint16 internal constant DC_CLASS = 1;
     uint16 internal constant CONSUMER_CLASS = 2;
-    uint64 internal constant DC_BOND_PER_HOUR = 1_000_000; // 1 USD
-    uint64 internal constant CONSUMER_BOND_PER_HOUR = 200_000; // 0.2 USD
+    // Bonds cover the highest price the market can ask, fee and rounding included (cap × (1 + MAX_FEE_BPS) + 3 usdc6):
+    // 9 USD over the 8 USD cap of the market fixture, 1.80 over the consumer class's 1.60.
+    uint64 internal constant DC_BOND_PER_HOUR = 9_000_000;
+    uint64 internal constant CONSUMER_BOND_PER_HOUR = 1_800_000;
     uint256 internal constant STATION_MIN_STAKE = 1_000e6;
     uint256 internal constant HOME_MIN_STAKE = 50e6;
 
@@ -40,8 +44,9 @@ abstract contract Fixture is Test {
 
         vm.startPrank(admin);
         registry.grantRole(registry.OBLIGATION_ROLE(), address(hours_));
-        registry.grantRole(registry.ATTESTOR_ROLE(), attestor);
-        hours_.grantRole(hours_.ATTESTOR_ROLE(), attestor);
+        registry.grantRole(registry.SLASHER_ROLE(), attestor);
+        hours_.grantRole(hours_.DELIVERY_ROLE(), attestor);
+        hours_.grantRole(hours_.GREEN_SHARE_ROLE(), attestor);
         registry.setCapacityClass(
             DC_CLASS,
             INodeRegistry.CapacityClass({
@@ -106,9 +111,35 @@ abstract contract Fixture is Test {
         });
     }
 
-    function registerStation(address owner, address device, uint256 stake) internal returns (uint256 nodeId) {
+    mapping(address device => uint256 key) internal deviceKeyOf;
+
+    /// @dev The address of device key `key` (any non-zero key below the curve order), remembered for signing.
+    function deviceAddr(uint256 key) internal returns (address device) {
+        device = vm.addr(key);
+        deviceKeyOf[device] = key;
+    }
+
+    /// @dev The device's EIP-712 binding to `owner` at its current nonce, signed with the device key.
+    function deviceBinding(address owner, address device) internal view returns (bytes memory) {
+        uint256 key = deviceKeyOf[device];
+        require(key != 0, "Fixture: device not made by deviceAddr");
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(key, registry.deviceBindingDigest(owner, device, registry.deviceNonce(device)));
+        return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev `owner` registers `spec` with `stake`, its device signing the binding.
+    function registerAs(address owner, INodeRegistry.NodeSpec memory spec, uint256 stake)
+        internal
+        returns (uint256 nodeId)
+    {
+        bytes memory binding = deviceBinding(owner, spec.deviceSigner);
         vm.prank(owner);
-        nodeId = registry.register(stationSpec(device), stake);
+        nodeId = registry.register(spec, stake, binding);
+    }
+
+    function registerStation(address owner, address device, uint256 stake) internal returns (uint256 nodeId) {
+        return registerAs(owner, stationSpec(device), stake);
     }
 
     function slotNow() internal view returns (uint32) {

@@ -43,10 +43,9 @@ abstract contract MarketFixture is Fixture {
         );
         vm.stopPrank();
 
-        INodeRegistry.NodeSpec memory spec = stationSpec(address(0xD1));
+        INodeRegistry.NodeSpec memory spec = stationSpec(deviceAddr(0xD1));
         spec.gpuCount = 64;
-        vm.prank(alice);
-        nodeId = registry.register(spec, 200_000e6);
+        nodeId = registerAs(alice, spec, 200_000e6);
 
         address[3] memory users = [alice, bob, carol];
         for (uint256 i; i < users.length; ++i) {

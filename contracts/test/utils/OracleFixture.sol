@@ -20,13 +20,13 @@ abstract contract OracleFixture is Fixture, TelemetryBuilder {
 
     function setUp() public virtual override {
         super.setUp();
-        device = vm.addr(DEVICE_KEY);
-        otherDevice = vm.addr(OTHER_DEVICE_KEY);
+        device = deviceAddr(DEVICE_KEY);
+        otherDevice = deviceAddr(OTHER_DEVICE_KEY);
         oracle = new AttestationOracle(registry, hours_, admin, ATTESTER_BOND);
 
         vm.startPrank(admin);
-        registry.grantRole(registry.ATTESTOR_ROLE(), address(oracle));
-        hours_.grantRole(hours_.ATTESTOR_ROLE(), address(oracle));
+        registry.grantRole(registry.SLASHER_ROLE(), address(oracle));
+        hours_.grantRole(hours_.GREEN_SHARE_ROLE(), address(oracle));
         oracle.grantRole(oracle.ATTESTER_ROLE(), attester);
         token.mint(attester, 1_000_000e6);
         vm.stopPrank();

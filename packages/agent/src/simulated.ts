@@ -170,7 +170,7 @@ export class SimulatedSiteDriver implements MeterDriver {
   /** The bounds of docs/TELEMETRY.md section 2 for this spec, with the GPU's own board power as the class maximum. */
   limits(): NodeLimits {
     const { pvWp, batteryWh, chargerW, gpuCount, gpuBoardPowerW } = this.spec;
-    return { pvWp, batteryWh, chargerW, gpuCount, gpuBoardPowerWMax: gpuBoardPowerW };
+    return { pvWp, batteryWh, chargerW, gpuPowerWMax: gpuBoardPowerW * gpuCount };
   }
 
   async read(windowStart: number, windowEnd: number): Promise<WindowReading> {

@@ -48,7 +48,7 @@ describe('TypeScript core and AttestationOracle agree', () => {
     const windowStart = slotStart + (d === 3600 ? 0 : Math.floor(random() * (3600 - d)));
     const pick = <T>(a: T, b: T) => (random() < 0.5 ? a : b);
     const pvWh = jitter((limits.pvWp * d) / 3600);
-    const gpuWh = jitter((limits.gpuBoardPowerWMax * limits.gpuCount * d) / 3600);
+    const gpuWh = jitter((limits.gpuPowerWMax * d) / 3600);
     const evWh = jitter((limits.chargerW * d) / 3600);
     const batteryInWh = pick(0, jitter((2 * limits.batteryWh * d) / 3600));
     const batteryOutWh = pick(0, jitter((2 * limits.batteryWh * d) / 3600));

@@ -40,19 +40,13 @@ export class RegistryDirectory implements NodeDirectory {
       return undefined;
     }
     const node = await this.client.readContract({ ...contract, functionName: 'node', args: [nodeId] });
-    const capacityClass = await this.client.readContract({
-      ...contract,
-      functionName: 'capacityClass',
-      args: [node.classId],
-    });
     const info: NodeInfo = {
       nodeId: Number(nodeId),
       limits: {
         pvWp: node.pvWp,
         batteryWh: node.batteryWh,
         chargerW: node.chargerW,
-        gpuCount: node.gpuCount,
-        gpuBoardPowerWMax: capacityClass.boardPowerWMax,
+        gpuPowerWMax: node.gpuPowerWMax,
       },
     };
     this.known.set(device, info);

@@ -152,7 +152,7 @@ describe('faults: coordinator crash, PostgreSQL restart, broker restart', () => 
               meter: new SimulatedSiteDriver({
                 siteType: d.siteType,
                 zone: 'DE-LU',
-                spec: { ...d.limits, gpuBoardPowerW: d.limits.gpuBoardPowerWMax },
+                spec: d.site,
               }),
               mqttUrl: b.url,
               outboxDir: join(outboxes, d.address),

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { stringToHex, type Address } from 'viem';
+import { stringToHex, toHex, type Address } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import {
   ANVIL_DEFAULT_PRIVATE_KEY,
   connect,
@@ -31,7 +32,7 @@ export const TEST_CLASSES = [
     fp16TflopsMin: 756,
     memoryGbMin: 80,
     boardPowerWMax: 700,
-    bondPerHourUsdc6: 1_000_000n,
+    bondPerHourUsdc6: 9_000_000n, // at least bondCoveringCap(8 USD cap = 4 × the 2 USD ask)
   },
 ];
 const H100 = 'NVIDIA H100 SXM5 80GB';
@@ -41,7 +42,17 @@ export interface TestDevice {
   address: Address;
   nodeId: number;
   siteType: SiteTypeName;
+  /** What a simulated meter of the device needs. */
+  site: DeviceSite;
   limits: NodeLimits;
+}
+
+export interface DeviceSite {
+  pvWp: number;
+  batteryWh: number;
+  chargerW: number;
+  gpuCount: number;
+  gpuBoardPowerW: number;
 }
 
 export interface TestChain {
@@ -53,7 +64,7 @@ export interface TestChain {
   stop(): Promise<void>;
 }
 
-const SPECS: Record<SiteTypeName, Omit<NodeLimits, 'gpuBoardPowerWMax'>> = {
+const SPECS: Record<SiteTypeName, Omit<DeviceSite, 'gpuBoardPowerW'>> = {
   station: { pvWp: 500_000, batteryWh: 1_000_000, chargerW: 0, gpuCount: 8 },
   pile: { pvWp: 30_000, batteryWh: 100_000, chargerW: 120_000, gpuCount: 1 },
   home: { pvWp: 8_000, batteryWh: 13_500, chargerW: 11_000, gpuCount: 1 },
@@ -81,13 +92,20 @@ export async function startTestChain(siteTypes: SiteTypeName[] = ['station', 'pi
       deployment,
       { deviceSigner: address, siteType, geohash: 'u33db', gpuModel: H100, ...spec },
       DEFAULT_MINIMUM_STAKE_USDC6[siteType],
+      privateKeyToAccount(toHex(privateKey)),
     );
     devices.push({
       privateKey,
       address,
       nodeId: Number(nodeId),
       siteType,
-      limits: { ...spec, gpuBoardPowerWMax: TEST_CLASSES[0]!.boardPowerWMax },
+      site: { ...spec, gpuBoardPowerW: TEST_CLASSES[0]!.boardPowerWMax },
+      limits: {
+        pvWp: spec.pvWp,
+        batteryWh: spec.batteryWh,
+        chargerW: spec.chargerW,
+        gpuPowerWMax: TEST_CLASSES[0]!.boardPowerWMax * spec.gpuCount,
+      },
     });
   }
   const hasher = new TelemetryHasher({ chainId: clients.chain.id, verifyingContract: deployment.attestationOracle });

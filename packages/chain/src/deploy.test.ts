@@ -11,6 +11,7 @@ import {
   stringToHex,
   toHex,
   type Address,
+  type Hex,
 } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { computeHoursAbi, nodeRegistryAbi, settlementTokenAbi } from '@greenhour/contracts';
@@ -34,6 +35,7 @@ import {
   type Clients,
   type Deployment,
   type NodeSpecInput,
+  transact,
 } from './index.ts';
 
 // anvil's second default account: a buyer distinct from the deployer, funded with ether at genesis.
@@ -49,7 +51,7 @@ const CLASSES = [
     fp16TflopsMin: 756,
     memoryGbMin: 80,
     boardPowerWMax: 700,
-    bondPerHourUsdc6: 1_000_000n,
+    bondPerHourUsdc6: 9_000_000n, // at least bondCoveringCap(8 USD cap = 4 × the 2 USD ask)
   },
 ];
 // The hour market lists the class at the datacenter default: ask 2.00 USD, cap 8.00, floor 0.105 (700 W at 0.15 USD/kWh).
@@ -122,28 +124,43 @@ describe('deploy and drive the contracts on a real anvil', () => {
     });
     assert.equal(minimum, DEFAULT_MINIMUM_STAKE_USDC6.station);
 
-    // Stake is slashed only through the oracle's fraud proofs: the deployer holds no attestor role on the registry.
-    const attestorRole = await publicClient.readContract({
-      address: deployment.nodeRegistry,
-      abi: nodeRegistryAbi,
-      functionName: 'ATTESTOR_ROLE',
-    });
-    const hasAttestorRole = (who: `0x${string}`) =>
+    // Stake is slashed only through the oracle's fraud proofs, green shares come only from it, and nobody can grant
+    // the powers over stake or green shares again: the deployer renounced the wiring roles.
+    const registry = { address: deployment.nodeRegistry, abi: nodeRegistryAbi } as const;
+    const hours = { address: deployment.computeHours, abi: computeHoursAbi } as const;
+    const [slasher, registryWiring, greenShare, delivery, hoursWiring] = await Promise.all([
+      publicClient.readContract({ ...registry, functionName: 'SLASHER_ROLE' }),
+      publicClient.readContract({ ...registry, functionName: 'WIRING_ROLE' }),
+      publicClient.readContract({ ...hours, functionName: 'GREEN_SHARE_ROLE' }),
+      publicClient.readContract({ ...hours, functionName: 'DELIVERY_ROLE' }),
+      publicClient.readContract({ ...hours, functionName: 'WIRING_ROLE' }),
+    ]);
+    const has = (contract: typeof registry | typeof hours, role: Hex, who: Address) =>
       publicClient.readContract({
-        address: deployment.nodeRegistry,
-        abi: nodeRegistryAbi,
+        ...contract,
         functionName: 'hasRole',
-        args: [attestorRole, who],
-      });
-    assert.equal(await hasAttestorRole(deployment.attestationOracle), true);
-    assert.equal(await hasAttestorRole(deployment.admin), false);
+        args: [role, who],
+      } as never) as Promise<boolean>;
+    assert.equal(await has(registry, slasher, deployment.attestationOracle), true);
+    assert.equal(await has(registry, slasher, deployment.admin), false);
+    assert.equal(await has(hours, greenShare, deployment.attestationOracle), true);
+    assert.equal(await has(hours, greenShare, deployment.attestor), false, 'the attester writes no green shares');
+    assert.equal(await has(hours, delivery, deployment.attestor), true);
+    assert.equal(await has(registry, registryWiring, deployment.admin), false, 'registry wiring renounced');
+    assert.equal(await has(hours, hoursWiring, deployment.admin), false, 'hours wiring renounced');
+    const obligation = await publicClient.readContract({ ...registry, functionName: 'OBLIGATION_ROLE' });
+    await assert.rejects(
+      transact(clients, { ...registry, functionName: 'grantRole', args: [obligation, deployment.admin] }),
+      (err) => revertName(err) === 'AccessControlUnauthorizedAccount',
+    );
   });
 
   it('registers a station, mints its hours, transfers them until the slot starts and never after', async () => {
     const { publicClient } = clients;
     await faucet(clients, deployment, clients.account.address, 10_000_000_000n);
-    const device = privateKeyToAccount(stringToHex('device-1', { size: 32 })).address;
-    const nodeId = await registerNode(clients, deployment, station(device), 6_000_000_000n);
+    const deviceKey = privateKeyToAccount(stringToHex('device-1', { size: 32 }));
+    const device = deviceKey.address;
+    const nodeId = await registerNode(clients, deployment, station(device), 6_000_000_000n, deviceKey);
     assert.equal(nodeId, 1n);
     const node = await publicClient.readContract({
       address: deployment.nodeRegistry,
@@ -179,27 +196,38 @@ describe('deploy and drive the contracts on a real anvil', () => {
   });
 
   it('rejects bad calls with the contract error that names the problem', async () => {
-    const device = privateKeyToAccount(stringToHex('device-1', { size: 32 })).address;
+    const deviceKey = privateKeyToAccount(stringToHex('device-1', { size: 32 }));
     await assert.rejects(
-      registerNode(clients, deployment, station(device), 6_000_000_000n),
+      registerNode(clients, deployment, station(deviceKey.address), 6_000_000_000n, deviceKey),
       (err) => revertName(err) === 'DeviceAlreadyRegistered',
     );
-    const other = privateKeyToAccount(stringToHex('device-2', { size: 32 })).address;
+    const otherKey = privateKeyToAccount(stringToHex('device-2', { size: 32 }));
+    const other = otherKey.address;
     await assert.rejects(
-      registerNode(clients, deployment, { ...station(other), gpuCount: 0 }, 6_000_000_000n),
+      registerNode(clients, deployment, { ...station(other), gpuCount: 0 }, 6_000_000_000n, otherKey),
       (err) => revertName(err) === 'InvalidSpec',
     );
     await assert.rejects(
-      registerNode(clients, deployment, station(other), 1n),
+      registerNode(clients, deployment, station(other), 1n, otherKey),
       (err) => revertName(err) === 'StakeBelowMinimum',
     );
     await assert.rejects(
-      registerNode(clients, deployment, { ...station(other), geohash: 'ABC' }, 6_000_000_000n),
+      registerNode(clients, deployment, { ...station(other), geohash: 'ABC' }, 6_000_000_000n, otherKey),
       (err) => revertName(err) === 'InvalidGeohash',
     );
     await assert.rejects(
-      registerNode(clients, deployment, { ...station(other), geohash: '' }, 1n),
+      registerNode(clients, deployment, { ...station(other), geohash: '' }, 1n, otherKey),
       /geohash: must have/,
+    );
+    // A device key the caller does not hold cannot be bound: another key's signature is refused on chain.
+    const squatter = privateKeyToAccount(stringToHex('squatter', { size: 32 }));
+    await assert.rejects(
+      registerNode(clients, deployment, station(other), 6_000_000_000n, { ...squatter, address: other }),
+      (err) => revertName(err) === 'InvalidDeviceSignature',
+    );
+    await assert.rejects(
+      registerNode(clients, deployment, station(other), 6_000_000_000n, squatter),
+      /device: key of .* does not match deviceSigner/,
     );
 
     const now = (await clients.publicClient.getBlock()).timestamp;

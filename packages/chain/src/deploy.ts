@@ -96,6 +96,18 @@ export function marketClassFor(
   };
 }
 
+// HourMarket's largest fee (MAX_FEE_BPS): a buyer pays at most cap × (1 + 10 %) per hour, fee included.
+const MAX_FEE_BPS = 1_000n;
+
+/**
+ * The smallest bond per hour that covers every price a market with cap `capUsdc6` can charge, fee and rounding
+ * included: ⌈cap × (10,000 + MAX_FEE_BPS) / 10,000⌉ + 3 usdc6 (a buy rounds its cost up twice). HourMarket lowers an
+ * hour id's cap to fit under its bond (docs/ARCHITECTURE.md, "Delivery guarantee"); a smaller bond lowers the cap.
+ */
+export function bondCoveringCap(capUsdc6: bigint): bigint {
+  return (capUsdc6 * (10_000n + MAX_FEE_BPS) + 9_999n) / 10_000n + 3n;
+}
+
 const UINT64_MAX = (1n << 64n) - 1n;
 // HourMarket's bounds (contracts/src/libraries/Constants.sol): cap ≤ 1,000,000 USD, decay horizon ≤ 90 days.
 const MAX_PRICE_USDC6 = 1_000_000_000_000n;
@@ -117,6 +129,12 @@ function checkMarketClasses(rows: readonly MarketClassRow[], capacityClasses: re
     if (m.capUsdc6 <= m.askUsdc6 || m.capUsdc6 > MAX_PRICE_USDC6)
       throw new Error(
         `${where}.capUsdc6: must be above askUsdc6 = ${m.askUsdc6} and at most ${MAX_PRICE_USDC6}, got ${m.capUsdc6}`,
+      );
+    const bond = capacityClasses.find((c) => c.classId === m.classId)!.bondPerHourUsdc6;
+    if (bond < bondCoveringCap(m.capUsdc6))
+      throw new Error(
+        `capacityClasses[class ${m.classId}].bondPerHourUsdc6: ${bond} does not cover the market's cap with its ` +
+          `largest fee; at least ${bondCoveringCap(m.capUsdc6)}`,
       );
     if (!Number.isInteger(m.decayHorizonS) || m.decayHorizonS <= 0 || m.decayHorizonS > MAX_DECAY_HORIZON_S)
       throw new Error(
@@ -225,27 +243,34 @@ export async function deploySystem(clients: Clients, options: DeployOptions): Pr
   const registry = { address: nodeRegistry, abi: nodeRegistryAbi } as const;
   const hours = { address: computeHours, abi: computeHoursAbi } as const;
   const oracle = { address: attestationOracle, abi: attestationOracleAbi } as const;
-  const [obligationRole, registryAttestorRole, hoursAttestorRole, attesterRole] = await Promise.all([
-    publicClient.readContract({ ...registry, functionName: 'OBLIGATION_ROLE' }),
-    publicClient.readContract({ ...registry, functionName: 'ATTESTOR_ROLE' }),
-    publicClient.readContract({ ...hours, functionName: 'ATTESTOR_ROLE' }),
-    publicClient.readContract({ ...oracle, functionName: 'ATTESTER_ROLE' }),
-  ]);
+  const [obligationRole, slasherRole, registryWiringRole, greenShareRole, deliveryRole, hoursWiringRole, attesterRole] =
+    await Promise.all([
+      publicClient.readContract({ ...registry, functionName: 'OBLIGATION_ROLE' }),
+      publicClient.readContract({ ...registry, functionName: 'SLASHER_ROLE' }),
+      publicClient.readContract({ ...registry, functionName: 'WIRING_ROLE' }),
+      publicClient.readContract({ ...hours, functionName: 'GREEN_SHARE_ROLE' }),
+      publicClient.readContract({ ...hours, functionName: 'DELIVERY_ROLE' }),
+      publicClient.readContract({ ...hours, functionName: 'WIRING_ROLE' }),
+      publicClient.readContract({ ...oracle, functionName: 'ATTESTER_ROLE' }),
+    ]);
+  // Roles and who holds them: docs/ARCHITECTURE.md, "Roles". The compute hours alone move bonded stake; only proven
+  // fraud (the oracle) slashes stake and writes green shares; the attestation service commits roots and confirms
+  // deliveries. The deployer then renounces the wiring roles, so nobody (the admin included) can grant those again.
   await send('grant OBLIGATION_ROLE', { ...registry, functionName: 'grantRole', args: [obligationRole, computeHours] });
-  // Only proven fraud slashes stake: the oracle is the registry's sole attestor.
-  await send('grant registry ATTESTOR_ROLE', {
-    ...registry,
-    functionName: 'grantRole',
-    args: [registryAttestorRole, attestationOracle],
-  });
-  // Green shares come from final attestations (the oracle); deliveries are confirmed by the attestation service.
-  await send('grant hours ATTESTOR_ROLE', {
+  await send('grant SLASHER_ROLE', { ...registry, functionName: 'grantRole', args: [slasherRole, attestationOracle] });
+  await send('grant GREEN_SHARE_ROLE', {
     ...hours,
     functionName: 'grantRole',
-    args: [hoursAttestorRole, attestationOracle],
+    args: [greenShareRole, attestationOracle],
   });
-  await send('grant hours ATTESTOR_ROLE', { ...hours, functionName: 'grantRole', args: [hoursAttestorRole, attestor] });
+  await send('grant DELIVERY_ROLE', { ...hours, functionName: 'grantRole', args: [deliveryRole, attestor] });
   await send('grant ATTESTER_ROLE', { ...oracle, functionName: 'grantRole', args: [attesterRole, attestor] });
+  await send('renounce registry WIRING_ROLE', {
+    ...registry,
+    functionName: 'renounceRole',
+    args: [registryWiringRole, admin],
+  });
+  await send('renounce hours WIRING_ROLE', { ...hours, functionName: 'renounceRole', args: [hoursWiringRole, admin] });
 
   for (const c of options.capacityClasses) {
     await send(`setCapacityClass ${c.classId}`, {

@@ -17,7 +17,13 @@ export {
 } from './deploy.ts';
 export { readDeployment, writeDeployment, deploymentPath, type Deployment } from './deployments.ts';
 export { SITE_TYPE_ENUM, DEFAULT_MINIMUM_STAKE_USDC6, type SiteTypeName } from './types.ts';
-export { registerNode, geohashToBytes12, type NodeSpecInput } from './actions/registerNode.ts';
+export {
+  registerNode,
+  signDeviceBinding,
+  geohashToBytes12,
+  type DeviceKey,
+  type NodeSpecInput,
+} from './actions/registerNode.ts';
 export { mintHours, slotOf } from './actions/mintHours.ts';
 export { redeemHours } from './actions/redeemHours.ts';
 export { transferHours } from './actions/transferHours.ts';

@@ -41,7 +41,7 @@ export async function startMarketSandbox(gpuCount: number): Promise<MarketSandbo
       fp16TflopsMin: 756,
       memoryGbMin: 80,
       boardPowerWMax: 700,
-      bondPerHourUsdc6: 1_000_000n,
+      bondPerHourUsdc6: 9_000_000n, // at least bondCoveringCap(8 USD cap = 4 × the 2 USD ask)
     };
     const deployment = await deploySystem(node, {
       capacityClasses: [capacityClass],
@@ -53,11 +53,12 @@ export async function startMarketSandbox(gpuCount: number): Promise<MarketSandbo
     const stakeUsdc6 = 1_000_000_000_000n;
     await faucet(node, deployment, node.account.address, stakeUsdc6 + 1_000_000_000n);
     await faucet(node, deployment, buyer.account.address, 1_000_000_000_000n);
+    const deviceKey = privateKeyToAccount(stringToHex('sandbox-device', { size: 32 }));
     const nodeId = await registerNode(
       node,
       deployment,
       {
-        deviceSigner: privateKeyToAccount(stringToHex('sandbox-device', { size: 32 })).address,
+        deviceSigner: deviceKey.address,
         siteType: 'station',
         geohash: 'w21z7',
         pvWp: 500_000,
@@ -67,6 +68,7 @@ export async function startMarketSandbox(gpuCount: number): Promise<MarketSandbo
         gpuCount,
       },
       stakeUsdc6,
+      deviceKey,
     );
     return { anvil, node, buyer, deployment, nodeId, stop: () => anvil.stop() };
   } catch (err) {

@@ -160,12 +160,12 @@ test('clusterByRatio uses the fewest groups and cuts at the widest gap', () => {
   }
 });
 
-test('bond is the configured fraction of the cheapest member price', () => {
+test('bond is the configured multiple of the cheapest member price, rounded up', () => {
   const r = assignCapacityClasses(CATALOG_NAMES);
   for (const c of r.classes) {
     const cheapest = Math.min(...c.members.map((m) => getGpuSpec(m).refPriceUsdPerHour));
     assert.equal(c.refPriceUsdPerHour, cheapest);
-    assert.equal(c.bondPerHourUsdc6, (BigInt(Math.round(cheapest * 1e6)) * 2000n) / 10_000n);
+    assert.equal(c.bondPerHourUsdc6, (BigInt(Math.round(cheapest * 1e6)) * 44_100n + 9_999n) / 10_000n);
   }
   const half = assignCapacityClasses(CATALOG_NAMES, { bondFractionBps: 5000 });
   const h100 = half.classes.find((c) => c.members.includes('NVIDIA H100 SXM'))!;
@@ -228,7 +228,7 @@ test('bad inputs are rejected with the field and the reason', () => {
   );
   assert.throws(() => assignCapacityClasses(['NVIDIA L4'], { maxTflopsRatio: 0.9 }), /options\.maxTflopsRatio/);
   assert.throws(() => assignCapacityClasses(['NVIDIA L4'], { maxPowerRatio: Number.NaN }), /options\.maxPowerRatio/);
-  assert.throws(() => assignCapacityClasses(['NVIDIA L4'], { bondFractionBps: 12_000 }), /options\.bondFractionBps/);
+  assert.throws(() => assignCapacityClasses(['NVIDIA L4'], { bondFractionBps: 120_000 }), /options\.bondFractionBps/);
 });
 
 test('README class table is the one the algorithm produces for the catalog', () => {

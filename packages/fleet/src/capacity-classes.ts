@@ -16,8 +16,8 @@
 //   5. Guarantees per class: fp16TflopsMin = floor(min member TFLOPS), memoryGbMin = floor(min memory),
 //      boardPowerWMax = ceil(max board power) — every member meets all three, so any member can serve any
 //      hour of the class.
-//   6. Bond: a fraction (`bondFractionBps`) of the class reference price, which is the CHEAPEST member's
-//      rental price — the cost for a buyer to replace a missed hour with any equivalent one.
+//   6. Bond: a multiple (`bondFractionBps`, default 4.4×) of the class reference price, which is the CHEAPEST
+//      member's rental price, rounded up: it must cover the highest price the hour market lets a buyer pay.
 //   7. Classes are ordered by (TFLOPS min desc, memory min desc, power max asc, stack) and numbered from 1.
 //
 // Identical values are never split (clustering runs on distinct values), so two models with identical specs
@@ -46,7 +46,10 @@ export const DEFAULT_CLASSING_OPTIONS: Readonly<Required<ClassingOptions>> = Obj
   maxMemoryRatio: 1.5,
   maxPowerRatio: 1.5,
   // 20 %: enough to make a missed hour costly, small enough for a home node to stake a month of hours.
-  bondFractionBps: 2000,
+  // 4.41 × the reference price: the hour market caps a class at 4 × its ask (the reference price), its largest fee is
+  // 10 %, and a bond must cover any price a buyer can pay, rounding included (docs/ARCHITECTURE.md, "Delivery
+  // guarantee"); the extra 0.01 × covers the 3 usdc6 of rounding for any ask above 0.0003 USD.
+  bondFractionBps: 44_100,
 });
 
 /** A catalog model name, a device carrying one, or an explicit (validated) spec for a model not in the catalog. */
@@ -138,8 +141,8 @@ function validateOptions(options: ClassingOptions): Required<ClassingOptions> {
     }
   }
   const bps = o.bondFractionBps;
-  if (!Number.isInteger(bps) || bps < 0 || bps > 10_000) {
-    throw new Error(`options.bondFractionBps: must be an integer in [0, 10000], got ${String(bps)}`);
+  if (!Number.isInteger(bps) || bps < 0 || bps > 100_000) {
+    throw new Error(`options.bondFractionBps: must be an integer in [0, 100000], got ${String(bps)}`);
   }
   return o;
 }
@@ -263,7 +266,7 @@ export function assignCapacityClasses(
       boardPowerWMax: Math.ceil(Math.max(...members.map((m) => m.boardPowerW))),
       tflopsRatio: Math.max(...tflops) / Math.min(...tflops),
       refPriceUsdPerHour: cheapest,
-      bondPerHourUsdc6: (BigInt(Math.round(cheapest * 1e6)) * BigInt(opts.bondFractionBps)) / 10_000n,
+      bondPerHourUsdc6: (BigInt(Math.round(cheapest * 1e6)) * BigInt(opts.bondFractionBps) + 9_999n) / 10_000n,
       members: members.map((m) => m.name), // already fastest-first, ties by name
     };
   });

@@ -5,7 +5,7 @@ import { violationOf, type NodeLimits } from './bounds.ts';
 import { sampleWindow } from './fixtures.ts';
 
 // A pile: 30 kWp, 100 kWh battery, 2 × 60 kW chargers, one 700 W GPU.
-const limits: NodeLimits = { pvWp: 30_000, batteryWh: 100_000, chargerW: 120_000, gpuCount: 1, gpuBoardPowerWMax: 700 };
+const limits: NodeLimits = { pvWp: 30_000, batteryWh: 100_000, chargerW: 120_000, gpuPowerWMax: 700 };
 // A window within these limits; each case overrides what it tests.
 const base = { pvWh: 400, batteryInWh: 0, gridImportWh: 0, gpuWh: 11, evWh: 0 };
 const w = (o: Parameters<typeof sampleWindow>[2]) =>

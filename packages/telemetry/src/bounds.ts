@@ -9,9 +9,8 @@ export interface NodeLimits {
   pvWp: number;
   batteryWh: number;
   chargerW: number;
-  gpuCount: number;
-  /** boardPowerWMax of the node's capacity class. */
-  gpuBoardPowerWMax: number;
+  /** Power bound of the node's GPUs, W: its class's boardPowerWMax × gpuCount, fixed by the registry at registration. */
+  gpuPowerWMax: number;
 }
 
 export const VIOLATIONS = [
@@ -34,7 +33,7 @@ const BATTERY_C_RATE_BOUND = 2;
 
 /**
  * The first violated rule, or 'None'. Once the window is inside one slot, d ≤ 3600 and every product of a uint32 with
- * 3600 or d stays below 2^53, so Numbers are exact; only the GPU limit (uint32 × gpuCount × d) needs BigInt.
+ * 3600 or d stays below 2^53, so Numbers are exact.
  */
 export function violationOf(limits: NodeLimits, m: Telemetry): Violation {
   if (m.windowEnd <= m.windowStart || slotOf(m.windowStart) !== slotOf(m.windowEnd - 1)) return 'Window';
@@ -43,8 +42,7 @@ export function violationOf(limits: NodeLimits, m: Telemetry): Violation {
   const batteryMax = BATTERY_C_RATE_BOUND * limits.batteryWh * d;
   if (m.batteryInWh * SECONDS_PER_SLOT > batteryMax) return 'BatteryIn';
   if (m.batteryOutWh * SECONDS_PER_SLOT > batteryMax) return 'BatteryOut';
-  if (BigInt(m.gpuWh * SECONDS_PER_SLOT) > BigInt(limits.gpuBoardPowerWMax) * BigInt(limits.gpuCount) * BigInt(d))
-    return 'Gpu';
+  if (m.gpuWh * SECONDS_PER_SLOT > limits.gpuPowerWMax * d) return 'Gpu';
   if (m.evWh * SECONDS_PER_SLOT > limits.chargerW * d) return 'Ev';
   if (m.uptimeS > d) return 'Uptime';
   if (m.gridExportWh + m.batteryInWh + m.gpuWh + m.evWh > m.pvWh + m.gridImportWh + m.batteryOutWh)

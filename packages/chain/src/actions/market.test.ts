@@ -70,7 +70,7 @@ const CLASSES = [
     fp16TflopsMin: 756,
     memoryGbMin: 80,
     boardPowerWMax: 700,
-    bondPerHourUsdc6: 1_000_000n,
+    bondPerHourUsdc6: 9_000_000n, // at least bondCoveringCap(8 USD cap = 4 × the 2 USD ask)
   },
 ];
 const MARKET_CLASSES = CLASSES.map((c) => marketClassFor(c, DATACENTER_ASK_USDC6));
@@ -137,11 +137,12 @@ describe('hour market on a real anvil: provide, trade, expire, redeem, withdraw'
     await faucet(node, deployment, node.account.address, 6_000_000_000n);
     await faucet(node, deployment, buyer.account.address, 1_000_000_000n);
     await faucet(node, deployment, trader.account.address, 1_000_000_000n);
+    const deviceKey = privateKeyToAccount(stringToHex('market-device', { size: 32 }));
     nodeId = await registerNode(
       node,
       deployment,
       {
-        deviceSigner: privateKeyToAccount(stringToHex('market-device', { size: 32 })).address,
+        deviceSigner: deviceKey.address,
         siteType: 'station',
         geohash: 'w21z7',
         pvWp: 500_000,
@@ -151,6 +152,7 @@ describe('hour market on a real anvil: provide, trade, expire, redeem, withdraw'
         gpuCount: Number(HOURS_PER_SLOT),
       },
       6_000_000_000n,
+      deviceKey,
     );
     // More than the 24 h decay horizon ahead: units keep their full value while we trade, so a quote read in one
     // block is exactly what the trade mined in the next block pays.

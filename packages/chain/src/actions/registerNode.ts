@@ -1,4 +1,4 @@
-import { stringToHex, type Address, type Hex } from 'viem';
+import { stringToHex, type Address, type Hex, type LocalAccount } from 'viem';
 import { nodeRegistryAbi, settlementTokenAbi } from '@greenhour/contracts';
 import type { Clients } from '../clients.ts';
 import type { Deployment } from '../deployments.ts';
@@ -24,15 +24,60 @@ export function geohashToBytes12(geohash: string): Hex {
   return stringToHex(geohash, { size: 12 });
 }
 
-/** Approves the stake and registers the device; resolves to the new node id. Reverts surface as viem errors. */
+/** The device key, which signs its binding to the owner (proof of possession); any viem local account. */
+export type DeviceKey = Pick<LocalAccount, 'address' | 'signTypedData'>;
+
+/**
+ * The device's EIP-712 `DeviceBinding(owner, device, nonce)` signature under the registry's domain: what `register`
+ * checks so that only the key's holder can bind it, to the owner it names, once.
+ */
+export async function signDeviceBinding(
+  clients: Clients,
+  deployment: Pick<Deployment, 'nodeRegistry'>,
+  device: DeviceKey,
+  owner: Address,
+): Promise<Hex> {
+  const nonce = await clients.publicClient.readContract({
+    address: deployment.nodeRegistry,
+    abi: nodeRegistryAbi,
+    functionName: 'deviceNonce',
+    args: [device.address],
+  });
+  return device.signTypedData({
+    domain: {
+      name: 'Greenhour NodeRegistry',
+      version: '1',
+      chainId: clients.chain.id,
+      verifyingContract: deployment.nodeRegistry,
+    },
+    types: {
+      DeviceBinding: [
+        { name: 'owner', type: 'address' },
+        { name: 'device', type: 'address' },
+        { name: 'nonce', type: 'uint256' },
+      ],
+    },
+    primaryType: 'DeviceBinding',
+    message: { owner, device: device.address, nonce },
+  });
+}
+
+/**
+ * Approves the stake and registers the device, `device` signing its binding to the caller; resolves to the new node
+ * id. Reverts surface as viem errors.
+ */
 export async function registerNode(
   clients: Clients,
   deployment: Pick<Deployment, 'nodeRegistry' | 'settlementToken'>,
   spec: NodeSpecInput,
   stakeUsdc6: bigint,
+  device: DeviceKey,
 ): Promise<bigint> {
   if (!(spec.siteType in SITE_TYPE_ENUM)) throw new Error(`siteType: unknown "${spec.siteType}"`);
   if (Buffer.byteLength(spec.gpuModel) > 31) throw new Error(`gpuModel: longer than 31 bytes: "${spec.gpuModel}"`);
+  if (device.address.toLowerCase() !== spec.deviceSigner.toLowerCase())
+    throw new Error(`device: key of ${device.address} does not match deviceSigner ${spec.deviceSigner}`);
+  const binding = await signDeviceBinding(clients, deployment, device, clients.account.address);
   await transact(clients, {
     address: deployment.settlementToken,
     abi: settlementTokenAbi,
@@ -55,6 +100,7 @@ export async function registerNode(
         gpuCount: spec.gpuCount,
       },
       stakeUsdc6,
+      binding,
     ],
   });
   // From the event, not the simulation: another registration may have been mined first on a busy chain.
