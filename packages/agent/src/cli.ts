@@ -47,17 +47,17 @@ const RUN_FLAGS = {
   keystore: {
     kind: 'string',
     metavar: 'PATH',
-    help: 'device keystore, Web3 Secret Storage v3 (created on first use, mode 0600)',
+    help: 'device keystore, Web3 Secret Storage v3 (created on first use, 0600)',
   },
   'password-file': {
     kind: 'string',
     metavar: 'FILE',
-    help: `keystore passphrase file (or set ${PASSWORD_FILE_ENV} or ${PASSWORD_ENV})`,
+    help: 'file holding the keystore passphrase (see above)',
   },
   'keystore-kdf': {
     kind: 'enum',
     values: ['standard', 'light'],
-    help: 'scrypt cost of a new keystore: standard n=2^18 (default) or light n=4096, for tests and demos',
+    help: 'scrypt cost of a new key: standard n=262144 (default), light n=4096',
   },
   site: { kind: 'enum', values: SITE_TYPES, help: 'site type' },
   zone: { kind: 'enum', values: ZONES, help: 'grid zone (weather of the simulated meter)' },
