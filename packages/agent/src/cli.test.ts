@@ -3,21 +3,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Address } from 'viem';
 import { DeviceVerifier, TelemetryHasher } from '@greenhour/telemetry';
-import { loadOrCreateDeviceKey } from './keystore.ts';
+import { LIGHT_SCRYPT, loadOrCreateDeviceKey, type KeystoreFile } from './keystore.ts';
 import { Outbox } from './outbox.ts';
-import { runAgentCli } from './cli.ts';
+import { PASSWORD_ENV, PASSWORD_FILE_ENV, runAgentCli } from './cli.ts';
 import { BROKERS, signedWindow, T0, TelemetrySubscriber, waitFor } from './testkit.ts';
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../bin/greenhour-agent.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'gh-agent-cli-'));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
+
+// The keystore passphrase of every run, through the environment unless a case says otherwise; keys are created with
+// the light scrypt cost (n=4096) so that each spawn stays fast.
+const PASSWORD = 'cli test passphrase';
+const ENV: Record<string, string | undefined> = { [PASSWORD_ENV]: PASSWORD, [PASSWORD_FILE_ENV]: undefined };
+const LIGHT = { password: PASSWORD, kdf: LIGHT_SCRYPT };
+const createKey = (file: string, password = PASSWORD) => loadOrCreateDeviceKey(file, { ...LIGHT, password });
 
 interface Run {
   child: ChildProcess;
@@ -26,8 +33,10 @@ interface Run {
   done: Promise<number | null>;
 }
 
-function start(args: string[]): Run {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+function start(args: string[], env = ENV): Run {
+  const childEnv: Record<string, string | undefined> = { ...process.env, ...env };
+  for (const [k, v] of Object.entries(childEnv)) if (v === undefined) delete childEnv[k];
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -56,6 +65,7 @@ const GOOD: Record<string, string> = {
   '--oracle': ORACLE,
   '--chain-id': '31337',
   '--outbox': outbox,
+  '--keystore-kdf': 'light',
 };
 const argsWith = (changes: Record<string, string | null>, base = GOOD) => {
   const merged: Record<string, string | null> = { ...base, ...changes };
@@ -68,14 +78,30 @@ const argsWith = (changes: Record<string, string | null>, base = GOOD) => {
 // here, so not every variant is spawned.
 test('bad input exits 2 with an error naming the flag and the reason', async () => {
   const looseKey = join(tmp, 'loose', 'key.json');
-  loadOrCreateDeviceKey(looseKey);
+  await createKey(looseKey);
   chmodSync(looseKey, 0o644);
+  const otherKey = join(tmp, 'other-pass', 'key.json');
+  await createKey(otherKey, 'another passphrase');
+  const v1Key = join(tmp, 'v1', 'key.json');
+  const v1 = { version: 1, address: `0x${'ab'.repeat(20)}`, privateKey: `0x${'cd'.repeat(32)}` };
+  await createKey(v1Key);
+  writeFileSync(v1Key, JSON.stringify(v1));
+  const noSalt = join(tmp, 'no-salt', 'key.json');
+  const body = JSON.parse(readFileSync((await createKey(noSalt)).path, 'utf8')) as {
+    crypto: { kdfparams: Record<string, unknown> };
+  };
+  delete body.crypto.kdfparams.salt;
+  writeFileSync(noSalt, JSON.stringify(body));
+  const emptyFile = join(tmp, 'empty-password');
+  writeFileSync(emptyFile, '\n');
+  const passwordFile = join(tmp, 'password');
+  writeFileSync(passwordFile, `${PASSWORD}\n`);
   const foreignOutbox = join(tmp, 'foreign-outbox');
   const box = Outbox.open(foreignOutbox);
   box.append(signedWindow(randomBytes(32), 1, T0));
   box.close();
 
-  const cases: { args: string[]; mentions: string[]; spawn?: true }[] = [
+  const cases: { args: string[]; mentions: string[]; spawn?: true; env?: typeof ENV }[] = [
     { args: [...argsWith({}), '--bogus', '1'], mentions: ['--bogus: unknown flag'], spawn: true },
     { args: ['run', ...argsWith({})], mentions: ['unexpected argument "run"'] },
     { args: argsWith({ '--oracle': null }), mentions: ['--oracle: required'] },
@@ -116,6 +142,49 @@ test('bad input exits 2 with an error naming the flag and the reason', async () 
       mentions: ['--outbox: outbox', 'holds messages of device'],
       spawn: true,
     },
+    {
+      args: argsWith({ '--keystore': otherKey }),
+      mentions: [`--keystore: keystore ${otherKey}: wrong passphrase (MAC mismatch)`],
+      spawn: true,
+    },
+    {
+      args: argsWith({ '--keystore': otherKey, '--password-file': passwordFile }),
+      env: { [PASSWORD_ENV]: undefined },
+      mentions: [`--keystore: keystore ${otherKey}: wrong passphrase (MAC mismatch)`],
+    },
+    { args: argsWith({ '--keystore': v1Key }), mentions: [`keystore ${v1Key}: version: 1 is the plaintext keystore`] },
+    {
+      args: argsWith({ '--keystore': noSalt }),
+      mentions: [`--keystore: keystore ${noSalt}: crypto.kdfparams.salt: missing`],
+    },
+    {
+      args: argsWith({}),
+      env: { [PASSWORD_ENV]: undefined },
+      mentions: [
+        `no keystore passphrase: pass --password-file FILE or set ${PASSWORD_FILE_ENV} (a file) or ${PASSWORD_ENV}`,
+      ],
+      spawn: true,
+    },
+    {
+      args: argsWith({ '--password-file': passwordFile }),
+      mentions: [`--password-file: the passphrase is given twice (--password-file and ${PASSWORD_ENV}); give one`],
+    },
+    {
+      args: argsWith({}),
+      env: { [PASSWORD_ENV]: PASSWORD, [PASSWORD_FILE_ENV]: passwordFile },
+      mentions: [`${PASSWORD_FILE_ENV}: the passphrase is given twice (${PASSWORD_FILE_ENV} and ${PASSWORD_ENV})`],
+    },
+    {
+      args: argsWith({ '--password-file': join(tmp, 'nowhere') }),
+      env: { [PASSWORD_ENV]: undefined },
+      mentions: [`--password-file: cannot read ${join(tmp, 'nowhere')} (ENOENT`],
+    },
+    {
+      args: argsWith({}),
+      env: { [PASSWORD_ENV]: undefined, [PASSWORD_FILE_ENV]: emptyFile },
+      mentions: [`${PASSWORD_FILE_ENV}: ${emptyFile} is empty`],
+    },
+    { args: argsWith({ '--keystore-kdf': 'fast' }), mentions: ['--keystore-kdf: unknown value "fast"'] },
     { args: ['address'], mentions: ['--keystore: required'], spawn: true },
     { args: ['address', '--keystore', keystore, '--zone', 'SG'], mentions: ['--zone: unknown flag'] },
   ];
@@ -133,6 +202,7 @@ test('bad input exits 2 with an error naming the flag and the reason', async () 
       stdout: (s) => (stdout += s),
       stderr: (s) => (stderr += s),
       stopSignal: () => Promise.reject(new Error('bad input must not start the agent')),
+      env: { ...ENV, ...c.env },
     });
     check(c, code, stdout, stderr, 'in-process');
   }
@@ -141,7 +211,7 @@ test('bad input exits 2 with an error naming the flag and the reason', async () 
   assert.ok(queue.length >= 5);
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
-      const run = start(c.args);
+      const run = start(c.args, { ...ENV, ...c.env });
       check(c, await run.done, run.stdout(), run.stderr(), 'spawned');
     }
   };
@@ -150,24 +220,32 @@ test('bad input exits 2 with an error naming the flag and the reason', async () 
 
 test('`address` creates the key once and prints the same address every time', async () => {
   const file = join(tmp, 'addr', 'key.json');
-  const first = start(['address', '--keystore', file]);
+  const first = start(['address', '--keystore', file, '--keystore-kdf', 'light']);
   assert.equal(await first.done, 0, first.stderr());
   const address = first.stdout().trim();
   assert.match(address, /^0x[0-9a-f]{40}$/);
   assert.match(first.stderr(), /created device key in/);
   assert.equal(statSync(file).mode & 0o777, 0o600);
-  // The second time in-process (the same function main.ts runs): the same address, nothing created.
+  const body = JSON.parse(readFileSync(file, 'utf8')) as KeystoreFile;
+  assert.equal(body.version, 3);
+  assert.equal(`0x${body.address}`, address);
+  assert.equal(body.crypto.kdfparams.n, LIGHT_SCRYPT.n);
+  // The second time in-process (the same function main.ts runs), the passphrase from a file named by the environment
+  // (its trailing newline is not part of it): the same address, nothing created.
+  const passwordFile = join(tmp, 'addr', 'password');
+  writeFileSync(passwordFile, `${PASSWORD}\r\n`);
   let stdout = '';
   let stderr = '';
   const code = await runAgentCli(['address', '--keystore', file], {
     stdout: (s) => (stdout += s),
     stderr: (s) => (stderr += s),
     stopSignal: () => Promise.reject(new Error('`address` must not start the agent')),
+    env: { [PASSWORD_FILE_ENV]: passwordFile },
   });
   assert.equal(code, 0);
   assert.equal(stdout.trim(), address);
   assert.equal(stderr, '');
-  assert.equal(loadOrCreateDeviceKey(file).address, address);
+  assert.equal((await loadOrCreateDeviceKey(file, LIGHT)).address, address);
 });
 
 for (const { name, start: startBroker } of BROKERS) {
@@ -175,7 +253,7 @@ for (const { name, start: startBroker } of BROKERS) {
     const broker = await startBroker();
     const dir = join(tmp, `run-${name}`);
     const key = join(dir, 'key.json');
-    const device = loadOrCreateDeviceKey(key).address as Address;
+    const device = (await createKey(key)).address as Address;
     const sub = await TelemetrySubscriber.connect(broker.directUrl, device);
     const run = start(
       argsWith({ '--keystore': key, '--outbox': join(dir, 'outbox'), '--mqtt': broker.url, '--window-seconds': '1' }),

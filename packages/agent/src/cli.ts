@@ -15,7 +15,14 @@ export interface AgentIo {
   stderr: (s: string) => void;
   /** Resolves when the agent should stop (SIGINT / SIGTERM in main.ts). */
   stopSignal: () => Promise<void>;
+  /** Where GREENHOUR_KEYSTORE_PASSWORD(_FILE) are read; process.env when absent. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
+
+/** The keystore passphrase itself (for scripts and containers; a file is safer: the environment leaks into `ps e`). */
+export const PASSWORD_ENV = 'GREENHOUR_KEYSTORE_PASSWORD';
+/** A file holding the keystore passphrase (its content without one trailing newline). */
+export const PASSWORD_FILE_ENV = 'GREENHOUR_KEYSTORE_PASSWORD_FILE';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -37,7 +44,21 @@ interface FlagSpec {
 const UINT32_MAX = 2 ** 32 - 1;
 
 const RUN_FLAGS = {
-  keystore: { kind: 'string', metavar: 'PATH', help: 'device keystore (created on first use, mode 0600)' },
+  keystore: {
+    kind: 'string',
+    metavar: 'PATH',
+    help: 'device keystore, Web3 Secret Storage v3 (created on first use, 0600)',
+  },
+  'password-file': {
+    kind: 'string',
+    metavar: 'FILE',
+    help: 'file holding the keystore passphrase (see above)',
+  },
+  'keystore-kdf': {
+    kind: 'enum',
+    values: ['standard', 'light'],
+    help: 'scrypt cost of a new key: standard n=262144 (default), light n=4096',
+  },
   site: { kind: 'enum', values: SITE_TYPES, help: 'site type' },
   zone: { kind: 'enum', values: ZONES, help: 'grid zone (weather of the simulated meter)' },
   'pv-wp': { kind: 'integer', metavar: 'W', min: 0, max: UINT32_MAX, help: 'PV peak power, W (as registered)' },
@@ -57,18 +78,25 @@ const RUN_FLAGS = {
     help: `window length, a divisor of 3600 (default ${DEFAULT_WINDOW_SECONDS})`,
   },
 } as const satisfies Record<string, FlagSpec>;
-const ADDRESS_FLAGS = { keystore: RUN_FLAGS.keystore } as const satisfies Record<string, FlagSpec>;
-const OPTIONAL = new Set(['window-seconds']);
+const ADDRESS_FLAGS = {
+  keystore: RUN_FLAGS.keystore,
+  'password-file': RUN_FLAGS['password-file'],
+  'keystore-kdf': RUN_FLAGS['keystore-kdf'],
+} as const satisfies Record<string, FlagSpec>;
+const OPTIONAL = new Set(['window-seconds', 'password-file', 'keystore-kdf']);
 
 const USAGE = `Usage:
   greenhour-agent --keystore PATH --site station|pile|home --zone ZONE --pv-wp W --battery-wh WH --charger-w W
                   --gpu-count N --gpu-board-power-w W --mqtt URL --oracle ADDRESS --chain-id N --outbox DIR
-                  [--window-seconds S]
-  greenhour-agent address --keystore PATH
+                  [--window-seconds S] [--password-file FILE] [--keystore-kdf standard|light]
+  greenhour-agent address --keystore PATH [--password-file FILE] [--keystore-kdf standard|light]
 
 Runs the node agent: every window it reads the meter (a simulated site on the zone's real weather), signs the
 window's telemetry with the device key, keeps it in the outbox and publishes it (MQTT QoS 1). \`address\` creates the
 device key if needed and prints its address, for registration as the node's deviceSigner.
+
+The keystore passphrase comes from exactly one of --password-file FILE, ${PASSWORD_FILE_ENV}=FILE or
+${PASSWORD_ENV}=PASSPHRASE (a file's content without one trailing newline).
 
 Options:
 ${Object.entries(RUN_FLAGS)
@@ -171,10 +199,43 @@ async function checkSpec(site: SiteType, spec: SiteSpec): Promise<void> {
       );
 }
 
-async function loadKey(path: string): Promise<DeviceKey> {
-  const { KeystoreError, loadOrCreateDeviceKey } = await import('./keystore.ts');
+/** The passphrase from exactly one of --password-file, GREENHOUR_KEYSTORE_PASSWORD_FILE, GREENHOUR_KEYSTORE_PASSWORD. */
+async function passwordOf(flags: Parsed, env: Readonly<Record<string, string | undefined>>): Promise<string> {
+  const sources: { name: string; file?: string; value?: string }[] = [];
+  if (flags['password-file'] !== undefined)
+    sources.push({ name: '--password-file', file: flags['password-file'] as string });
+  if (env[PASSWORD_FILE_ENV] !== undefined && env[PASSWORD_FILE_ENV] !== '')
+    sources.push({ name: PASSWORD_FILE_ENV, file: env[PASSWORD_FILE_ENV] });
+  if (env[PASSWORD_ENV] !== undefined && env[PASSWORD_ENV] !== '')
+    sources.push({ name: PASSWORD_ENV, value: env[PASSWORD_ENV] });
+  const [source, other] = sources;
+  if (source === undefined)
+    throw new UsageError(
+      `no keystore passphrase: pass --password-file FILE or set ${PASSWORD_FILE_ENV} (a file) or ${PASSWORD_ENV}`,
+    );
+  if (other !== undefined)
+    throw new UsageError(
+      `${source.name}: the passphrase is given twice (${sources.map((s) => s.name).join(' and ')}); give one`,
+    );
+  if (source.value !== undefined) return source.value;
+  const { readFileSync } = await import('node:fs');
+  let text: string;
   try {
-    return loadOrCreateDeviceKey(path);
+    text = readFileSync(source.file!, 'utf8');
+  } catch (err) {
+    throw new UsageError(`${source.name}: cannot read ${source.file} (${(err as Error).message})`);
+  }
+  const password = text.replace(/\r?\n$/, '');
+  if (password === '') throw new UsageError(`${source.name}: ${source.file} is empty`);
+  return password;
+}
+
+async function loadKey(flags: Parsed, env: Readonly<Record<string, string | undefined>>): Promise<DeviceKey> {
+  const password = await passwordOf(flags, env);
+  const { KeystoreError, loadOrCreateDeviceKey, LIGHT_SCRYPT, STANDARD_SCRYPT } = await import('./keystore.ts');
+  const kdf = flags['keystore-kdf'] === 'light' ? LIGHT_SCRYPT : STANDARD_SCRYPT;
+  try {
+    return await loadOrCreateDeviceKey(flags.keystore as string, { password, kdf });
   } catch (err) {
     if (err instanceof KeystoreError) throw new UsageError(`--keystore: ${err.message}`);
     throw err;
@@ -189,9 +250,10 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
       io.stdout(USAGE);
       return 0;
     }
+    const env = io.env ?? process.env;
     if (argv[0] === 'address') {
       const flags = parseFlags(argv.slice(1), ADDRESS_FLAGS);
-      const key = await loadKey(flags.keystore as string);
+      const key = await loadKey(flags, env);
       io.stdout(`${key.address}\n`);
       if (key.created) io.stderr(`created device key in ${key.path}\n`);
       return 0;
@@ -213,7 +275,7 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
     checkOracleSyntax(flags.oracle as string);
     await checkSpec(site, spec);
     const oracle = await checkOracleChecksum(flags.oracle as string);
-    const key = await loadKey(flags.keystore as string);
+    const key = await loadKey(flags, env);
     const [{ NodeAgent }, { OutboxError }, { SimulatedSiteDriver }] = await Promise.all([
       import('./agent.ts'),
       import('./outbox.ts'),

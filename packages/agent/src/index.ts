@@ -1,10 +1,17 @@
 // Public API of @greenhour/agent.
 export {
   loadOrCreateDeviceKey,
+  encryptKeystore,
+  decryptKeystore,
   KeystoreError,
   KEYSTORE_VERSION,
+  STANDARD_SCRYPT,
+  LIGHT_SCRYPT,
+  MAX_SCRYPT_MEMORY,
   type DeviceKey,
   type KeystoreFile,
+  type KeystoreOptions,
+  type ScryptCost,
 } from './keystore.ts';
 export { checkReading, READING_ENERGY_FIELDS, type MeterDriver, type WindowReading } from './meter.ts';
 export {
@@ -36,4 +43,4 @@ export {
   type NodeAgentOptions,
   type ResendRequest,
 } from './agent.ts';
-export { runAgentCli, UsageError, type AgentIo } from './cli.ts';
+export { runAgentCli, UsageError, PASSWORD_ENV, PASSWORD_FILE_ENV, type AgentIo } from './cli.ts';
