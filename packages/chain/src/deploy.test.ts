@@ -24,6 +24,8 @@ import {
   DEFAULT_MINIMUM_STAKE_USDC6,
   faucet,
   marketClassFor,
+  bondCoveringCap,
+  type MarketClassRow,
   mintHours,
   readDeployment,
   redeemHours,
@@ -286,6 +288,33 @@ describe('deploy and drive the contracts on a real anvil', () => {
       2n * CLASSES[0]!.bondPerHourUsdc6,
       'the bond of two hours paid to the buyer',
     );
+  });
+
+  it('refuses market classes the contracts would refuse, naming the class and field, before deploying anything', async () => {
+    const before = await clients.publicClient.getTransactionCount({ address: clients.account.address });
+    const base = MARKET_CLASSES[0]!;
+    const cases: [Partial<MarketClassRow>, RegExp][] = [
+      [{ classId: 9 }, /marketClasses\[class 9\]\.classId: not one of the capacity classes/],
+      [{ floorUsdc6: base.askUsdc6 + 1n }, /marketClasses\[class 1\]\.floorUsdc6: must be in/],
+      [{ capUsdc6: base.askUsdc6 }, /marketClasses\[class 1\]\.capUsdc6: must be above askUsdc6/],
+      [{ decayHorizonS: 0 }, /marketClasses\[class 1\]\.decayHorizonS/],
+      // A bond below what a buyer can pay at the cap with the largest fee would let a node profit from not delivering.
+      [{ capUsdc6: 9_000_000n }, /capacityClasses\[class 1\]\.bondPerHourUsdc6: 9000000 does not cover .* 9900003/],
+    ];
+    for (const [change, message] of cases) {
+      await assert.rejects(
+        deploySystem(clients, {
+          capacityClasses: CLASSES,
+          gpuModels: MODELS,
+          marketClasses: [{ ...base, ...change }],
+          minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
+          deploymentsDir,
+        }),
+        message,
+      );
+    }
+    assert.equal(await clients.publicClient.getTransactionCount({ address: clients.account.address }), before);
+    assert.equal(bondCoveringCap(8_000_000n), 8_800_003n, 'cap x 1.1 + 3 usdc6 of rounding');
   });
 
   it('deploys to another chain given by RPC_URL with an external stablecoin, one deployments file per chain id', async () => {

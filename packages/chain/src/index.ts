@@ -5,6 +5,7 @@ export {
   deploySystem,
   DEFAULT_ATTESTER_BOND_USDC6,
   marketClassFor,
+  bondCoveringCap,
   DATACENTER_ASK_USDC6,
   CONSUMER_ASK_USDC6,
   FLOOR_ENERGY_PRICE_USDC6_PER_KWH,
