@@ -315,6 +315,23 @@ contract ComputeHoursTest is Fixture {
         vm.assertEq(hours_.nodeSlot(stationA, slot).outstanding, 2, "only the timely redemption was taken");
     }
 
+    /// forge-config: default.fuzz.runs = 10000
+    /// A redemption succeeds exactly in the slot's first REDEMPTION_WINDOW_SECONDS.
+    function testFuzz_redeem_onlyWhileDeliverable(uint256 offsetS) public {
+        uint256 id = _mint(alice, stationA, slot, 1);
+        offsetS = bound(offsetS, 0, 3_599);
+        vm.warp(HourId.startOf(slot) + offsetS);
+        if (offsetS >= C.REDEMPTION_WINDOW_SECONDS) {
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    IComputeHours.RedemptionClosed.selector, slot, HourId.startOf(slot) + C.REDEMPTION_WINDOW_SECONDS
+                )
+            );
+        }
+        vm.prank(alice);
+        hours_.redeem(id, stationA, 1);
+    }
+
     /// Finding 8: the account that confirms deliveries cannot write green shares (only the oracle can), so it can
     /// neither forge a share nor block the oracle's claim of the proven record by writing first.
     function test_exploit_deliveryRoleCannotWriteGreenShares() public {

@@ -92,6 +92,7 @@ contract NonDeliveryTest is MarketFixture {
     uint256 internal maxCostPerHour;
     uint256 internal paidTotal;
 
+    /// forge-config: default.fuzz.runs = 10000
     /// Fuzzed over price paths (several buyers at different times, in and out of the decay window, at any fee) and
     /// redemption patterns: the node's gain is at most what the hours nobody redeemed fetched (none when all were
     /// redeemed), and every holder who redeemed and was not served recovered at least the highest price per hour that
