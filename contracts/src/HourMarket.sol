@@ -150,8 +150,8 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 lastSlot = block.timestamp / C.SECONDS_PER_SLOT + C.MAX_MINT_HORIZON_SLOTS;
         if (slot > lastSlot) revert SlotBeyondHorizon(slot, lastSlot);
 
-        _params[hourId] =
-            MarketParams(config.askUsdc6, _capUnderBond(hourId, config), config.floorUsdc6, config.decayHorizonS);
+        (uint64 ask, uint64 cap, uint64 floor) = _curveUnderBond(hourId, config);
+        _params[hourId] = MarketParams(ask, cap, floor, config.decayHorizonS);
         emit MarketOpened(hourId, classId, slot);
     }
 
@@ -432,15 +432,25 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         valueWad = _unitValue(p, slot);
     }
 
-    /// @dev The class's cap, lowered so that no buyer pays more per hour, at the largest fee and with rounding, than the
-    /// bond a node forfeits per undelivered hour of the id: non-delivery never pays (docs/ARCHITECTURE.md, "Delivery
-    /// guarantee"). A buy rounds its cost up twice (units, fee), so it pays at most cap × (1 + fee) + 3 usdc6 per hour.
-    function _capUnderBond(uint256 hourId, ClassConfig memory config) private view returns (uint64) {
+    /// @dev The class's curve, scaled down when needed so that no buyer pays more per hour, at the largest fee and with
+    /// rounding, than the bond a node forfeits per undelivered hour of the id: non-delivery never pays
+    /// (docs/ARCHITECTURE.md, "Delivery guarantee"). A buy rounds its cost up twice (units, fee), so it pays at most
+    /// cap × (1 + fee) + 3 usdc6 per hour. The whole curve scales (ask, cap and floor by maxCap / cap, rounded down),
+    /// not the cap alone: an id whose bond was fixed before the class was repriced upward still trades, at the prices
+    /// its bond covers, with the class's shape.
+    function _curveUnderBond(uint256 hourId, ClassConfig memory config)
+        private
+        view
+        returns (uint64 ask, uint64 cap, uint64 floor)
+    {
         uint256 bond = IComputeHours(address(hours_)).bondPerHourOf(hourId);
         if (bond == 0) revert NoHoursMinted(hourId);
         uint256 maxCap = bond > 3 ? (bond - 3) * C.BPS / (C.BPS + C.MAX_FEE_BPS) : 0;
-        if (maxCap <= config.askUsdc6) revert BondBelowAsk(hourId, bond, config.askUsdc6);
-        return config.capUsdc6 < maxCap ? config.capUsdc6 : uint64(maxCap);
+        if (config.capUsdc6 <= maxCap) return (config.askUsdc6, config.capUsdc6, config.floorUsdc6);
+        ask = uint64(uint256(config.askUsdc6) * maxCap / config.capUsdc6);
+        floor = uint64(uint256(config.floorUsdc6) * maxCap / config.capUsdc6);
+        cap = uint64(maxCap);
+        if (floor == 0 || ask >= cap) revert BondBelowAsk(hourId, bond, config.askUsdc6);
     }
 
     function _openParams(uint256 hourId) private view returns (MarketParams memory p) {

@@ -30,7 +30,7 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard, EIP712 {
     /// @notice Grants and revokes the slasher and obligation roles; renounced by the deployer after wiring.
     bytes32 public constant WIRING_ROLE = keccak256("WIRING_ROLE");
     bytes32 public constant DEVICE_BINDING_TYPEHASH =
-        keccak256("DeviceBinding(address owner,address device,uint256 nonce)");
+        keccak256("DeviceBinding(address owner,address device,uint256 nonce,uint256 deadline)");
 
     IERC20 private immutable _token;
 
@@ -59,11 +59,12 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard, EIP712 {
     // ---------------------------------------------------------------- nodes
 
     /// @inheritdoc INodeRegistry
-    function register(NodeSpec calldata spec, uint256 stakeUsdc6, bytes calldata deviceSignature)
-        external
-        nonReentrant
-        returns (uint256 nodeId)
-    {
+    function register(
+        NodeSpec calldata spec,
+        uint256 stakeUsdc6,
+        uint256 bindingDeadline,
+        bytes calldata deviceSignature
+    ) external nonReentrant returns (uint256 nodeId) {
         // CHECKS
         _checkSpec(spec);
         uint16 classId = classOfGpuModel[spec.gpuModel];
@@ -72,9 +73,11 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard, EIP712 {
         if (existing != 0) revert DeviceAlreadyRegistered(spec.deviceSigner, existing);
         uint256 minimum = minimumStakeUsdc6[spec.siteType];
         if (stakeUsdc6 == 0 || stakeUsdc6 < minimum) revert StakeBelowMinimum(spec.siteType, stakeUsdc6, minimum);
+        if (block.timestamp > bindingDeadline) revert BindingExpired(bindingDeadline, block.timestamp);
         uint256 nonce = deviceNonce[spec.deviceSigner];
-        (address recovered,,) =
-            ECDSA.tryRecoverCalldata(deviceBindingDigest(msg.sender, spec.deviceSigner, nonce), deviceSignature);
+        (address recovered,,) = ECDSA.tryRecoverCalldata(
+            deviceBindingDigest(msg.sender, spec.deviceSigner, nonce, bindingDeadline), deviceSignature
+        );
         if (recovered != spec.deviceSigner) revert InvalidDeviceSignature(spec.deviceSigner, recovered);
 
         // MATH: the power bound is fixed now, so a later class update cannot change what the node's records may say.
@@ -165,25 +168,28 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard, EIP712 {
         if (recipient == address(0)) revert ZeroAddress("recipient");
 
         // MATH: free stake now; the rest, up to what is bonded, once the bonds are released. Bonded stake backs the
-        // buyers' compensation and is never taken from under an obligation.
+        // buyers' compensation and is never taken from under an obligation. `bond` keeps a fraud reserve free, so a
+        // first fraud slash of DEVICE_FRAUD_SLASH_BPS is always paid in full now; only a later one can leave a debt.
         uint256 bonded = n.bondedUsdc6;
         uint256 debt = n.slashDebtUsdc6;
         uint256 free = n.stakeUsdc6 - bonded; // the debt is a claim on bonded stake, not on free stake
         slashedUsdc6 = amountUsdc6 < free ? amountUsdc6 : free;
-        uint256 newDebt;
-        if (debt == 0) {
-            uint256 shortfall = amountUsdc6 - slashedUsdc6;
-            newDebt = shortfall < bonded ? shortfall : bonded;
-        }
+        uint256 debtAfter = debt + (amountUsdc6 - slashedUsdc6);
+        if (debtAfter > bonded) debtAfter = bonded;
 
-        // WRITE
+        // WRITE: a node proven to cheat sells nothing more: it is put into exit (its obligations stay and are settled).
         n.stakeUsdc6 -= slashedUsdc6.toUint128();
         totalStakeUsdc6 -= slashedUsdc6;
-        if (newDebt != 0) {
-            n.slashDebtUsdc6 = newDebt.toUint128();
-            slashDebtRecipient[nodeId] = recipient;
+        if (debtAfter != debt) {
+            n.slashDebtUsdc6 = uint128(debtAfter);
+            if (debt == 0) slashDebtRecipient[nodeId] = recipient;
         }
-        emit Slashed(nodeId, slashedUsdc6, newDebt, recipient, reason);
+        if (n.status == NodeStatus.Online) {
+            n.status = NodeStatus.Exiting;
+            n.exitRequestedAt = uint40(block.timestamp);
+            emit ExitRequested(nodeId, block.timestamp + C.UNBONDING_DELAY_SECONDS);
+        }
+        emit Slashed(nodeId, slashedUsdc6, debtAfter - debt, recipient, reason);
 
         // INTERACTIONS
         if (slashedUsdc6 != 0) _token.safeTransfer(recipient, slashedUsdc6);
@@ -194,7 +200,7 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard, EIP712 {
     /// @inheritdoc INodeRegistry
     function bond(uint256 nodeId, uint256 amountUsdc6) external onlyRole(OBLIGATION_ROLE) {
         Node storage n = _existing(nodeId);
-        uint256 free = n.stakeUsdc6 - n.bondedUsdc6;
+        uint256 free = _bondable(n.stakeUsdc6, n.bondedUsdc6);
         if (amountUsdc6 > free) revert InsufficientFreeStake(nodeId, free, amountUsdc6);
 
         n.bondedUsdc6 += amountUsdc6.toUint128();
@@ -309,11 +315,28 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuard, EIP712 {
         return address(_token);
     }
 
-    function deviceBindingDigest(address owner, address deviceSigner, uint256 nonce) public view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(DEVICE_BINDING_TYPEHASH, owner, deviceSigner, nonce)));
+    function deviceBindingDigest(address owner, address deviceSigner, uint256 nonce, uint256 deadline)
+        public
+        view
+        returns (bytes32)
+    {
+        return _hashTypedDataV4(keccak256(abi.encode(DEVICE_BINDING_TYPEHASH, owner, deviceSigner, nonce, deadline)));
+    }
+
+    function bondableUsdc6(uint256 nodeId) external view returns (uint256) {
+        Node storage n = _nodes[nodeId];
+        return _bondable(n.stakeUsdc6, n.bondedUsdc6);
     }
 
     // ---------------------------------------------------------------- internal
+
+    /// @dev Stake that may still back new obligations: the free stake less the fraud reserve, DEVICE_FRAUD_SLASH_BPS of
+    /// the stake (rounded up), which stays free so that a fraud slash never has to wait for bonds that the node could
+    /// seize back for itself by redeeming its own hours.
+    function _bondable(uint256 stake, uint256 bonded) private pure returns (uint256) {
+        uint256 reserve = (stake * C.DEVICE_FRAUD_SLASH_BPS + C.BPS - 1) / C.BPS;
+        return stake > bonded + reserve ? stake - bonded - reserve : 0;
+    }
 
     function _existing(uint256 nodeId) private view returns (Node storage n) {
         n = _nodes[nodeId];

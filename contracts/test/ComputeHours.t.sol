@@ -75,16 +75,16 @@ contract ComputeHoursTest is Fixture {
         _mint(alice, stationA, slot, 1);
     }
 
+    /// Bonds may take the stake less the fraud reserve (half of it): 1,000 of station A's 2,000 USD.
     function test_mint_rejectsWhenStakeCannotBackTheBond() public {
-        vm.prank(attestor);
-        registry.slash(stationA, 2_000e6 - 3 * DC_BOND_PER_HOUR, carol, "fraud"); // three bonds left
+        for (uint32 i; i < 13; ++i) {
+            _mint(alice, stationA, slot + i, 8); // 13 × 72 = 936 USD
+        }
         vm.expectRevert(
-            abi.encodeWithSelector(
-                INodeRegistry.InsufficientFreeStake.selector, stationA, 3 * DC_BOND_PER_HOUR, 4 * DC_BOND_PER_HOUR
-            )
+            abi.encodeWithSelector(INodeRegistry.InsufficientFreeStake.selector, stationA, 64e6, 8 * DC_BOND_PER_HOUR)
         );
-        _mint(alice, stationA, slot, 4);
-        _mint(alice, stationA, slot, 3);
+        _mint(alice, stationA, slot + 13, 8);
+        _mint(alice, stationA, slot + 13, 7);
     }
 
     function test_transfer_untilSlotStartsThenReverts() public {
@@ -281,9 +281,7 @@ contract ComputeHoursTest is Fixture {
 
         vm.warp(HourId.startOf(slot));
         vm.prank(carol);
-        uint256 rid = hours_.redeem(id, stationA, 8);
-        vm.prank(alice);
-        registry.requestExit(stationA);
+        uint256 rid = hours_.redeem(id, stationA, 8); // the slash already put the node into exit
         vm.warp(HourId.startOf(slot) + 3600 + C.DELIVERY_CONFIRMATION_WINDOW_SECONDS);
         vm.expectRevert(abi.encodeWithSelector(INodeRegistry.StakeStillBonded.selector, stationA, 8 * DC_BOND_PER_HOUR));
         vm.warp(block.timestamp + C.UNBONDING_DELAY_SECONDS);

@@ -50,7 +50,7 @@ interface IHourMarket {
     error MarketNotOpen(uint256 hourId);
     /// @notice A market opens only over minted hours: its cap is bounded by their bond.
     error NoHoursMinted(uint256 hourId);
-    /// @notice The id's bond per hour leaves no room above the ask once the largest fee is counted.
+    /// @notice The id's bond per hour is too small to scale the class's curve under it (a zero floor).
     error BondBelowAsk(uint256 hourId, uint256 bondPerHourUsdc6, uint256 askUsdc6);
     error NotUpcoming(uint256 hourId, Status status);
     error InProgressNoWithdrawals(uint256 hourId);
@@ -92,9 +92,9 @@ interface IHourMarket {
     function setFee(uint16 classId, uint16 newFeeBps) external;
 
     /// @notice Opens the market of `hourId` (any caller; also done by the first deposit). Idempotent. Freezes the
-    /// class's curve for the market, its cap lowered if needed so that a buyer's cost per hour, at the largest fee,
-    /// stays within the hours' bond per hour (`IComputeHours.bondPerHourOf`): reverts `NoHoursMinted` before any
-    /// hour of the id exists and `BondBelowAsk` when the bond leaves no room above the ask.
+    /// class's curve for the market, scaled down if needed (ask, cap and floor alike) so that a buyer's cost per hour
+    /// at the largest fee stays within the hours' bond per hour (`IComputeHours.bondPerHourOf`): reverts
+    /// `NoHoursMinted` before any hour of the id exists and `BondBelowAsk` when the bond is too small to scale under.
     function open(uint256 hourId) external;
 
     /// @notice Buys exactly `hoursOut` hours, paying at most `maxCostUsdc6` (fee included) from the caller.

@@ -73,6 +73,7 @@ interface INodeRegistry {
     error StakeBelowMinimum(SiteType siteType, uint256 stakeUsdc6, uint256 minimumUsdc6);
     error ZeroAmount(string field);
     error InvalidDeviceSignature(address deviceSigner, address recovered);
+    error BindingExpired(uint256 deadline, uint256 timestamp);
     error BondExceedsBonded(uint256 nodeId, uint256 amountUsdc6, uint256 bondedUsdc6);
     error UnknownNode(uint256 nodeId);
     error NotNodeOwner(uint256 nodeId, address caller);
@@ -103,12 +104,17 @@ interface INodeRegistry {
 
     /// @notice Registers a device, pulling `stakeUsdc6` of the settlement token from the caller, who becomes the owner.
     /// `deviceSignature` is the device key's EIP-712 signature of `DeviceBinding(owner = caller, device, nonce =
-    /// deviceNonce(device))` under this contract's domain ("Greenhour NodeRegistry", "1", chain id, this address): only
-    /// the key's holder can bind it, to the owner it chose, on this chain; the nonce makes each binding single-use.
+    /// deviceNonce(device), deadline = bindingDeadline)` under this contract's domain ("Greenhour NodeRegistry", "1",
+    /// chain id, this address): only the key's holder can bind it, to the owner it chose, on this chain; the nonce
+    /// makes each binding single-use and the deadline (UTC s, reverts `BindingExpired` after it) lets a binding that
+    /// was signed but not used lapse.
     /// @return nodeId the new node's id, counting from 1.
-    function register(NodeSpec calldata spec, uint256 stakeUsdc6, bytes calldata deviceSignature)
-        external
-        returns (uint256 nodeId);
+    function register(
+        NodeSpec calldata spec,
+        uint256 stakeUsdc6,
+        uint256 bindingDeadline,
+        bytes calldata deviceSignature
+    ) external returns (uint256 nodeId);
 
     /// @notice Adds stake to a node that has not asked to exit. Anyone may top up a node.
     function addStake(uint256 nodeId, uint256 amountUsdc6) external;
@@ -120,16 +126,18 @@ interface INodeRegistry {
     /// device key is free to be registered again.
     function withdrawStake(uint256 nodeId) external;
 
-    /// @notice Slasher role: takes up to `amountUsdc6` of the node's free stake to `recipient` now. What free stake
-    /// cannot cover, up to the bonded stake, becomes the node's slash debt, paid to the same recipient out of each bond
-    /// release; a bond seized for a buyer goes to the buyer first. While a debt is unpaid, a further slash takes free
-    /// stake only.
+    /// @notice Slasher role: takes up to `amountUsdc6` of the node's free stake to `recipient` now and puts an Online
+    /// node into exit (a node proven to cheat sells no new hours). What free stake cannot cover, up to the bonded
+    /// stake, is added to the node's slash debt, paid out of each bond release to the recipient of the slash that
+    /// opened it; a bond seized for a buyer goes to the buyer first. New bonds keep DEVICE_FRAUD_SLASH_BPS of the stake
+    /// free, so a node's first fraud slash of that size never leaves a debt.
     /// @return slashedUsdc6 what was taken now.
     function slash(uint256 nodeId, uint256 amountUsdc6, address recipient, bytes32 reason)
         external
         returns (uint256 slashedUsdc6);
 
-    /// @notice Obligation role (the compute-hour contract): bonds free stake behind new delivery obligations.
+    /// @notice Obligation role (the compute-hour contract): bonds free stake behind new delivery obligations, at most
+    /// `bondableUsdc6(nodeId)`: free stake less the fraud reserve (DEVICE_FRAUD_SLASH_BPS of the stake).
     function bond(uint256 nodeId, uint256 amountUsdc6) external;
 
     /// @notice Obligation role: returns `amountUsdc6` of bonded stake (reverts `BondExceedsBonded` above what is bonded)
@@ -158,8 +166,13 @@ interface INodeRegistry {
     function nodeOfDevice(address deviceSigner) external view returns (uint256);
     /// @notice Bindings the device has signed that were used: the nonce its next `DeviceBinding` must carry.
     function deviceNonce(address deviceSigner) external view returns (uint256);
-    /// @notice The EIP-712 digest a device signs to bind itself to `owner` with `nonce`.
-    function deviceBindingDigest(address owner, address deviceSigner, uint256 nonce) external view returns (bytes32);
+    /// @notice The EIP-712 digest a device signs to bind itself to `owner` with `nonce`, valid until `deadline`.
+    function deviceBindingDigest(address owner, address deviceSigner, uint256 nonce, uint256 deadline)
+        external
+        view
+        returns (bytes32);
+    /// @notice Stake the node may still bond behind new hours: free stake less the fraud reserve.
+    function bondableUsdc6(uint256 nodeId) external view returns (uint256);
     /// @notice Who is paid the node's slash debt.
     function slashDebtRecipient(uint256 nodeId) external view returns (address);
     function capacityClass(uint16 classId) external view returns (CapacityClass memory);

@@ -81,10 +81,12 @@ contract Handler is Test {
         });
         uint256 minimum = registry.minimumStakeUsdc6(spec.siteType);
         uint256 stake = bound(stakeSeed, minimum, minimum + 5_000e6);
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, registry.deviceBindingDigest(owner, spec.deviceSigner, 0));
+        uint256 deadline = block.timestamp + 1 hours;
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(key, registry.deviceBindingDigest(owner, spec.deviceSigner, 0, deadline));
         vm.startPrank(owner);
         token.approve(address(registry), stake);
-        nodeIds.push(registry.register(spec, stake, abi.encodePacked(r, s, v)));
+        nodeIds.push(registry.register(spec, stake, deadline, abi.encodePacked(r, s, v)));
         vm.stopPrank();
     }
 
@@ -114,7 +116,7 @@ contract Handler is Test {
         uint256 bondPerHour = hours_.bondPerHourOf(id);
         if (bondPerHour == 0) bondPerHour = registry.capacityClass(n.classId).bondPerHourUsdc6;
         uint256 room = n.gpuCount - hours_.nodeSlot(nodeId, slot).minted;
-        uint256 affordable = (n.stakeUsdc6 - n.bondedUsdc6) / bondPerHour;
+        uint256 affordable = registry.bondableUsdc6(nodeId) / bondPerHour;
         uint256 most = room < affordable ? room : affordable;
         if (most == 0) return;
         calls++;

@@ -119,12 +119,18 @@ abstract contract Fixture is Test {
         deviceKeyOf[device] = key;
     }
 
-    /// @dev The device's EIP-712 binding to `owner` at its current nonce, signed with the device key.
+    /// @dev A binding deadline far enough ahead for any test.
+    function bindingDeadline() internal view returns (uint256) {
+        return block.timestamp + 1 hours;
+    }
+
+    /// @dev The device's EIP-712 binding to `owner` at its current nonce until `bindingDeadline()`, signed with the
+    /// device key.
     function deviceBinding(address owner, address device) internal view returns (bytes memory) {
         uint256 key = deviceKeyOf[device];
         require(key != 0, "Fixture: device not made by deviceAddr");
         (uint8 v, bytes32 r, bytes32 s) =
-            vm.sign(key, registry.deviceBindingDigest(owner, device, registry.deviceNonce(device)));
+            vm.sign(key, registry.deviceBindingDigest(owner, device, registry.deviceNonce(device), bindingDeadline()));
         return abi.encodePacked(r, s, v);
     }
 
@@ -134,8 +140,9 @@ abstract contract Fixture is Test {
         returns (uint256 nodeId)
     {
         bytes memory binding = deviceBinding(owner, spec.deviceSigner);
+        uint256 deadline = bindingDeadline();
         vm.prank(owner);
-        nodeId = registry.register(spec, stake, binding);
+        nodeId = registry.register(spec, stake, deadline, binding);
     }
 
     function registerStation(address owner, address device, uint256 stake) internal returns (uint256 nodeId) {

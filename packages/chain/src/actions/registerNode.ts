@@ -27,15 +27,19 @@ export function geohashToBytes12(geohash: string): Hex {
 /** The device key, which signs its binding to the owner (proof of possession); any viem local account. */
 export type DeviceKey = Pick<LocalAccount, 'address' | 'signTypedData'>;
 
+/** How long a device's binding signature stays usable: an unused one lapses, so the device can bind anew. */
+export const DEVICE_BINDING_TTL_S = 3600n;
+
 /**
- * The device's EIP-712 `DeviceBinding(owner, device, nonce)` signature under the registry's domain: what `register`
- * checks so that only the key's holder can bind it, to the owner it names, once.
+ * The device's EIP-712 `DeviceBinding(owner, device, nonce, deadline)` signature under the registry's domain: what
+ * `register` checks so that only the key's holder can bind it, to the owner it names, once, until `deadline`.
  */
 export async function signDeviceBinding(
   clients: Clients,
   deployment: Pick<Deployment, 'nodeRegistry'>,
   device: DeviceKey,
   owner: Address,
+  deadline: bigint,
 ): Promise<Hex> {
   const nonce = await clients.publicClient.readContract({
     address: deployment.nodeRegistry,
@@ -55,10 +59,11 @@ export async function signDeviceBinding(
         { name: 'owner', type: 'address' },
         { name: 'device', type: 'address' },
         { name: 'nonce', type: 'uint256' },
+        { name: 'deadline', type: 'uint256' },
       ],
     },
     primaryType: 'DeviceBinding',
-    message: { owner, device: device.address, nonce },
+    message: { owner, device: device.address, nonce, deadline },
   });
 }
 
@@ -77,7 +82,8 @@ export async function registerNode(
   if (Buffer.byteLength(spec.gpuModel) > 31) throw new Error(`gpuModel: longer than 31 bytes: "${spec.gpuModel}"`);
   if (device.address.toLowerCase() !== spec.deviceSigner.toLowerCase())
     throw new Error(`device: key of ${device.address} does not match deviceSigner ${spec.deviceSigner}`);
-  const binding = await signDeviceBinding(clients, deployment, device, clients.account.address);
+  const deadline = (await clients.publicClient.getBlock()).timestamp + DEVICE_BINDING_TTL_S;
+  const binding = await signDeviceBinding(clients, deployment, device, clients.account.address, deadline);
   await transact(clients, {
     address: deployment.settlementToken,
     abi: settlementTokenAbi,
@@ -100,6 +106,7 @@ export async function registerNode(
         gpuCount: spec.gpuCount,
       },
       stakeUsdc6,
+      deadline,
       binding,
     ],
   });
