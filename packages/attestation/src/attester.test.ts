@@ -171,9 +171,16 @@ describe('hourly attestation on chain', () => {
 
       // The challenger, from the API: an honest record of `slot` stands (NoFraud); the inflated one of `falseSlot` falls.
       const challenger = await connect(chain.anvil.rpcUrl, CHALLENGER_KEY);
+      // anvil mines only on transactions: the reveal needs a block after the commitment's.
+      const mineOne = {
+        nextBlock: () => createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) }).mine({ blocks: 1 }),
+      };
       const honestEvidence = (await get(`/v1/attestations/${slot}/nodes/${station.nodeId}`)).body;
       assert.equal(honestEvidence.messages.length, 60);
-      await assert.rejects(challengeRecord(challenger, deployment.attestationOracle, honestEvidence), /NoFraud/);
+      await assert.rejects(
+        challengeRecord(challenger, deployment.attestationOracle, honestEvidence, mineOne),
+        /NoFraud/,
+      );
       const balance = () =>
         clients.publicClient.readContract({
           address: deployment.settlementToken,
@@ -182,13 +189,18 @@ describe('hourly attestation on chain', () => {
           args: [challenger.account.address],
         });
       const before = await balance();
-      const { fault } = await challengeRecord(challenger, deployment.attestationOracle, {
-        ...honest!,
-        record: inflated,
-        proof: falseTree.proofs[0]!,
-      });
+      const { fault } = await challengeRecord(
+        challenger,
+        deployment.attestationOracle,
+        {
+          ...honest!,
+          record: inflated,
+          proof: falseTree.proofs[0]!,
+        },
+        mineOne,
+      );
       assert.equal(fault, 'AggregateMismatch');
-      const bond = await clients.publicClient.readContract({ ...oracle, functionName: 'attesterBondUsdc6' });
+      const bond = await clients.publicClient.readContract({ ...oracle, functionName: 'bondPerRecordUsdc6' });
       assert.equal((await balance()) - before, bond);
       const leaf = await clients.publicClient.readContract({
         ...oracle,
