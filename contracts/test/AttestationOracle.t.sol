@@ -1114,6 +1114,65 @@ contract AttestationOracleTest is OracleFixture {
         }
     }
 
+    /// Any record whose messageCount is 0 or above MAX_WINDOWS_PER_RECORD, whatever else it says, is excluded by a
+    /// challenge without messages, pays the challenger one record's bond and is never claimed.
+    function testFuzz_challenge_messageCountOutOfBoundsIsAlwaysAFault(
+        IAttestationOracle.NodeHourRecord memory r,
+        uint32 count,
+        bool empty
+    ) public {
+        r.slot = slot;
+        r.messageCount = empty ? 0 : uint32(bound(count, C.MAX_WINDOWS_PER_RECORD + 1, type(uint32).max));
+        (bytes32[] memory proof,) = _commitPair(r, _filler());
+        uint256 before = token.balanceOf(carol);
+        IAttestationOracle.Fault fault =
+            _challengeAs(carol, r, proof, new IAttestationOracle.Telemetry[](0), new bytes[](0));
+        vm.assertEq(uint256(fault), uint256(IAttestationOracle.Fault.MessageCount), "MessageCount");
+        vm.assertEq(token.balanceOf(carol) - before, ATTESTER_BOND, "one record's bond");
+        vm.warp(_finalAt());
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.Excluded.selector, slot, leafOf(r)));
+        oracle.claim(r, proof);
+    }
+
+    /// A record at depth `depth` of a tree committed as `recordCount` records is claimable exactly when the depth is at
+    /// most ceil(log2(recordCount)); the commit bonds 2^that records: at least recordCount, fewer than twice as many.
+    function testFuzz_claim_proofDepthBoundedByRecordCount(uint32 recordCount, uint256 depth) public {
+        recordCount = uint32(bound(recordCount, 1, type(uint32).max));
+        depth = bound(depth, 0, 34);
+        AttestationOracle cheap = new AttestationOracle(registry, hours_, admin, 1); // 1 unit a record: 2^32 bondable
+        vm.startPrank(admin);
+        hours_.grantRole(hours_.ATTESTOR_ROLE(), address(cheap));
+        cheap.grantRole(cheap.ATTESTER_ROLE(), attester);
+        vm.stopPrank();
+        vm.prank(attester);
+        token.approve(address(cheap), type(uint256).max);
+
+        IAttestationOracle.NodeHourRecord memory r =
+            recordOf(address(cheap), uint64(nodeA), slot, _hourA(1), new bytes[](1));
+        bytes32[] memory proof = new bytes32[](depth);
+        bytes32 node = leafOf(r);
+        for (uint256 i; i < depth; ++i) {
+            proof[i] = keccak256(abi.encode("sibling", i));
+            node = hashPair(node, proof[i]);
+        }
+        uint256 maxDepth;
+        while ((uint256(1) << maxDepth) < recordCount) ++maxDepth;
+        uint256 bonded = uint256(1) << maxDepth;
+        vm.assertEq(cheap.bondOf(recordCount), bonded, "2^ceil(log2 n) records bonded");
+        vm.assertGe(bonded, recordCount, "at least every record");
+        vm.assertLe(bonded, 2 * uint256(recordCount) - 1, "fewer than twice as many");
+
+        uint256 before = token.balanceOf(attester);
+        vm.prank(attester);
+        cheap.commit(slot, node, recordCount);
+        vm.assertEq(before - token.balanceOf(attester), bonded, "pulled");
+        vm.warp(_finalAt());
+        if (depth > maxDepth) {
+            vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.ProofTooLong.selector, slot, depth, maxDepth));
+        }
+        cheap.claim(r, proof);
+    }
+
     function testFuzz_claim_creditsFromFiftyFourMinutes(uint32 uptimeS) public {
         IAttestationOracle.NodeHourRecord memory r = _record(nodeA, _hourA(1));
         r.uptimeS = uint32(bound(uptimeS, 3_000, 3_600));
