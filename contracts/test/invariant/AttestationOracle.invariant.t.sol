@@ -33,6 +33,16 @@ contract AttestationOracleInvariantTest is OracleFixture {
         vm.assertEq(handler.bondsPaid(), handler.exclusions() * oracle.bondPerRecordUsdc6(), "one bond per exclusion");
     }
 
+    /// Each run did what the invariants are about: challenges that excluded records (paying bonds), claims, releases,
+    /// calls that had to revert, and records out of the window bound (empty or above it).
+    function afterInvariant() public view {
+        vm.assertGt(handler.exclusions(), 0, "some records were excluded");
+        vm.assertGt(handler.claims(), 0, "some records were claimed");
+        vm.assertGt(handler.releases(), 0, "some bonds were released");
+        vm.assertGt(handler.expectedReverts(), 0, "some calls had to revert");
+        vm.assertGt(handler.emptyOrOverBoundCommitted(), 0, "some records were out of the window bound");
+    }
+
     /// A slot is committed once and its commitment never changes (a second commit reverts AlreadyCommitted, asserted by
     /// the handler); credits follow the claims with enough uptime.
     function invariant_oneCommitmentPerSlot() public view {
