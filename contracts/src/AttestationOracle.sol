@@ -5,6 +5,7 @@ import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {IAttestationOracle} from "./interfaces/IAttestationOracle.sol";
@@ -15,8 +16,8 @@ import "./libraries/Constants.sol" as C;
 
 /// @title AttestationOracle
 /// @notice See {IAttestationOracle} and docs/TELEMETRY.md. Needs the attestor role of the registry (to slash devices)
-/// and of the compute-hour contract (to set green shares). Invariant: the settlement token it holds equals the bonds of
-/// committed slots that were neither paid to a challenger nor released.
+/// and of the compute-hour contract (to set green shares). Invariant: the settlement token it holds equals, over the
+/// committed slots not released, `bondPerRecordUsdc6` × (the slot's bonded records − its excluded records).
 /// @dev The transient reentrancy guard keeps `commit`, paid once per hour slot for every node, cheap.
 contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuardTransient, EIP712 {
     using SafeERC20 for IERC20;
@@ -33,24 +34,27 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
     INodeRegistry public immutable registry;
     IComputeHours public immutable computeHours;
     IERC20 public immutable settlementToken;
-    /// @notice Pulled from the attester with every commit; paid to the slot's first successful challenger.
-    uint256 public immutable attesterBondUsdc6;
+    /// @inheritdoc IAttestationOracle
+    uint256 public immutable bondPerRecordUsdc6;
 
     mapping(uint32 slot => Commitment) private _commitments;
     mapping(bytes32 leaf => RecordStatus) private _records;
     mapping(uint256 nodeId => uint256) public pogcsCredits;
+    /// @dev Written by challenges only, so that a commit stays two storage words.
+    mapping(uint32 slot => uint256) public excludedCount;
+    mapping(bytes32 commitment => uint256 blockNumber) public challengeCommittedAt;
 
-    constructor(INodeRegistry registry_, IComputeHours hours_, address admin, uint256 attesterBondUsdc6_)
+    constructor(INodeRegistry registry_, IComputeHours hours_, address admin, uint256 bondPerRecordUsdc6_)
         EIP712("Greenhour Telemetry", "1")
     {
         if (address(registry_) == address(0)) revert ZeroAddress("registry");
         if (address(hours_) == address(0)) revert ZeroAddress("hours");
         if (admin == address(0)) revert ZeroAddress("admin");
-        if (attesterBondUsdc6_ == 0) revert ZeroBond();
+        if (bondPerRecordUsdc6_ == 0) revert ZeroBond();
         registry = registry_;
         computeHours = hours_;
         settlementToken = IERC20(registry_.settlementToken());
-        attesterBondUsdc6 = attesterBondUsdc6_;
+        bondPerRecordUsdc6 = bondPerRecordUsdc6_;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
@@ -71,23 +75,32 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
             attester: msg.sender,
             committedAt: uint40(block.timestamp),
             recordCount: recordCount,
-            bondPaid: false,
             bondReleased: false
         });
-        emit Committed(slot, msg.sender, root, recordCount, attesterBondUsdc6);
+        uint256 bondUsdc6 = bondOf(recordCount);
+        emit Committed(slot, msg.sender, root, recordCount, bondUsdc6);
 
         // INTERACTIONS
-        settlementToken.safeTransferFrom(msg.sender, address(this), attesterBondUsdc6);
+        settlementToken.safeTransferFrom(msg.sender, address(this), bondUsdc6);
     }
 
     // ---------------------------------------------------------------- challenge
+
+    /// @inheritdoc IAttestationOracle
+    function commitChallenge(bytes32 commitment_) external {
+        // Kept, not moved: a copy of someone's commitment sent later cannot push its reveal back.
+        if (challengeCommittedAt[commitment_] != 0) return;
+        challengeCommittedAt[commitment_] = block.number;
+        emit ChallengeCommitted(commitment_, block.number);
+    }
 
     /// @inheritdoc IAttestationOracle
     function challenge(
         NodeHourRecord calldata record,
         bytes32[] calldata proof,
         Telemetry[] calldata messages,
-        bytes[] calldata signatures
+        bytes[] calldata signatures,
+        bytes32 salt
     ) external nonReentrant returns (Fault fault) {
         // CHECKS
         Commitment storage c = _commitments[record.slot];
@@ -95,9 +108,14 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         if (block.timestamp >= closesAt) revert ChallengeWindowClosed(record.slot, closesAt);
         bytes32 leaf = _provenLeaf(c, record, proof);
         if (_records[leaf] == RecordStatus.Excluded) revert AlreadyExcluded(record.slot, leaf);
+        _spendChallengeCommitment(leaf, salt);
         uint256 slashUsdc6;
-        (fault, slashUsdc6) = _findFault(record, messages, signatures);
-        if (fault == Fault.None) revert NoFraud(record.slot, leaf);
+        if (!_countInBounds(record.messageCount)) {
+            fault = Fault.MessageCount;
+        } else {
+            (fault, slashUsdc6) = _findFault(record, messages, signatures);
+            if (fault == Fault.None) revert NoFraud(record.slot, leaf);
+        }
 
         // EFFECTS and INTERACTIONS
         _exclude(c, record.slot, record.nodeId, leaf, fault, slashUsdc6);
@@ -119,6 +137,9 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         RecordStatus status = _records[leaf];
         if (status == RecordStatus.Excluded) revert Excluded(record.slot, leaf);
         if (status == RecordStatus.Claimed) revert AlreadyClaimed(record.slot, leaf);
+        if (!_countInBounds(record.messageCount)) {
+            revert MessageCountOutOfBounds(record.slot, leaf, record.messageCount);
+        }
 
         // EFFECTS
         _records[leaf] = RecordStatus.Claimed;
@@ -137,18 +158,33 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         Commitment storage c = _commitments[slot];
         uint256 finalAt = _finalAt(c, slot);
         if (block.timestamp < finalAt) revert NotFinal(slot, finalAt);
-        if (c.bondPaid || c.bondReleased) revert NoBondToRelease(slot);
+        if (c.bondReleased) revert NoBondToRelease(slot);
 
         // EFFECTS
         c.bondReleased = true;
         address attester = c.attester;
-        emit BondReleased(slot, attester, attesterBondUsdc6);
+        // At most `bonded` records can be proven in the root, each excluded once (see {_bondedRecords}); the floor at 0
+        // only mirrors {_exclude}, which pays no more than `bonded` bonds.
+        uint256 bonded = _bondedRecords(c.recordCount);
+        uint256 excluded = excludedCount[slot];
+        uint256 amountUsdc6 = bonded > excluded ? (bonded - excluded) * bondPerRecordUsdc6 : 0;
+        emit AttesterBondReleased(slot, attester, amountUsdc6);
 
         // INTERACTIONS
-        settlementToken.safeTransfer(attester, attesterBondUsdc6);
+        if (amountUsdc6 != 0) settlementToken.safeTransfer(attester, amountUsdc6);
     }
 
     // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IAttestationOracle
+    function bondOf(uint32 recordCount) public view returns (uint256) {
+        return _bondedRecords(recordCount) * bondPerRecordUsdc6;
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function challengeCommitment(bytes32 leaf, address challenger, bytes32 salt) public pure returns (bytes32) {
+        return keccak256(abi.encode(leaf, challenger, salt));
+    }
 
     function commitment(uint32 slot) external view returns (Commitment memory) {
         return _commitments[slot];
@@ -209,11 +245,39 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         return committedAt + C.CHALLENGE_WINDOW_SECONDS;
     }
 
+    /// @dev The deepest proof a claim or challenge accepts for a tree of `recordCount` records: ceil(log2(recordCount)),
+    /// the depth of OpenZeppelin's (complete) tree of that many leaves; at most 32.
+    function _maxProofLength(uint256 recordCount) private pure returns (uint256) {
+        return Math.log2(recordCount, Math.Rounding.Ceil);
+    }
+
+    /// @dev How many records a commit bonds: 2^(max proof length), the most leaves a binary tree can have at depths up
+    /// to it (Kraft's inequality; leaves are double hashed, so no inner node is one), hence every record that can be
+    /// claimed or challenged.
+    function _bondedRecords(uint256 recordCount) private pure returns (uint256) {
+        return uint256(1) << _maxProofLength(recordCount);
+    }
+
+    /// @dev The reward goes to whoever committed to this challenge in an earlier block: a front-runner copying the
+    /// reveal has no commitment of its own. Spent here (a failing challenge reverts and keeps it).
+    function _spendChallengeCommitment(bytes32 leaf, bytes32 salt) private {
+        bytes32 commitment_ = challengeCommitment(leaf, msg.sender, salt);
+        uint256 committedBlock = challengeCommittedAt[commitment_];
+        if (committedBlock == 0 || committedBlock >= block.number) revert ChallengeNotCommitted(commitment_);
+        delete challengeCommittedAt[commitment_];
+    }
+
+    function _countInBounds(uint32 messageCount) private pure returns (bool) {
+        return messageCount != 0 && messageCount <= C.MAX_WINDOWS_PER_RECORD;
+    }
+
     function _provenLeaf(Commitment storage c, NodeHourRecord calldata record, bytes32[] calldata proof)
         private
         view
         returns (bytes32 leaf)
     {
+        uint256 maxLength = _maxProofLength(c.recordCount);
+        if (proof.length > maxLength) revert ProofTooLong(record.slot, proof.length, maxLength);
         leaf = TelemetryLib.leaf(record);
         if (!MerkleProof.verifyCalldata(proof, c.root, leaf)) revert NotInRoot(record.slot, leaf);
     }
@@ -240,17 +304,16 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         if (fault == Fault.Impossible) slashUsdc6 = uint256(n.stakeUsdc6) * C.DEVICE_FRAUD_SLASH_BPS / C.BPS;
     }
 
-    /// @dev Excludes the record and pays the challenger the slot's bond, once per slot, and the device slash, if any.
+    /// @dev Excludes the record and pays the challenger one record's bond and the device slash, if any.
     function _exclude(Commitment storage c, uint32 slot, uint256 nodeId, bytes32 leaf, Fault fault, uint256 slashUsdc6)
         private
     {
         // EFFECTS
         _records[leaf] = RecordStatus.Excluded;
-        uint256 bondUsdc6;
-        if (!c.bondPaid) {
-            c.bondPaid = true;
-            bondUsdc6 = attesterBondUsdc6;
-        }
+        uint256 excluded = excludedCount[slot];
+        excludedCount[slot] = excluded + 1;
+        // Always true by the bound on proofs (see {_bondedRecords}); kept so that no payout can exceed what is held.
+        uint256 bondUsdc6 = excluded < _bondedRecords(c.recordCount) ? bondPerRecordUsdc6 : 0;
         emit RecordExcluded(slot, nodeId, leaf, fault, msg.sender, bondUsdc6, slashUsdc6);
 
         // INTERACTIONS

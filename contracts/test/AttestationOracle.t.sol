@@ -118,8 +118,7 @@ contract AttestationOracleTest is OracleFixture {
         IAttestationOracle.Telemetry[] memory ms,
         bytes[] memory sigs
     ) internal returns (IAttestationOracle.Fault) {
-        vm.prank(challenger);
-        return oracle.challenge(r, proof, ms, sigs);
+        return challengeAs(challenger, r, proof, ms, sigs);
     }
 
     /// @dev Commits `r` beside the filler, challenges it as carol and checks the exclusion and the bond payment.
@@ -132,15 +131,16 @@ contract AttestationOracleTest is OracleFixture {
         (bytes32[] memory proof,) = _commitPair(r, _filler());
         uint256 carolBefore = token.balanceOf(carol);
         uint256 stakeBefore = registry.node(r.nodeId).stakeUsdc6;
+        armChallenge(carol, r);
         vm.expectEmit(true, true, true, true);
         emit IAttestationOracle.RecordExcluded(slot, r.nodeId, leafOf(r), expected, carol, ATTESTER_BOND, 0);
-        IAttestationOracle.Fault fault = _challengeAs(carol, r, proof, ms, sigs);
+        IAttestationOracle.Fault fault = revealAs(carol, r, proof, ms, sigs);
 
         vm.assertEq(uint256(fault), uint256(expected), "fault kind");
         vm.assertTrue(oracle.isExcluded(leafOf(r)), "excluded");
-        vm.assertTrue(oracle.commitment(slot).bondPaid, "bond paid");
-        vm.assertEq(token.balanceOf(carol) - carolBefore, ATTESTER_BOND, "bond to the challenger");
-        vm.assertEq(token.balanceOf(address(oracle)), 0, "nothing left held");
+        vm.assertEq(oracle.excludedCount(slot), 1, "one record excluded");
+        vm.assertEq(token.balanceOf(carol) - carolBefore, ATTESTER_BOND, "one record's bond to the challenger");
+        vm.assertEq(token.balanceOf(address(oracle)), ATTESTER_BOND, "the other record's bond still held");
         vm.assertEq(registry.node(r.nodeId).stakeUsdc6, stakeBefore, "not slashed");
     }
 
@@ -154,7 +154,7 @@ contract AttestationOracleTest is OracleFixture {
         vm.assertEq(address(oracle.registry()), address(registry), "registry");
         vm.assertEq(address(oracle.computeHours()), address(hours_), "compute hours");
         vm.assertEq(address(oracle.settlementToken()), address(token), "settlement token from the registry");
-        vm.assertEq(oracle.attesterBondUsdc6(), ATTESTER_BOND, "bond");
+        vm.assertEq(oracle.bondPerRecordUsdc6(), ATTESTER_BOND, "bond per record");
         vm.assertTrue(oracle.hasRole(oracle.DEFAULT_ADMIN_ROLE(), admin), "admin");
         (, string memory name, string memory version, uint256 chainId, address verifyingContract,,) =
             oracle.eip712Domain();
@@ -187,7 +187,7 @@ contract AttestationOracleTest is OracleFixture {
         bytes32 root = keccak256("root");
         uint256 attesterBefore = token.balanceOf(attester);
         vm.expectEmit(true, true, true, true);
-        emit IAttestationOracle.Committed(slot, attester, root, 1_000, ATTESTER_BOND);
+        emit IAttestationOracle.Committed(slot, attester, root, 1_000, 1_024 * ATTESTER_BOND);
         commitAs(slot, root, 1_000);
 
         IAttestationOracle.Commitment memory c = oracle.commitment(slot);
@@ -195,10 +195,12 @@ contract AttestationOracleTest is OracleFixture {
         vm.assertEq(c.attester, attester, "attester");
         vm.assertEq(c.committedAt, committedAt, "committedAt");
         vm.assertEq(c.recordCount, 1_000, "recordCount");
-        vm.assertFalse(c.bondPaid, "bond not paid");
+        vm.assertEq(oracle.excludedCount(slot), 0, "nothing excluded");
         vm.assertFalse(c.bondReleased, "bond not released");
-        vm.assertEq(attesterBefore - token.balanceOf(attester), ATTESTER_BOND, "bond pulled");
-        vm.assertEq(token.balanceOf(address(oracle)), ATTESTER_BOND, "bond held");
+        // 1,000 records: proofs of up to ceil(log2 1,000) = 10 hashes, a tree of up to 1,024 such leaves, all bonded.
+        vm.assertEq(oracle.bondOf(1_000), 1_024 * ATTESTER_BOND, "bond of 1,024 records");
+        vm.assertEq(attesterBefore - token.balanceOf(attester), 1_024 * ATTESTER_BOND, "bond pulled");
+        vm.assertEq(token.balanceOf(address(oracle)), 1_024 * ATTESTER_BOND, "bond held");
         vm.assertFalse(oracle.isFinal(slot), "not final during the window");
     }
 
@@ -256,7 +258,7 @@ contract AttestationOracleTest is OracleFixture {
         vm.prank(bob);
         oracle.commit(slot, keccak256("root"), 10);
         vm.assertEq(oracle.commitment(slot).recordCount, 10, "the first commitment stands");
-        vm.assertEq(token.balanceOf(address(oracle)), ATTESTER_BOND, "one bond");
+        vm.assertEq(token.balanceOf(address(oracle)), oracle.bondOf(10), "one commitment's bond");
     }
 
     // ---------------------------------------------------------------- challenge: each fault
@@ -337,6 +339,7 @@ contract AttestationOracleTest is OracleFixture {
         (bytes32[] memory proof,) = _commitPair(r, _filler());
 
         uint256 slash = STAKE * C.DEVICE_FRAUD_SLASH_BPS / C.BPS;
+        armChallenge(carol, r);
         vm.expectEmit(true, true, true, true);
         emit IAttestationOracle.RecordExcluded(
             slot, nodeA, leafOf(r), IAttestationOracle.Fault.Impossible, carol, ATTESTER_BOND, slash
@@ -344,7 +347,7 @@ contract AttestationOracleTest is OracleFixture {
         vm.expectEmit(true, true, true, true);
         emit INodeRegistry.Slashed(nodeA, slash, 0, carol, "IMPOSSIBLE_TELEMETRY");
         uint256 carolBefore = token.balanceOf(carol);
-        IAttestationOracle.Fault fault = _challengeAs(carol, r, proof, ms, sigs);
+        IAttestationOracle.Fault fault = revealAs(carol, r, proof, ms, sigs);
 
         vm.assertEq(uint256(fault), uint256(IAttestationOracle.Fault.Impossible), "impossible");
         vm.assertEq(slash, 1_000e6, "half the stake");
@@ -392,15 +395,16 @@ contract AttestationOracleTest is OracleFixture {
 
         uint256 carolBefore = token.balanceOf(carol);
         for (uint256 i; i < count; ++i) {
+            armChallenge(carol, rs[i]);
             vm.expectEmit(true, true, true, true);
             emit IAttestationOracle.RecordExcluded(
-                slot, nodeA, leafOf(rs[i]), IAttestationOracle.Fault.BadSignature, carol, i == 0 ? ATTESTER_BOND : 0, 0
+                slot, nodeA, leafOf(rs[i]), IAttestationOracle.Fault.BadSignature, carol, ATTESTER_BOND, 0
             );
-            IAttestationOracle.Fault fault = _challengeAs(carol, rs[i], proofs[i], ms[i], sigs[i]);
+            IAttestationOracle.Fault fault = revealAs(carol, rs[i], proofs[i], ms[i], sigs[i]);
             vm.assertEq(uint256(fault), uint256(IAttestationOracle.Fault.BadSignature), "bad signature");
             vm.assertTrue(oracle.isExcluded(leafOf(rs[i])), "excluded");
         }
-        vm.assertEq(token.balanceOf(carol) - carolBefore, ATTESTER_BOND, "the bond, once");
+        vm.assertEq(token.balanceOf(carol) - carolBefore, count * ATTESTER_BOND, "one bond per excluded record");
         vm.assertEq(registry.node(nodeA).stakeUsdc6, STAKE, "the device is not slashed");
     }
 
@@ -411,14 +415,102 @@ contract AttestationOracleTest is OracleFixture {
         _assertFault(r, ms, _sign(ms), IAttestationOracle.Fault.AggregateMismatch);
     }
 
-    function test_challenge_emptyRecordIsAggregateMismatch() public {
+    function test_challenge_emptyRecordIsMessageCount() public {
         IAttestationOracle.Telemetry[] memory none = new IAttestationOracle.Telemetry[](0);
-        _assertFault(_record(nodeA, none), none, new bytes[](0), IAttestationOracle.Fault.AggregateMismatch);
+        _assertFault(_record(nodeA, none), none, new bytes[](0), IAttestationOracle.Fault.MessageCount);
+    }
+
+    /// A record of 61 one-minute-or-shorter windows, each right, is the MessageCount fault: it is proven without its
+    /// messages, which are not read (any may be passed). Sixty is the bound.
+    function test_challenge_aboveTheWindowBoundIsMessageCount() public {
+        IAttestationOracle.Telemetry[] memory ms = new IAttestationOracle.Telemetry[](61);
+        for (uint256 i; i < 61; ++i) {
+            ms[i] = stationWindow(device, uint64(1 + i), slot, 0);
+            ms[i].windowStart = uint64(HourId.startOf(slot) + i * 59);
+            ms[i].windowEnd = ms[i].windowStart + 59;
+        }
+        IAttestationOracle.NodeHourRecord memory r = _record(nodeA, ms);
+        _assertFault(r, new IAttestationOracle.Telemetry[](0), new bytes[](0), IAttestationOracle.Fault.MessageCount);
+    }
+
+    /// The bound itself: 60 right windows are no fault.
+    function test_challenge_atTheWindowBoundIsNoFraud() public {
+        IAttestationOracle.Telemetry[] memory ms = _hourA(C.MAX_WINDOWS_PER_RECORD);
+        IAttestationOracle.NodeHourRecord memory r = _record(nodeA, ms);
+        (bytes32[] memory proof,) = _commitPair(r, _filler());
+        armChallenge(carol, r);
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.NoFraud.selector, slot, leafOf(r)));
+        revealAs(carol, r, proof, ms, _sign(ms));
+    }
+
+    /// A record that is not challenged but breaks the window bound is still never claimed.
+    function test_claim_rejectsMessageCountOutOfBounds() public {
+        IAttestationOracle.NodeHourRecord memory empty = _record(nodeA, new IAttestationOracle.Telemetry[](0));
+        IAttestationOracle.NodeHourRecord memory big = _filler();
+        big.messageCount = C.MAX_WINDOWS_PER_RECORD + 1;
+        (bytes32[] memory pe, bytes32[] memory pb) = _commitPair(empty, big);
+        vm.warp(_finalAt());
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttestationOracle.MessageCountOutOfBounds.selector, slot, leafOf(empty), 0)
+        );
+        oracle.claim(empty, pe);
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttestationOracle.MessageCountOutOfBounds.selector, slot, leafOf(big), 61)
+        );
+        oracle.claim(big, pb);
+    }
+
+    /// Claims and challenges accept proofs of at most ceil(log2(recordCount)) hashes: deeper leaves are not bonded.
+    function test_claimAndChallenge_rejectProofLongerThanTheTree() public {
+        IAttestationOracle.Telemetry[] memory ms = _hourA(2);
+        IAttestationOracle.NodeHourRecord memory r = _record(nodeA, ms);
+        IAttestationOracle.NodeHourRecord memory other = _filler();
+        IAttestationOracle.NodeHourRecord memory third = _record(nodeB, stationHour(otherDevice, 9, slot, 9, 1));
+        bytes32 n01 = hashPair(leafOf(r), leafOf(other));
+        commitAs(slot, hashPair(n01, leafOf(third)), 2); // three leaves committed as two: proofs of one hash only
+        armChallenge(carol, r);
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.ProofTooLong.selector, slot, 2, 1));
+        revealAs(carol, r, proofOf(leafOf(other), leafOf(third)), ms, _sign(ms));
+        vm.warp(_finalAt());
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.ProofTooLong.selector, slot, 2, 1));
+        oracle.claim(r, proofOf(leafOf(other), leafOf(third)));
+        oracle.claim(third, proofOf(n01)); // one hash deep
+    }
+
+    /// The reveal must come from the committed challenger, with the committed salt, in a later block.
+    function test_challenge_needsACommitmentFromAnEarlierBlock() public {
+        IAttestationOracle.Telemetry[] memory ms = _hourA(2);
+        IAttestationOracle.NodeHourRecord memory r = _record(nodeA, ms);
+        r.uptimeS = 1;
+        (bytes32[] memory proof,) = _commitPair(r, _filler());
+        bytes32 salt = saltOf(carol);
+        bytes32 h = oracle.challengeCommitment(leafOf(r), carol, salt);
+        vm.assertEq(h, keccak256(abi.encode(leafOf(r), carol, salt)), "commitment encoding");
+
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.ChallengeNotCommitted.selector, h));
+        revealAs(carol, r, proof, ms, _sign(ms)); // nothing committed
+        vm.expectEmit(true, true, true, true);
+        emit IAttestationOracle.ChallengeCommitted(h, block.number);
+        vm.prank(carol);
+        oracle.commitChallenge(h);
+        vm.assertEq(oracle.challengeCommittedAt(h), block.number, "recorded");
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.ChallengeNotCommitted.selector, h));
+        revealAs(carol, r, proof, ms, _sign(ms)); // same block
+        vm.roll(block.number + 1);
+        vm.prank(bob); // a copy of the commitment later keeps the first block
+        oracle.commitChallenge(h);
+        vm.assertEq(oracle.challengeCommittedAt(h), block.number - 1, "first block kept");
+        bytes32 other = oracle.challengeCommitment(leafOf(r), carol, keccak256("another salt"));
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.ChallengeNotCommitted.selector, other));
+        vm.prank(carol);
+        oracle.challenge(r, proof, ms, _sign(ms), keccak256("another salt"));
+        revealAs(carol, r, proof, ms, _sign(ms));
+        vm.assertTrue(oracle.isExcluded(leafOf(r)), "excluded");
+        vm.assertEq(oracle.challengeCommittedAt(h), 0, "spent");
     }
 
     /// Six records of one slot, the k-th showing every fault from the k-th kind of {IAttestationOracle.Fault} on: each
-    /// challenge reports its record's first. Only the first challenge of the slot takes the bond; only Impossible
-    /// slashes.
+    /// challenge reports its record's first. Each takes its record's bond; only Impossible slashes.
     function test_challenge_reportsTheFirstFaultInOrder() public {
         uint256 kinds = uint256(IAttestationOracle.Fault.AggregateMismatch);
         IAttestationOracle.Telemetry[][] memory ms = new IAttestationOracle.Telemetry[][](kinds);
@@ -432,6 +524,7 @@ contract AttestationOracleTest is OracleFixture {
         uint256 slash = STAKE * C.DEVICE_FRAUD_SLASH_BPS / C.BPS;
         for (uint256 k; k < kinds; ++k) {
             IAttestationOracle.Fault expected = IAttestationOracle.Fault(k + 1);
+            armChallenge(carol, rs[k]);
             vm.expectEmit(true, true, true, true);
             emit IAttestationOracle.RecordExcluded(
                 slot,
@@ -439,10 +532,10 @@ contract AttestationOracleTest is OracleFixture {
                 leafOf(rs[k]),
                 expected,
                 carol,
-                k == 0 ? ATTESTER_BOND : 0,
+                ATTESTER_BOND,
                 expected == IAttestationOracle.Fault.Impossible ? slash : 0
             );
-            IAttestationOracle.Fault fault = _challengeAs(carol, rs[k], proofs[k], ms[k], sigs[k]);
+            IAttestationOracle.Fault fault = revealAs(carol, rs[k], proofs[k], ms[k], sigs[k]);
             vm.assertEq(uint256(fault), uint256(expected), "first fault");
         }
         vm.assertEq(registry.node(nodeA).stakeUsdc6, STAKE - slash, "slashed once, for the impossible window");
@@ -483,7 +576,9 @@ contract AttestationOracleTest is OracleFixture {
         vm.assertEq(uint256(fault), uint256(IAttestationOracle.Fault.AggregateMismatch), "aggregate");
     }
 
-    function test_challenge_bondPaidOncePerSlot() public {
+    /// Three records bond four (proofs of up to two hashes): each excluded one pays its bond to its challenger, the
+    /// release returns the other two.
+    function test_challenge_eachExcludedRecordPaysItsBond() public {
         IAttestationOracle.Telemetry[] memory msA = _hourA(4);
         IAttestationOracle.Telemetry[] memory msB = stationHour(otherDevice, 1, slot, 0, 4);
         IAttestationOracle.NodeHourRecord memory honest = _record(nodeA, msA);
@@ -496,18 +591,25 @@ contract AttestationOracleTest is OracleFixture {
         uint256 carolBefore = token.balanceOf(carol);
         uint256 bobBefore = token.balanceOf(bob);
         _challengeAs(carol, badA, proofs[1], msA, _sign(msA));
+        armChallenge(bob, badB);
         vm.expectEmit(true, true, true, true);
         emit IAttestationOracle.RecordExcluded(
-            slot, nodeB, leafOf(badB), IAttestationOracle.Fault.AggregateMismatch, bob, 0, 0
+            slot, nodeB, leafOf(badB), IAttestationOracle.Fault.AggregateMismatch, bob, ATTESTER_BOND, 0
         );
-        _challengeAs(bob, badB, proofs[2], msB, signAll(address(oracle), OTHER_DEVICE_KEY, msB));
+        revealAs(bob, badB, proofs[2], msB, signAll(address(oracle), OTHER_DEVICE_KEY, msB));
 
-        vm.assertEq(token.balanceOf(carol) - carolBefore, ATTESTER_BOND, "first challenger takes the bond");
-        vm.assertEq(token.balanceOf(bob), bobBefore, "second challenger excludes only");
+        vm.assertEq(token.balanceOf(carol) - carolBefore, ATTESTER_BOND, "first challenger takes a record's bond");
+        vm.assertEq(token.balanceOf(bob) - bobBefore, ATTESTER_BOND, "so does the second");
         vm.assertTrue(oracle.isExcluded(leafOf(badA)) && oracle.isExcluded(leafOf(badB)), "both excluded");
-        vm.assertEq(token.balanceOf(address(oracle)), 0, "bond paid out once");
+        vm.assertEq(oracle.excludedCount(slot), 2, "two excluded");
+        vm.assertEq(token.balanceOf(address(oracle)), 2 * ATTESTER_BOND, "the other two bonds held");
 
         vm.warp(_finalAt());
+        uint256 attesterBefore = token.balanceOf(attester);
+        vm.expectEmit(true, true, true, true);
+        emit IAttestationOracle.AttesterBondReleased(slot, attester, 2 * ATTESTER_BOND);
+        oracle.releaseBond(slot);
+        vm.assertEq(token.balanceOf(attester) - attesterBefore, 2 * ATTESTER_BOND, "the unspent bonds returned");
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.NoBondToRelease.selector, slot));
         oracle.releaseBond(slot);
         oracle.claim(honest, proofs[0]); // the honest record of the slot still stands
@@ -522,8 +624,9 @@ contract AttestationOracleTest is OracleFixture {
         (bytes32[] memory proof,) = _commitPair(r, _filler());
         bytes32 leaf = leafOf(r);
 
+        armChallenge(carol, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.NoFraud.selector, slot, leaf));
-        _challengeAs(carol, r, proof, ms, _sign(ms));
+        revealAs(carol, r, proof, ms, _sign(ms));
         // The record commits to its signatures: no other signatures, not even the device's malleable twin of one, can
         // frame an honest attester.
         bytes[][] memory others = new bytes[][](3);
@@ -533,22 +636,24 @@ contract AttestationOracleTest is OracleFixture {
         others[2] = new bytes[](5);
         for (uint256 i; i < others.length; ++i) {
             bytes32 got = messagesHashOf(address(oracle), ms, others[i]);
+            armChallenge(carol, r);
             vm.expectRevert(
                 abi.encodeWithSelector(IAttestationOracle.MessagesHashMismatch.selector, r.messagesHash, got)
             );
-            _challengeAs(carol, r, proof, ms, others[i]);
+            revealAs(carol, r, proof, ms, others[i]);
         }
 
         vm.assertFalse(oracle.isExcluded(leaf), "not excluded");
-        vm.assertFalse(oracle.commitment(slot).bondPaid, "bond not paid");
-        vm.assertEq(token.balanceOf(address(oracle)), ATTESTER_BOND, "bond still held");
+        vm.assertEq(oracle.excludedCount(slot), 0, "no bond paid");
+        vm.assertEq(token.balanceOf(address(oracle)), 2 * ATTESTER_BOND, "bonds still held");
     }
 
     function test_challenge_rejectsUnknownSlot() public {
         IAttestationOracle.Telemetry[] memory ms = _hourA(1);
         IAttestationOracle.NodeHourRecord memory r = _record(nodeA, ms);
+        armChallenge(carol, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.UnknownSlot.selector, slot));
-        _challengeAs(carol, r, new bytes32[](0), ms, new bytes[](1));
+        revealAs(carol, r, new bytes32[](0), ms, new bytes[](1));
     }
 
     function test_challenge_closesWithTheWindow() public {
@@ -558,8 +663,9 @@ contract AttestationOracleTest is OracleFixture {
         (bytes32[] memory proof,) = _commitPair(r, _filler());
 
         vm.warp(_finalAt());
+        armChallenge(carol, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.ChallengeWindowClosed.selector, slot, _finalAt()));
-        _challengeAs(carol, r, proof, ms, _sign(ms));
+        revealAs(carol, r, proof, ms, _sign(ms));
         vm.assertTrue(oracle.isFinal(slot), "final");
 
         vm.warp(_finalAt() - 1);
@@ -575,11 +681,13 @@ contract AttestationOracleTest is OracleFixture {
 
         IAttestationOracle.NodeHourRecord memory altered = _record(nodeA, ms);
         altered.greenWh += 1;
+        armChallenge(carol, altered);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.NotInRoot.selector, slot, leafOf(altered)));
-        _challengeAs(carol, altered, proof, ms, _sign(ms));
+        revealAs(carol, altered, proof, ms, _sign(ms));
 
+        armChallenge(carol, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.NotInRoot.selector, slot, leafOf(r)));
-        _challengeAs(carol, r, proofOf(keccak256("not the sibling")), ms, _sign(ms));
+        revealAs(carol, r, proofOf(keccak256("not the sibling")), ms, _sign(ms));
     }
 
     function test_challenge_rejectsAlreadyExcluded() public {
@@ -588,8 +696,9 @@ contract AttestationOracleTest is OracleFixture {
         r.uptimeS = 1;
         (bytes32[] memory proof,) = _commitPair(r, _filler());
         _challengeAs(carol, r, proof, ms, _sign(ms));
+        armChallenge(bob, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.AlreadyExcluded.selector, slot, leafOf(r)));
-        _challengeAs(bob, r, proof, ms, _sign(ms));
+        revealAs(bob, r, proof, ms, _sign(ms));
     }
 
     function test_challenge_rejectsMessagesThatAreNotTheRecords() public {
@@ -600,24 +709,28 @@ contract AttestationOracleTest is OracleFixture {
         (bytes32[] memory proof,) = _commitPair(r, _filler());
 
         IAttestationOracle.Telemetry[] memory four = _hourA(4);
+        armChallenge(carol, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.MessageCountMismatch.selector, 5, 4));
-        _challengeAs(carol, r, proof, four, _sign(four));
+        revealAs(carol, r, proof, four, _sign(four));
 
+        armChallenge(carol, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.SignatureCountMismatch.selector, 5, 4));
-        _challengeAs(carol, r, proof, ms, _sign(four));
+        revealAs(carol, r, proof, ms, _sign(four));
 
         // The same messages and signatures out of order, or one message altered, are not the record's.
         (ms[1], ms[2]) = (ms[2], ms[1]);
         (sigs[1], sigs[2]) = (sigs[2], sigs[1]);
         bytes32 got = messagesHashOf(address(oracle), ms, sigs);
+        armChallenge(carol, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.MessagesHashMismatch.selector, r.messagesHash, got));
-        _challengeAs(carol, r, proof, ms, sigs);
+        revealAs(carol, r, proof, ms, sigs);
         (ms[1], ms[2]) = (ms[2], ms[1]);
         (sigs[1], sigs[2]) = (sigs[2], sigs[1]);
         ms[0].jobsHash = bytes32(0);
         got = messagesHashOf(address(oracle), ms, sigs);
+        armChallenge(carol, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.MessagesHashMismatch.selector, r.messagesHash, got));
-        _challengeAs(carol, r, proof, ms, sigs);
+        revealAs(carol, r, proof, ms, sigs);
     }
 
     /// A record's entries are 65-byte signatures: one of another length matches no record, not even one whose
@@ -631,12 +744,13 @@ contract AttestationOracleTest is OracleFixture {
         IAttestationOracle.NodeHourRecord memory record = _record(nodeA, ms, sigs);
         (bytes32[] memory proof,) = _commitPair(record, _filler());
 
+        armChallenge(carol, record);
         vm.expectRevert(
             abi.encodeWithSelector(
                 IAttestationOracle.MessagesHashMismatch.selector, record.messagesHash, record.messagesHash
             )
         );
-        _challengeAs(carol, record, proof, ms, sigs);
+        revealAs(carol, record, proof, ms, sigs);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.BadSignatureLength.selector, 1, 64));
         oracle.aggregate(ms, sigs);
     }
@@ -761,7 +875,7 @@ contract AttestationOracleTest is OracleFixture {
         vm.warp(_finalAt());
         uint256 attesterBefore = token.balanceOf(attester);
         vm.expectEmit(true, true, true, true);
-        emit IAttestationOracle.BondReleased(slot, attester, ATTESTER_BOND);
+        emit IAttestationOracle.AttesterBondReleased(slot, attester, ATTESTER_BOND);
         vm.prank(carol); // anyone; the bond goes to the attester
         oracle.releaseBond(slot);
         vm.assertEq(token.balanceOf(attester) - attesterBefore, ATTESTER_BOND, "returned to the attester");
@@ -999,6 +1113,65 @@ contract AttestationOracleTest is OracleFixture {
         }
     }
 
+    /// Any record whose messageCount is 0 or above MAX_WINDOWS_PER_RECORD, whatever else it says, is excluded by a
+    /// challenge without messages, pays the challenger one record's bond and is never claimed.
+    function testFuzz_challenge_messageCountOutOfBoundsIsAlwaysAFault(
+        IAttestationOracle.NodeHourRecord memory r,
+        uint32 count,
+        bool empty
+    ) public {
+        r.slot = slot;
+        r.messageCount = empty ? 0 : uint32(bound(count, C.MAX_WINDOWS_PER_RECORD + 1, type(uint32).max));
+        (bytes32[] memory proof,) = _commitPair(r, _filler());
+        uint256 before = token.balanceOf(carol);
+        IAttestationOracle.Fault fault =
+            _challengeAs(carol, r, proof, new IAttestationOracle.Telemetry[](0), new bytes[](0));
+        vm.assertEq(uint256(fault), uint256(IAttestationOracle.Fault.MessageCount), "MessageCount");
+        vm.assertEq(token.balanceOf(carol) - before, ATTESTER_BOND, "one record's bond");
+        vm.warp(_finalAt());
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.Excluded.selector, slot, leafOf(r)));
+        oracle.claim(r, proof);
+    }
+
+    /// A record at depth `depth` of a tree committed as `recordCount` records is claimable exactly when the depth is at
+    /// most ceil(log2(recordCount)); the commit bonds 2^that records: at least recordCount, fewer than twice as many.
+    function testFuzz_claim_proofDepthBoundedByRecordCount(uint32 recordCount, uint256 depth) public {
+        recordCount = uint32(bound(recordCount, 1, type(uint32).max));
+        depth = bound(depth, 0, 34);
+        AttestationOracle cheap = new AttestationOracle(registry, hours_, admin, 1); // 1 unit a record: 2^32 bondable
+        vm.startPrank(admin);
+        hours_.grantRole(hours_.GREEN_SHARE_ROLE(), address(cheap));
+        cheap.grantRole(cheap.ATTESTER_ROLE(), attester);
+        vm.stopPrank();
+        vm.prank(attester);
+        token.approve(address(cheap), type(uint256).max);
+
+        IAttestationOracle.NodeHourRecord memory r =
+            recordOf(address(cheap), uint64(nodeA), slot, _hourA(1), new bytes[](1));
+        bytes32[] memory proof = new bytes32[](depth);
+        bytes32 node = leafOf(r);
+        for (uint256 i; i < depth; ++i) {
+            proof[i] = keccak256(abi.encode("sibling", i));
+            node = hashPair(node, proof[i]);
+        }
+        uint256 maxDepth;
+        while ((uint256(1) << maxDepth) < recordCount) ++maxDepth;
+        uint256 bonded = uint256(1) << maxDepth;
+        vm.assertEq(cheap.bondOf(recordCount), bonded, "2^ceil(log2 n) records bonded");
+        vm.assertGe(bonded, recordCount, "at least every record");
+        vm.assertLe(bonded, 2 * uint256(recordCount) - 1, "fewer than twice as many");
+
+        uint256 before = token.balanceOf(attester);
+        vm.prank(attester);
+        cheap.commit(slot, node, recordCount);
+        vm.assertEq(before - token.balanceOf(attester), bonded, "pulled");
+        vm.warp(_finalAt());
+        if (depth > maxDepth) {
+            vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.ProofTooLong.selector, slot, depth, maxDepth));
+        }
+        cheap.claim(r, proof);
+    }
+
     function testFuzz_claim_creditsFromFiftyFourMinutes(uint32 uptimeS) public {
         IAttestationOracle.NodeHourRecord memory r = _record(nodeA, _hourA(1));
         r.uptimeS = uint32(bound(uptimeS, 3_000, 3_600));
@@ -1033,4 +1206,80 @@ contract AttestationOracleGasTest is OracleFixture {
         uint256 txGas = 21_000 + calldataGas + vm.lastCallGas().gasTotalUsed;
         vm.assertLe(txGas, 100_000, "commit transaction <= 100k gas");
     }
+}
+
+/// @dev Whole-transaction gas of the most expensive challenge a valid record allows: MAX_WINDOWS_PER_RECORD one-minute
+/// windows with all signatures right and every check run up to a wrong aggregate, the record at the deepest a proof may
+/// be (32 hashes: recordCount = 2^32 - 1), priced under EIP-7623. Everything but the reveal happens in setUp, so the
+/// reveal starts from cold storage like a real transaction.
+contract AttestationOracleChallengeGasTest is OracleFixture {
+    uint256 internal constant EIP7623_BUDGET = 5_000_000;
+    AttestationOracle internal deep; // an oracle with a bond of 1 unit per record, so that 2^32 records can be bonded
+    bytes internal data; // the reveal's calldata
+    bytes32 internal leaf;
+
+    function setUp() public override {
+        super.setUp();
+        uint256 nodeId = registerStation(alice, device, 2_000e6);
+        deep = new AttestationOracle(registry, hours_, admin, 1);
+        vm.startPrank(admin);
+        registry.grantRole(registry.SLASHER_ROLE(), address(deep));
+        hours_.grantRole(hours_.GREEN_SHARE_ROLE(), address(deep));
+        deep.grantRole(deep.ATTESTER_ROLE(), attester);
+        vm.stopPrank();
+        vm.prank(attester);
+        token.approve(address(deep), type(uint256).max);
+
+        uint32 slot = slotNow();
+        vm.warp(HourId.startOf(slot + 1) + 5 minutes);
+        IAttestationOracle.Telemetry[] memory ms = stationHour(device, 1, slot, 0, C.MAX_WINDOWS_PER_RECORD);
+        bytes[] memory sigs = signAll(address(deep), DEVICE_KEY, ms);
+        IAttestationOracle.NodeHourRecord memory r = recordOf(address(deep), uint64(nodeId), slot, ms, sigs);
+        r.uptimeS += 1; // found by the last check, after every signature, bound and order check ran
+        leaf = leafOf(r);
+        bytes32[] memory proof = new bytes32[](32);
+        bytes32 node = leaf;
+        for (uint256 i; i < 32; ++i) {
+            proof[i] = keccak256(abi.encode("sibling", i));
+            node = hashPair(node, proof[i]);
+        }
+        vm.prank(attester);
+        deep.commit(slot, node, type(uint32).max);
+        bytes32 salt = keccak256("salt");
+        vm.prank(carol);
+        deep.commitChallenge(deep.challengeCommitment(leaf, carol, salt));
+        vm.roll(block.number + 1);
+        data = abi.encodeCall(deep.challenge, (r, proof, ms, sigs, salt));
+    }
+
+    /// Measured: see docs/TELEMETRY.md section 4 (forge test --match-test test_challenge_largestValidRecord -vv).
+    function test_challenge_largestValidRecordTransactionGasUnderEip7623() public {
+        vm.prank(carol);
+        (bool ok,) = address(deep).call(data);
+        vm.assertTrue(ok, "the challenge succeeds");
+        uint256 execution = vm.lastCallGas().gasTotalUsed;
+        vm.assertTrue(deep.isExcluded(leaf), "excluded");
+
+        uint256 zeros;
+        for (uint256 i; i < data.length; ++i) {
+            if (data[i] == 0) ++zeros;
+        }
+        uint256 nonzeros = data.length - zeros;
+        uint256 standard = 21_000 + 4 * zeros + 16 * nonzeros + execution;
+        uint256 floor = 21_000 + 10 * (zeros + 4 * nonzeros);
+        uint256 txGas = standard > floor ? standard : floor;
+        // The same calldata length with every byte nonzero: a bound for whatever values an attester's record holds.
+        uint256 worstStandard = 21_000 + 16 * data.length + execution;
+        uint256 worstFloor = 21_000 + 40 * data.length;
+        uint256 worst = worstStandard > worstFloor ? worstStandard : worstFloor;
+        emit log_named_uint("calldata bytes", data.length);
+        emit log_named_uint("calldata zero bytes", zeros);
+        emit log_named_uint("execution gas", execution);
+        emit log_named_uint("tx gas, EIP-7623", txGas);
+        emit log_named_uint("tx gas, all calldata nonzero", worst);
+        vm.assertLe(txGas, EIP7623_BUDGET, "challenge transaction <= 5M gas under EIP-7623");
+        vm.assertLe(worst, EIP7623_BUDGET, "even with every calldata byte nonzero");
+    }
+
+    event log_named_uint(string key, uint256 val);
 }

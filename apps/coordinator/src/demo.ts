@@ -12,7 +12,7 @@ import {
   connect,
   deploySystem,
   DEFAULT_MINIMUM_STAKE_USDC6,
-  DEFAULT_ATTESTER_BOND_USDC6,
+  DEFAULT_ATTESTER_BOND_PER_RECORD_USDC6,
   faucet,
   hourIdOf,
   marketClassFor,
@@ -93,8 +93,15 @@ export async function bringUpDemo(
     return { deployment, nodes: [] };
   }
 
-  // The attester (the deployer here) posts a bond with every hourly commitment: a year of hours.
-  await faucet(deployer, deployment, deployer.account.address, 24n * 365n * DEFAULT_ATTESTER_BOND_USDC6);
+  // The attester (the deployer here) posts a bond per record with every hourly commitment, 2^ceil(log2 n) records for
+  // n nodes (returned after the challenge window): a year of hours of the demo fleet.
+  const bondedRecords = 2n ** BigInt(Math.ceil(Math.log2(Math.max(1, DEMO_FLEET.length))));
+  await faucet(
+    deployer,
+    deployment,
+    deployer.account.address,
+    24n * 365n * bondedRecords * DEFAULT_ATTESTER_BOND_PER_RECORD_USDC6,
+  );
   const nodes: DemoNode[] = [];
   const now = (await deployer.publicClient.getBlock()).timestamp;
   const firstSlot = slotOf(now) + 1;

@@ -4,9 +4,10 @@ pragma solidity 0.8.28;
 /// @title Greenhour attestation oracle (Proof of Green Compute Service)
 /// @notice Once per hour slot an attester commits the Merkle root of the slot's node-hour records, each the aggregate of
 /// one node's device-signed telemetry windows (docs/TELEMETRY.md), committing to the messages and to their signatures.
-/// During the challenge window anyone may prove a record wrong from its committed messages and signatures: the record
-/// is excluded and the slot's attester bond paid to the challenger; a device that signed physically impossible data is
-/// slashed as well. After the window the slot is final and each record that
+/// The attester bonds every record it can have claimed. During the challenge window anyone may prove a record wrong
+/// from its committed messages and signatures, committing to the challenge a block before revealing it: the record is
+/// excluded and one record's bond paid to the challenger; a device that signed physically impossible data is slashed
+/// as well. After the window the slot is final and each record that
 /// stands may be claimed once: it sets the node-hour's green share in the compute-hour contract and, when the GPUs were
 /// up for most of the hour, credits the node with one proven green compute hour.
 interface IAttestationOracle {
@@ -41,14 +42,14 @@ interface IAttestationOracle {
         bytes32 messagesHash;
     }
 
-    /// @notice What an attester committed for a slot. Two storage words: the root, then everything else.
+    /// @notice What an attester committed for a slot. Two storage words: the root, then everything else. The bond is
+    /// `bondOf(recordCount)`; how many records were excluded (each paying one record's bond) is `excludedCount(slot)`.
     struct Commitment {
         bytes32 root;
         address attester;
         uint40 committedAt; // 0: nothing committed for the slot
         uint32 recordCount;
-        bool bondPaid; // paid to the first successful challenger of the slot
-        bool bondReleased; // returned to the attester after the window
+        bool bondReleased; // what no challenge took was returned to the attester after the window
     }
 
     /// @notice The fields of a record that its messages determine. Sums are unbounded here: a record whose uint64 fields
@@ -89,7 +90,11 @@ interface IAttestationOracle {
         // A message breaking a physical bound (section 2). Every signature is the device's by now, so the device signed
         // impossible data: it is slashed as well.
         Impossible,
-        AggregateMismatch // no messages, or green, grid, GPU energy or uptime differing from the messages' aggregate
+        AggregateMismatch, // green, grid, GPU energy or uptime differing from the messages' aggregate
+        // A messageCount of 0 or above MAX_WINDOWS_PER_RECORD: no record aggregates no window, and an honest one has at
+        // most one window a minute. Checked first, from the record alone (no messages are read), so that a record
+        // too large to resubmit, or an empty one whatever its messagesHash, is provable in a small transaction.
+        MessageCount
     }
 
     error ZeroAddress(string field);
@@ -113,9 +118,16 @@ interface IAttestationOracle {
     error BadSignatureLength(uint256 index, uint256 length);
     error NoFraud(uint32 slot, bytes32 leaf);
     error NoBondToRelease(uint32 slot);
+    /// @notice A proof longer than a tree of `recordCount` leaves has: such a record is not bonded, so it is never
+    /// claimed (nor challenged).
+    error ProofTooLong(uint32 slot, uint256 length, uint256 maxLength);
+    /// @notice A claim of a record whose messageCount is 0 or above MAX_WINDOWS_PER_RECORD: a fault, never final.
+    error MessageCountOutOfBounds(uint32 slot, bytes32 leaf, uint256 messageCount);
+    /// @notice A challenge reveal without its commitment made in an earlier block.
+    error ChallengeNotCommitted(bytes32 commitment);
 
     event Committed(uint32 indexed slot, address indexed attester, bytes32 root, uint32 recordCount, uint256 bondUsdc6);
-    /// @param bondPaidUsdc6 the attester bond paid to the challenger: 0 when an earlier challenge of the slot took it.
+    /// @param bondPaidUsdc6 the bond of one record, paid to the challenger.
     /// @param slashedUsdc6 taken from the node's stake to the challenger: `DEVICE_FRAUD_SLASH_BPS` of it, rounded down,
     /// when `fault` is `Impossible`; 0 otherwise.
     event RecordExcluded(
@@ -130,40 +142,69 @@ interface IAttestationOracle {
     event Claimed(
         uint32 indexed slot, uint256 indexed nodeId, bytes32 indexed leaf, uint16 greenShareBps, bool credited
     );
-    event BondReleased(uint32 indexed slot, address indexed attester, uint256 bondUsdc6);
+    /// @param bondUsdc6 what no challenge took: the bond of the records that were not excluded.
+    event AttesterBondReleased(uint32 indexed slot, address indexed attester, uint256 bondUsdc6);
+    event ChallengeCommitted(bytes32 indexed commitment, uint256 blockNumber);
 
-    /// @notice Attester role: commits the Merkle root of a slot that has ended, pulling the attester bond from the caller.
-    /// Once per slot.
-    /// @param recordCount how many records the tree has (for the per-record cost and for readers; not verified).
+    /// @notice Attester role: commits the Merkle root of a slot that has ended, pulling `bondOf(recordCount)` from the
+    /// caller. Once per slot.
+    /// @param recordCount how many records the tree has. Not verified, but it bounds what can be claimed: a claim or a
+    /// challenge needs a proof of at most ceil(log2(recordCount)) hashes, a binary tree has at most 2^that leaves so
+    /// deep, and the bond covers that many records. Understating it leaves records unclaimable; overstating it locks
+    /// more bond.
     function commit(uint32 slot, bytes32 root, uint32 recordCount) external;
 
-    /// @notice Anyone, while the slot's challenge window is open: proves `record` (in the slot's root, not excluded)
-    /// wrong from all of its messages in sequence order and their signatures, exactly as the record commits to them:
+    /// @notice First step of a challenge, anyone: records `commitment` = `challengeCommitment(leaf, challenger, salt)`
+    /// at this block. The reveal (`challenge`) must come in a later block, from `challenger`: a copy of the reveal sent
+    /// by anyone else finds no commitment of its own. A commitment already recorded keeps its block.
+    function commitChallenge(bytes32 commitment) external;
+
+    /// @notice The challenger of an earlier `commitChallenge(challengeCommitment(leaf, msg.sender, salt))`, while the
+    /// slot's challenge window is open: proves `record` (in the slot's root with a proof of at most
+    /// ceil(log2(recordCount)) hashes, not excluded) wrong. A record whose messageCount is 0 or above
+    /// MAX_WINDOWS_PER_RECORD is the `MessageCount` fault at once (messages and signatures are not read). Otherwise it is
+    /// proven from all of its messages in sequence order and their signatures, exactly as the record commits to them:
     /// `messageCount` messages, one 65-byte signature (r ‖ s ‖ v) each, and keccak256(digest_1 ‖ signature_1 ‖ … ‖
     /// digest_n ‖ signature_n) equal to `messagesHash`; otherwise it reverts (`MessageCountMismatch`,
     /// `SignatureCountMismatch`, or `MessagesHashMismatch`, also for a signature of another length). Faults, first
     /// found first: `WrongDevice` for a node that is not registered; `BadSignature`, a signature that does not recover to
     /// the node's device signer; `WrongDevice`, a message whose `device` is not it; `OutsideSlot`; `NotIncreasing`;
     /// `Impossible`, which also sends `DEVICE_FRAUD_SLASH_BPS` of the node's stake to the caller (the device signed
-    /// it); `AggregateMismatch`. On a fault the record is excluded and the slot's bond, if no earlier challenge took it,
-    /// goes to the caller. Reverts `NoFraud` when the record is right: a failed challenge changes nothing.
+    /// it); `AggregateMismatch`. On a fault the record is excluded, the commitment spent and one record's bond
+    /// (`bondPerRecordUsdc6`) goes to the caller. Reverts `NoFraud` when the record is right: a failed challenge changes
+    /// nothing.
     /// @return fault the first fault found.
     function challenge(
         NodeHourRecord calldata record,
         bytes32[] calldata proof,
         Telemetry[] calldata messages,
-        bytes[] calldata signatures
+        bytes[] calldata signatures,
+        bytes32 salt
     ) external returns (Fault fault);
 
     /// @notice Anyone, once the slot is final: for a record in the root and not excluded, sets the node-hour's green
     /// share in the compute-hour contract and, when `uptimeS` reaches `MIN_UPTIME_BPS` of the hour, credits the node with
-    /// one PoGCS credit. Once per record.
+    /// one PoGCS credit. Once per record. The proof is at most ceil(log2(recordCount)) hashes long (`ProofTooLong`), and
+    /// a record whose messageCount is 0 or above MAX_WINDOWS_PER_RECORD is never claimed (`MessageCountOutOfBounds`).
     function claim(NodeHourRecord calldata record, bytes32[] calldata proof)
         external
         returns (uint16 shareBps, bool credited);
 
-    /// @notice Anyone, once the slot is final: returns the slot's bond to its attester unless a challenger took it.
+    /// @notice Anyone, once the slot is final, once: returns to the attester the bond of the records that were not
+    /// excluded, `(bondOf(recordCount) / bondPerRecordUsdc6 - excludedCount) × bondPerRecordUsdc6` (possibly 0).
     function releaseBond(uint32 slot) external;
+
+    /// @notice Bond per bonded record: pulled at commit, paid to the challenger of each excluded record.
+    function bondPerRecordUsdc6() external view returns (uint256);
+    /// @notice What a commit of `recordCount` records pulls: `bondPerRecordUsdc6` × 2^ceil(log2(recordCount)), one bond
+    /// per record a tree can hold at the proof depth that claims accept.
+    function bondOf(uint32 recordCount) external view returns (uint256);
+    /// @notice Records of the slot excluded by a challenge.
+    function excludedCount(uint32 slot) external view returns (uint256);
+    /// @notice keccak256(abi.encode(leaf, challenger, salt)): what `commitChallenge` records.
+    function challengeCommitment(bytes32 leaf, address challenger, bytes32 salt) external pure returns (bytes32);
+    /// @notice The block at which `commitment` was recorded; 0 for none (or spent by a successful challenge).
+    function challengeCommittedAt(bytes32 commitment) external view returns (uint256);
 
     function commitment(uint32 slot) external view returns (Commitment memory);
     /// @notice Whether the slot is committed and its challenge window has closed.

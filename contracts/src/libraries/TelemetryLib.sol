@@ -206,8 +206,9 @@ library TelemetryLib {
                 return IAttestationOracle.Fault.Impossible;
             }
         }
-        // 6. Aggregated right (count and messagesHash are already checked by the caller). A record aggregates at least
-        // one message (docs/TELEMETRY.md section 3).
+        // 6. Aggregated right (count and messagesHash are already checked by the caller). A record aggregates 1 to
+        // MAX_WINDOWS_PER_RECORD messages (docs/TELEMETRY.md section 3): the oracle finds the MessageCount fault before
+        // calling this, so the empty case below is defensive only.
         (uint256 greenWh, uint256 gridWh, uint256 gpuWh, uint256 uptimeS) = sums(messages);
         if (
             messages.length == 0 || greenWh != record.greenWh || gridWh != record.gridWh || gpuWh != record.gpuWh

@@ -8,16 +8,17 @@ import {AttestationOracle} from "../../src/AttestationOracle.sol";
 import {IAttestationOracle} from "../../src/interfaces/IAttestationOracle.sol";
 import "../../src/libraries/Constants.sol" as C;
 
-/// @dev Drives the oracle as an attester, challengers, claimers and passing time would, through valid calls only: from
-/// its own account of slots, bonds and records, each action picks a call that must succeed, or returns, so an oracle that
-/// disagrees with the account reverts and fails the run. Every committed slot has two records, node 0's and node 1's
-/// hour: both honest, node 1's with one fault, or both with a wrong aggregate. Records commit to the signatures the
-/// attester received, so a challenge passes exactly those. The expected revert of committing a slot again is caught,
-/// and recorded if it does not happen; so are payouts that differ from the account. Rules checked at the action itself (an honest record
-/// withstands every challenge; a claim credits exactly the hours with enough uptime) assert there, and fail_on_revert
-/// fails the run. The invariant checks run after every call, so they read the account in O(1).
+/// @dev Drives the oracle as an attester, challengers, front-runners, claimers and passing time would. From its own
+/// account of slots, bonds and records each action makes exactly one oracle call and knows its outcome: a call that must
+/// succeed is made plainly, so an oracle that reverts wrongly fails the run (fail_on_revert); a call that must revert is
+/// made under `vm.expectRevert` with the exact error, so an oracle that lets it through fails the run too. No try/catch.
+/// Every committed slot has two records, node 0's and node 1's hour, of 1 to MAX_WINDOWS_PER_RECORD windows each (the
+/// hour cut in equal windows): both honest, node 1's wrong as the slot's kind says (including an empty record with any
+/// messagesHash and one above the window bound), or both with a wrong aggregate. Records commit to the signatures the
+/// attester received, so a challenge passes exactly those. The invariant checks run after every call and read the
+/// account in O(1).
 contract OracleHandler is TelemetryBuilder {
-    /// @dev How the records of a slot are wrong: node 1's record, or both (two exclusions, one bond).
+    /// @dev How the records of a slot are wrong: node 1's record, or both.
     enum Kind {
         Honest,
         AggregateMismatch,
@@ -25,6 +26,8 @@ contract OracleHandler is TelemetryBuilder {
         Impossible, // a window the device signed breaking a bound: the device is slashed
         WrongDevice, // the device signed a window naming another device
         NotIncreasing,
+        Empty, // messageCount 0, any messagesHash, an aggregate claiming the hour
+        OverBound, // messageCount above MAX_WINDOWS_PER_RECORD: no messages could be resubmitted
         BothWrong
     }
 
@@ -35,30 +38,36 @@ contract OracleHandler is TelemetryBuilder {
     uint256[2] internal nodeIds;
     uint256[2] internal keys;
     address[] internal challengers;
+    address internal constant FRONT_RUNNER = address(0xF207);
     uint256 internal constant STRANGER_KEY = 0xBAD;
+    uint256 internal constant RECORDS = 2;
 
     uint32[] public slots;
     mapping(uint32 slot => Kind) public kindOf;
-    mapping(uint32 slot => IAttestationOracle.Commitment) internal _committed; // as committed, flags aside
+    mapping(uint32 slot => uint256[2]) internal _windows; // windows of node 0's and node 1's record
+    mapping(uint32 slot => uint32) internal _overCount; // messageCount of an OverBound record
+    mapping(uint32 slot => IAttestationOracle.Commitment) internal _committed;
+    mapping(uint32 slot => IAttestationOracle.NodeHourRecord[2]) internal _records;
     mapping(uint32 slot => bytes32[2]) internal _leaves;
-    /// @dev Slots whose bond is, by this handler's account, neither paid nor released; index + 1 in `openSlots`.
-    uint32[] public openSlots;
-    mapping(uint32 slot => uint256) internal _openIndex;
+    mapping(uint32 slot => uint256) internal _excludedIn;
+    mapping(uint32 slot => bool) internal _released;
     mapping(bytes32 leaf => bool) internal _excluded;
     mapping(bytes32 leaf => bool) internal _claimed;
 
     // Ghosts.
+    uint256 public bondsHeld; // by this account: bonds of committed slots neither paid to a challenger nor released
     uint256 public bondsIn;
     uint256 public bondsPaid;
     uint256 public bondsReleased;
     uint256 public credits;
-    bool public recommitSucceeded;
     bool public commitmentChanged;
-    bool public payoutWrong;
     uint256 public calls;
     uint256 public exclusions;
     uint256 public claims;
     uint256 public releases;
+    uint256 public expectedReverts;
+    uint256 public emptyOrOverBoundCommitted;
+    uint256 public maxWindows;
 
     constructor(
         SettlementToken token_,
@@ -83,153 +92,196 @@ contract OracleHandler is TelemetryBuilder {
         return slots.length;
     }
 
-    function openSlotCount() external view returns (uint256) {
-        return openSlots.length;
-    }
-
     // ---------------------------------------------------------------- actions
 
-    function commit(uint256 slotSeed, uint256 kindSeed) external {
+    function commit(uint256 slotSeed, uint256 kindSeed, uint256 sizeSeed) external {
         calls++;
         uint32 slot = uint32(block.timestamp / C.SECONDS_PER_SLOT - 1 - bound(slotSeed, 0, 23));
         if (_committed[slot].committedAt != 0) {
+            expectedReverts++;
+            vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.AlreadyCommitted.selector, slot));
             vm.prank(attester);
-            try oracle.commit(slot, keccak256(abi.encode(slot, "again")), 3) {
-                recommitSucceeded = true;
-            } catch {}
+            oracle.commit(slot, keccak256(abi.encode(slot, "again")), 3);
             _checkCommitment(slot);
             return;
         }
-        Kind kind = Kind(bound(kindSeed, 0, uint256(type(Kind).max)));
+        Kind kind = Kind(_pick(kindSeed, uint256(type(Kind).max) + 1));
         kindOf[slot] = kind;
-        bytes32 l0 = leafOf(_recordOf(slot, 0));
-        bytes32 l1 = leafOf(_recordOf(slot, 1));
-        bytes32 root = hashPair(l0, l1);
+        uint256 n0 = bound(sizeSeed, 1, C.MAX_WINDOWS_PER_RECORD);
+        uint256 n1 = bound(sizeSeed >> 8, kind == Kind.NotIncreasing ? 2 : 1, C.MAX_WINDOWS_PER_RECORD);
+        _windows[slot] = [n0, n1];
+        if (n0 > maxWindows) maxWindows = n0;
+        if (n1 > maxWindows) maxWindows = n1;
+        _overCount[slot] = uint32(bound(sizeSeed >> 16, C.MAX_WINDOWS_PER_RECORD + 1, type(uint32).max));
+        if (kind == Kind.Empty || kind == Kind.OverBound) emptyOrOverBoundCommitted++;
+        for (uint256 i; i < RECORDS; ++i) {
+            _records[slot][i] = _recordOf(slot, i);
+            _leaves[slot][i] = leafOf(_records[slot][i]);
+        }
+        bytes32 root = hashPair(_leaves[slot][0], _leaves[slot][1]);
+        uint256 bond = oracle.bondOf(uint32(RECORDS));
+        uint256 before = token.balanceOf(attester);
         vm.prank(attester);
-        oracle.commit(slot, root, 2);
+        oracle.commit(slot, root, uint32(RECORDS));
+        vm.assertEq(before - token.balanceOf(attester), bond, "the commit pulls one bond per record");
+        vm.assertEq(bond, RECORDS * oracle.bondPerRecordUsdc6(), "two records bond two");
         _committed[slot] = IAttestationOracle.Commitment({
             root: root,
             attester: attester,
             committedAt: uint40(block.timestamp),
-            recordCount: 2,
-            bondPaid: false,
+            recordCount: uint32(RECORDS),
             bondReleased: false
         });
-        _leaves[slot] = [l0, l1];
         slots.push(slot);
-        openSlots.push(slot);
-        _openIndex[slot] = openSlots.length;
-        bondsIn += oracle.attesterBondUsdc6();
+        bondsIn += bond;
+        bondsHeld += bond;
     }
 
     function challenge(uint256 slotSeed, uint256 recordSeed, uint256 challengerSeed) external {
         if (slots.length == 0) return;
         calls++;
-        uint32 slot = slots[slotSeed % slots.length];
+        uint32 slot = slots[_pick(slotSeed, slots.length)];
         _checkCommitment(slot);
-        if (block.timestamp >= _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS) return;
-        uint256 i = recordSeed % 2;
+        uint256 i = _pick(recordSeed, RECORDS);
+        IAttestationOracle.NodeHourRecord memory r = _records[slot][i];
         bytes32 leaf = _leaves[slot][i];
-        if (_excluded[leaf]) return;
-        address challenger = challengers[challengerSeed % challengers.length];
-        IAttestationOracle.Fault fault = _challengeAs(challenger, slot, i);
-        if (_isHonest(slot, i)) {
-            // fail_on_revert turns this handler revert into a failed run.
-            vm.assertTrue(fault == IAttestationOracle.Fault.None, "an honest record was excluded");
+        address challenger = challengers[_pick(challengerSeed, challengers.length)];
+        bytes32 salt = keccak256(abi.encode(challengerSeed, calls));
+        vm.prank(challenger);
+        oracle.commitChallenge(oracle.challengeCommitment(leaf, challenger, salt));
+        vm.roll(block.number + 1);
+        (IAttestationOracle.Telemetry[] memory ms, bytes[] memory sigs) = _evidenceOf(slot, i);
+        bytes32[] memory proof = proofOf(_leaves[slot][1 - i]);
+
+        uint256 closesAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS;
+        if (block.timestamp >= closesAt) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.ChallengeWindowClosed.selector, slot, closesAt));
+        } else if (_excluded[leaf]) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.AlreadyExcluded.selector, slot, leaf));
+        } else if (_isHonest(slot, i)) {
+            // An honest record withstands every challenge.
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.NoFraud.selector, slot, leaf));
+        } else {
+            // A front-runner copying the reveal, with the challenger's salt, has no commitment of its own.
+            if (challengerSeed % 3 == 0) {
+                bytes32 copied = oracle.challengeCommitment(leaf, FRONT_RUNNER, salt);
+                _expectRevert(abi.encodeWithSelector(IAttestationOracle.ChallengeNotCommitted.selector, copied));
+                vm.prank(FRONT_RUNNER);
+                oracle.challenge(r, proof, ms, sigs, salt);
+            }
+            _challengeWrong(challenger, slot, i, proof, ms, sigs, salt);
             return;
         }
-        vm.assertEq(uint256(fault), uint256(_faultOf(kindOf[slot])), "the fault of the slot's kind");
-        _excluded[leaf] = true;
-        exclusions++;
-        if (_openIndex[slot] != 0) {
-            bondsPaid += oracle.attesterBondUsdc6();
-            _close(slot);
-        }
+        vm.prank(challenger);
+        oracle.challenge(r, proof, ms, sigs, salt);
     }
 
     function claim(uint256 slotSeed, uint256 recordSeed) external {
         if (slots.length == 0) return;
         calls++;
-        uint32 slot = slots[slotSeed % slots.length];
+        uint32 slot = slots[_pick(slotSeed, slots.length)];
         _checkCommitment(slot);
-        if (block.timestamp < _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS) return;
-        uint256 i = recordSeed % 2;
+        uint256 i = _pick(recordSeed, RECORDS);
         bytes32 leaf = _leaves[slot][i];
-        if (_excluded[leaf] || _claimed[leaf]) return;
-        IAttestationOracle.NodeHourRecord memory r = _recordOf(slot, i);
-        uint256 creditsBefore = oracle.pogcsCredits(r.nodeId);
-        (, bool credited) = oracle.claim(r, proofOf(_leaves[slot][1 - i]));
-        _claimed[leaf] = true;
-        claims++;
-        if (credited) credits++;
-        // fail_on_revert turns these handler reverts into a failed run.
-        vm.assertEq(credited, r.uptimeS >= 3_240, "credited from 54 minutes of uptime");
-        vm.assertEq(oracle.pogcsCredits(r.nodeId) - creditsBefore, credited ? 1 : 0, "one credit per credited claim");
-    }
-
-    /// @dev Releasing a bond that was paid or released must fail; one that succeeds is a wrong payout.
-    function releaseSpent(uint256 slotSeed) external {
-        if (slots.length == 0) return;
-        calls++;
-        uint32 slot = slots[slotSeed % slots.length];
-        if (_openIndex[slot] != 0) return;
-        try oracle.releaseBond(slot) {
-            payoutWrong = true;
-        } catch {}
+        IAttestationOracle.NodeHourRecord memory r = _records[slot][i];
+        bytes32[] memory proof = proofOf(_leaves[slot][1 - i]);
+        uint256 finalAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS;
+        if (block.timestamp < finalAt) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.NotFinal.selector, slot, finalAt));
+        } else if (_excluded[leaf]) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.Excluded.selector, slot, leaf));
+        } else if (_claimed[leaf]) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.AlreadyClaimed.selector, slot, leaf));
+        } else if (r.messageCount == 0 || r.messageCount > C.MAX_WINDOWS_PER_RECORD) {
+            // A record out of the window bound that nobody challenged is still never final.
+            _expectRevert(
+                abi.encodeWithSelector(IAttestationOracle.MessageCountOutOfBounds.selector, slot, leaf, r.messageCount)
+            );
+        } else {
+            uint256 creditsBefore = oracle.pogcsCredits(r.nodeId);
+            (, bool credited) = oracle.claim(r, proof);
+            _claimed[leaf] = true;
+            claims++;
+            if (credited) credits++;
+            vm.assertEq(credited, r.uptimeS >= 3_240, "credited from 54 minutes of uptime");
+            vm.assertEq(oracle.pogcsCredits(r.nodeId) - creditsBefore, credited ? 1 : 0, "one credit per claim");
+            return;
+        }
+        oracle.claim(r, proof);
     }
 
     function releaseBond(uint256 slotSeed) external {
-        if (openSlots.length == 0) return;
+        if (slots.length == 0) return;
         calls++;
-        // The first open slot from the seed on whose window has closed, as an attester collecting its bonds would.
-        uint32 slot;
-        bool found;
-        for (uint256 k; k < openSlots.length && !found; ++k) {
-            slot = openSlots[(slotSeed % openSlots.length + k) % openSlots.length];
-            found = block.timestamp >= _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS;
-        }
-        if (!found) return;
+        uint32 slot = slots[_pick(slotSeed, slots.length)];
         _checkCommitment(slot);
+        uint256 finalAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS;
+        if (block.timestamp < finalAt) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.NotFinal.selector, slot, finalAt));
+            oracle.releaseBond(slot);
+            return;
+        }
+        if (_released[slot]) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.NoBondToRelease.selector, slot));
+            oracle.releaseBond(slot);
+            return;
+        }
+        uint256 expected = (RECORDS - _excludedIn[slot]) * oracle.bondPerRecordUsdc6();
         uint256 before = token.balanceOf(attester);
         oracle.releaseBond(slot);
-        if (token.balanceOf(attester) - before != oracle.attesterBondUsdc6()) payoutWrong = true;
-        bondsReleased += oracle.attesterBondUsdc6();
+        vm.assertEq(token.balanceOf(attester) - before, expected, "the bonds of the records not excluded");
+        _released[slot] = true;
+        bondsReleased += expected;
+        bondsHeld -= expected;
         releases++;
-        _close(slot);
     }
 
     function warp(uint256 secondsSeed) external {
         calls++;
-        // Up to three hours: windows of six hours open and close within a run, and new slots keep ending.
-        vm.warp(block.timestamp + bound(secondsSeed, 1 minutes, 3 hours));
+        // Ten minutes to three hours, hashed so that the small seeds the fuzzer favours do not keep time still: windows
+        // of six hours open and close within a run, and new slots keep ending.
+        vm.warp(block.timestamp + 10 minutes + uint256(keccak256(abi.encode(secondsSeed))) % (170 minutes));
+        vm.roll(block.number + 1);
     }
 
     // ---------------------------------------------------------------- bookkeeping
 
-    /// @dev Challenges node `i`'s record of `slot` with its committed messages and signatures: `None` when the challenge
-    /// reverts (it must, for an honest record), else the fault found. For a wrong record the challenger gets the bond if
-    /// no earlier challenge of the slot took it, and half the stake of a device that signed an impossible window; a
-    /// window signed by a stranger slashes nothing.
-    function _challengeAs(address challenger, uint32 slot, uint256 i) internal returns (IAttestationOracle.Fault) {
-        IAttestationOracle.NodeHourRecord memory r = _recordOf(slot, i);
-        IAttestationOracle.Telemetry[] memory ms = _messagesOf(slot, i);
-        bytes[] memory sigs = _signaturesOf(slot, i, ms);
-        bytes32[] memory proof = proofOf(_leaves[slot][1 - i]);
-        if (_isHonest(slot, i)) {
-            vm.prank(challenger);
-            try oracle.challenge(r, proof, ms, sigs) returns (IAttestationOracle.Fault fault) {
-                return fault;
-            } catch {
-                return IAttestationOracle.Fault.None;
-            }
-        }
-        uint256 expected = _openIndex[slot] != 0 ? oracle.attesterBondUsdc6() : 0;
-        if (kindOf[slot] == Kind.Impossible) expected += registry.node(nodeIds[1]).stakeUsdc6 / 2;
+    /// @dev A uniform pick in [0, n): hashed, so that the small and repeated seeds the fuzzer favours do not keep
+    /// choosing the same slot, record or kind.
+    function _pick(uint256 seed, uint256 n) internal pure returns (uint256) {
+        return uint256(keccak256(abi.encode(seed))) % n;
+    }
+
+    function _expectRevert(bytes memory data) internal {
+        expectedReverts++;
+        vm.expectRevert(data);
+    }
+
+    /// @dev A challenge of a wrong record: it must succeed, report the slot kind's fault, exclude the record and pay the
+    /// challenger one record's bond, plus half the stake of a device that signed an impossible window.
+    function _challengeWrong(
+        address challenger,
+        uint32 slot,
+        uint256 i,
+        bytes32[] memory proof,
+        IAttestationOracle.Telemetry[] memory ms,
+        bytes[] memory sigs,
+        bytes32 salt
+    ) internal {
+        uint256 bond = oracle.bondPerRecordUsdc6();
+        uint256 slash = kindOf[slot] == Kind.Impossible ? registry.node(nodeIds[1]).stakeUsdc6 / 2 : 0;
         uint256 before = token.balanceOf(challenger);
         vm.prank(challenger);
-        IAttestationOracle.Fault found = oracle.challenge(r, proof, ms, sigs);
-        if (token.balanceOf(challenger) - before != expected) payoutWrong = true;
-        return found;
+        IAttestationOracle.Fault fault = oracle.challenge(_records[slot][i], proof, ms, sigs, salt);
+        vm.assertEq(uint256(fault), uint256(_faultOf(kindOf[slot])), "the fault of the slot's kind");
+        vm.assertEq(token.balanceOf(challenger) - before, bond + slash, "one record's bond and the slash");
+        _excluded[_leaves[slot][i]] = true;
+        _excludedIn[slot]++;
+        vm.assertEq(oracle.excludedCount(slot), _excludedIn[slot], "excluded count");
+        vm.assertLe(_excludedIn[slot], RECORDS, "never more exclusions than bonded records");
+        exclusions++;
+        bondsPaid += bond;
+        bondsHeld -= bond;
     }
 
     function _faultOf(Kind kind) internal pure returns (IAttestationOracle.Fault) {
@@ -237,6 +289,7 @@ contract OracleHandler is TelemetryBuilder {
         if (kind == Kind.Impossible) return IAttestationOracle.Fault.Impossible;
         if (kind == Kind.WrongDevice) return IAttestationOracle.Fault.WrongDevice;
         if (kind == Kind.NotIncreasing) return IAttestationOracle.Fault.NotIncreasing;
+        if (kind == Kind.Empty || kind == Kind.OverBound) return IAttestationOracle.Fault.MessageCount;
         return IAttestationOracle.Fault.AggregateMismatch; // AggregateMismatch, BothWrong
     }
 
@@ -245,59 +298,53 @@ contract OracleHandler is TelemetryBuilder {
         return kind == Kind.Honest || (i == 0 && kind != Kind.BothWrong);
     }
 
-    /// @dev Records whether the oracle's commitment of `slot` still says what was committed (bond flags aside).
+    /// @dev Records whether the oracle's commitment of `slot` still says what was committed (the release flag aside).
     function _checkCommitment(uint32 slot) internal {
         IAttestationOracle.Commitment memory c = oracle.commitment(slot);
         IAttestationOracle.Commitment storage first = _committed[slot];
         if (
             c.root != first.root || c.attester != first.attester || c.committedAt != first.committedAt
-                || c.recordCount != first.recordCount
+                || c.recordCount != first.recordCount || c.bondReleased != _released[slot]
         ) commitmentChanged = true;
-    }
-
-    function _close(uint32 slot) internal {
-        uint256 index = _openIndex[slot] - 1;
-        uint32 last = openSlots[openSlots.length - 1];
-        openSlots[index] = last;
-        _openIndex[last] = index + 1;
-        openSlots.pop();
-        delete _openIndex[slot];
     }
 
     // ---------------------------------------------------------------- records
 
-    /// @dev Node `i`'s two half-hour windows of `slot` (5,600 W of GPUs, 500 kWp PV): 3,400 s of uptime in even slots
-    /// (a credit), 3,000 s in odd ones. Node 1's are made wrong as the slot's kind says.
+    /// @dev Node `i`'s windows of `slot`: the hour cut into `n` windows of floor(3600 / n) s (5,600 W of GPUs, 500 kWp
+    /// PV, 1 MWh battery): full uptime in even slots (a credit), 80 % in odd ones. Node 1's are made wrong as the
+    /// slot's kind says.
     function _messagesOf(uint32 slot, uint256 i) internal view returns (IAttestationOracle.Telemetry[] memory ms) {
         address device = vm.addr(keys[i]);
-        ms = new IAttestationOracle.Telemetry[](2);
-        for (uint256 w; w < 2; ++w) {
-            uint64 start = uint64(uint256(slot) * C.SECONDS_PER_SLOT + w * 1_800);
+        uint256 n = _windows[slot][i];
+        uint256 d = C.SECONDS_PER_SLOT / n;
+        ms = new IAttestationOracle.Telemetry[](n);
+        for (uint256 w; w < n; ++w) {
+            uint64 start = uint64(uint256(slot) * C.SECONDS_PER_SLOT + w * d);
             ms[w] = IAttestationOracle.Telemetry({
                 device: device,
-                seq: uint64(slot) * 2 + uint64(w),
+                seq: uint64(slot) * 64 + uint64(w),
                 windowStart: start,
-                windowEnd: start + 1_800,
-                pvWh: 100_000,
-                batteryInWh: 50_000,
+                windowEnd: start + uint64(d),
+                pvWh: uint32(27 * d),
+                batteryInWh: uint32(13 * d),
                 batteryOutWh: 0,
-                gridImportWh: uint32(500 * (slot % 4)),
-                gridExportWh: 10_000,
-                gpuWh: 2_700,
+                gridImportWh: uint32((slot % 4) * d / 8),
+                gridExportWh: uint32(2 * d),
+                gpuWh: uint32(d),
                 evWh: 0,
-                uptimeS: slot % 2 == 0 ? 1_700 : 1_500,
+                uptimeS: uint32(slot % 2 == 0 ? d : d * 8 / 10),
                 jobsHash: bytes32(0)
             });
         }
         if (i == 0) return ms;
         Kind kind = kindOf[slot];
-        if (kind == Kind.Impossible) ms[1].pvWh = 250_001; // 500 kWp for 30 minutes is 250,000 Wh
-        if (kind == Kind.WrongDevice) ms[1].device = address(0xBAD);
-        if (kind == Kind.NotIncreasing) ms[1].seq = ms[0].seq;
+        if (kind == Kind.Impossible) ms[n - 1].pvWh = uint32(139 * d); // 500 kWp for d s is at most 138.9 d Wh
+        if (kind == Kind.WrongDevice) ms[n - 1].device = address(0xBAD);
+        if (kind == Kind.NotIncreasing) ms[n - 1].seq = ms[n - 2].seq;
     }
 
     /// @dev The signatures the attester commits to with node `i`'s messages: its device's, but for a `BadSignature`
-    /// slot a stranger's of node 1's second window.
+    /// slot a stranger's of node 1's last window.
     function _signaturesOf(uint32 slot, uint256 i, IAttestationOracle.Telemetry[] memory ms)
         internal
         view
@@ -305,8 +352,23 @@ contract OracleHandler is TelemetryBuilder {
     {
         sigs = signAll(address(oracle), keys[i], ms);
         if (i == 1 && kindOf[slot] == Kind.BadSignature) {
-            sigs[1] = signDigest(STRANGER_KEY, digestOf(address(oracle), ms[1]));
+            sigs[ms.length - 1] = signDigest(STRANGER_KEY, digestOf(address(oracle), ms[ms.length - 1]));
         }
+    }
+
+    /// @dev What a challenger passes for node `i`'s record: its committed messages and signatures, or none for a record
+    /// out of the window bound (provable from the record alone).
+    function _evidenceOf(uint32 slot, uint256 i)
+        internal
+        view
+        returns (IAttestationOracle.Telemetry[] memory ms, bytes[] memory sigs)
+    {
+        Kind kind = kindOf[slot];
+        if (i == 1 && (kind == Kind.Empty || kind == Kind.OverBound)) {
+            return (new IAttestationOracle.Telemetry[](0), new bytes[](0));
+        }
+        ms = _messagesOf(slot, i);
+        sigs = _signaturesOf(slot, i, ms);
     }
 
     function _recordOf(uint32 slot, uint256 i) internal view returns (IAttestationOracle.NodeHourRecord memory r) {
@@ -314,5 +376,13 @@ contract OracleHandler is TelemetryBuilder {
         r = recordOf(address(oracle), uint64(nodeIds[i]), slot, ms, _signaturesOf(slot, i, ms));
         Kind kind = kindOf[slot];
         if ((i == 1 && kind == Kind.AggregateMismatch) || kind == Kind.BothWrong) r.greenWh += 1;
+        if (i == 1 && kind == Kind.Empty) {
+            r.messageCount = 0;
+            r.messagesHash = keccak256(abi.encode("no windows", slot));
+        }
+        if (i == 1 && kind == Kind.OverBound) {
+            r.messageCount = _overCount[slot];
+            r.messagesHash = keccak256(abi.encode("withheld", slot));
+        }
     }
 }

@@ -34,6 +34,8 @@ interface Vm {
     function assertEq(bool left, bool right, string calldata error) external pure;
     function assertLe(uint256 left, uint256 right, string calldata error) external pure;
     function assertGe(uint256 left, uint256 right, string calldata error) external pure;
+    function assertGt(uint256 left, uint256 right, string calldata error) external pure;
+    function roll(uint256 newHeight) external;
 }
 
 /// @dev Minimal test base: the cheatcode handle, fuzz-input bounding, and invariant targets.

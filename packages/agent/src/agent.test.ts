@@ -257,6 +257,7 @@ for (const { name, start } of BROKERS) {
         outboxDir,
         mqttUrl: broker.url,
         windowSeconds: 1,
+        maxWindowsPerHour: 3600, // never attested
         clock: () => Date.now() / 1000,
         limits: undefined,
         onPublished: (m) => published.push(m),
@@ -284,7 +285,13 @@ for (const { name, start } of BROKERS) {
       );
       await assert.rejects(agent.tickWindow(Math.floor(Date.now() / 1000) - 2), /stopped/);
       // The outbox lock is released: a new agent opens it and continues the sequence.
-      const next = makeAgent({ privateKey: key, outboxDir, mqttUrl: broker.url, windowSeconds: 1 });
+      const next = makeAgent({
+        privateKey: key,
+        outboxDir,
+        mqttUrl: broker.url,
+        windowSeconds: 1,
+        maxWindowsPerHour: 3600,
+      });
       assert.equal(next.agent.nextSeq, count + 1);
       await next.agent.stop();
     });
@@ -363,6 +370,11 @@ describe('node agent without a broker', () => {
   it('rejects bad options naming them', () => {
     const base = { meter: new FixedMeter(), mqttUrl: 'mqtt://127.0.0.1:1' };
     assert.throws(() => makeAgent({ ...base, windowSeconds: 7 }), /windowSeconds: must be a whole divisor of 3600/);
+    // 120 windows an hour: more than a node-hour record may hold.
+    assert.throws(
+      () => makeAgent({ ...base, windowSeconds: 30 }),
+      /windowSeconds: at least 60 \(at most 60 windows an hour\)/,
+    );
     assert.throws(() => makeAgent({ ...base, chainId: 0 }), /chainId/);
     assert.throws(() => makeAgent({ ...base, verifyingContract: '0x12' }), /verifyingContract/);
     assert.throws(() => makeAgent({ ...base, privateKey: new Uint8Array(32) }), /privateKey/);

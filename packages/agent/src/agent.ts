@@ -6,6 +6,7 @@ import secp256k1 from 'secp256k1';
 import { hexToBytes, isAddress, type Address, type Hex } from 'viem';
 import {
   addressOfPrivateKey,
+  MAX_WINDOWS_PER_RECORD,
   resendTopic,
   signDigest,
   telemetryTopic,
@@ -38,8 +39,16 @@ export interface NodeAgentOptions {
   /** mqtt://host:port (or mqtts://, ws://, wss://). */
   mqttUrl: string;
   outboxDir: string;
-  /** Window length in seconds; must divide 3600 so every window stays inside one hour slot. Default 60. */
+  /**
+   * Window length in seconds; must divide 3600 so every window stays inside one hour slot, and give at most
+   * `maxWindowsPerHour` windows an hour. Default 60.
+   */
   windowSeconds?: number;
+  /**
+   * Default MAX_WINDOWS_PER_RECORD, the most windows a node-hour record may hold on chain. Only a test rig whose hours
+   * are never attested raises it (to tick short windows on the real clock).
+   */
+  maxWindowsPerHour?: number;
   /** Current UTC time in seconds (default: the system clock). A window is signed only once it has ended. */
   clock?: () => number;
   /** The node's registered limits: a reading that breaks a physical bound is not signed (it would be slashable). */
@@ -127,6 +136,12 @@ export class NodeAgent {
     const windowSeconds = opts.windowSeconds ?? DEFAULT_WINDOW_SECONDS;
     if (!Number.isSafeInteger(windowSeconds) || windowSeconds < 1 || 3600 % windowSeconds !== 0)
       throw new Error(`windowSeconds: must be a whole divisor of 3600, got ${windowSeconds}`);
+    // More windows an hour than a record may hold: the ingest would reject the hour's windows past the bound.
+    const maxWindows = opts.maxWindowsPerHour ?? MAX_WINDOWS_PER_RECORD;
+    if (3600 / windowSeconds > maxWindows)
+      throw new Error(
+        `windowSeconds: at least ${3600 / maxWindows} (at most ${maxWindows} windows an hour), got ${windowSeconds}`,
+      );
     this.key = Uint8Array.from(key);
     this.device = addressOfPrivateKey(this.key);
     this.hasher = new TelemetryHasher({ chainId: opts.chainId, verifyingContract: opts.verifyingContract });

@@ -131,6 +131,10 @@ test('bad input exits 2 with an error naming the flag and the reason', async () 
     { args: argsWith({ '--oracle': `0x${'0'.repeat(40)}` }), mentions: ['--oracle: the zero address'] },
     { args: argsWith({ '--chain-id': '0' }), mentions: ['--chain-id: must be between 1 and'] },
     { args: argsWith({ '--window-seconds': '7' }), mentions: ['--window-seconds: must divide 3600'] },
+    {
+      args: argsWith({ '--window-seconds': '30' }),
+      mentions: ['--window-seconds: at least 60 (at most 60 windows an hour'],
+    },
     { args: argsWith({ '--window-seconds': '7200' }), mentions: ['--window-seconds: must be between 1 and 3600'] },
     {
       args: argsWith({ '--keystore': looseKey }),
@@ -256,7 +260,13 @@ for (const { name, start: startBroker } of BROKERS) {
     const device = (await createKey(key)).address as Address;
     const sub = await TelemetrySubscriber.connect(broker.directUrl, device);
     const run = start(
-      argsWith({ '--keystore': key, '--outbox': join(dir, 'outbox'), '--mqtt': broker.url, '--window-seconds': '1' }),
+      argsWith({
+        '--keystore': key,
+        '--outbox': join(dir, 'outbox'),
+        '--mqtt': broker.url,
+        '--window-seconds': '1',
+        '--max-windows-per-hour': '3600', // never attested
+      }),
     );
     try {
       const progress = () =>

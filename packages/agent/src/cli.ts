@@ -8,6 +8,7 @@ import { ZONES, SITE_TYPES, type SiteType, type ZoneId } from '@greenhour/energy
 import type { DeviceKey } from './keystore.ts';
 import type { NodeAgent } from './agent.ts';
 import type { SiteSpec } from './simulated.ts';
+import { MAX_WINDOWS_PER_RECORD } from '@greenhour/telemetry';
 import { DEFAULT_WINDOW_SECONDS } from './meter.ts';
 
 export interface AgentIo {
@@ -75,7 +76,14 @@ const RUN_FLAGS = {
     metavar: 'S',
     min: 1,
     max: 3600,
-    help: `window length, a divisor of 3600 (default ${DEFAULT_WINDOW_SECONDS})`,
+    help: `window length, a divisor of 3600 giving at most the hour's window bound (default ${DEFAULT_WINDOW_SECONDS})`,
+  },
+  'max-windows-per-hour': {
+    kind: 'integer',
+    metavar: 'N',
+    min: 1,
+    max: 3600,
+    help: `windows an hour allowed (default ${MAX_WINDOWS_PER_RECORD}, what a record holds; more only for a test rig whose hours are never attested)`,
   },
 } as const satisfies Record<string, FlagSpec>;
 const ADDRESS_FLAGS = {
@@ -83,12 +91,13 @@ const ADDRESS_FLAGS = {
   'password-file': RUN_FLAGS['password-file'],
   'keystore-kdf': RUN_FLAGS['keystore-kdf'],
 } as const satisfies Record<string, FlagSpec>;
-const OPTIONAL = new Set(['window-seconds', 'password-file', 'keystore-kdf']);
+const OPTIONAL = new Set(['window-seconds', 'max-windows-per-hour', 'password-file', 'keystore-kdf']);
 
 const USAGE = `Usage:
   greenhour-agent --keystore PATH --site station|pile|home --zone ZONE --pv-wp W --battery-wh WH --charger-w W
                   --gpu-count N --gpu-board-power-w W --mqtt URL --oracle ADDRESS --chain-id N --outbox DIR
-                  [--window-seconds S] [--password-file FILE] [--keystore-kdf standard|light]
+                  [--window-seconds S] [--max-windows-per-hour N] [--password-file FILE]
+                  [--keystore-kdf standard|light]
   greenhour-agent address --keystore PATH [--password-file FILE] [--keystore-kdf standard|light]
 
 Runs the node agent: every window it reads the meter (a simulated site on the zone's real weather), signs the
@@ -272,6 +281,11 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
     const windowSeconds = (flags['window-seconds'] as number | undefined) ?? DEFAULT_WINDOW_SECONDS;
     if (3600 % windowSeconds !== 0)
       throw new UsageError(`--window-seconds: must divide 3600 so windows stay inside one hour, got ${windowSeconds}`);
+    const maxWindowsPerHour = (flags['max-windows-per-hour'] as number | undefined) ?? MAX_WINDOWS_PER_RECORD;
+    if (3600 / windowSeconds > maxWindowsPerHour)
+      throw new UsageError(
+        `--window-seconds: at least ${3600 / maxWindowsPerHour} (at most ${maxWindowsPerHour} windows an hour; a node-hour record holds ${MAX_WINDOWS_PER_RECORD}), got ${windowSeconds}`,
+      );
     checkOracleSyntax(flags.oracle as string);
     await checkSpec(site, spec);
     const oracle = await checkOracleChecksum(flags.oracle as string);
@@ -298,6 +312,7 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
         mqttUrl,
         outboxDir: flags.outbox as string,
         windowSeconds,
+        maxWindowsPerHour,
         limits: meter.limits(),
         log: (line) => io.stderr(`${line}\n`),
         onPublished: ({ message: m }) =>

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestClient, http, toHex, type Address } from 'viem';
+import { createTestClient, http, keccak256, toHex, type Address } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { attestationOracleAbi, computeHoursAbi, settlementTokenAbi } from '@greenhour/contracts';
 import { connect, transact } from '@greenhour/chain';
@@ -104,24 +104,26 @@ describe('hourly attestation on chain', () => {
       await ingest.drain();
       assert.equal(ingest.stats().accepted, 6 * 60);
 
-      // The dishonest attestation of falseSlot: the station's green energy inflated.
+      // The dishonest attestation of falseSlot: the station's green energy inflated, and the pile's record made one of no
+      // windows (any messagesHash), which is a fault provable without messages.
       const built = await attester.buildDueHours();
       assert.deepEqual(built, [falseSlot, slot]);
       const honest = await loadEvidence(db, falseSlot, station.nodeId);
       const records = (await db.query('SELECT node_id FROM node_hours WHERE slot = $1', [falseSlot])).length;
       const inflated = { ...honest!.record, greenWh: honest!.record.greenWh + 5_000 };
-      const otherRecords = [pile, home].map(async (d) => (await loadEvidence(db, falseSlot, d.nodeId))!.record);
-      const falseTree = buildTree([inflated, ...(await Promise.all(otherRecords))]);
+      const pileRecord = (await loadEvidence(db, falseSlot, pile.nodeId))!.record;
+      const empty = { ...pileRecord, messageCount: 0, messagesHash: keccak256(toHex('withheld')) };
+      const homeRecord = (await loadEvidence(db, falseSlot, home.nodeId))!.record;
+      const falseTree = buildTree([inflated, empty, homeRecord]);
       assert.equal(records, 3);
       await db.transaction(async (tx) => {
         await tx.query(`UPDATE attestations SET root = $2 WHERE slot = $1`, [falseSlot, falseTree.root]);
         for (const [i, r] of falseTree.records.entries())
-          await tx.query('UPDATE node_hours SET green_wh = $3, proof = $4 WHERE slot = $1 AND node_id = $2', [
-            falseSlot,
-            r.nodeId,
-            r.greenWh,
-            JSON.stringify(falseTree.proofs[i]),
-          ]);
+          await tx.query(
+            `UPDATE node_hours SET green_wh = $3, proof = $4, message_count = $5, messages_hash = $6
+             WHERE slot = $1 AND node_id = $2`,
+            [falseSlot, r.nodeId, r.greenWh, JSON.stringify(falseTree.proofs[i]), r.messageCount, r.messagesHash],
+          );
       });
       await attester.commitBuilt();
       const committed = await clients.publicClient.readContract({
@@ -171,9 +173,16 @@ describe('hourly attestation on chain', () => {
 
       // The challenger, from the API: an honest record of `slot` stands (NoFraud); the inflated one of `falseSlot` falls.
       const challenger = await connect(chain.anvil.rpcUrl, CHALLENGER_KEY);
+      // anvil mines only on transactions: the reveal needs a block after the commitment's.
+      const mineOne = {
+        nextBlock: () => createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) }).mine({ blocks: 1 }),
+      };
       const honestEvidence = (await get(`/v1/attestations/${slot}/nodes/${station.nodeId}`)).body;
       assert.equal(honestEvidence.messages.length, 60);
-      await assert.rejects(challengeRecord(challenger, deployment.attestationOracle, honestEvidence), /NoFraud/);
+      await assert.rejects(
+        challengeRecord(challenger, deployment.attestationOracle, honestEvidence, mineOne),
+        /NoFraud/,
+      );
       const balance = () =>
         clients.publicClient.readContract({
           address: deployment.settlementToken,
@@ -182,13 +191,18 @@ describe('hourly attestation on chain', () => {
           args: [challenger.account.address],
         });
       const before = await balance();
-      const { fault } = await challengeRecord(challenger, deployment.attestationOracle, {
-        ...honest!,
-        record: inflated,
-        proof: falseTree.proofs[0]!,
-      });
+      const { fault } = await challengeRecord(
+        challenger,
+        deployment.attestationOracle,
+        {
+          ...honest!,
+          record: inflated,
+          proof: falseTree.proofs[0]!,
+        },
+        mineOne,
+      );
       assert.equal(fault, 'AggregateMismatch');
-      const bond = await clients.publicClient.readContract({ ...oracle, functionName: 'attesterBondUsdc6' });
+      const bond = await clients.publicClient.readContract({ ...oracle, functionName: 'bondPerRecordUsdc6' });
       assert.equal((await balance()) - before, bond);
       const leaf = await clients.publicClient.readContract({
         ...oracle,
@@ -199,6 +213,15 @@ describe('hourly attestation on chain', () => {
         await clients.publicClient.readContract({ ...oracle, functionName: 'isExcluded', args: [leaf] }),
         true,
       );
+      // The empty record, from the API as published: challenged without its messages, one more bond to the challenger.
+      const emptyEvidence = (await get(`/v1/attestations/${falseSlot}/nodes/${pile.nodeId}`)).body;
+      assert.equal(emptyEvidence.record.messageCount, 0);
+      const beforeEmpty = await balance();
+      assert.equal(
+        (await challengeRecord(challenger, deployment.attestationOracle, emptyEvidence, mineOne)).fault,
+        'MessageCount',
+      );
+      assert.equal((await balance()) - beforeEmpty, bond);
 
       // After the challenge window the attester claims: green shares set, credits only for enough uptime.
       const testClient = createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) });
@@ -211,10 +234,10 @@ describe('hourly attestation on chain', () => {
         ),
       );
       await attester.claimFinal();
-      // Station: its false record of falseSlot is excluded. Pile: both hours stand. Home: too little uptime.
+      // Station and pile: their false records of falseSlot are excluded. Home: too little uptime.
       for (const [d, credited] of [
         [station, 1n],
-        [pile, 2n],
+        [pile, 1n],
         [home, 0n],
       ] as const) {
         const evidence = (await loadEvidence(db, slot, d.nodeId))!;

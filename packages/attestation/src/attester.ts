@@ -114,14 +114,20 @@ export class Attester {
     this.log(`attester: hour ${slot} built, ${records.length} node-hour records from ${rows.length} windows`);
   }
 
-  /** Lets the oracle pull the bond of each commitment from the attester's settlement token balance. */
-  private async ensureBondAllowance(): Promise<void> {
+  /**
+   * Lets the oracle pull the bond of each commitment from the attester's settlement token balance: one bond per record
+   * the tree can hold (bondOf(recordCount)), each paid to the challenger of a record proven false.
+   */
+  private async ensureBondAllowance(recordCounts: number[]): Promise<void> {
     const { clients, oracle } = this.options;
     const contract = { address: oracle, abi: attestationOracleAbi } as const;
-    const [token, bond] = await Promise.all([
+    const [token, bonds] = await Promise.all([
       clients.publicClient.readContract({ ...contract, functionName: 'settlementToken' }),
-      clients.publicClient.readContract({ ...contract, functionName: 'attesterBondUsdc6' }),
+      Promise.all(
+        recordCounts.map((n) => clients.publicClient.readContract({ ...contract, functionName: 'bondOf', args: [n] })),
+      ),
     ]);
+    const bond = bonds.reduce((a, b) => a + b, 0n);
     const allowance = await clients.publicClient.readContract({
       address: token,
       abi: settlementTokenAbi,
@@ -143,7 +149,7 @@ export class Attester {
     const rows = await db.query<{ slot: number; root: Hex; record_count: number }>(
       `SELECT slot, root, record_count FROM attestations WHERE status = 'built' ORDER BY slot`,
     );
-    if (rows.length > 0) await this.ensureBondAllowance();
+    if (rows.length > 0) await this.ensureBondAllowance(rows.map((r) => Number(r.record_count)));
     for (const row of rows) {
       const slot = Number(row.slot);
       const onChain = await clients.publicClient.readContract({
@@ -201,28 +207,19 @@ export class Attester {
           });
         await db.query('UPDATE node_hours SET claimed = TRUE WHERE slot = $1 AND node_id = $2', [slot, row.node_id]);
       }
-      // The bond comes back unless a successful challenge took it (or a crash came after releasing it).
-      const commitment = await clients.publicClient.readContract({
-        ...contract,
-        functionName: 'commitment',
-        args: [Number(slot)],
-      });
-      if (!commitment.bondPaid && !commitment.bondReleased)
+      // The bonds of the records that stood come back (unless a crash came after releasing them).
+      const [commitment, excluded] = await Promise.all([
+        clients.publicClient.readContract({ ...contract, functionName: 'commitment', args: [Number(slot)] }),
+        clients.publicClient.readContract({ ...contract, functionName: 'excludedCount', args: [Number(slot)] }),
+      ]);
+      if (!commitment.bondReleased)
         await transact(clients, { ...contract, functionName: 'releaseBond', args: [Number(slot)] });
-      else if (commitment.bondPaid) this.log(`attester: hour ${slot} bond was paid to a challenger`);
+      if (excluded > 0n)
+        this.log(`attester: hour ${slot}: ${excluded} records excluded, their bonds paid to challengers`);
       await db.query(`UPDATE attestations SET status = 'final' WHERE slot = $1`, [slot]);
       this.log(`attester: hour ${slot} final, ${records.length} records claimed`);
     }
   }
 }
 
-/** A record as the contract's ABI types it: uint64 fields as bigint. */
-export function recordArg(r: NodeHourRecord) {
-  return {
-    ...r,
-    nodeId: BigInt(r.nodeId),
-    greenWh: BigInt(r.greenWh),
-    gridWh: BigInt(r.gridWh),
-    gpuWh: BigInt(r.gpuWh),
-  };
-}
+export { recordArg } from './challenger.ts';

@@ -2,7 +2,14 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Address } from 'viem';
-import { encodeTelemetry, signDigest, telemetryTopic, ZERO_HASH, type Telemetry } from '@greenhour/telemetry';
+import {
+  encodeTelemetry,
+  MAX_WINDOWS_PER_RECORD,
+  signDigest,
+  telemetryTopic,
+  ZERO_HASH,
+  type Telemetry,
+} from '@greenhour/telemetry';
 import { RegistryDirectory } from './directory.ts';
 import { Ingest, type Gap } from './ingest.ts';
 import { startTestChain, testDatabases, type TestChain, type TestDatabase, type TestDevice } from './testing.ts';
@@ -173,6 +180,54 @@ describe('telemetry ingest', () => {
         await restarted.stop();
         assert.equal(restarted.stats().rejected.replay, 3);
         assert.equal(restarted.stats().accepted, 7);
+      });
+
+      it("rejects and counts a device's windows beyond MAX_WINDOWS_PER_RECORD in one hour, across a restart", async () => {
+        const home = chain.devices[1]!;
+        // A later hour than the first test's, on a clock two hours ahead, in 30-second windows: 120 would fit the hour.
+        const ahead = () => now() + 2 * HOUR;
+        const slotStart = (Math.floor(now() / HOUR) + 1) * HOUR;
+        const newAhead = () =>
+          new Ingest({
+            db,
+            directory: new RegistryDirectory(chain.clients.publicClient, chain.deployment.nodeRegistry),
+            hasher: chain.hasher,
+            now: ahead,
+          });
+        const half = (i: number) =>
+          windowOf(home, 1_001 + i, {
+            windowStart: slotStart + 30 * i,
+            windowEnd: slotStart + 30 * (i + 1),
+            pvWh: 50,
+            batteryInWh: 0,
+            gridImportWh: 20,
+            gpuWh: 3,
+            uptimeS: 30,
+          });
+        const ingest = newAhead();
+        await ingest.start();
+        const base = ingest.stats();
+        for (let i = 0; i <= MAX_WINDOWS_PER_RECORD; i++)
+          await ingest.handle(telemetryTopic(home.address), payload(half(i), home.privateKey));
+        await ingest.stop();
+        assert.equal(ingest.stats().accepted - base.accepted, MAX_WINDOWS_PER_RECORD);
+        assert.equal(ingest.stats().rejected.too_many_windows, 1);
+        const [row] = await db.query<{ n: number }>(
+          'SELECT count(*)::bigint AS n FROM telemetry_messages WHERE device = $1 AND slot = $2',
+          [home.address.toLowerCase(), slotStart / HOUR],
+        );
+        assert.equal(Number(row!.n), MAX_WINDOWS_PER_RECORD, "the hour holds a record's worth");
+        // After a restart the count comes from the database: the next window of the hour is rejected too, by reason
+        // (not as out of order: the rejected window still moved the sequence on).
+        const restarted = newAhead();
+        await restarted.start();
+        await restarted.handle(
+          telemetryTopic(home.address),
+          payload(half(MAX_WINDOWS_PER_RECORD + 1), home.privateKey),
+        );
+        await restarted.stop();
+        assert.equal(restarted.stats().rejected.too_many_windows, 2);
+        assert.equal(restarted.stats().rejected.out_of_order, base.rejected.out_of_order);
       });
     });
   }

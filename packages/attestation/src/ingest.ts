@@ -11,6 +11,7 @@ import {
   decodeTelemetry,
   deviceOfTopic,
   slotOf,
+  MAX_WINDOWS_PER_RECORD,
   SECONDS_PER_SLOT,
   violationOf,
   type Telemetry,
@@ -39,6 +40,7 @@ export const REJECTIONS = [
   'impossible_ev',
   'impossible_uptime',
   'impossible_energy_balance',
+  'too_many_windows',
 ] as const;
 export type Rejection = (typeof REJECTIONS)[number];
 
@@ -116,6 +118,8 @@ export class Ingest {
   private pendingBySeq = new Map<string, Accepted>();
   private pendingRejections = new Map<Rejection, number>();
   private touched = new Set<string>();
+  /** Accepted windows per `${device}:${slot}`, stored or pending: loaded from the database at a key's first use. */
+  private slotWindows = new Map<string, number>();
   private readonly rejectedTotals = new Map<Rejection, number>();
   private acceptedTotal = 0;
   /** Highest slot whose records are built: windows in it or before are late. */
@@ -206,6 +210,8 @@ export class Ingest {
    */
   markClosed(slot: number): void {
     this.closedSlot = Math.max(this.closedSlot, slot);
+    for (const key of this.slotWindows.keys())
+      if (Number(key.split(':')[1]) <= this.closedSlot) this.slotWindows.delete(key);
     const closedEnd = (this.closedSlot + 1) * SECONDS_PER_SLOT;
     for (const [device, gaps] of this.gaps) {
       const open = gaps.filter((g) => g.beforeWindowStart > closedEnd);
@@ -225,6 +231,7 @@ export class Ingest {
     this.pendingBySeq = new Map();
     this.pendingRejections = new Map();
     this.touched = new Set();
+    this.slotWindows = new Map();
     this.queue = new Promise(() => {});
   }
 
@@ -302,7 +309,7 @@ export class Ingest {
         this.options.onGap?.(gap);
       }
       this.devices.set(m.device, { nodeId: node.nodeId, lastSeq: m.seq, lastWindowEnd: m.windowEnd });
-      return this.accept(accepted);
+      return this.admit(accepted);
     }
     // An older sequence number: it fills a gap, or it is a copy or a conflicting reuse of a stored window.
     const gaps = this.gaps.get(m.device) ?? [];
@@ -316,7 +323,7 @@ export class Ingest {
       if (m.seq < gap.toSeq) split.push({ ...gap, fromSeq: m.seq + 1, afterWindowEnd: m.windowEnd });
       gaps.splice(index, 1, ...split);
       this.gaps.set(m.device, gaps);
-      return this.accept(accepted);
+      return this.admit(accepted);
     }
     const stored = this.pendingBySeq.get(`${m.device}:${m.seq}`)?.signature ?? (await this.storedSignature(m));
     if (stored === undefined)
@@ -331,6 +338,34 @@ export class Ingest {
       [m.device, m.seq],
     );
     return row?.signature;
+  }
+
+  /**
+   * Accepts a window that passed every check, unless its device already has MAX_WINDOWS_PER_RECORD windows in the
+   * window's hour: a record holds no more (a longer one is a fault on chain). The window still counts as received (its
+   * sequence number moved the device's state or filled its gap), so it is not asked for again.
+   */
+  private async admit(a: Accepted): Promise<void> {
+    const slot = slotOf(a.message.windowStart);
+    const key = `${a.message.device}:${slot}`;
+    let n = this.slotWindows.get(key);
+    if (n === undefined) {
+      const [row] = await this.options.db.query<{ n: number }>(
+        'SELECT count(*)::bigint AS n FROM telemetry_messages WHERE device = $1 AND slot = $2',
+        [a.message.device, slot],
+      );
+      n = Number(row?.n ?? 0);
+    }
+    if (n >= MAX_WINDOWS_PER_RECORD) {
+      this.slotWindows.set(key, n);
+      this.touched.add(a.message.device);
+      return this.reject(
+        'too_many_windows',
+        `${a.message.device} seq ${a.message.seq}: hour ${slot} already has ${n} windows, the most a record holds`,
+      );
+    }
+    this.slotWindows.set(key, n + 1);
+    this.accept(a);
   }
 
   private accept(a: Accepted): void {

@@ -152,8 +152,11 @@ export interface DeployOptions {
   settlementToken?: Address | undefined;
   /** The attestation service's account: commits hourly roots (and confirms deliveries). Defaults to the deployer. */
   attestor?: Address;
-  /** Bond the attester posts with each hourly commitment; defaults to DEFAULT_ATTESTER_BOND_USDC6. */
-  attesterBondUsdc6?: bigint;
+  /**
+   * Bond the attester posts per bonded record of each hourly commitment (bondOf(recordCount) in all), paid to the
+   * challenger of each record proven false; defaults to DEFAULT_ATTESTER_BOND_PER_RECORD_USDC6.
+   */
+  attesterBondPerRecordUsdc6?: bigint;
   capacityClasses: readonly CapacityClassRow[];
   gpuModels: readonly GpuModelRow[];
   /** Hour-market curves listed at deploy, each for one of `capacityClasses` (see marketClassFor for defaults). */
@@ -164,9 +167,11 @@ export interface DeployOptions {
   onStep?: (message: string) => void;
 }
 
-// A fraudulent commitment forfeits this to the first challenger. 100 USD: a challenge of 60 windows costs ~2M gas, at
-// most a few USD on an L2, so proving fraud pays; it stays small next to the hourly revenue of the fleet it attests.
-export const DEFAULT_ATTESTER_BOND_USDC6 = 100_000_000n;
+// Each record proven false forfeits this to its challenger. 10 USD: the costliest challenge (60 windows, a 32-hash proof)
+// is 1.2M gas under EIP-7623 (docs/TELEMETRY.md), about 3.6 USD at 1 gwei and 3,000 USD/ETH and cents on an L2, so
+// proving any false record pays; a commit of n records locks 2^ceil(log2 n) of them for the 6-hour window (10,240 USD
+// for 1,000 nodes), returned but for the records excluded.
+export const DEFAULT_ATTESTER_BOND_PER_RECORD_USDC6 = 10_000_000n;
 
 export async function deploySystem(clients: Clients, options: DeployOptions): Promise<Deployment> {
   const { publicClient, walletClient, account } = clients;
@@ -213,14 +218,15 @@ export async function deploySystem(clients: Clients, options: DeployOptions): Pr
     ])
   ).contractAddress!;
 
-  const attesterBondUsdc6 = options.attesterBondUsdc6 ?? DEFAULT_ATTESTER_BOND_USDC6;
-  if (attesterBondUsdc6 <= 0n) throw new Error(`attesterBondUsdc6: must be positive, got ${attesterBondUsdc6}`);
+  const bondPerRecordUsdc6 = options.attesterBondPerRecordUsdc6 ?? DEFAULT_ATTESTER_BOND_PER_RECORD_USDC6;
+  if (bondPerRecordUsdc6 <= 0n)
+    throw new Error(`attesterBondPerRecordUsdc6: must be positive, got ${bondPerRecordUsdc6}`);
   const attestationOracle = (
     await deployContract('AttestationOracle', attestationOracleAbi, attestationOracleBytecode, [
       nodeRegistry,
       computeHours,
       admin,
-      attesterBondUsdc6,
+      bondPerRecordUsdc6,
     ])
   ).contractAddress!;
 

@@ -3,7 +3,7 @@ export { connect, type Clients } from './clients.ts';
 export { chainConfigFromEnv, ConfigError, ANVIL_DEFAULT_PRIVATE_KEY, type ChainConfig } from './config.ts';
 export {
   deploySystem,
-  DEFAULT_ATTESTER_BOND_USDC6,
+  DEFAULT_ATTESTER_BOND_PER_RECORD_USDC6,
   marketClassFor,
   bondCoveringCap,
   DATACENTER_ASK_USDC6,

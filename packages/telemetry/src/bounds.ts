@@ -3,6 +3,13 @@
 import type { Telemetry } from './message.ts';
 
 export const SECONDS_PER_SLOT = 3600;
+/**
+ * A node-hour record aggregates at most this many windows (one-minute windows), so that a challenge, which resubmits
+ * every window of a record, fits a few million gas (AttestationOracle MAX_WINDOWS_PER_RECORD, docs/TELEMETRY.md).
+ */
+export const MAX_WINDOWS_PER_RECORD = 60;
+/** The shortest window an agent may use: an hour of them is MAX_WINDOWS_PER_RECORD windows. */
+export const MIN_WINDOW_SECONDS = SECONDS_PER_SLOT / MAX_WINDOWS_PER_RECORD;
 
 /** What the registry says about a node, as the bounds need it. Power in W, energy in Wh. */
 export interface NodeLimits {

@@ -4,6 +4,7 @@ import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, encodeAbiParameters, keccak256, parseAbiParameters, type Hex } from 'viem';
 import type { Telemetry } from './message.ts';
+import { MAX_WINDOWS_PER_RECORD } from './bounds.ts';
 
 export interface NodeHourRecord {
   nodeId: number;
@@ -28,6 +29,11 @@ export function aggregate(
   slot: number,
   messages: readonly { message: Telemetry; digest: Uint8Array; signature: Uint8Array }[],
 ): NodeHourRecord {
+  // A record of no window or of more than the bound is a fault provable on chain from the record alone.
+  if (messages.length === 0 || messages.length > MAX_WINDOWS_PER_RECORD)
+    throw new Error(
+      `node ${nodeId} hour ${slot}: a record has 1 to ${MAX_WINDOWS_PER_RECORD} windows, got ${messages.length}`,
+    );
   let greenWh = 0;
   let gridWh = 0;
   let gpuWh = 0;
