@@ -453,25 +453,66 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 unitsIn = HourCurve.toUnitsDown(cashUsdc6, valueWad);
         if (cashUsdc6 != 0 && unitsIn == 0) revert ZeroAmount("unitsIn");
         MarketState memory s = _states[hourId];
-        (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
-        uint256 liquidityAfter = HourCurve.liquidity(
-            uint256(s.hoursReserve) + hoursIn, uint256(s.unitsReserve) + unitsIn, sqrtAsk, invSqrtCap
-        );
-        if (book.totalShares == 0) {
-            shares = liquidityAfter;
-        } else {
-            uint256 liquidityBefore = HourCurve.liquidity(s.hoursReserve, s.unitsReserve, sqrtAsk, invSqrtCap);
-            shares = uint256(book.totalShares) * (liquidityAfter - liquidityBefore) / liquidityBefore;
-        }
+        uint256 liquidityAfter;
+        (shares, liquidityAfter) = _sharesFor(hourId, p, s, book.totalShares, hoursIn, unitsIn);
         if (shares == 0 || shares < minShares) revert Slippage("shares", shares, minShares);
 
         s.hoursReserve = _u32(uint256(s.hoursReserve) + hoursIn, "hoursReserve");
         s.unitsReserve = _u64(uint256(s.unitsReserve) + unitsIn, "unitsReserve");
         s.cashUsdc6 = _u96(uint256(s.cashUsdc6) + cashUsdc6, "cashUsdc6");
         _states[hourId] = s;
+        (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
         _setCurve(hourId, liquidityAfter, sqrtAsk, invSqrtCap);
         book.totalShares = _u128(uint256(book.totalShares) + shares, "totalShares");
         _books[hourId] = book;
+    }
+
+    /// @dev Shares of a deposit and the market's liquidity after it. The first deposit's shares are its liquidity;
+    /// later ones get the rise of the liquidity in proportion to the shares outstanding, rounded down, less the swap
+    /// fee on the part out of proportion to the reserves (F7).
+    function _sharesFor(
+        uint256 hourId,
+        MarketParams memory p,
+        MarketState memory s,
+        uint256 totalShares,
+        uint256 hoursIn,
+        uint256 unitsIn
+    ) private view returns (uint256 shares, uint256 liquidityAfter) {
+        uint256 fullShares;
+        {
+            (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
+            liquidityAfter = HourCurve.liquidity(
+                uint256(s.hoursReserve) + hoursIn, uint256(s.unitsReserve) + unitsIn, sqrtAsk, invSqrtCap
+            );
+            if (totalShares == 0) return (liquidityAfter, liquidityAfter);
+            uint256 liquidityBefore = HourCurve.liquidity(s.hoursReserve, s.unitsReserve, sqrtAsk, invSqrtCap);
+            fullShares = totalShares * (liquidityAfter - liquidityBefore) / liquidityBefore;
+        }
+        uint256 fee = _heads[uint16(hourId >> 32)].feeBps; // the class of an id that _tradable decoded
+        shares = _unbalancedShares(totalShares, fullShares, _proportionWad(s, hoursIn, unitsIn), fee);
+    }
+
+    /// @dev The largest λ (WAD) with λ·(hours, units reserves) ≤ (hoursIn, unitsIn): the part of a deposit in proportion
+    /// to the reserves. A reserve at zero takes any amount of its side (0·λ ≤ anything); both at zero: no proportion.
+    function _proportionWad(MarketState memory s, uint256 hoursIn, uint256 unitsIn) private pure returns (uint256) {
+        uint256 byHours = s.hoursReserve == 0 ? type(uint256).max : hoursIn * HourCurve.WAD / s.hoursReserve;
+        uint256 byUnits = s.unitsReserve == 0 ? type(uint256).max : unitsIn * HourCurve.WAD / s.unitsReserve;
+        uint256 lambda = byHours < byUnits ? byHours : byUnits;
+        return lambda == type(uint256).max ? 0 : lambda;
+    }
+
+    /// @dev Shares of a deposit worth `fullShares` on the fee-free curve (F7): its part in proportion to the reserves,
+    /// `totalShares`·λ, changes no one's mix and keeps its shares; the excess is a swap along the curve (withdrawn at
+    /// once it comes back in the reserves' mix) and pays the class's swap fee on its whole value, as its shares are cut
+    /// by the fee, rounded down. The withheld shares' value stays in the reserves, with the providers already in.
+    function _unbalancedShares(uint256 totalShares, uint256 fullShares, uint256 lambdaWad, uint256 feeBps_)
+        private
+        pure
+        returns (uint256)
+    {
+        uint256 proportional = totalShares * lambdaWad / HourCurve.WAD;
+        if (proportional >= fullShares) return fullShares;
+        return proportional + (fullShares - proportional) * (C.BPS - feeBps_) / C.BPS;
     }
 
     /// @dev Takes `shares`' part of the market's hours and units out of the reserves; returns the hours to send (none
