@@ -140,17 +140,28 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
 
     /// @inheritdoc IHourMarket
     function open(uint256 hourId) public {
+        // CHECKS
         if (_params[hourId].askUsdc6 != 0) return;
         (uint16 classId, uint32 slot) = HourId.decode(hourId);
         ClassConfig memory config = _classes[classId];
         if (config.askUsdc6 == 0) revert ClassNotListed(classId);
         Status st = _status(slot);
         if (st != Status.Upcoming) revert NotUpcoming(hourId, st);
-        uint256 lastSlot = block.timestamp / C.SECONDS_PER_SLOT + C.MAX_MINT_HORIZON_SLOTS;
+        // F11: a market's curve is fixed when it opens, and it opens at most MARKET_OPEN_LEAD_SLOTS ahead, so a class's
+        // corrected parameters reach every market further out than that.
+        uint256 lastSlot = block.timestamp / C.SECONDS_PER_SLOT + C.MARKET_OPEN_LEAD_SLOTS;
         if (slot > lastSlot) revert SlotBeyondHorizon(slot, lastSlot);
 
-        _params[hourId] = MarketParams(config.askUsdc6, config.capUsdc6, config.floorUsdc6, config.decayHorizonS);
+        // WRITE
+        _params[hourId] = _freezeParams(hourId, config);
         emit MarketOpened(hourId, classId, slot);
+    }
+
+    /// @dev THE derivation of a market's curve from its class, called exactly once per market, at the moment its
+    /// parameters are fixed (`open`, also reached by the first deposit); no market trades before (`_openParams`).
+    /// One place for any later rule on the frozen curve (e.g. clipping the cap to the hour's delivery bond).
+    function _freezeParams(uint256, ClassConfig memory config) private pure returns (MarketParams memory) {
+        return MarketParams(config.askUsdc6, config.capUsdc6, config.floorUsdc6, config.decayHorizonS);
     }
 
     /// @inheritdoc IHourMarket

@@ -296,11 +296,11 @@ contract HourMarketTest is MarketFixture {
         vm.assertEq(got, shares, "first shares are the liquidity");
         vm.assertEq(positions.ownerOf(pos), alice, "position minted");
 
-        // the class must be listed and the slot within the minting horizon
+        // the class must be listed and the slot within the opening lead (a week)
         uint256 unlisted = HourId.encode(9, slot);
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.ClassNotListed.selector, uint16(9)));
         market.addLiquidity(0, unlisted, 0, 1e6, 0, alice, ts);
-        uint32 far = slotNow() + uint32(C.MAX_MINT_HORIZON_SLOTS) + 1;
+        uint32 far = slotNow() + uint32(C.MARKET_OPEN_LEAD_SLOTS) + 1;
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.SlotBeyondHorizon.selector, far, far - 1));
         market.addLiquidity(0, dcHour(far), 0, 1e6, 0, alice, ts);
         // a position adds only to its own market, and only by its owner or an approved operator
@@ -317,7 +317,7 @@ contract HourMarketTest is MarketFixture {
         uint32 slot = slotNow() + 5;
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.ClassNotListed.selector, uint16(9)));
         market.open(HourId.encode(9, slot));
-        uint32 last = slotNow() + uint32(C.MAX_MINT_HORIZON_SLOTS);
+        uint32 last = slotNow() + uint32(C.MARKET_OPEN_LEAD_SLOTS);
         market.open(dcHour(last));
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.SlotBeyondHorizon.selector, last + 1, uint256(last)));
         market.open(dcHour(last + 1));

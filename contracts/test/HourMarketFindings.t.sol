@@ -175,4 +175,65 @@ contract HourMarketFindingsTest is MarketFixture {
             vm.assertLe(afterBal, before, "no hours moved: no cash gained");
         }
     }
+
+    // ---------------------------------------------------------------- F11: permissionless open freezes far curves
+
+    /// F11 exploit: right after a class is listed with a wrong cap, a stranger opens the markets of slots weeks ahead;
+    /// the admin corrects the class. Every market further out than the opening lead must trade on the corrected curve.
+    function test_F11_strangerCannotFreezeFarCurves() public {
+        uint32 far = slotNow() + 30 * 24; // a month ahead, inside the 90-day minting horizon
+        uint256 id = dcHour(far);
+        uint256 lastSlot = block.timestamp / C.SECONDS_PER_SLOT + C.MARKET_OPEN_LEAD_SLOTS;
+        vm.prank(carol);
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.SlotBeyondHorizon.selector, far, lastSlot));
+        market.open(id);
+        vm.prank(carol);
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.SlotBeyondHorizon.selector, far, lastSlot));
+        market.addLiquidity(0, id, 0, 1, 0, carol, block.timestamp); // a dust deposit cannot open it either
+
+        uint64 correctedCap = 3 * DC_ASK;
+        vm.prank(admin);
+        market.listClass(DC_CLASS, IHourMarket.ClassConfig(DC_ASK, correctedCap, DC_FLOOR, HORIZON, 1, MIN_DEPTH));
+        vm.warp(uint256(far) * 3600 - C.MARKET_OPEN_LEAD_SLOTS * 3600); // a week before the slot
+        vm.prank(carol);
+        market.open(id);
+        (HourMarket.MarketParams memory p,,,) = market.market(id);
+        vm.assertEq(p.capUsdc6, correctedCap, "the market took the corrected curve");
+        vm.assertEq(p.askUsdc6, DC_ASK, "ask");
+    }
+
+    /// F11: a market not yet open does not trade (its curve is not fixed), nor quote.
+    function test_F11_noTradeBeforeParamsAreFixed() public {
+        uint32 slot = slotNow() + 48;
+        uint256 id = _mintTo(carol, slot, 2);
+        vm.startPrank(carol);
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.MarketNotOpen.selector, id));
+        market.buy(id, 1, type(uint256).max, carol, block.timestamp);
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.MarketNotOpen.selector, id));
+        market.sell(id, 1, 0, carol, block.timestamp);
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.MarketNotOpen.selector, id));
+        market.quoteSell(id, 1);
+        vm.stopPrank();
+    }
+
+    /// F11 property: whatever the slot, a market opens if and only if its slot is Upcoming and at most the lead ahead,
+    /// and then holds exactly its class's parameters of that moment.
+    function testFuzz_F11_opensOnlyWithinLead(uint256 ahead, uint64 cap) public {
+        ahead = bound(ahead, 1, C.MAX_MINT_HORIZON_SLOTS);
+        cap = uint64(bound(cap, DC_ASK + 1, C.MAX_PRICE_USDC6));
+        vm.prank(admin);
+        market.listClass(DC_CLASS, IHourMarket.ClassConfig(DC_ASK, cap, DC_FLOOR, HORIZON, 1, MIN_DEPTH));
+        uint32 slot = slotNow() + uint32(ahead);
+        uint256 id = dcHour(slot);
+        if (ahead > C.MARKET_OPEN_LEAD_SLOTS) {
+            vm.expectRevert(abi.encodeWithSelector(IHourMarket.SlotBeyondHorizon.selector, slot, slotNow() + 168));
+            market.open(id);
+            vm.warp(uint256(slot - C.MARKET_OPEN_LEAD_SLOTS) * 3600);
+        }
+        market.open(id);
+        (HourMarket.MarketParams memory p,,,) = market.market(id);
+        vm.assertEq(p.capUsdc6, cap, "cap of the class when it opened");
+        vm.assertEq(p.floorUsdc6, DC_FLOOR, "floor");
+        vm.assertEq(p.decayHorizonS, HORIZON, "horizon");
+    }
 }

@@ -81,13 +81,16 @@ interface IHourMarket {
     event ProtocolFeesCollected(uint256 indexed hourId, address recipient, uint256 amountUsdc6);
     event ObservationsGrown(uint16 indexed classId, uint16 cardinality);
 
-    /// @notice Sets the curve of a capacity class for markets opened from now on (admin). ask ≥ floor > 0, cap > ask.
+    /// @notice Sets the curve of a capacity class for markets opened from now on (admin): every market whose slot is more
+    /// than MARKET_OPEN_LEAD_SLOTS ahead, and any nearer one not yet open. ask ≥ floor > 0, cap > ask.
     function listClass(uint16 classId, ClassConfig calldata config) external;
 
     /// @notice Sets the trading fee of a class, effective on the next trade in any of its markets (fee role).
     function setFee(uint16 classId, uint16 newFeeBps) external;
 
-    /// @notice Opens the market of `hourId` (any caller; also done by the first trade or deposit). Idempotent.
+    /// @notice Opens the market of `hourId` (any caller; also done by the first deposit), copying and freezing its
+    /// class's curve. Only within MARKET_OPEN_LEAD_SLOTS (7 days) of the slot, so the admin can still correct a class
+    /// for every market further out; reverts `SlotBeyondHorizon` beyond. No market trades before it opens. Idempotent.
     function open(uint256 hourId) external;
 
     /// @notice Buys exactly `hoursOut` hours, paying at most `maxCostUsdc6` (fee included) from the caller.

@@ -73,6 +73,12 @@ uint64 constant MAX_PRICE_USDC6 = 1e12;
 // nothing to decay.
 uint32 constant MAX_DECAY_HORIZON_S = 90 days;
 
+// A market opens (and its curve is copied from its class and frozen) at most 7 days (168 slots) before its slot: the
+// longest bundle a buyer books in one go (MAX_BUNDLE_SLOTS, a weekly run) can be bought a week ahead, while every market
+// further out than a week still takes the class's parameters as corrected by the admin. Opening is permissionless, so a
+// longer lead (up to the 90-day minting horizon) would let anyone freeze a wrong curve on 2,160 markets at once (F11).
+uint256 constant MARKET_OPEN_LEAD_SLOTS = 7 * 24;
+
 // Each class starts with room for 24 hourly observations in its TWAP ring; anyone may pay to grow it (v3 style).
 uint16 constant DEFAULT_OBSERVATIONS = 24;
 
