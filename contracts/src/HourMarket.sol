@@ -28,27 +28,6 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
     /// @notice Sets fees and collects the protocol's share (an admin now, governance later).
     bytes32 public constant FEE_ROLE = keccak256("FEE_ROLE");
 
-    /// @dev Curve of an open market, copied from its class at opening so later listings never move a live curve.
-    struct MarketParams {
-        uint64 askUsdc6; // 0 while the market is not open
-        uint64 capUsdc6;
-        uint64 floorUsdc6;
-        uint32 decayHorizonS;
-    }
-
-    /// @dev Virtual offsets of the market's liquidity, rewritten only when liquidity changes.
-    struct Curve {
-        uint128 virtualHoursWad;
-        uint128 virtualUnits;
-    }
-
-    /// @dev Liquidity-provider book of a market; touched by deposits, withdrawals and collections only.
-    struct Book {
-        uint128 totalShares;
-        uint128 earnedUsdc6; // settled earnings not yet collected, Σ over positions (plus rounding dust)
-        uint256 earnedPerShareX128;
-    }
-
     /// @dev One trade's amounts, computed before anything is written.
     struct Trade {
         uint256 units;
@@ -56,7 +35,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 feeUsdc6;
         uint256 protocolUsdc6;
         uint256 priceAfterUsdc6;
-        bool deep; // the market is deep enough for its trades to set the class price
+        bool deep; // the market is deep enough for its trades to set the class price (if it is the index slot)
     }
 
     IERC20 public immutable token;
@@ -173,7 +152,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // CHECKS
         if (hoursOut == 0) revert ZeroAmount("hoursOut");
         if (recipient == address(0)) revert ZeroAddress("recipient");
-        (uint16 classId,, uint256 valueWad) = _tradable(hourId, deadline);
+        (uint16 classId, MarketParams memory p, uint256 valueWad) = _tradable(hourId, deadline);
         MarketState memory s = _states[hourId];
         PriceOracle.Head memory h = _heads[classId];
 
@@ -185,7 +164,9 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applyBuy(s, t, hoursOut, costUsdc6);
         _storeState(hourId, s);
-        if (t.deep) PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        if (t.deep && _isIndexSlot(hourId, p.decayHorizonS)) {
+            PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        }
         emit Bought(hourId, msg.sender, hoursOut, costUsdc6, t.feeUsdc6);
 
         // INTERACTIONS
@@ -202,7 +183,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // CHECKS
         if (hoursIn == 0) revert ZeroAmount("hoursIn");
         if (recipient == address(0)) revert ZeroAddress("recipient");
-        (uint16 classId,, uint256 valueWad) = _tradable(hourId, deadline);
+        (uint16 classId, MarketParams memory p, uint256 valueWad) = _tradable(hourId, deadline);
         MarketState memory s = _states[hourId];
         PriceOracle.Head memory h = _heads[classId];
 
@@ -214,7 +195,9 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applySell(s, t, hoursIn, proceedsUsdc6);
         _storeState(hourId, s);
-        if (t.deep) PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        if (t.deep && _isIndexSlot(hourId, p.decayHorizonS)) {
+            PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        }
         emit Sold(hourId, msg.sender, hoursIn, proceedsUsdc6, t.feeUsdc6);
 
         // INTERACTIONS
@@ -378,18 +361,22 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         return t.grossUsdc6 - t.feeUsdc6;
     }
 
+    /// @inheritdoc IHourMarket
     function classConfig(uint16 classId) external view returns (ClassConfig memory) {
         return _classes[classId];
     }
 
+    /// @inheritdoc IHourMarket
     function feeBps(uint16 classId) external view returns (uint16) {
         return _heads[classId].feeBps;
     }
 
+    /// @inheritdoc IHourMarket
     function oracleHead(uint16 classId) external view returns (PriceOracle.Head memory) {
         return _heads[classId];
     }
 
+    /// @inheritdoc IHourMarket
     function market(uint256 hourId)
         external
         view
@@ -398,17 +385,18 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         return (_params[hourId], _states[hourId], _curves[hourId], _books[hourId]);
     }
 
-    /// @notice A position, with `owedUsdc6` brought up to the market's last settlement.
+    /// @inheritdoc IHourMarket
     function position(uint256 positionId) external view returns (Position memory pos) {
         pos = _positions[positionId];
         pos.owedUsdc6 += _earnedSince(pos.shares, pos.earnedPerShareX128, _books[pos.hourId].earnedPerShareX128);
     }
 
-    /// @notice Observation `i` of a class's price ring (read by the index).
+    /// @inheritdoc IHourMarket
     function observation(uint16 classId, uint256 i) external view returns (PriceOracle.Observation memory) {
         return _rings[classId][i];
     }
 
+    /// @inheritdoc IHourMarket
     function indexClasses() external view returns (uint16[] memory) {
         return _indexClasses;
     }
@@ -439,6 +427,14 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         if (st != Status.Upcoming) revert NotUpcoming(hourId, st);
         p = _openParams(hourId);
         valueWad = _unitValue(p, slot);
+    }
+
+    /// @dev Whether `hourId` is its class's index slot now (F3): the one slot whose start is more than the decay
+    /// horizon and at most one slot more ahead, (now + H, now + H + 3600], so at full unit value. Only its trades write
+    /// the class's price series: one market per class at any time, each slot in turn for one hour, all priced
+    /// before their decay; no trader can pick which market sets the class price.
+    function _isIndexSlot(uint256 hourId, uint256 horizonS) private view returns (bool) {
+        return uint32(hourId) == (block.timestamp + horizonS) / C.SECONDS_PER_SLOT + 1;
     }
 
     function _openParams(uint256 hourId) private view returns (MarketParams memory p) {

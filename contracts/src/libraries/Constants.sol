@@ -82,6 +82,17 @@ uint256 constant MARKET_OPEN_LEAD_SLOTS = 7 * 24;
 // Each class starts with room for 24 hourly observations in its TWAP ring; anyone may pay to grow it (v3 style).
 uint16 constant DEFAULT_OBSERVATIONS = 24;
 
+// The green compute index is published only over windows the market admin allows (F3), each at least 1 h: every slot is
+// its class's index slot for one hour (HourMarket._isIndexSlot), so a shorter window is the price of one market held up
+// for minutes; at most 7 days, the longest horizon a lending or options consumer re-reads its index over, and within
+// what a grown ring keeps (one observation per block with an index-slot trade: 7 × 24 hourly markets at least).
+uint32 constant MIN_INDEX_WINDOW_S = 1 hours;
+uint32 constant MAX_INDEX_WINDOW_S = 7 days;
+
+// The index starts with one allowed window, 24 h: every hour of a day (sunny and dark, so green supply high and low) is
+// an index slot once in it, so the published value is a day's average rather than one time of day.
+uint32 constant DEFAULT_INDEX_WINDOW_S = 24 hours;
+
 // A bundle spans at most one week of slots (168): a weekly training run is the longest job a buyer books in one go,
 // and the router's quote loops over every slot once per hour bought, so the bound keeps a bundle's gas predictable.
 uint256 constant MAX_BUNDLE_SLOTS = 168;
