@@ -434,7 +434,10 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
     /// the class's price series: one market per class at any time, each slot in turn for one hour, all priced
     /// before their decay; no trader can pick which market sets the class price.
     function _isIndexSlot(uint256 hourId, uint256 horizonS) private view returns (bool) {
-        return uint32(hourId) == (block.timestamp + horizonS) / C.SECONDS_PER_SLOT + 1;
+        unchecked {
+            // a uint32 horizon added to a timestamp cannot overflow
+            return uint32(hourId) == (block.timestamp + horizonS) / C.SECONDS_PER_SLOT + 1;
+        }
     }
 
     function _openParams(uint256 hourId) private view returns (MarketParams memory p) {
