@@ -176,6 +176,30 @@ contract HourMarketFindingsTest is MarketFixture {
         }
     }
 
+    /// F7: a deposit in the reserves' mix swaps nothing and pays nothing: its proportional part keeps its shares S·λ;
+    /// so does a node's hours-only deposit into a market holding only hours.
+    function test_F7_proportionalDepositPaysNoFee() public {
+        uint32 slot = slotNow() + 48;
+        (uint256 id,) = provide(slot, 40);
+        (,,, HourMarket.Book memory b0) = market.market(id);
+        _mintTo(alice, slot, 16);
+        vm.prank(alice);
+        (, uint256 sharesAlone) = market.addLiquidity(0, id, 16, 0, 0, alice, block.timestamp);
+        vm.assertEq(sharesAlone, uint256(b0.totalShares) * 16 / 40, "hours-only into hours-only: S * 16/40, no fee");
+
+        _buy(bob, id, 6); // now 50 hours and the units bob paid
+        (, IHourMarket.MarketState memory s,, HourMarket.Book memory b) = market.market(id);
+        uint256 h = 5; // a tenth of the hours, with a tenth of the units
+        uint256 cash = (uint256(s.unitsReserve) + 9) / 10; // units at value 1, rounded up to cover λ = 1/10
+        _mintTo(dave, slot, h);
+        vm.prank(dave);
+        (, uint256 shares) = market.addLiquidity(0, id, h, cash, 0, dave, block.timestamp);
+        // at least S/10: the proportional tenth is not cut (a fee on it would give 0.3 % less); the rounding excess of
+        // the cash is cut by the fee and adds a sliver on top
+        vm.assertGe(shares, uint256(b.totalShares) / 10, "proportional part: S/10, no fee");
+        vm.assertLe(shares, uint256(b.totalShares) / 10 * 10_001 / 10_000, "and the sliver only");
+    }
+
     // ---------------------------------------------------------------- F11: permissionless open freezes far curves
 
     /// F11 exploit: right after a class is listed with a wrong cap, a stranger opens the markets of slots weeks ahead;
