@@ -433,10 +433,13 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
     /// horizon and at most one slot more ahead, (now + H, now + H + 3600], so at full unit value. Only its trades write
     /// the class's price series: one market per class at any time, each slot in turn for one hour, all priced
     /// before their decay; no trader can pick which market sets the class price.
+    /// A horizon longer than markets open ahead (MARKET_OPEN_LEAD_SLOTS) is capped at MAX_INDEX_LEAD_S, the farthest
+    /// openable slot: it is then priced a little inside its decay, but always at the same distance from its slot.
     function _isIndexSlot(uint256 hourId, uint256 horizonS) private view returns (bool) {
+        uint256 leadS = horizonS < C.MAX_INDEX_LEAD_S ? horizonS : C.MAX_INDEX_LEAD_S;
         unchecked {
-            // a uint32 horizon added to a timestamp cannot overflow
-            return uint32(hourId) == (block.timestamp + horizonS) / C.SECONDS_PER_SLOT + 1;
+            // a uint32 lead added to a timestamp cannot overflow
+            return uint32(hourId) == (block.timestamp + leadS) / C.SECONDS_PER_SLOT + 1;
         }
     }
 
@@ -488,18 +491,19 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 hoursIn,
         uint256 unitsIn
     ) private view returns (uint256 shares, uint256 liquidityAfter) {
-        uint256 fullShares;
+        uint256 liquidityBefore;
         {
             (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
             liquidityAfter = HourCurve.liquidity(
                 uint256(s.hoursReserve) + hoursIn, uint256(s.unitsReserve) + unitsIn, sqrtAsk, invSqrtCap
             );
             if (totalShares == 0) return (liquidityAfter, liquidityAfter);
-            uint256 liquidityBefore = HourCurve.liquidity(s.hoursReserve, s.unitsReserve, sqrtAsk, invSqrtCap);
-            fullShares = totalShares * (liquidityAfter - liquidityBefore) / liquidityBefore;
+            liquidityBefore = HourCurve.liquidity(s.hoursReserve, s.unitsReserve, sqrtAsk, invSqrtCap);
         }
         uint256 fee = _heads[uint16(hourId >> 32)].feeBps; // the class of an id that _tradable decoded
-        shares = _unbalancedShares(totalShares, fullShares, _proportionWad(s, hoursIn, unitsIn), fee);
+        shares = _unbalancedShares(
+            totalShares, liquidityBefore, liquidityAfter, _proportionWad(s, hoursIn, unitsIn) * liquidityBefore, fee
+        );
     }
 
     /// @dev The largest λ (WAD) with λ·(hours, units reserves) ≤ (hoursIn, unitsIn): the part of a deposit in proportion
@@ -511,18 +515,23 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         return lambda == type(uint256).max ? 0 : lambda;
     }
 
-    /// @dev Shares of a deposit worth `fullShares` on the fee-free curve (F7): its part in proportion to the reserves,
-    /// `totalShares`·λ, changes no one's mix and keeps its shares; the excess is a swap along the curve (withdrawn at
-    /// once it comes back in the reserves' mix) and pays the class's swap fee on its whole value, as its shares are cut
-    /// by the fee, rounded down. The withheld shares' value stays in the reserves, with the providers already in.
-    function _unbalancedShares(uint256 totalShares, uint256 fullShares, uint256 lambdaWad, uint256 feeBps_)
-        private
-        pure
-        returns (uint256)
-    {
-        uint256 proportional = totalShares * lambdaWad / HourCurve.WAD;
-        if (proportional >= fullShares) return fullShares;
-        return proportional + (fullShares - proportional) * (C.BPS - feeBps_) / C.BPS;
+    /// @dev Shares of a deposit that raised the liquidity from `before` to `afterL` (F7). Its claim on the reserves
+    /// after it is kept / afterL, with kept = afterL − before fee-free: shares S·kept/(afterL − kept) = S·(afterL −
+    /// before)/before. The part in proportion to the reserves, λ·before (`proportionalWad` = λ·before in WAD), swaps
+    /// nothing and keeps its claim; the excess is a swap along the curve and its claim is cut by the class's fee
+    /// (rounded up). Cutting the claim, not the shares, leaves the withheld part wholly to the providers already in:
+    /// the depositor's new shares do not own a slice of it, however large the deposit.
+    function _unbalancedShares(
+        uint256 totalShares,
+        uint256 before,
+        uint256 afterL,
+        uint256 proportionalWad,
+        uint256 feeBps_
+    ) private pure returns (uint256) {
+        uint256 grown = afterL - before;
+        uint256 proportional = proportionalWad / HourCurve.WAD;
+        if (proportional < grown) grown -= ((grown - proportional) * feeBps_ + C.BPS - 1) / C.BPS;
+        return totalShares * grown / (afterL - grown);
     }
 
     /// @dev Takes `shares`' part of the market's hours and units out of the reserves; returns the hours to send (none

@@ -496,4 +496,21 @@ contract GreenComputeIndexTest is MarketFixture {
         vm.warp(block.timestamp + 3600);
         vm.assertEq(index.twap(DC_CLASS, 3600), baseline, "the thin market's trade is not observed");
     }
+
+    /// F3 with F11: a class whose decay horizon (30 days) is longer than markets open ahead (7 days) still has an
+    /// openable index slot: the lead is capped at 167 slots, so the farthest openable market is observed.
+    function test_F3_longHorizonIndexSlotIsOpenable() public {
+        vm.prank(admin);
+        market.listClass(DC_CLASS, IHourMarket.ClassConfig(DC_ASK, DC_CAP, DC_FLOOR, 30 days, 1, MIN_DEPTH));
+        uint32 indexSlot = uint32((block.timestamp + 167 * 3600) / 3600 + 1);
+        vm.assertEq(indexSlot, slotNow() + 168, "the farthest openable slot");
+        (uint256 id,) = provide(indexSlot, 40);
+        (uint256 other,) = provide(indexSlot - 1, 40);
+        vm.prank(carol);
+        market.buy(other, 1, type(uint256).max, carol, block.timestamp);
+        vm.assertEq(market.oracleHead(DC_CLASS).cardinality, 0, "not the index slot: not observed");
+        vm.prank(carol);
+        market.buy(id, 1, type(uint256).max, carol, block.timestamp);
+        vm.assertEq(market.oracleHead(DC_CLASS).lastTime, block.timestamp, "the index slot is observed");
+    }
 }

@@ -79,6 +79,12 @@ uint32 constant MAX_DECAY_HORIZON_S = 90 days;
 // longer lead (up to the 90-day minting horizon) would let anyone freeze a wrong curve on 2,160 markets at once (F11).
 uint256 constant MARKET_OPEN_LEAD_SLOTS = 7 * 24;
 
+// A class's index slot (the one market whose trades set its price series, HourMarket._isIndexSlot) starts in
+// (now + lead, now + lead + 1 h] with lead = its decay horizon, capped here at one slot less than the opening lead so the
+// index slot is always a market that can be open: (168 − 1) × 3600 s. A class whose horizon is longer is then observed
+// a little inside its decay, always at the same distance from the slot.
+uint256 constant MAX_INDEX_LEAD_S = (MARKET_OPEN_LEAD_SLOTS - 1) * SECONDS_PER_SLOT;
+
 // Each class starts with room for 24 hourly observations in its TWAP ring; anyone may pay to grow it (v3 style).
 uint16 constant DEFAULT_OBSERVATIONS = 24;
 
