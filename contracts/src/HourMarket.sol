@@ -436,10 +436,10 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
     /// A horizon longer than markets open ahead (MARKET_OPEN_LEAD_SLOTS) is capped at MAX_INDEX_LEAD_S, the farthest
     /// openable slot: it is then priced a little inside its decay, but always at the same distance from its slot.
     function _isIndexSlot(uint256 hourId, uint256 horizonS) private view returns (bool) {
-        uint256 leadS = horizonS < C.MAX_INDEX_LEAD_S ? horizonS : C.MAX_INDEX_LEAD_S;
         unchecked {
             // a uint32 lead added to a timestamp cannot overflow
-            return uint32(hourId) == (block.timestamp + leadS) / C.SECONDS_PER_SLOT + 1;
+            if (horizonS > C.MAX_INDEX_LEAD_S) horizonS = C.MAX_INDEX_LEAD_S;
+            return uint32(hourId) == (block.timestamp + horizonS) / C.SECONDS_PER_SLOT + 1;
         }
     }
 
