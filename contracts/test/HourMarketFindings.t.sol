@@ -138,9 +138,29 @@ contract HourMarketFindingsTest is MarketFixture {
     function testFuzz_F7_addRemoveNeverBeatsSwap(uint256 pre, uint256 wait, uint256 fee, uint256 h, uint256 cash)
         public
     {
+        _addRemoveVsSwap(bound(pre, 0, 39), wait, fee, h, cash);
+    }
+
+    /// F7 property where it is hardest: a market nearly sold out (few hours, many units) and hours deposits as large as
+    /// the pool or larger with little cash (< 5 USD), fees 3 % to 10 %. Here a deposit's own shares would recover most
+    /// of a fee cut from them rather than from their claim (the first F7 fix did; this property fails on it).
+    function testFuzz_F7_largeDepositsIntoASoldOutMarket(uint256 pre, uint256 wait, uint256 fee, uint256 h, uint256 c)
+        public
+    {
+        _addRemoveVsSwap(bound(pre, 30, 39), wait, bound(fee, 300, C.MAX_FEE_BPS), bound(h, 8, 20), c % 5e6);
+    }
+
+    /// F7 regression: the counterexample the fuzz found against cutting the excess's shares (instead of its claim): 38
+    /// of 40 hours sold, fee 6.48 %, 20 hours + 756 usdc6 deposited and withdrawn at once; 11 hours were sold 0.084 USD
+    /// dearer than `sell` pays.
+    function test_F7_largeDepositIntoSoldOutMarketRegression() public {
+        _addRemoveVsSwap(38, 700, 648, 20, 756);
+    }
+
+    /// @dev `h` ≤ 20 hours and `cash` ≤ 200 USD (bounded here), after `pre` hours bought.
+    function _addRemoveVsSwap(uint256 pre, uint256 wait, uint256 fee, uint256 h, uint256 cash) internal {
         uint32 slot = slotNow() + 30;
         (uint256 id,) = provide(slot, 40);
-        pre = bound(pre, 0, 39);
         if (pre != 0) _buy(bob, id, pre);
         vm.prank(admin);
         market.setFee(DC_CLASS, uint16(bound(fee, 0, C.MAX_FEE_BPS)));
