@@ -3,19 +3,37 @@ pragma solidity 0.8.28;
 
 import {IGreenComputeIndex} from "./interfaces/IGreenComputeIndex.sol";
 import {IHourMarket} from "./interfaces/IHourMarket.sol";
-import {HourMarket} from "./HourMarket.sol";
+import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol";
 import {PriceOracle} from "./libraries/PriceOracle.sol";
 import "./libraries/Constants.sol" as C;
 
 /// @title GreenComputeIndex
 /// @notice See {IGreenComputeIndex}. Holds no value; a separate contract so the market stays under the code size limit.
 contract GreenComputeIndex is IGreenComputeIndex {
-    HourMarket public immutable market;
-    PublishedIndex public publishedIndex;
+    IHourMarket public immutable market;
+    mapping(uint32 windowS => PublishedIndex) private _published;
+    mapping(uint32 windowS => bool) public indexWindowAllowed;
 
-    constructor(HourMarket market_) {
+    constructor(IHourMarket market_) {
         if (address(market_) == address(0)) revert IHourMarket.ZeroAddress("market");
         market = market_;
+        indexWindowAllowed[C.DEFAULT_INDEX_WINDOW_S] = true;
+        emit IndexWindowSet(C.DEFAULT_INDEX_WINDOW_S, true);
+    }
+
+    /// @inheritdoc IGreenComputeIndex
+    function setIndexWindow(uint32 windowS, bool allowed) external {
+        if (!IAccessControl(address(market)).hasRole(market.MARKET_ADMIN_ROLE(), msg.sender)) {
+            revert NotIndexAdmin(msg.sender);
+        }
+        if (windowS < C.MIN_INDEX_WINDOW_S || windowS > C.MAX_INDEX_WINDOW_S) revert InvalidWindow(windowS);
+        indexWindowAllowed[windowS] = allowed;
+        emit IndexWindowSet(windowS, allowed);
+    }
+
+    /// @inheritdoc IGreenComputeIndex
+    function publishedIndex(uint32 windowS) external view returns (PublishedIndex memory) {
+        return _published[windowS];
     }
 
     /// @inheritdoc IGreenComputeIndex
@@ -61,8 +79,9 @@ contract GreenComputeIndex is IGreenComputeIndex {
 
     /// @inheritdoc IGreenComputeIndex
     function publishIndex(uint32 windowS) external returns (uint256 value) {
+        if (!indexWindowAllowed[windowS]) revert WindowNotAllowed(windowS);
         value = indexBps(windowS);
-        publishedIndex = PublishedIndex(uint32(block.timestamp), windowS, uint192(value));
+        _published[windowS] = PublishedIndex(uint32(block.timestamp), windowS, uint192(value));
         emit IndexPublished(block.timestamp, windowS, value);
     }
 

@@ -29,27 +29,6 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
     /// @notice Sets fees and collects the protocol's share (an admin now, governance later).
     bytes32 public constant FEE_ROLE = keccak256("FEE_ROLE");
 
-    /// @dev Curve of an open market, copied from its class at opening so later listings never move a live curve.
-    struct MarketParams {
-        uint64 askUsdc6; // 0 while the market is not open
-        uint64 capUsdc6;
-        uint64 floorUsdc6;
-        uint32 decayHorizonS;
-    }
-
-    /// @dev Virtual offsets of the market's liquidity, rewritten only when liquidity changes.
-    struct Curve {
-        uint128 virtualHoursWad;
-        uint128 virtualUnits;
-    }
-
-    /// @dev Liquidity-provider book of a market; touched by deposits, withdrawals and collections only.
-    struct Book {
-        uint128 totalShares;
-        uint128 earnedUsdc6; // settled earnings not yet collected, Σ over positions (plus rounding dust)
-        uint256 earnedPerShareX128;
-    }
-
     /// @dev One trade's amounts, computed before anything is written.
     struct Trade {
         uint256 units;
@@ -57,7 +36,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 feeUsdc6;
         uint256 protocolUsdc6;
         uint256 priceAfterUsdc6;
-        bool deep; // the market is deep enough for its trades to set the class price
+        bool deep; // the market is deep enough for its trades to set the class price (if it is the index slot)
     }
 
     IERC20 public immutable token;
@@ -141,18 +120,40 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
 
     /// @inheritdoc IHourMarket
     function open(uint256 hourId) public {
+        // CHECKS
         if (_params[hourId].askUsdc6 != 0) return;
         (uint16 classId, uint32 slot) = HourId.decode(hourId);
         ClassConfig memory config = _classes[classId];
         if (config.askUsdc6 == 0) revert ClassNotListed(classId);
         Status st = _status(slot);
         if (st != Status.Upcoming) revert NotUpcoming(hourId, st);
-        uint256 lastSlot = block.timestamp / C.SECONDS_PER_SLOT + C.MAX_MINT_HORIZON_SLOTS;
+        // F11: a market's curve is fixed when it opens, and it opens at most MARKET_OPEN_LEAD_SLOTS ahead, so a class's
+        // corrected parameters reach every market further out than that.
+        uint256 lastSlot = block.timestamp / C.SECONDS_PER_SLOT + C.MARKET_OPEN_LEAD_SLOTS;
         if (slot > lastSlot) revert SlotBeyondHorizon(slot, lastSlot);
 
-        (uint64 ask, uint64 cap, uint64 floor) = _curveUnderBond(hourId, config);
-        _params[hourId] = MarketParams(ask, cap, floor, config.decayHorizonS);
+        // WRITE
+        _params[hourId] = _freezeParams(hourId, config);
         emit MarketOpened(hourId, classId, slot);
+    }
+
+    /// @dev THE derivation of a market's curve from its class, called exactly once per market, at the moment its
+    /// parameters are fixed (`open`, also reached by the first deposit); no market trades before (`_openParams`).
+    function _freezeParams(uint256 hourId, ClassConfig memory config) private view returns (MarketParams memory p) {
+        // Delivery guarantee (docs/ARCHITECTURE.md): no buyer may pay more per hour, at the largest fee and with
+        // rounding, than the bond a node forfeits per undelivered hour of the id, so non-delivery never pays. A buy
+        // rounds its cost up twice (units, fee): at most cap × (1 + fee) + 3 usdc6 per hour. The whole curve scales
+        // (ask, cap and floor by maxCap / cap, rounded down), not the cap alone: an id whose bond was fixed before its
+        // class was repriced upward still trades, at the prices its bond covers, with the class's shape.
+        uint256 bond = IComputeHours(address(hours_)).bondPerHourOf(hourId);
+        if (bond == 0) revert NoHoursMinted(hourId);
+        uint256 maxCap = bond > 3 ? (bond - 3) * C.BPS / (C.BPS + C.MAX_FEE_BPS) : 0;
+        p = MarketParams(config.askUsdc6, config.capUsdc6, config.floorUsdc6, config.decayHorizonS);
+        if (config.capUsdc6 <= maxCap) return p;
+        p.askUsdc6 = uint64(uint256(config.askUsdc6) * maxCap / config.capUsdc6);
+        p.floorUsdc6 = uint64(uint256(config.floorUsdc6) * maxCap / config.capUsdc6);
+        p.capUsdc6 = uint64(maxCap);
+        if (p.floorUsdc6 == 0 || p.askUsdc6 >= p.capUsdc6) revert BondBelowAsk(hourId, bond, config.askUsdc6);
     }
 
     /// @inheritdoc IHourMarket
@@ -164,7 +165,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // CHECKS
         if (hoursOut == 0) revert ZeroAmount("hoursOut");
         if (recipient == address(0)) revert ZeroAddress("recipient");
-        (uint16 classId,, uint256 valueWad) = _tradable(hourId, deadline);
+        (uint16 classId, MarketParams memory p, uint256 valueWad) = _tradable(hourId, deadline);
         MarketState memory s = _states[hourId];
         PriceOracle.Head memory h = _heads[classId];
 
@@ -176,7 +177,9 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applyBuy(s, t, hoursOut, costUsdc6);
         _storeState(hourId, s);
-        if (t.deep) PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        if (t.deep && _isIndexSlot(hourId, p.decayHorizonS)) {
+            PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        }
         emit Bought(hourId, msg.sender, hoursOut, costUsdc6, t.feeUsdc6);
 
         // INTERACTIONS
@@ -193,7 +196,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // CHECKS
         if (hoursIn == 0) revert ZeroAmount("hoursIn");
         if (recipient == address(0)) revert ZeroAddress("recipient");
-        (uint16 classId,, uint256 valueWad) = _tradable(hourId, deadline);
+        (uint16 classId, MarketParams memory p, uint256 valueWad) = _tradable(hourId, deadline);
         MarketState memory s = _states[hourId];
         PriceOracle.Head memory h = _heads[classId];
 
@@ -205,7 +208,9 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applySell(s, t, hoursIn, proceedsUsdc6);
         _storeState(hourId, s);
-        if (t.deep) PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        if (t.deep && _isIndexSlot(hourId, p.decayHorizonS)) {
+            PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        }
         emit Sold(hourId, msg.sender, hoursIn, proceedsUsdc6, t.feeUsdc6);
 
         // INTERACTIONS
@@ -369,18 +374,22 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         return t.grossUsdc6 - t.feeUsdc6;
     }
 
+    /// @inheritdoc IHourMarket
     function classConfig(uint16 classId) external view returns (ClassConfig memory) {
         return _classes[classId];
     }
 
+    /// @inheritdoc IHourMarket
     function feeBps(uint16 classId) external view returns (uint16) {
         return _heads[classId].feeBps;
     }
 
+    /// @inheritdoc IHourMarket
     function oracleHead(uint16 classId) external view returns (PriceOracle.Head memory) {
         return _heads[classId];
     }
 
+    /// @inheritdoc IHourMarket
     function market(uint256 hourId)
         external
         view
@@ -389,17 +398,18 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         return (_params[hourId], _states[hourId], _curves[hourId], _books[hourId]);
     }
 
-    /// @notice A position, with `owedUsdc6` brought up to the market's last settlement.
+    /// @inheritdoc IHourMarket
     function position(uint256 positionId) external view returns (Position memory pos) {
         pos = _positions[positionId];
         pos.owedUsdc6 += _earnedSince(pos.shares, pos.earnedPerShareX128, _books[pos.hourId].earnedPerShareX128);
     }
 
-    /// @notice Observation `i` of a class's price ring (read by the index).
+    /// @inheritdoc IHourMarket
     function observation(uint16 classId, uint256 i) external view returns (PriceOracle.Observation memory) {
         return _rings[classId][i];
     }
 
+    /// @inheritdoc IHourMarket
     function indexClasses() external view returns (uint16[] memory) {
         return _indexClasses;
     }
@@ -432,25 +442,18 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         valueWad = _unitValue(p, slot);
     }
 
-    /// @dev The class's curve, scaled down when needed so that no buyer pays more per hour, at the largest fee and with
-    /// rounding, than the bond a node forfeits per undelivered hour of the id: non-delivery never pays
-    /// (docs/ARCHITECTURE.md, "Delivery guarantee"). A buy rounds its cost up twice (units, fee), so it pays at most
-    /// cap × (1 + fee) + 3 usdc6 per hour. The whole curve scales (ask, cap and floor by maxCap / cap, rounded down),
-    /// not the cap alone: an id whose bond was fixed before the class was repriced upward still trades, at the prices
-    /// its bond covers, with the class's shape.
-    function _curveUnderBond(uint256 hourId, ClassConfig memory config)
-        private
-        view
-        returns (uint64 ask, uint64 cap, uint64 floor)
-    {
-        uint256 bond = IComputeHours(address(hours_)).bondPerHourOf(hourId);
-        if (bond == 0) revert NoHoursMinted(hourId);
-        uint256 maxCap = bond > 3 ? (bond - 3) * C.BPS / (C.BPS + C.MAX_FEE_BPS) : 0;
-        if (config.capUsdc6 <= maxCap) return (config.askUsdc6, config.capUsdc6, config.floorUsdc6);
-        ask = uint64(uint256(config.askUsdc6) * maxCap / config.capUsdc6);
-        floor = uint64(uint256(config.floorUsdc6) * maxCap / config.capUsdc6);
-        cap = uint64(maxCap);
-        if (floor == 0 || ask >= cap) revert BondBelowAsk(hourId, bond, config.askUsdc6);
+    /// @dev Whether `hourId` is its class's index slot now (F3): the one slot whose start is more than the decay
+    /// horizon and at most one slot more ahead, (now + H, now + H + 3600], so at full unit value. Only its trades write
+    /// the class's price series: one market per class at any time, each slot in turn for one hour, all priced
+    /// before their decay; no trader can pick which market sets the class price.
+    /// A horizon longer than markets open ahead (MARKET_OPEN_LEAD_SLOTS) is capped at MAX_INDEX_LEAD_S, the farthest
+    /// openable slot: it is then priced a little inside its decay, but always at the same distance from its slot.
+    function _isIndexSlot(uint256 hourId, uint256 horizonS) private view returns (bool) {
+        unchecked {
+            // a uint32 lead added to a timestamp cannot overflow
+            if (horizonS > C.MAX_INDEX_LEAD_S) horizonS = C.MAX_INDEX_LEAD_S;
+            return uint32(hourId) == (block.timestamp + horizonS) / C.SECONDS_PER_SLOT + 1;
+        }
     }
 
     function _openParams(uint256 hourId) private view returns (MarketParams memory p) {
@@ -476,25 +479,72 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 unitsIn = HourCurve.toUnitsDown(cashUsdc6, valueWad);
         if (cashUsdc6 != 0 && unitsIn == 0) revert ZeroAmount("unitsIn");
         MarketState memory s = _states[hourId];
-        (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
-        uint256 liquidityAfter = HourCurve.liquidity(
-            uint256(s.hoursReserve) + hoursIn, uint256(s.unitsReserve) + unitsIn, sqrtAsk, invSqrtCap
-        );
-        if (book.totalShares == 0) {
-            shares = liquidityAfter;
-        } else {
-            uint256 liquidityBefore = HourCurve.liquidity(s.hoursReserve, s.unitsReserve, sqrtAsk, invSqrtCap);
-            shares = uint256(book.totalShares) * (liquidityAfter - liquidityBefore) / liquidityBefore;
-        }
+        uint256 liquidityAfter;
+        (shares, liquidityAfter) = _sharesFor(hourId, p, s, book.totalShares, hoursIn, unitsIn);
         if (shares == 0 || shares < minShares) revert Slippage("shares", shares, minShares);
 
         s.hoursReserve = _u32(uint256(s.hoursReserve) + hoursIn, "hoursReserve");
         s.unitsReserve = _u64(uint256(s.unitsReserve) + unitsIn, "unitsReserve");
         s.cashUsdc6 = _u96(uint256(s.cashUsdc6) + cashUsdc6, "cashUsdc6");
         _states[hourId] = s;
+        (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
         _setCurve(hourId, liquidityAfter, sqrtAsk, invSqrtCap);
         book.totalShares = _u128(uint256(book.totalShares) + shares, "totalShares");
         _books[hourId] = book;
+    }
+
+    /// @dev Shares of a deposit and the market's liquidity after it. The first deposit's shares are its liquidity;
+    /// later ones get the rise of the liquidity in proportion to the shares outstanding, rounded down, less the swap
+    /// fee on the part out of proportion to the reserves (F7).
+    function _sharesFor(
+        uint256 hourId,
+        MarketParams memory p,
+        MarketState memory s,
+        uint256 totalShares,
+        uint256 hoursIn,
+        uint256 unitsIn
+    ) private view returns (uint256 shares, uint256 liquidityAfter) {
+        uint256 liquidityBefore;
+        {
+            (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
+            liquidityAfter = HourCurve.liquidity(
+                uint256(s.hoursReserve) + hoursIn, uint256(s.unitsReserve) + unitsIn, sqrtAsk, invSqrtCap
+            );
+            if (totalShares == 0) return (liquidityAfter, liquidityAfter);
+            liquidityBefore = HourCurve.liquidity(s.hoursReserve, s.unitsReserve, sqrtAsk, invSqrtCap);
+        }
+        uint256 fee = _heads[uint16(hourId >> 32)].feeBps; // the class of an id that _tradable decoded
+        shares = _unbalancedShares(
+            totalShares, liquidityBefore, liquidityAfter, _proportionWad(s, hoursIn, unitsIn) * liquidityBefore, fee
+        );
+    }
+
+    /// @dev The largest λ (WAD) with λ·(hours, units reserves) ≤ (hoursIn, unitsIn): the part of a deposit in proportion
+    /// to the reserves. A reserve at zero takes any amount of its side (0·λ ≤ anything); both at zero: no proportion.
+    function _proportionWad(MarketState memory s, uint256 hoursIn, uint256 unitsIn) private pure returns (uint256) {
+        uint256 byHours = s.hoursReserve == 0 ? type(uint256).max : hoursIn * HourCurve.WAD / s.hoursReserve;
+        uint256 byUnits = s.unitsReserve == 0 ? type(uint256).max : unitsIn * HourCurve.WAD / s.unitsReserve;
+        uint256 lambda = byHours < byUnits ? byHours : byUnits;
+        return lambda == type(uint256).max ? 0 : lambda;
+    }
+
+    /// @dev Shares of a deposit that raised the liquidity from `before` to `afterL` (F7). Its claim on the reserves
+    /// after it is kept / afterL, with kept = afterL − before fee-free: shares S·kept/(afterL − kept) = S·(afterL −
+    /// before)/before. The part in proportion to the reserves, λ·before (`proportionalWad` = λ·before in WAD), swaps
+    /// nothing and keeps its claim; the excess is a swap along the curve and its claim is cut by the class's fee
+    /// (rounded up). Cutting the claim, not the shares, leaves the withheld part wholly to the providers already in:
+    /// the depositor's new shares do not own a slice of it, however large the deposit.
+    function _unbalancedShares(
+        uint256 totalShares,
+        uint256 before,
+        uint256 afterL,
+        uint256 proportionalWad,
+        uint256 feeBps_
+    ) private pure returns (uint256) {
+        uint256 grown = afterL - before;
+        uint256 proportional = proportionalWad / HourCurve.WAD;
+        if (proportional < grown) grown -= ((grown - proportional) * feeBps_ + C.BPS - 1) / C.BPS;
+        return totalShares * grown / (afterL - grown);
     }
 
     /// @dev Takes `shares`' part of the market's hours and units out of the reserves; returns the hours to send (none

@@ -9,15 +9,14 @@ import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IHourRouter} from "./interfaces/IHourRouter.sol";
 import {IHourMarket} from "./interfaces/IHourMarket.sol";
-import {HourMarket} from "./HourMarket.sol";
 import {HourId} from "./libraries/HourId.sol";
 import {PulledHoursReceiver} from "./utils/PulledHoursReceiver.sol";
 import "./libraries/Constants.sol" as C;
 
 /// @dev The market's hours, checked before the receiver base is built from them.
-function hoursOf(HourMarket market_) view returns (IERC1155) {
+function hoursOf(IHourMarket market_) view returns (IERC1155) {
     if (address(market_) == address(0)) revert IHourMarket.ZeroAddress("market");
-    return market_.hours_();
+    return PulledHoursReceiver(address(market_)).hours_();
 }
 
 /// @title HourRouter
@@ -25,10 +24,10 @@ function hoursOf(HourMarket market_) view returns (IERC1155) {
 contract HourRouter is IHourRouter, PulledHoursReceiver, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
-    HourMarket public immutable market;
+    IHourMarket public immutable market;
     IERC20 public immutable token;
 
-    constructor(HourMarket market_) PulledHoursReceiver(hoursOf(market_)) {
+    constructor(IHourMarket market_) PulledHoursReceiver(hoursOf(market_)) {
         market = market_;
         token = market_.token();
         token.forceApprove(address(market_), type(uint256).max);

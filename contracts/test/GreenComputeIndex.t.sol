@@ -59,6 +59,16 @@ contract GreenComputeIndexTest is MarketFixture {
         return (_cumAt(block.timestamp) - _cumAt(block.timestamp - window)) / window;
     }
 
+    /// @dev The dc class's index slot now: the slot starting in (now + horizon, now + horizon + 1 h].
+    function _indexSlot() internal view returns (uint32) {
+        return uint32((block.timestamp + HORIZON) / 3600 + 1);
+    }
+
+    /// @dev alice provides `amount` hours to the market of the current index slot.
+    function _indexMarket(uint256 amount) internal returns (uint256 id) {
+        (id,) = provide(_indexSlot(), amount);
+    }
+
     function _provideConsumer(uint32 slot, uint256 amount) internal returns (uint256 hourId) {
         vm.startPrank(alice);
         hourId = hours_.mint(consumerNode, slot, amount);
@@ -69,7 +79,7 @@ contract GreenComputeIndexTest is MarketFixture {
     // ---------------------------------------------------------------- twap and observe
 
     function test_twap_exactTimeWeightedPrice() public {
-        (uint256 id,) = provide(slotNow() + 72, 40); // no decay in the next hours: prices move by trades only
+        uint256 id = _indexMarket(40); // at full unit value for a day: prices move by trades only
         uint256 t0 = block.timestamp;
         _trade(id); // t0: buy
         vm.warp(t0 + 600);
@@ -102,7 +112,7 @@ contract GreenComputeIndexTest is MarketFixture {
         vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, ts, ts));
         index.twap(DC_CLASS, 60); // no trade yet: not even now has an observation
 
-        (uint256 id,) = provide(slotNow() + 72, 40);
+        uint256 id = _indexMarket(40);
         uint256 t0 = block.timestamp;
         _trade(id);
         vm.warp(t0 + 3600);
@@ -129,7 +139,7 @@ contract GreenComputeIndexTest is MarketFixture {
     }
 
     function test_twap_ringWrapsAround() public {
-        (uint256 id,) = provide(slotNow() + 72, 40);
+        uint256 id = _indexMarket(40);
         uint256 t0 = block.timestamp;
         for (uint256 i; i < 30; ++i) {
             vm.warp(t0 + 60 * i);
@@ -150,11 +160,12 @@ contract GreenComputeIndexTest is MarketFixture {
     }
 
     function test_twap_growObservationsKeepsLongHistory() public {
-        (uint256 id,) = provide(slotNow() + 72, 40);
+        uint256 id = _indexMarket(40);
         uint256 t0 = block.timestamp;
-        // 30 trades wrap the default ring, then it grows to 48 and 40 more trades fill it
+        // 30 trades wrap the default ring, then it grows to 48 and 40 more trades fill it; 50 s apart, all 70 fall in one
+        // hour, so in one index slot
         for (uint256 i; i < 30; ++i) {
-            vm.warp(t0 + 60 * i);
+            vm.warp(t0 + 50 * i);
             _trade(id);
         }
         vm.expectEmit(true, false, false, true);
@@ -164,24 +175,24 @@ contract GreenComputeIndexTest is MarketFixture {
         market.growObservations(DC_CLASS, 10); // never shrinks
         vm.assertEq(market.oracleHead(DC_CLASS).cardinalityNext, 48, "not shrunk");
         // until the index wraps the old ring, the window is still 24 observations long
-        uint32 ring24 = uint32(block.timestamp - (t0 + 360)); // trades 6..29
+        uint32 ring24 = uint32(block.timestamp - (t0 + 300)); // trades 6..29
         vm.assertEq(index.twap(DC_CLASS, ring24), _twapByHand(ring24), "before the growth takes effect");
         for (uint256 i = 30; i < 70; ++i) {
-            vm.warp(t0 + 60 * i);
+            vm.warp(t0 + 50 * i);
             _trade(id);
         }
-        vm.warp(t0 + 70 * 60);
+        vm.warp(t0 + 70 * 50);
         PriceOracle.Head memory h = market.oracleHead(DC_CLASS);
         vm.assertEq(h.cardinality, 48, "grown ring in use");
         // the growth took effect when the index wrapped after trade 47: trades 24..47 then 48..69, 46 observations
-        uint32 full = uint32(block.timestamp - (t0 + 24 * 60));
+        uint32 full = uint32(block.timestamp - (t0 + 24 * 50));
         vm.assertEq(index.twap(DC_CLASS, full), _twapByHand(full), "46 observations of history");
         for (uint32 w = 60; w < full; w += 337) {
             vm.assertEq(index.twap(DC_CLASS, w), _twapByHand(w), "every window inside the ring");
         }
         vm.expectRevert(
             abi.encodeWithSelector(
-                IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, t0 + 24 * 60 - 1, t0 + 24 * 60
+                IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, t0 + 24 * 50 - 1, t0 + 24 * 50
             )
         );
         index.twap(DC_CLASS, full + 1);
@@ -190,7 +201,7 @@ contract GreenComputeIndexTest is MarketFixture {
     /// A ring grown before the first trade is in use from the second observation on.
     function test_twap_growthBeforeFirstTradeUsedAtOnce() public {
         market.growObservations(DC_CLASS, 40);
-        (uint256 id,) = provide(slotNow() + 72, 40);
+        uint256 id = _indexMarket(40);
         uint256 t0 = block.timestamp;
         for (uint256 i; i < 40; ++i) {
             vm.warp(t0 + 60 * i);
@@ -213,7 +224,7 @@ contract GreenComputeIndexTest is MarketFixture {
         vm.expectRevert(IGreenComputeIndex.IndexEmpty.selector);
         index.indexBps(3600);
 
-        uint32 slot = slotNow() + 72;
+        uint32 slot = _indexSlot(); // both classes have a 24 h horizon: the same index slot
         (uint256 dcId,) = provide(slot, 40);
         uint256 cId = _provideConsumer(slot, 10);
         uint256 t0 = block.timestamp;
@@ -244,18 +255,50 @@ contract GreenComputeIndexTest is MarketFixture {
     }
 
     function test_index_publishStoresAndEmits() public {
-        (uint256 id,) = provide(slotNow() + 72, 40);
+        uint256 id = _indexMarket(40);
         _trade(id);
-        vm.warp(block.timestamp + 3600);
-        uint256 value = index.indexBps(3600);
+        vm.warp(block.timestamp + 24 hours);
+        uint256 value = index.indexBps(24 hours);
         vm.expectEmit(true, false, false, true);
-        emit IGreenComputeIndex.IndexPublished(block.timestamp, 3600, value);
+        emit IGreenComputeIndex.IndexPublished(block.timestamp, 24 hours, value);
         vm.prank(carol);
-        vm.assertEq(index.publishIndex(3600), value, "returned");
-        (uint32 ts, uint32 window, uint192 stored) = index.publishedIndex();
-        vm.assertEq(ts, block.timestamp, "timestamp");
-        vm.assertEq(window, 3600, "window");
-        vm.assertEq(stored, value, "value");
+        vm.assertEq(index.publishIndex(24 hours), value, "returned");
+        IGreenComputeIndex.PublishedIndex memory pub = index.publishedIndex(24 hours);
+        vm.assertEq(pub.timestamp, block.timestamp, "timestamp");
+        vm.assertEq(pub.windowS, 24 hours, "window");
+        vm.assertEq(pub.indexBps, value, "value");
+        vm.assertEq(index.publishedIndex(3600).timestamp, 0, "other windows untouched");
+    }
+
+    /// F3: `publishIndex` takes only windows the market admin allowed (24 h from deployment), each within [1 h, 7 d];
+    /// a stranger can neither publish another window nor allow one.
+    function test_index_publishOnlyAllowedWindows() public {
+        uint256 id = _indexMarket(40);
+        _trade(id);
+        vm.warp(block.timestamp + 24 hours);
+        vm.startPrank(carol);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.WindowNotAllowed.selector, uint32(60)));
+        index.publishIndex(60);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.NotIndexAdmin.selector, carol));
+        index.setIndexWindow(3600, true);
+        vm.stopPrank();
+        vm.startPrank(admin);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 3599));
+        index.setIndexWindow(3599, true);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 7 days + 1));
+        index.setIndexWindow(7 days + 1, true);
+        vm.expectEmit(false, false, false, true);
+        emit IGreenComputeIndex.IndexWindowSet(3600, true);
+        index.setIndexWindow(3600, true);
+        index.setIndexWindow(7 days, true); // the edges pass
+        vm.stopPrank();
+        vm.prank(carol);
+        vm.assertEq(index.publishIndex(3600), index.indexBps(3600), "allowed now");
+        vm.prank(admin);
+        index.setIndexWindow(24 hours, false);
+        vm.prank(carol);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.WindowNotAllowed.selector, uint32(24 hours)));
+        index.publishIndex(24 hours);
     }
 
     // ---------------------------------------------------------------- manipulation cost
@@ -276,20 +319,24 @@ contract GreenComputeIndexTest is MarketFixture {
         uint256 indexAfter;
     }
 
-    /// @dev Pool: 40 hours single-sided by alice. bob trades 1 hour an hour before the attack (the baseline price). The
-    /// attacker (carol) buys the fewest hours that put the price ≥ 1.1 × baseline, holds them for the 1 h window, sells
-    /// them back at its end. Nobody else trades (no arbitrageur sells into the raised price).
-    function _attack(uint32 slot) internal returns (Attack memory a) {
-        (uint256 id,) = provide(slot, 40);
-        _trade(id);
+    /// @dev Two markets of `amount` hours each, single-sided by alice, in the index slot now (s) and the next (s + 1).
+    /// bob trades 1 hour in s (the baseline price); an hour later s + 1 is the index slot and the attacker (carol) buys
+    /// the fewest hours there that put the price ≥ 1.1 × baseline, holds them for the 1 h window, and sells them back at
+    /// its end (s + 1 is then no longer observed, so the sale leaves the raised price in force). Nobody else trades.
+    function _attack(uint256 amount) internal returns (Attack memory a) {
+        uint32 s = _indexSlot();
+        (uint256 first,) = provide(s, amount);
+        (uint256 id,) = provide(s + 1, amount);
+        _trade(first);
         vm.warp(block.timestamp + 3600);
+        vm.assertEq(_indexSlot(), s + 1, "the index slot rolled");
         a.baseline = index.twap(DC_CLASS, 3600);
         a.indexBefore = index.indexBps(3600);
-        uint256 unitsIn = _pushUp(id, slot, a);
+        uint256 unitsIn = _pushUp(id, s + 1, a);
         vm.warp(block.timestamp + 3600);
         a.twapAfter = index.twap(DC_CLASS, 3600);
         a.indexAfter = index.indexBps(3600);
-        _sellBack(id, slot, a, unitsIn);
+        _sellBack(id, s + 1, a, unitsIn);
     }
 
     /// @dev Buys the fewest hours whose price after is ≥ 110 % of the baseline, computed from the curve.
@@ -329,57 +376,140 @@ contract GreenComputeIndexTest is MarketFixture {
         vm.assertLe(unitsIn - unitsOut, 2, "path independence: the same units back, but rounding");
     }
 
-    /// THE cost of moving a class's TWAP, and the index, up by 10 % for one window of 1 h. Pool: 40 hours provided
-    /// single-sided at the 2 USD ask, one hour bought an hour before (the baseline). The attacker buys the fewest hours
-    /// that lift the price ≥ 10 % over the baseline, holds them through the window, sells them back at its end; nobody
-    /// else trades. Loss = fee in + fee out + the bought units' decay over the window (+ ≤ 3 usdc6 of rounding).
-    /// Measured, attack 12 h before the slot (inside the 24 h horizon, v 0.600 → 0.567 over the window): 6 hours bought
-    /// for 8.014 USD, sold for 7.524 USD; loss 0.4905 USD = fees 0.0466 + decay 0.4439 (+ 2 usdc6); TWAP 1.299 → 1.441
-    /// USD (+10.9 %), index 6,494 → 7,205 bps; 0.50 % of the pool's depth (Y at v, 97.2 USD).
-    /// Measured before the horizon (test_index_costToMoveTenPercentBeforeDecay): 4 hours for 8.667 USD, loss 0.0519 USD
-    /// = fees only (+ 1 usdc6), 0.032 % of the 162 USD depth. Bound asserted in both: loss ≥ 2 × fee × (1 − 1/√1.1) ×
-    /// depth, the fees on the least a 10 % move buys on a constant-product curve (4.65 % of the virtual depth).
+    /// THE cost of moving a class's TWAP, and the index, up by 10 % for one window of 1 h (F3). Only the index slot's
+    /// trades are observed, at full unit value, so the cheapest move is in the index slot's market: buy the fewest
+    /// hours that lift its price ≥ 10 % over the baseline, hold, sell back once the slot stops being the index slot.
+    /// Loss = fee in + fee out (+ rounding; no decay: the sale is still at full value). Bound asserted: loss ≥ 2 × fee
+    /// × (1 − 1/√1.1) × depth, the fees on the least a 10 % move buys on a constant-product curve (4.65 % of the virtual
+    /// depth Y). Measured with 40 hours provided (depth 160 USD): 5 hours bought (the baseline is the previous index
+    /// slot's price, after bob's hour, so the lift from this market's ask is larger), loss 0.064 USD = 0.04 % of depth.
     function test_index_costToMoveTenPercent() public {
-        Attack memory a = _attack(slotNow() + 13); // the attack starts 12 h before the slot
-        uint256 loss = a.paid - a.proceeds;
-        vm.assertGe(a.twapAfter * 10, a.baseline * 11, "twap moved >= 10 %");
-        vm.assertGe(a.indexAfter * 10, a.indexBefore * 11, "index moved >= 10 %");
-        vm.assertEq(loss, a.feeBuy + a.feeSell + (a.grossBuy - a.grossSell), "loss = fees + gross difference");
-        vm.assertGe(a.grossBuy - a.grossSell, a.decay, "the gross difference is the decay...");
-        vm.assertLe(a.grossBuy - a.grossSell, a.decay + 3, "...plus rounding");
-        vm.assertGe(a.decay, 1, "decay over the window");
-        vm.assertGe(loss * 10_000, a.depthUsdc6 * 2 * 30 * 465 / 10_000, "loss >= 2 fees on 4.65 % of the depth");
-        vm.assertEq(a.hoursBought, 6, "6 hours");
-        vm.assertGe(loss, 480_000, "about 0.49 USD");
-        vm.assertLe(loss, 500_000, "about 0.49 USD");
+        Attack memory a = _attack(40);
+        uint256 loss = _checkAttack(a);
+        vm.assertEq(a.hoursBought, 5, "5 hours");
+        vm.assertEq(a.depthUsdc6, 160e6 - 1, "depth 160 USD");
+        vm.assertGe(loss, 60_000, "about 0.064 USD");
+        vm.assertLe(loss, 66_000, "about 0.064 USD");
     }
 
-    function test_index_costToMoveTenPercentBeforeDecay() public {
-        Attack memory a = _attack(slotNow() + 30); // 29 h before the slot: a unit is worth 1 throughout
-        uint256 loss = a.paid - a.proceeds;
+    /// The worst case: the index slot's market barely deep enough to be observed (9 hours single-sided = 18 virtual
+    /// hours ≥ MIN_DEPTH 16; depth 36 USD at the ask). 2 hours lift the TWAP 12.9 %; the loss is the two fees on them,
+    /// 0.027 USD, ≥ the bound 2 × fee × 4.65 % × MIN_DEPTH × ask = 0.0089 USD that holds for any market allowed to set
+    /// the price. The class's `indexMinDepthHours` and fee are the levers: the cost of a 10 % move grows in proportion
+    /// to both (docs/HOUR_MARKET.md §4).
+    function test_index_costToMoveTenPercentAtMinimumDepth() public {
+        Attack memory a = _attack(9);
+        uint256 loss = _checkAttack(a);
+        vm.assertGe(loss * 10_000, uint256(MIN_DEPTH) * DC_ASK * 2 * 30 * 465 / 10_000, "loss >= bound at min depth");
+        vm.assertEq(a.hoursBought, 2, "2 hours");
+        vm.assertEq(a.depthUsdc6, 36e6 - 1, "depth 36 USD");
+        vm.assertGe(loss, 25_000, "about 0.027 USD");
+        vm.assertLe(loss, 29_000, "about 0.027 USD");
+    }
+
+    function _checkAttack(Attack memory a) internal pure returns (uint256 loss) {
+        loss = a.paid - a.proceeds;
         vm.assertGe(a.twapAfter * 10, a.baseline * 11, "twap moved >= 10 %");
         vm.assertGe(a.indexAfter * 10, a.indexBefore * 11, "index moved >= 10 %");
-        vm.assertEq(a.decay, 0, "no decay");
+        vm.assertEq(a.decay, 0, "no decay: sold back at full value");
         vm.assertEq(loss, a.feeBuy + a.feeSell + (a.grossBuy - a.grossSell), "loss = fees + rounding");
         vm.assertLe(a.grossBuy - a.grossSell, 2, "rounding");
         vm.assertGe(loss * 10_000, a.depthUsdc6 * 2 * 30 * 465 / 10_000, "loss >= 2 fees on 4.65 % of the depth");
-        vm.assertEq(a.hoursBought, 4, "4 hours");
-        vm.assertGe(loss, 50_000, "about 0.05 USD");
-        vm.assertLe(loss, 55_000, "about 0.05 USD");
+    }
+
+    /// F3 exploit, as reported: the class price set in a deep market a day out (index about 10,254 bps); one hour bought
+    /// and sold back in one block in a deep market 2 h before its slot (unit value ≈ 0.27) moved the index to ≈ 3,000
+    /// bps for 0.0038 USD. Now that market is not the index slot: its trades leave the class price alone.
+    function test_F3_nearSlotRoundTripDoesNotMoveTheIndex() public {
+        uint256 ref = _indexMarket(40);
+        (uint256 near,) = provide(slotNow() + 2, 40);
+        vm.prank(carol);
+        market.buy(near, 10, type(uint256).max, carol, block.timestamp); // the near market has units to buy back with
+        _trade(ref);
+        vm.warp(block.timestamp + 3600);
+        uint256 indexBefore = index.indexBps(3600);
+        vm.assertGe(indexBefore, 10_000, "bought up a little: above the ask");
+        uint256 before = token.balanceOf(carol);
+        vm.startPrank(carol);
+        market.buy(near, 1, type(uint256).max, carol, block.timestamp);
+        market.sell(near, 1, 0, carol, block.timestamp);
+        vm.stopPrank();
+        vm.assertLe(before - token.balanceOf(carol), 10_000, "a cent or less");
+        vm.warp(block.timestamp + 3600);
+        vm.assertEq(index.indexBps(3600), indexBefore, "the near-slot round trip is not observed");
+    }
+
+    /// F3 exploit, the same choice among slots at full value: honest buyers lifted a market two days out to about
+    /// 1.3 × ask; a one-hour round trip there must not carry its price into the class series (it is not the index slot).
+    function test_F3_pickingAnotherSlotDoesNotMoveTheIndex() public {
+        uint256 ref = _indexMarket(40);
+        (uint256 hot,) = provide(slotNow() + 48, 40);
+        vm.prank(bob);
+        market.buy(hot, 10, type(uint256).max, bob, block.timestamp);
+        _trade(ref);
+        vm.warp(block.timestamp + 3600);
+        uint256 indexBefore = index.indexBps(3600);
+        vm.startPrank(carol);
+        market.buy(hot, 1, type(uint256).max, carol, block.timestamp);
+        market.sell(hot, 1, 0, carol, block.timestamp);
+        vm.stopPrank();
+        vm.warp(block.timestamp + 3600);
+        vm.assertEq(index.indexBps(3600), indexBefore, "another slot's round trip is not observed");
+    }
+
+    /// F3 property: at any time, a trade writes the class's price series if and only if its market is the index slot
+    /// (and deep enough); a same-block round trip in the index slot leaves the price in force at its market's spot.
+    function testFuzz_F3_onlyTheIndexSlotIsObserved(uint256 ahead, uint256 wait, uint256 k) public {
+        vm.warp(block.timestamp + bound(wait, 0, 3 days));
+        ahead = bound(ahead, 1, 48);
+        uint32 slot = slotNow() + uint32(ahead);
+        (uint256 id,) = provide(slot, 40);
+        k = bound(k, 1, 20);
+        PriceOracle.Head memory h0 = market.oracleHead(DC_CLASS);
+        vm.prank(carol);
+        market.buy(id, k, type(uint256).max, carol, block.timestamp);
+        vm.prank(carol);
+        market.sell(id, k, 0, carol, block.timestamp);
+        PriceOracle.Head memory h1 = market.oracleHead(DC_CLASS);
+        if (slot == _indexSlot()) {
+            vm.assertEq(h1.lastTime, block.timestamp, "the index slot is observed");
+            uint256 spot = market.priceAt(id, block.timestamp);
+            vm.assertLe(h1.lastPriceUsdc6, spot + 1, "a round trip leaves its market's spot in force");
+            vm.assertGe(h1.lastPriceUsdc6 + 1, spot, "a round trip leaves its market's spot in force");
+        } else {
+            vm.assertEq(keccak256(abi.encode(h1)), keccak256(abi.encode(h0)), "any other slot leaves the head alone");
+        }
     }
 
     /// A market shallower than the class's minimum depth (2 hours provided = 4 virtual hours < MIN_DEPTH 16) cannot set
-    /// the class price: a one-hour trade in it, which would move its own price by half, leaves the TWAP where the deep
-    /// market put it.
+    /// the class price even as the index slot: a one-hour trade in it, which would move its own price by half, leaves the
+    /// TWAP where the deep market of the previous index slot put it.
     function test_index_thinMarketCannotSetTheClassPrice() public {
-        (uint256 deep,) = provide(slotNow() + 30, 40);
-        (uint256 thin,) = provide(slotNow() + 31, 2);
+        uint256 deep = _indexMarket(40);
+        (uint256 thin,) = provide(_indexSlot() + 1, 2);
         _trade(deep);
-        vm.warp(block.timestamp + 3600);
+        vm.warp(block.timestamp + 3600); // the thin market is the index slot now
         uint256 baseline = index.twap(DC_CLASS, 3600);
         vm.prank(carol);
         market.buy(thin, 1, type(uint256).max, carol, block.timestamp);
         vm.warp(block.timestamp + 3600);
         vm.assertEq(index.twap(DC_CLASS, 3600), baseline, "the thin market's trade is not observed");
+    }
+
+    /// F3 with F11: a class whose decay horizon (30 days) is longer than markets open ahead (7 days) still has an
+    /// openable index slot: the lead is capped at 167 slots, so the farthest openable market is observed.
+    function test_F3_longHorizonIndexSlotIsOpenable() public {
+        vm.prank(admin);
+        market.listClass(DC_CLASS, IHourMarket.ClassConfig(DC_ASK, DC_CAP, DC_FLOOR, 30 days, 1, MIN_DEPTH));
+        uint32 indexSlot = uint32((block.timestamp + 167 * 3600) / 3600 + 1);
+        vm.assertEq(indexSlot, slotNow() + 168, "the farthest openable slot");
+        (uint256 id,) = provide(indexSlot, 40);
+        (uint256 other,) = provide(indexSlot - 1, 40);
+        vm.prank(carol);
+        market.buy(other, 1, type(uint256).max, carol, block.timestamp);
+        vm.assertEq(market.oracleHead(DC_CLASS).cardinality, 0, "not the index slot: not observed");
+        vm.prank(carol);
+        market.buy(id, 1, type(uint256).max, carol, block.timestamp);
+        vm.assertEq(market.oracleHead(DC_CLASS).lastTime, block.timestamp, "the index slot is observed");
     }
 }

@@ -296,14 +296,18 @@ contract HourMarketTest is MarketFixture {
         vm.assertEq(got, shares, "first shares are the liquidity");
         vm.assertEq(positions.ownerOf(pos), alice, "position minted");
 
-        // the class must be listed and the slot within the minting horizon
+        // the class must be listed and the slot within the opening lead (a week)
         uint256 unlisted = HourId.encode(9, slot);
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.ClassNotListed.selector, uint16(9)));
         market.addLiquidity(0, unlisted, 0, 1e6, 0, alice, ts);
-        uint32 far = slotNow() + uint32(C.MAX_MINT_HORIZON_SLOTS) + 1;
+        uint32 far = slotNow() + uint32(C.MARKET_OPEN_LEAD_SLOTS) + 1;
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.SlotBeyondHorizon.selector, far, far - 1));
         market.addLiquidity(0, dcHour(far), 0, 1e6, 0, alice, ts);
+        // a market opens only over minted hours (their bond caps its curve)
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.NoHoursMinted.selector, dcHour(slot + 1)));
+        market.addLiquidity(0, dcHour(slot + 1), 0, 1e6, 0, alice, ts);
         // a position adds only to its own market, and only by its owner or an approved operator
+        hours_.mint(nodeId, slot + 1, 1);
         market.open(dcHour(slot + 1));
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.PositionMarketMismatch.selector, pos, id, dcHour(slot + 1)));
         market.addLiquidity(pos, dcHour(slot + 1), 0, 1e6, 0, alice, ts);
@@ -317,7 +321,10 @@ contract HourMarketTest is MarketFixture {
         uint32 slot = slotNow() + 5;
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.ClassNotListed.selector, uint16(9)));
         market.open(HourId.encode(9, slot));
-        uint32 last = slotNow() + uint32(C.MAX_MINT_HORIZON_SLOTS);
+        uint32 last = slotNow() + uint32(C.MARKET_OPEN_LEAD_SLOTS);
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.NoHoursMinted.selector, dcHour(last)));
+        market.open(dcHour(last));
+        _mintTo(alice, last, 1);
         market.open(dcHour(last));
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.SlotBeyondHorizon.selector, last + 1, uint256(last)));
         market.open(dcHour(last + 1));

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {PriceOracle} from "../libraries/PriceOracle.sol";
+
 /// @title Greenhour hour market
 /// @notice One contract holds an automated market for every (capacity class, hour slot) of compute hours against the
 /// settlement token. A market opens lazily on first use. Its status follows block time alone: Upcoming until the slot
@@ -40,6 +43,27 @@ interface IHourMarket {
         uint128 shares;
         uint128 owedUsdc6; // earnings settled to the position, not yet collected
         uint256 earnedPerShareX128; // the market's accumulator when `owedUsdc6` was last brought up to date
+    }
+
+    /// @notice Curve of an open market, frozen from its class when it opens so later listings never move a live curve.
+    struct MarketParams {
+        uint64 askUsdc6; // 0 while the market is not open
+        uint64 capUsdc6;
+        uint64 floorUsdc6;
+        uint32 decayHorizonS;
+    }
+
+    /// @notice Virtual offsets of the market's liquidity, rewritten only when liquidity changes.
+    struct Curve {
+        uint128 virtualHoursWad;
+        uint128 virtualUnits;
+    }
+
+    /// @notice Liquidity-provider book of a market; touched by deposits, withdrawals and collections only.
+    struct Book {
+        uint128 totalShares;
+        uint128 earnedUsdc6; // settled earnings not yet collected, Σ over positions (plus rounding dust)
+        uint256 earnedPerShareX128;
     }
 
     error ZeroAddress(string field);
@@ -85,16 +109,19 @@ interface IHourMarket {
     event ProtocolFeesCollected(uint256 indexed hourId, address recipient, uint256 amountUsdc6);
     event ObservationsGrown(uint16 indexed classId, uint16 cardinality);
 
-    /// @notice Sets the curve of a capacity class for markets opened from now on (admin). ask ≥ floor > 0, cap > ask.
+    /// @notice Sets the curve of a capacity class for markets opened from now on (admin): every market whose slot is more
+    /// than MARKET_OPEN_LEAD_SLOTS ahead, and any nearer one not yet open. ask ≥ floor > 0, cap > ask.
     function listClass(uint16 classId, ClassConfig calldata config) external;
 
     /// @notice Sets the trading fee of a class, effective on the next trade in any of its markets (fee role).
     function setFee(uint16 classId, uint16 newFeeBps) external;
 
-    /// @notice Opens the market of `hourId` (any caller; also done by the first deposit). Idempotent. Freezes the
-    /// class's curve for the market, scaled down if needed (ask, cap and floor alike) so that a buyer's cost per hour
-    /// at the largest fee stays within the hours' bond per hour (`IComputeHours.bondPerHourOf`): reverts
-    /// `NoHoursMinted` before any hour of the id exists and `BondBelowAsk` when the bond is too small to scale under.
+    /// @notice Opens the market of `hourId` (any caller; also done by the first deposit), copying and freezing its
+    /// class's curve, scaled down if needed (ask, cap and floor alike) so that a buyer's cost per hour at the largest
+    /// fee stays within the hours' bond per hour (`IComputeHours.bondPerHourOf`). Only within MARKET_OPEN_LEAD_SLOTS
+    /// (7 days) of the slot, so the admin can still correct a class for every market further out; reverts
+    /// `SlotBeyondHorizon` beyond, `NoHoursMinted` before any hour of the id exists and `BondBelowAsk` when the bond is
+    /// too small to scale the curve under. No market trades before it opens. Idempotent.
     function open(uint256 hourId) external;
 
     /// @notice Buys exactly `hoursOut` hours, paying at most `maxCostUsdc6` (fee included) from the caller.
@@ -159,4 +186,34 @@ interface IHourMarket {
 
     /// @notice Proceeds of selling `hoursIn` hours now, after fee, rounded down as `sell` does. Reverts unless Upcoming.
     function quoteSell(uint256 hourId, uint256 hoursIn) external view returns (uint256 proceedsUsdc6);
+
+    /// @notice The settlement token every market trades against.
+    function token() external view returns (IERC20);
+
+    /// @notice Role that lists classes and sets their curves; the index's windows follow it too.
+    function MARKET_ADMIN_ROLE() external view returns (bytes32);
+
+    /// @notice A class's curve parameters as last listed (ask 0: not listed).
+    function classConfig(uint16 classId) external view returns (ClassConfig memory);
+
+    /// @notice A class's trading fee, basis points.
+    function feeBps(uint16 classId) external view returns (uint16);
+
+    /// @notice A class's fee and price-oracle head: the cumulative price·seconds and the price in force.
+    function oracleHead(uint16 classId) external view returns (PriceOracle.Head memory);
+
+    /// @notice Observation `i` of a class's price ring.
+    function observation(uint16 classId, uint256 i) external view returns (PriceOracle.Observation memory);
+
+    /// @notice Every class ever listed, in listing order (the index reads those of non-zero weight).
+    function indexClasses() external view returns (uint16[] memory);
+
+    /// @notice A market's frozen curve (ask 0: not open), trading state, liquidity offsets and provider book.
+    function market(uint256 hourId)
+        external
+        view
+        returns (MarketParams memory params, MarketState memory state, Curve memory curve, Book memory book);
+
+    /// @notice A position, with `owedUsdc6` brought up to the market's last settlement.
+    function position(uint256 positionId) external view returns (Position memory pos);
 }

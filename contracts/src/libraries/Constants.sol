@@ -90,8 +90,31 @@ uint64 constant MAX_PRICE_USDC6 = 1e12;
 // nothing to decay.
 uint32 constant MAX_DECAY_HORIZON_S = 90 days;
 
+// A market opens (and its curve is copied from its class and frozen) at most 7 days (168 slots) before its slot: the
+// longest bundle a buyer books in one go (MAX_BUNDLE_SLOTS, a weekly run) can be bought a week ahead, while every market
+// further out than a week still takes the class's parameters as corrected by the admin. Opening is permissionless, so a
+// longer lead (up to the 90-day minting horizon) would let anyone freeze a wrong curve on 2,160 markets at once (F11).
+uint256 constant MARKET_OPEN_LEAD_SLOTS = 7 * 24;
+
+// A class's index slot (the one market whose trades set its price series, HourMarket._isIndexSlot) starts in
+// (now + lead, now + lead + 1 h] with lead = its decay horizon, capped here at one slot less than the opening lead so the
+// index slot is always a market that can be open: (168 − 1) × 3600 s. A class whose horizon is longer is then observed
+// a little inside its decay, always at the same distance from the slot.
+uint256 constant MAX_INDEX_LEAD_S = (MARKET_OPEN_LEAD_SLOTS - 1) * SECONDS_PER_SLOT;
+
 // Each class starts with room for 24 hourly observations in its TWAP ring; anyone may pay to grow it (v3 style).
 uint16 constant DEFAULT_OBSERVATIONS = 24;
+
+// The green compute index is published only over windows the market admin allows (F3), each at least 1 h: every slot is
+// its class's index slot for one hour (HourMarket._isIndexSlot), so a shorter window is the price of one market held up
+// for minutes; at most 7 days, the longest horizon a lending or options consumer re-reads its index over, and within
+// what a grown ring keeps (one observation per block with an index-slot trade: 7 × 24 hourly markets at least).
+uint32 constant MIN_INDEX_WINDOW_S = 1 hours;
+uint32 constant MAX_INDEX_WINDOW_S = 7 days;
+
+// The index starts with one allowed window, 24 h: every hour of a day (sunny and dark, so green supply high and low) is
+// an index slot once in it, so the published value is a day's average rather than one time of day.
+uint32 constant DEFAULT_INDEX_WINDOW_S = 24 hours;
 
 // A bundle spans at most one week of slots (168): a weekly training run is the longest job a buyer books in one go,
 // and the router's quote loops over every slot once per hour bought, so the bound keeps a bundle's gas predictable.

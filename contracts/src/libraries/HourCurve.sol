@@ -18,11 +18,11 @@ library HourCurve {
         pure
         returns (uint256)
     {
+        // Full value first: the index slot and every market further out than its horizon skip the floor's division.
+        if (t < slotStart && slotStart - t >= horizonS) return WAD;
         uint256 minWad = floorUsdc6 * WAD / askUsdc6;
         if (t >= slotStart) return minWad;
-        uint256 remainingS = slotStart - t;
-        if (remainingS >= horizonS) return WAD;
-        return minWad + (WAD - minWad) * remainingS / horizonS;
+        return minWad + (WAD - minWad) * (slotStart - t) / horizonS;
     }
 
     /// @notice √ask (WAD·√usdc6) and 1/√cap (WAD/√usdc6), the two ends of the range.

@@ -8,14 +8,16 @@ import {HourMarket} from "../../src/HourMarket.sol";
 import {HourPositions} from "../../src/HourPositions.sol";
 import {IHourMarket} from "../../src/interfaces/IHourMarket.sol";
 import {HourId} from "../../src/libraries/HourId.sol";
+import {HourCurve} from "../../src/libraries/HourCurve.sol";
 import "../../src/libraries/Constants.sol" as C;
 
 /// @dev Drives three hour markets (two dc slots, one consumer slot) through random trades, deposits, withdrawals,
 /// collections, position transfers, fee changes and the passing of time, while ghosts count what moved in and out.
 /// alice is the node: she mints hours on her two nodes and provides them, with or without cash; dave provides cash only;
-/// bob and carol trade (alice sells too). Every action that must succeed is called plainly, so an unexpected revert
-/// fails the run (fail_on_revert); actions that must fail (trades, deposits and slot-time withdrawals outside their
-/// status) are tried at any time and a success is recorded.
+/// bob and carol trade (alice sells too). No call is wrapped in try/catch: inputs are bounded so that every action that
+/// must succeed is called plainly (an unexpected revert fails the run, fail_on_revert), and every action that must fail
+/// (trades and deposits outside Upcoming, withdrawals during the slot, a sale the market's units cannot pay) is called
+/// under `vm.expectRevert` with its exact error, so a success or a different revert fails the run too.
 contract MarketHandler is Test {
     SettlementToken internal token;
     ComputeHours internal hours_;
@@ -34,10 +36,12 @@ contract MarketHandler is Test {
     uint256[] public positionIds;
     mapping(uint256 positionId => uint256 marketIndex) public marketOf;
 
-    // ghosts: what must never happen
-    uint256 public tradesOutsideUpcoming; // buys and sells that succeeded while not Upcoming
-    uint256 public depositsOutsideUpcoming;
-    uint256 public withdrawalsDuringSlot;
+    // ghosts: calls that must revert, made under vm.expectRevert (counted to show they are exercised)
+    uint256 public expectedReverts;
+
+    // ghosts: per market, cash in and out of the market contract
+    uint256[3] public cashIn; // deposits and buyers' payments
+    uint256[3] public cashOut; // withdrawals, collections, sellers' proceeds and protocol fees collected
 
     // ghosts: per position, what went in and out
     mapping(uint256 positionId => uint256) public hoursDeposited;
@@ -98,11 +102,12 @@ contract MarketHandler is Test {
         address who = actorSeed % 2 == 0 ? BOB : CAROL;
         uint256 m = marketSeed % 3;
         uint256 id = ids[m];
-        if (market.status(id) != IHourMarket.Status.Upcoming) {
+        IHourMarket.Status st = market.status(id);
+        if (st != IHourMarket.Status.Upcoming) {
+            expectedReverts++;
             vm.prank(who);
-            try market.buy(id, 1, type(uint256).max, who, block.timestamp) {
-                tradesOutsideUpcoming++;
-            } catch {}
+            vm.expectRevert(abi.encodeWithSelector(IHourMarket.NotUpcoming.selector, id, st));
+            market.buy(id, 1, type(uint256).max, who, block.timestamp);
             return;
         }
         (, IHourMarket.MarketState memory s,,) = market.market(id);
@@ -113,6 +118,7 @@ contract MarketHandler is Test {
         uint256 cost = market.buy(id, k, quote, who, block.timestamp);
         vm.assertEq(cost, quote, "buy == quote");
         tradersPaid += cost;
+        cashIn[m] += cost;
         hoursOut[m] += k;
         hoursBoughtOut += k;
     }
@@ -123,25 +129,30 @@ contract MarketHandler is Test {
         uint256 m = marketSeed % 3;
         uint256 id = ids[m];
         uint256 held = hours_.balanceOf(who, id);
-        if (market.status(id) != IHourMarket.Status.Upcoming) {
+        IHourMarket.Status st = market.status(id);
+        if (st != IHourMarket.Status.Upcoming) {
+            expectedReverts++;
             vm.prank(who);
-            try market.sell(id, 1, 0, who, block.timestamp) {
-                tradesOutsideUpcoming++;
-            } catch {}
+            vm.expectRevert(abi.encodeWithSelector(IHourMarket.NotUpcoming.selector, id, st));
+            market.sell(id, 1, 0, who, block.timestamp);
             return;
         }
         if (held == 0) return;
         uint256 k = bound(amountSeed, 1, held);
-        uint256 quote;
-        try market.quoteSell(id, k) returns (uint256 q) {
-            quote = q;
-        } catch {
-            return; // not enough units in the market to pay for k hours
+        if (!_unitsCanPay(id, k)) {
+            // not enough units in the market to pay for k hours: the sale must revert with exactly that
+            expectedReverts++;
+            vm.prank(who);
+            vm.expectRevert(abi.encodeWithSelector(IHourMarket.InsufficientLiquidity.selector, id, k));
+            market.sell(id, k, 0, who, block.timestamp);
+            return;
         }
+        uint256 quote = market.quoteSell(id, k);
         vm.prank(who);
         uint256 proceeds = market.sell(id, k, quote, who, block.timestamp);
         vm.assertEq(proceeds, quote, "sell == quote");
         tradersReceived += proceeds;
+        cashOut[m] += proceeds;
         hoursIn[m] += k;
         hoursSoldIn += k;
     }
@@ -155,11 +166,12 @@ contract MarketHandler is Test {
         uint256 m = marketSeed % 3;
         uint256 id = ids[m];
         uint256 positionId = fresh ? 0 : _positionOf(who, m, actorSeed);
-        if (market.status(id) != IHourMarket.Status.Upcoming) {
+        IHourMarket.Status st = market.status(id);
+        if (st != IHourMarket.Status.Upcoming) {
+            expectedReverts++;
             vm.prank(who);
-            try market.addLiquidity(positionId, id, 0, 1e6, 0, who, block.timestamp) {
-                depositsOutsideUpcoming++;
-            } catch {}
+            vm.expectRevert(abi.encodeWithSelector(IHourMarket.NotUpcoming.selector, id, st));
+            market.addLiquidity(positionId, id, 0, 1e6, 0, who, block.timestamp);
             return;
         }
         uint256 h;
@@ -181,6 +193,7 @@ contract MarketHandler is Test {
         cashDeposited[pid] += cash;
         hoursIn[m] += h;
         lpCashIn += cash;
+        cashIn[m] += cash;
     }
 
     function removeLiquidity(uint256 positionSeed, uint256 sharesSeed) external {
@@ -193,10 +206,10 @@ contract MarketHandler is Test {
         uint256 m = marketOf[pid];
         uint256 shares = sharesSeed % 4 == 0 ? held : bound(sharesSeed, 1, held);
         if (market.status(ids[m]) == IHourMarket.Status.InProgress) {
+            expectedReverts++;
             vm.prank(owner);
-            try market.removeLiquidity(pid, shares, 0, 0, owner, block.timestamp) {
-                withdrawalsDuringSlot++;
-            } catch {}
+            vm.expectRevert(abi.encodeWithSelector(IHourMarket.InProgressNoWithdrawals.selector, ids[m]));
+            market.removeLiquidity(pid, shares, 0, 0, owner, block.timestamp);
             return;
         }
         vm.prank(owner);
@@ -205,6 +218,7 @@ contract MarketHandler is Test {
         cashWithdrawn[pid] += cash;
         hoursOut[m] += h;
         lpCashOut += cash;
+        cashOut[m] += cash;
     }
 
     function collect(uint256 positionSeed) external {
@@ -216,6 +230,7 @@ contract MarketHandler is Test {
         uint256 amount = market.collect(pid, owner);
         cashWithdrawn[pid] += amount;
         lpCashOut += amount;
+        cashOut[marketOf[pid]] += amount;
     }
 
     function transferPosition(uint256 positionSeed, uint256 toSeed) external {
@@ -247,7 +262,11 @@ contract MarketHandler is Test {
         uint256[] memory list = new uint256[](n);
         n = 0;
         for (uint256 i; i < 3; ++i) {
-            if (mask >> i & 1 == 1) list[n++] = ids[i];
+            if (mask >> i & 1 == 1) {
+                list[n++] = ids[i];
+                (, IHourMarket.MarketState memory s,,) = market.market(ids[i]);
+                cashOut[i] += s.protocolFeesUsdc6;
+            }
         }
         vm.prank(admin);
         protocolCollected += market.collectProtocolFees(list, TREASURY);
@@ -260,6 +279,16 @@ contract MarketHandler is Test {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// @dev Whether the market's units can pay a sale of `k` hours now: what `sell` checks, from the curve.
+    function _unitsCanPay(uint256 id, uint256 k) internal view returns (bool) {
+        (, IHourMarket.MarketState memory s, IHourMarket.Curve memory c,) = market.market(id);
+        uint256 x = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
+        uint256 y = uint256(s.unitsReserve) + c.virtualUnits;
+        if (x == 0) return false;
+        uint256 units = HourCurve.unitsOutForHoursIn(x, y, k);
+        return units != 0 && units <= s.unitsReserve;
+    }
 
     /// @dev An existing position of `who` in market `m`, searching from `seed`; 0 (a new one) when there is none.
     function _positionOf(address who, uint256 m, uint256 seed) internal view returns (uint256) {

@@ -387,14 +387,24 @@ describe('hour market on a real anvil: provide, trade, expire, redeem, withdraw'
     assert.equal(out.cashUsdc6 + collected, paidInto.get(id)! - after.protocolFeesUsdc6 - after.earnedUsdc6);
   });
 
-  it('reads the class TWAP and the green compute index', async () => {
+  it('reads the class TWAP and the green compute index from a trade in the index slot', async () => {
+    // Only the class's index slot writes its price series: the slot starting between one decay horizon (24 h) and
+    // one slot more ahead. The markets above are not it, so the node provides that slot and the buyer trades there.
+    const now = Number((await node.publicClient.getBlock()).timestamp);
+    const indexSlot = Math.floor((now + 1 + 24 * 3600) / 3600) + 1; // as of the next block
+    const indexId = await mintHours(node, deployment, nodeId, indexSlot, HOURS_PER_SLOT);
+    await addLiquidity(node, deployment, { hourId: indexId, hoursIn: HOURS_PER_SLOT });
+    await buyHours(buyer, deployment, { hourId: indexId, hours: 1n, slippageBps: 50 });
     const head = await node.publicClient.readContract({
       address: deployment.hourMarket,
       abi: hourMarketAbi,
       functionName: 'oracleHead',
       args: [CLASS_ID],
     });
-    // The last trade was more than an hour ago: over the last minute the price was the one it left.
+    const tradedAt = Number((await node.publicClient.getBlock()).timestamp);
+    assert.equal(head.lastTime, tradedAt, 'the index-slot trade was observed');
+    await moveClockTo(tradedAt + 120);
+    // Over the last minute the price was the one the trade left.
     const twap = await classTwap(node, deployment, CLASS_ID, 60);
     assert.equal(twap, BigInt(head.lastPriceUsdc6));
     assert.equal(await greenIndexBps(node, deployment, 60), (twap * 10_000n) / DATACENTER_ASK_USDC6);
