@@ -111,16 +111,6 @@ contract AttestationOracleTest is OracleFixture {
         }
     }
 
-    function _challengeAs(
-        address challenger,
-        IAttestationOracle.NodeHourRecord memory r,
-        bytes32[] memory proof,
-        IAttestationOracle.Telemetry[] memory ms,
-        bytes[] memory sigs
-    ) internal returns (IAttestationOracle.Fault) {
-        return challengeAs(challenger, r, proof, ms, sigs);
-    }
-
     /// @dev Commits `r` beside the filler, challenges it as carol and checks the exclusion and the bond payment.
     function _assertFault(
         IAttestationOracle.NodeHourRecord memory r,
@@ -365,7 +355,7 @@ contract AttestationOracleTest is OracleFixture {
         bytes[] memory sigs = signAll(address(oracle), key, ms);
         IAttestationOracle.NodeHourRecord memory r = _record(nodeC, ms, sigs);
         (bytes32[] memory proof,) = _commitPair(r, _filler());
-        _challengeAs(bob, r, proof, ms, sigs);
+        challengeAs(bob, r, proof, ms, sigs);
         vm.assertEq(registry.node(nodeC).stakeUsdc6, odd - 1_000e6, "slash = floor(stake / 2)");
     }
 
@@ -572,7 +562,7 @@ contract AttestationOracleTest is OracleFixture {
         r.uptimeS += 60;
         bytes[] memory sigs = signAll(address(oracle), DEVICE_KEY, ms);
         (bytes32[] memory proof,) = _commitPair(r, _filler());
-        IAttestationOracle.Fault fault = _challengeAs(carol, r, proof, ms, sigs);
+        IAttestationOracle.Fault fault = challengeAs(carol, r, proof, ms, sigs);
         vm.assertEq(uint256(fault), uint256(IAttestationOracle.Fault.AggregateMismatch), "aggregate");
     }
 
@@ -590,7 +580,7 @@ contract AttestationOracleTest is OracleFixture {
 
         uint256 carolBefore = token.balanceOf(carol);
         uint256 bobBefore = token.balanceOf(bob);
-        _challengeAs(carol, badA, proofs[1], msA, _sign(msA));
+        challengeAs(carol, badA, proofs[1], msA, _sign(msA));
         armChallenge(bob, badB);
         vm.expectEmit(true, true, true, true);
         emit IAttestationOracle.RecordExcluded(
@@ -670,7 +660,7 @@ contract AttestationOracleTest is OracleFixture {
 
         vm.warp(_finalAt() - 1);
         vm.assertFalse(oracle.isFinal(slot), "not final in the window's last second");
-        _challengeAs(carol, r, proof, ms, _sign(ms));
+        challengeAs(carol, r, proof, ms, _sign(ms));
         vm.assertTrue(oracle.isExcluded(leafOf(r)), "excluded in the window's last second");
     }
 
@@ -695,7 +685,7 @@ contract AttestationOracleTest is OracleFixture {
         IAttestationOracle.NodeHourRecord memory r = _record(nodeA, ms);
         r.uptimeS = 1;
         (bytes32[] memory proof,) = _commitPair(r, _filler());
-        _challengeAs(carol, r, proof, ms, _sign(ms));
+        challengeAs(carol, r, proof, ms, _sign(ms));
         armChallenge(bob, r);
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.AlreadyExcluded.selector, slot, leafOf(r)));
         revealAs(bob, r, proof, ms, _sign(ms));
@@ -829,7 +819,7 @@ contract AttestationOracleTest is OracleFixture {
         bad.greenWh = 1e9;
         IAttestationOracle.NodeHourRecord memory good = _filler();
         (bytes32[] memory pBad, bytes32[] memory pGood) = _commitPair(bad, good);
-        _challengeAs(carol, bad, pBad, ms, _sign(ms));
+        challengeAs(carol, bad, pBad, ms, _sign(ms));
         vm.warp(_finalAt());
 
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.Excluded.selector, slot, leafOf(bad)));
@@ -1125,7 +1115,7 @@ contract AttestationOracleTest is OracleFixture {
         (bytes32[] memory proof,) = _commitPair(r, _filler());
         uint256 before = token.balanceOf(carol);
         IAttestationOracle.Fault fault =
-            _challengeAs(carol, r, proof, new IAttestationOracle.Telemetry[](0), new bytes[](0));
+            challengeAs(carol, r, proof, new IAttestationOracle.Telemetry[](0), new bytes[](0));
         vm.assertEq(uint256(fault), uint256(IAttestationOracle.Fault.MessageCount), "MessageCount");
         vm.assertEq(token.balanceOf(carol) - before, ATTESTER_BOND, "one record's bond");
         vm.warp(_finalAt());
