@@ -1103,6 +1103,7 @@ contract AttestationOracleTest is OracleFixture {
         }
     }
 
+    /// forge-config: default.fuzz.runs = 10000
     /// Any record whose messageCount is 0 or above MAX_WINDOWS_PER_RECORD, whatever else it says, is excluded by a
     /// challenge without messages, pays the challenger one record's bond and is never claimed.
     function testFuzz_challenge_messageCountOutOfBoundsIsAlwaysAFault(
@@ -1123,6 +1124,7 @@ contract AttestationOracleTest is OracleFixture {
         oracle.claim(r, proof);
     }
 
+    /// forge-config: default.fuzz.runs = 10000
     /// A record at depth `depth` of a tree committed as `recordCount` records is claimable exactly when the depth is at
     /// most ceil(log2(recordCount)); the commit bonds 2^that records: at least recordCount, fewer than twice as many.
     function testFuzz_claim_proofDepthBoundedByRecordCount(uint32 recordCount, uint256 depth) public {

@@ -457,6 +457,7 @@ contract GreenComputeIndexTest is MarketFixture {
         vm.assertEq(index.indexBps(3600), indexBefore, "another slot's round trip is not observed");
     }
 
+    /// forge-config: default.fuzz.runs = 10000
     /// F3 property: at any time, a trade writes the class's price series if and only if its market is the index slot
     /// (and deep enough); a same-block round trip in the index slot leaves the price in force at its market's spot.
     function testFuzz_F3_onlyTheIndexSlotIsObserved(uint256 ahead, uint256 wait, uint256 k) public {

@@ -132,6 +132,7 @@ contract HourMarketFindingsTest is MarketFixture {
         );
     }
 
+    /// forge-config: default.fuzz.runs = 10000
     /// F7 property: over random reserves (hours bought first), times (decay), fees and mixed deposits, a deposit
     /// withdrawn at once never trades more cheaply than `buy` or `sell` of the same net hours quoted before it: hours
     /// gained cost at least quoteBuy, hours given up pay at most quoteSell, no hours moved returns no more cash.
@@ -141,6 +142,7 @@ contract HourMarketFindingsTest is MarketFixture {
         _addRemoveVsSwap(bound(pre, 0, 39), wait, fee, h, cash);
     }
 
+    /// forge-config: default.fuzz.runs = 10000
     /// F7 property where it is hardest: a market nearly sold out (few hours, many units) and hours deposits as large as
     /// the pool or larger with little cash (< 5 USD), fees 3 % to 10 %. Here a deposit's own shares would recover most
     /// of a fee cut from them rather than from their claim (the first F7 fix did; this property fails on it).
@@ -262,6 +264,7 @@ contract HourMarketFindingsTest is MarketFixture {
         vm.stopPrank();
     }
 
+    /// forge-config: default.fuzz.runs = 10000
     /// F11 property: whatever the slot, a market opens if and only if its slot is Upcoming and at most the lead ahead,
     /// and then holds exactly its class's parameters of that moment.
     function testFuzz_F11_opensOnlyWithinLead(uint256 ahead, uint64 cap) public {
