@@ -350,6 +350,42 @@ contract NodeRegistryTest is Fixture {
         vm.assertEq(registry.totalStakeUsdc6(), token.balanceOf(address(registry)), "ledger");
     }
 
+    /// forge-config: default.fuzz.runs = 10000
+    /// No key but the device's own binds it, for any owner: a squatter's signature never registers.
+    function testFuzz_register_onlyTheDeviceKeyBinds(uint256 squatterKey, address squatter) public {
+        squatterKey = bound(squatterKey, 1, 2 ** 255);
+        vm.assume(squatterKey != deviceKeyOf[DEVICE] && squatter != address(0));
+        uint256 deadline = bindingDeadline();
+        (uint8 v, bytes32 r, bytes32 sig) =
+            vm.sign(squatterKey, registry.deviceBindingDigest(squatter, DEVICE, registry.deviceNonce(DEVICE), deadline));
+        vm.expectRevert(
+            abi.encodeWithSelector(INodeRegistry.InvalidDeviceSignature.selector, DEVICE, vm.addr(squatterKey))
+        );
+        vm.prank(squatter);
+        registry.register(homeSpec(DEVICE), HOME_MIN_STAKE, deadline, abi.encodePacked(r, sig, v));
+        // The device's binding to alice, replayed by the squatter, recovers to someone else too.
+        bytes memory aliceBinding = deviceBinding(alice, DEVICE);
+        if (squatter != alice) {
+            vm.expectRevert();
+            vm.prank(squatter);
+            registry.register(homeSpec(DEVICE), HOME_MIN_STAKE, deadline, aliceBinding);
+        }
+        vm.assertEq(registry.nodeOfDevice(DEVICE), 0, "never bound to a squatter");
+    }
+
+    /// forge-config: default.fuzz.runs = 10000
+    /// A class update, to any power, never moves the power bound of a node already registered.
+    function testFuzz_classUpdateNeverMovesRegisteredBound(uint32 boardPowerW, uint16 gpuCount) public {
+        INodeRegistry.NodeSpec memory spec = stationSpec(DEVICE);
+        spec.gpuCount = uint16(bound(gpuCount, 1, C.MAX_GPU_COUNT));
+        uint256 nodeId = registerAs(alice, spec, 2_000e6);
+        INodeRegistry.CapacityClass memory c = registry.capacityClass(DC_CLASS);
+        c.boardPowerWMax = uint32(bound(boardPowerW, 1, C.MAX_GPU_BOARD_POWER_W));
+        vm.prank(admin);
+        registry.setCapacityClass(DC_CLASS, c);
+        vm.assertEq(registry.node(nodeId).gpuPowerWMax, uint256(700) * spec.gpuCount, "bound of the registration");
+    }
+
     function test_bondCalls_rejectMoreThanBonded() public {
         uint256 nodeId = registerStation(alice, DEVICE, 2_000e6);
         vm.startPrank(address(hours_));
