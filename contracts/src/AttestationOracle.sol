@@ -43,6 +43,8 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
     /// @dev Written by challenges only, so that a commit stays two storage words.
     mapping(uint32 slot => uint256) public excludedCount;
     mapping(bytes32 commitment => uint256 blockNumber) public challengeCommittedAt;
+    /// @inheritdoc IAttestationOracle
+    address public treasury;
 
     constructor(INodeRegistry registry_, IComputeHours hours_, address admin, uint256 bondPerRecordUsdc6_)
         EIP712("Greenhour Telemetry", "1")
@@ -55,7 +57,15 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         computeHours = hours_;
         settlementToken = IERC20(registry_.settlementToken());
         bondPerRecordUsdc6 = bondPerRecordUsdc6_;
+        treasury = admin;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function setTreasury(address treasury_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (treasury_ == address(0)) revert ZeroAddress("treasury");
+        treasury = treasury_;
+        emit TreasurySet(treasury_);
     }
 
     // ---------------------------------------------------------------- commit
@@ -65,6 +75,8 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         // CHECKS
         uint256 nowSlot = block.timestamp / C.SECONDS_PER_SLOT;
         if (slot >= nowSlot) revert SlotNotEnded(slot, nowSlot);
+        uint256 deadline = (uint256(slot) + 1) * C.SECONDS_PER_SLOT + C.COMMIT_DEADLINE_SECONDS;
+        if (block.timestamp >= deadline) revert CommitTooLate(slot, deadline);
         if (root == bytes32(0)) revert ZeroRoot(slot);
         if (recordCount == 0) revert ZeroRecordCount(slot);
         if (_commitments[slot].committedAt != 0) revert AlreadyCommitted(slot);
@@ -119,6 +131,32 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
 
         // EFFECTS and INTERACTIONS
         _exclude(c, record.slot, record.nodeId, leaf, fault, slashUsdc6);
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function challengeDuplicate(
+        NodeHourRecord calldata a,
+        bytes32[] calldata proofA,
+        NodeHourRecord calldata b,
+        bytes32[] calldata proofB,
+        bytes32 salt
+    ) external nonReentrant {
+        // CHECKS
+        Commitment storage c = _commitments[a.slot];
+        uint256 closesAt = _finalAt(c, a.slot);
+        if (block.timestamp >= closesAt) revert ChallengeWindowClosed(a.slot, closesAt);
+        bytes32 leafA = _provenLeaf(c, a, proofA);
+        if (a.nodeId != b.nodeId || a.slot != b.slot) revert NotDuplicates(leafA, TelemetryLib.leaf(b));
+        bytes32 leafB = _provenLeaf(c, b, proofB);
+        if (leafA == leafB) revert NotDuplicates(leafA, leafB);
+        bool aOpen = _records[leafA] != RecordStatus.Excluded;
+        bool bOpen = _records[leafB] != RecordStatus.Excluded;
+        if (!aOpen && !bOpen) revert AlreadyExcluded(a.slot, leafA);
+        _spendChallengeCommitment(keccak256(abi.encode(leafA, leafB)), salt);
+
+        // EFFECTS and INTERACTIONS
+        if (aOpen) _exclude(c, a.slot, a.nodeId, leafA, Fault.DuplicateNodeHour, 0);
+        if (bOpen) _exclude(c, b.slot, b.nodeId, leafB, Fault.DuplicateNodeHour, 0);
     }
 
     // ---------------------------------------------------------------- finality
@@ -293,8 +331,10 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         if (signatures.length != messages.length) revert SignatureCountMismatch(messages.length, signatures.length);
         bytes32[] memory ds = TelemetryLib.digests(_domainSeparatorV4(), messages);
         (bytes32 got, bool fixedWidth) = TelemetryLib.messagesHash(ds, signatures);
-        // A record's entries are 65-byte signatures: any other length is not what it commits to, whatever the hash.
-        if (!fixedWidth || got != record.messagesHash) revert MessagesHashMismatch(record.messagesHash, got);
+        if (got != record.messagesHash) revert MessagesHashMismatch(record.messagesHash, got);
+        // The attester committed to an entry that is not a 65-byte signature (r ‖ s ‖ v): no device signed that. (Any
+        // other reading of an honest record's bytes would need a preimage of a digest, so this frames no one.)
+        if (!fixedWidth) return (Fault.BadSignature, 0);
 
         // An unknown node reads as all zeros: device signer address(0), a WrongDevice fault.
         INodeRegistry.Node memory n = registry.node(record.nodeId);
@@ -304,7 +344,8 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         if (fault == Fault.Impossible) slashUsdc6 = uint256(n.stakeUsdc6) * C.DEVICE_FRAUD_SLASH_BPS / C.BPS;
     }
 
-    /// @dev Excludes the record and pays the challenger one record's bond and the device slash, if any.
+    /// @dev Excludes the record; of the record's bond and the device slash, if any, the challenger is paid
+    /// CHALLENGER_REWARD_BPS (rounded down) and the treasury the rest, so that a self-challenge never pays.
     function _exclude(Commitment storage c, uint32 slot, uint256 nodeId, bytes32 leaf, Fault fault, uint256 slashUsdc6)
         private
     {
@@ -317,8 +358,16 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         emit RecordExcluded(slot, nodeId, leaf, fault, msg.sender, bondUsdc6, slashUsdc6);
 
         // INTERACTIONS
-        if (slashUsdc6 != 0) registry.slash(nodeId, slashUsdc6, msg.sender, "IMPOSSIBLE_TELEMETRY");
-        if (bondUsdc6 != 0) settlementToken.safeTransfer(msg.sender, bondUsdc6);
+        if (slashUsdc6 != 0) {
+            uint256 rewardUsdc6 = slashUsdc6 * C.CHALLENGER_REWARD_BPS / C.BPS;
+            if (rewardUsdc6 != 0) registry.slash(nodeId, rewardUsdc6, msg.sender, "IMPOSSIBLE_TELEMETRY");
+            registry.slash(nodeId, slashUsdc6 - rewardUsdc6, treasury, "IMPOSSIBLE_TELEMETRY");
+        }
+        if (bondUsdc6 != 0) {
+            uint256 rewardUsdc6 = bondUsdc6 * C.CHALLENGER_REWARD_BPS / C.BPS;
+            if (rewardUsdc6 != 0) settlementToken.safeTransfer(msg.sender, rewardUsdc6);
+            settlementToken.safeTransfer(treasury, bondUsdc6 - rewardUsdc6);
+        }
     }
 
     function _limits(INodeRegistry.Node memory n) private view returns (TelemetryLib.Limits memory) {

@@ -148,7 +148,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 bond = IComputeHours(address(hours_)).bondPerHourOf(hourId);
         if (bond == 0) revert NoHoursMinted(hourId);
         uint256 maxCap = bond > 3 ? (bond - 3) * C.BPS / (C.BPS + C.MAX_FEE_BPS) : 0;
-        p = MarketParams(config.askUsdc6, config.capUsdc6, config.floorUsdc6, config.decayHorizonS);
+        p = MarketParams(config.askUsdc6, config.capUsdc6, config.floorUsdc6, config.decayHorizonS, 0);
         if (config.capUsdc6 <= maxCap) return p;
         p.askUsdc6 = uint64(uint256(config.askUsdc6) * maxCap / config.capUsdc6);
         p.floorUsdc6 = uint64(uint256(config.floorUsdc6) * maxCap / config.capUsdc6);
@@ -177,7 +177,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applyBuy(s, t, hoursOut, costUsdc6);
         _storeState(hourId, s);
-        if (t.deep && _isIndexSlot(hourId, p.decayHorizonS)) {
+        if (t.deep && p.liquidityBlock != uint32(block.number) && _isIndexSlot(hourId, p.decayHorizonS)) {
             PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
         }
         emit Bought(hourId, msg.sender, hoursOut, costUsdc6, t.feeUsdc6);
@@ -208,7 +208,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applySell(s, t, hoursIn, proceedsUsdc6);
         _storeState(hourId, s);
-        if (t.deep && _isIndexSlot(hourId, p.decayHorizonS)) {
+        if (t.deep && p.liquidityBlock != uint32(block.number) && _isIndexSlot(hourId, p.decayHorizonS)) {
             PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
         }
         emit Sold(hourId, msg.sender, hoursIn, proceedsUsdc6, t.feeUsdc6);
@@ -251,6 +251,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
             Position storage pos = _accrue(id, book.earnedPerShareX128);
             pos.shares += uint128(shares);
         }
+        _params[hourId].liquidityBlock = uint32(block.number);
         emit LiquidityAdded(id, hourId, hoursIn, cashUsdc6, shares);
 
         // INTERACTIONS
@@ -292,6 +293,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         }
         if (hoursOut < minHoursOut) revert Slippage("hoursOut", hoursOut, minHoursOut);
         if (cashUsdc6 < minCashUsdc6) revert Slippage("cashUsdc6", cashUsdc6, minCashUsdc6);
+        _params[hourId].liquidityBlock = uint32(block.number);
         emit LiquidityRemoved(positionId, hourId, hoursOut, cashUsdc6, shares);
 
         // INTERACTIONS

@@ -74,6 +74,7 @@ contract GreenComputeIndexTest is MarketFixture {
         hourId = hours_.mint(consumerNode, slot, amount);
         market.addLiquidity(0, hourId, amount, 0, 0, alice, block.timestamp);
         vm.stopPrank();
+        vm.roll(block.number + 1); // trades in the block of a liquidity change do not set the class price
     }
 
     // ---------------------------------------------------------------- twap and observe

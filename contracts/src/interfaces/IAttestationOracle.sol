@@ -94,7 +94,10 @@ interface IAttestationOracle {
         // A messageCount of 0 or above MAX_WINDOWS_PER_RECORD: no record aggregates no window, and an honest one has at
         // most one window a minute. Checked first, from the record alone (no messages are read), so that a record
         // too large to resubmit, or an empty one whatever its messagesHash, is provable in a small transaction.
-        MessageCount
+        MessageCount,
+        // Two records of one node and slot in the root: a node-hour has one record, so the attester committed at least
+        // one false one; both are excluded (which is right cannot be told on chain, and either could be claimed first).
+        DuplicateNodeHour
     }
 
     error ZeroAddress(string field);
@@ -117,6 +120,9 @@ interface IAttestationOracle {
     /// @notice A signature that is not 65 bytes (r ‖ s ‖ v): no record commits to one (see {aggregate}).
     error BadSignatureLength(uint256 index, uint256 length);
     error NoFraud(uint32 slot, bytes32 leaf);
+    error CommitTooLate(uint32 slot, uint256 deadline);
+    /// @notice Two records given as duplicates that are not two records of one node-hour.
+    error NotDuplicates(bytes32 leafA, bytes32 leafB);
     error NoBondToRelease(uint32 slot);
     /// @notice A proof longer than a tree of `recordCount` leaves has: such a record is not bonded, so it is never
     /// claimed (nor challenged).
@@ -127,9 +133,10 @@ interface IAttestationOracle {
     error ChallengeNotCommitted(bytes32 commitment);
 
     event Committed(uint32 indexed slot, address indexed attester, bytes32 root, uint32 recordCount, uint256 bondUsdc6);
-    /// @param bondPaidUsdc6 the bond of one record, paid to the challenger.
-    /// @param slashedUsdc6 taken from the node's stake to the challenger: `DEVICE_FRAUD_SLASH_BPS` of it, rounded down,
-    /// when `fault` is `Impossible`; 0 otherwise.
+    /// @param bondPaidUsdc6 the bond of one record, forfeited: CHALLENGER_REWARD_BPS of it to the challenger, the rest to
+    /// the treasury.
+    /// @param slashedUsdc6 taken from the node's stake: `DEVICE_FRAUD_SLASH_BPS` of it, rounded down, when `fault` is
+    /// `Impossible` (0 otherwise); split between challenger and treasury as the bond is.
     event RecordExcluded(
         uint32 indexed slot,
         uint256 indexed nodeId,
@@ -145,9 +152,10 @@ interface IAttestationOracle {
     /// @param bondUsdc6 what no challenge took: the bond of the records that were not excluded.
     event AttesterBondReleased(uint32 indexed slot, address indexed attester, uint256 bondUsdc6);
     event ChallengeCommitted(bytes32 indexed commitment, uint256 blockNumber);
+    event TreasurySet(address treasury);
 
-    /// @notice Attester role: commits the Merkle root of a slot that has ended, pulling `bondOf(recordCount)` from the
-    /// caller. Once per slot.
+    /// @notice Attester role: commits the Merkle root of a slot that has ended, at most COMMIT_DEADLINE_SECONDS (18 h)
+    /// after its end (`CommitTooLate`), pulling `bondOf(recordCount)` from the caller. Once per slot.
     /// @param recordCount how many records the tree has. Not verified, but it bounds what can be claimed: a claim or a
     /// challenge needs a proof of at most ceil(log2(recordCount)) hashes, a binary tree has at most 2^that leaves so
     /// deep, and the bond covers that many records. Understating it leaves records unclaimable; overstating it locks
@@ -166,13 +174,14 @@ interface IAttestationOracle {
     /// proven from all of its messages in sequence order and their signatures, exactly as the record commits to them:
     /// `messageCount` messages, one 65-byte signature (r ‖ s ‖ v) each, and keccak256(digest_1 ‖ signature_1 ‖ … ‖
     /// digest_n ‖ signature_n) equal to `messagesHash`; otherwise it reverts (`MessageCountMismatch`,
-    /// `SignatureCountMismatch`, or `MessagesHashMismatch`, also for a signature of another length). Faults, first
-    /// found first: `WrongDevice` for a node that is not registered; `BadSignature`, a signature that does not recover to
-    /// the node's device signer; `WrongDevice`, a message whose `device` is not it; `OutsideSlot`; `NotIncreasing`;
-    /// `Impossible`, which also sends `DEVICE_FRAUD_SLASH_BPS` of the node's stake to the caller (the device signed
-    /// it); `AggregateMismatch`. On a fault the record is excluded, the commitment spent and one record's bond
-    /// (`bondPerRecordUsdc6`) goes to the caller. Reverts `NoFraud` when the record is right: a failed challenge changes
-    /// nothing.
+    /// `SignatureCountMismatch`, or `MessagesHashMismatch`). Faults, first found first: `BadSignature` for a committed
+    /// entry that is not 65 bytes long; `WrongDevice` for a node that is not registered; `BadSignature`, a signature
+    /// that does not recover to the node's device signer; `WrongDevice`, a message whose `device` is not it;
+    /// `OutsideSlot`; `NotIncreasing`; `Impossible`, which also slashes `DEVICE_FRAUD_SLASH_BPS` of the node's stake
+    /// (the device signed it); `AggregateMismatch`. On a fault the record is excluded and the commitment spent; of one
+    /// record's bond (`bondPerRecordUsdc6`) and the slash, the caller gets CHALLENGER_REWARD_BPS and the treasury the
+    /// rest, so that challenging one's own fraud never pays. Reverts `NoFraud` when the record is right: a failed
+    /// challenge changes nothing.
     /// @return fault the first fault found.
     function challenge(
         NodeHourRecord calldata record,
@@ -181,6 +190,19 @@ interface IAttestationOracle {
         bytes[] calldata signatures,
         bytes32 salt
     ) external returns (Fault fault);
+
+    /// @notice The challenger of an earlier `commitChallenge(challengeCommitment(keccak256(abi.encode(leafA, leafB)),
+    /// msg.sender, salt))`, while the slot's challenge window is open: proves that the root holds two records of one
+    /// node and slot (`a` and `b`, different leaves, each with its proof). Both are excluded (`DuplicateNodeHour`); each
+    /// not yet excluded forfeits one record's bond, split as in {challenge}. Reverts `NotDuplicates` for records of
+    /// different nodes or slots or one leaf given twice, and `AlreadyExcluded` when both are excluded already.
+    function challengeDuplicate(
+        NodeHourRecord calldata a,
+        bytes32[] calldata proofA,
+        NodeHourRecord calldata b,
+        bytes32[] calldata proofB,
+        bytes32 salt
+    ) external;
 
     /// @notice Anyone, once the slot is final: for a record in the root and not excluded, sets the node-hour's green
     /// share in the compute-hour contract and, when `uptimeS` reaches `MIN_UPTIME_BPS` of the hour, credits the node with
@@ -194,7 +216,11 @@ interface IAttestationOracle {
     /// excluded, `(bondOf(recordCount) / bondPerRecordUsdc6 - excludedCount) × bondPerRecordUsdc6` (possibly 0).
     function releaseBond(uint32 slot) external;
 
-    /// @notice Bond per bonded record: pulled at commit, paid to the challenger of each excluded record.
+    /// @notice Admin: where the part of a forfeited bond or slash that is not the challenger's reward goes.
+    function setTreasury(address treasury) external;
+    /// @notice Receives what faults forfeit beyond the challenger's reward; the admin at deployment.
+    function treasury() external view returns (address);
+    /// @notice Bond per bonded record: pulled at commit, forfeited by each excluded record (reward and treasury).
     function bondPerRecordUsdc6() external view returns (uint256);
     /// @notice What a commit of `recordCount` records pulls: `bondPerRecordUsdc6` × 2^ceil(log2(recordCount)), one bond
     /// per record a tree can hold at the proof depth that claims accept.

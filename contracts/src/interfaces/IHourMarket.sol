@@ -51,6 +51,9 @@ interface IHourMarket {
         uint64 capUsdc6;
         uint64 floorUsdc6;
         uint32 decayHorizonS;
+        // Block of the market's last liquidity change: trades in that block do not set the class price, so liquidity
+        // added and removed around a trade in one transaction (or block) cannot lend a market the depth it lacks.
+        uint32 liquidityBlock;
     }
 
     /// @notice Virtual offsets of the market's liquidity, rewritten only when liquidity changes.

@@ -45,6 +45,19 @@ uint16 constant BPS = 10_000;
 // messages (a few MB for a thousand nodes) and re-verify them, while a node's payouts wait at most a quarter of a day.
 uint256 constant CHALLENGE_WINDOW_SECONDS = 6 hours;
 
+// A slot's root must be committed within 18 h of the slot's end: later it could not become final (6 h of challenges)
+// inside the 24 h in which deliveries are confirmed. Being shorter than UNBONDING_DELAY_SECONDS (7 days), it also
+// means that a device key bound to a new node (possible only after its old node's unbonding) can never be held to the
+// new node's spec with windows it signed for the old one.
+uint256 constant COMMIT_DEADLINE_SECONDS = DELIVERY_CONFIRMATION_WINDOW_SECONDS - CHALLENGE_WINDOW_SECONDS;
+
+// A successful challenger is paid a fifth of what the fault forfeits (the record's bond, and the device slash when the
+// device signed impossible data); the rest goes to the protocol's treasury. Paying the whole of it would let a cheater
+// challenge its own false record (or its own device) first, from a second address, and lose nothing; at a fifth a
+// self-challenge still costs four fifths. A fifth of the default 10 USD record bond, 2 USD, pays a challenge of the
+// largest record (~1.2M gas) on an L2 many times over.
+uint16 constant CHALLENGER_REWARD_BPS = 2_000;
+
 // A claimed node-hour earns a PoGCS credit when its GPUs were available for at least 90 % of it: 54 of 60 minutes
 // (3,240 s), the availability of a typical 90 % SLA. Checked as uptimeS × BPS ≥ MIN_UPTIME_BPS × SECONDS_PER_SLOT.
 uint16 constant MIN_UPTIME_BPS = 9_000;

@@ -96,7 +96,8 @@ contract OracleHandler is TelemetryBuilder {
 
     function commit(uint256 slotSeed, uint256 kindSeed, uint256 sizeSeed) external {
         calls++;
-        uint32 slot = uint32(block.timestamp / C.SECONDS_PER_SLOT - 1 - bound(slotSeed, 0, 23));
+        // Ended at most 17 h ago: inside the 18 h commit deadline (COMMIT_DEADLINE_SECONDS).
+        uint32 slot = uint32(block.timestamp / C.SECONDS_PER_SLOT - 1 - bound(slotSeed, 0, 16));
         if (_committed[slot].committedAt != 0) {
             expectedReverts++;
             vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.AlreadyCommitted.selector, slot));
@@ -258,7 +259,21 @@ contract OracleHandler is TelemetryBuilder {
     }
 
     /// @dev A challenge of a wrong record: it must succeed, report the slot kind's fault, exclude the record and pay the
-    /// challenger one record's bond, plus half the stake of a device that signed an impossible window.
+    /// challenger a fifth (CHALLENGER_REWARD_BPS) of one record's bond, plus of half the stake of a device that signed an
+    /// impossible window; the treasury the rest.
+    uint256 internal _forfeit;
+    uint256 internal _challengerBefore;
+    uint256 internal _treasuryBefore;
+
+    /// @dev A fifth of what the fault forfeits (bond and slash, each rounded down) to the challenger, the rest to the
+    /// treasury.
+    function _assertForfeitSplit(address challenger) internal view {
+        uint256 bond = oracle.bondPerRecordUsdc6();
+        uint256 reward = bond * C.CHALLENGER_REWARD_BPS / C.BPS + (_forfeit - bond) * C.CHALLENGER_REWARD_BPS / C.BPS;
+        vm.assertEq(token.balanceOf(challenger) - _challengerBefore, reward, "a fifth of the bond and the slash");
+        vm.assertEq(token.balanceOf(oracle.treasury()) - _treasuryBefore, _forfeit - reward, "the rest to the treasury");
+    }
+
     function _challengeWrong(
         address challenger,
         uint32 slot,
@@ -269,12 +284,13 @@ contract OracleHandler is TelemetryBuilder {
         bytes32 salt
     ) internal {
         uint256 bond = oracle.bondPerRecordUsdc6();
-        uint256 slash = kindOf[slot] == Kind.Impossible ? registry.node(nodeIds[1]).stakeUsdc6 / 2 : 0;
-        uint256 before = token.balanceOf(challenger);
+        _forfeit = bond + (kindOf[slot] == Kind.Impossible ? registry.node(nodeIds[1]).stakeUsdc6 / 2 : 0);
+        _challengerBefore = token.balanceOf(challenger);
+        _treasuryBefore = token.balanceOf(oracle.treasury());
         vm.prank(challenger);
         IAttestationOracle.Fault fault = oracle.challenge(_records[slot][i], proof, ms, sigs, salt);
         vm.assertEq(uint256(fault), uint256(_faultOf(kindOf[slot])), "the fault of the slot's kind");
-        vm.assertEq(token.balanceOf(challenger) - before, bond + slash, "one record's bond and the slash");
+        _assertForfeitSplit(challenger);
         _excluded[_leaves[slot][i]] = true;
         _excludedIn[slot]++;
         vm.assertEq(oracle.excludedCount(slot), _excludedIn[slot], "excluded count");

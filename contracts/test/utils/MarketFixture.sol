@@ -62,11 +62,13 @@ abstract contract MarketFixture is Fixture {
         return HourId.encode(DC_CLASS, slot);
     }
 
-    /// @dev alice mints `amount` hours of `slot` and adds them single-sided in a new position.
+    /// @dev alice mints `amount` hours of `slot` and adds them single-sided in a new position; then a block passes.
     function provide(uint32 slot, uint256 amount) internal returns (uint256 hourId, uint256 positionId) {
         vm.startPrank(alice);
         hourId = hours_.mint(nodeId, slot, amount);
         (positionId,) = market.addLiquidity(0, hourId, amount, 0, 0, alice, block.timestamp);
         vm.stopPrank();
+        // Trades in the block of a liquidity change do not set the class price: the provider's hours settle first.
+        vm.roll(block.number + 1);
     }
 }

@@ -4,12 +4,15 @@ pragma solidity 0.8.28;
 import {Fixture} from "./Fixture.sol";
 import {TelemetryBuilder} from "./TelemetryBuilder.sol";
 import {AttestationOracle} from "../../src/AttestationOracle.sol";
+import "../../src/libraries/Constants.sol" as C;
 import {IAttestationOracle} from "../../src/interfaces/IAttestationOracle.sol";
 
 /// @dev {Fixture} plus the attestation oracle as the deploy wires it: the oracle holds the attestor role on the registry
 /// (to slash devices) and on the compute hours (to set green shares); one attester may commit and has approved its bonds.
 abstract contract OracleFixture is Fixture, TelemetryBuilder {
     uint256 internal constant ATTESTER_BOND = 100e6; // 100 USD per bonded record
+    /// @dev What a challenger is paid of a forfeited bond (or slash): CHALLENGER_REWARD_BPS, rounded down.
+    uint256 internal constant REWARD = ATTESTER_BOND * C.CHALLENGER_REWARD_BPS / C.BPS;
     uint256 internal constant DEVICE_KEY = 0xD1CE;
     uint256 internal constant OTHER_DEVICE_KEY = 0xD2CE;
     uint256 internal constant STRANGER_KEY = 0xBAD;
@@ -51,6 +54,10 @@ abstract contract OracleFixture is Fixture, TelemetryBuilder {
         vm.prank(challenger);
         oracle.commitChallenge(oracle.challengeCommitment(leafOf(r), challenger, saltOf(challenger)));
         vm.roll(block.number + 1);
+    }
+
+    function rewardOf(uint256 forfeitedUsdc6) internal pure returns (uint256) {
+        return forfeitedUsdc6 * C.CHALLENGER_REWARD_BPS / C.BPS;
     }
 
     /// @dev Second step: the reveal, with the salt of {armChallenge}.

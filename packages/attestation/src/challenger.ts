@@ -44,6 +44,7 @@ export const FAULTS = [
   'Impossible',
   'AggregateMismatch',
   'MessageCount',
+  'DuplicateNodeHour',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
