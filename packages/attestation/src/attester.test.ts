@@ -202,8 +202,10 @@ describe('hourly attestation on chain', () => {
         mineOne,
       );
       assert.equal(fault, 'AggregateMismatch');
+      // The challenger is paid a fifth of the forfeited bond (CHALLENGER_REWARD_BPS), the treasury the rest.
       const bond = await clients.publicClient.readContract({ ...oracle, functionName: 'bondPerRecordUsdc6' });
-      assert.equal((await balance()) - before, bond);
+      const reward = (bond * 2_000n) / 10_000n;
+      assert.equal((await balance()) - before, reward);
       const leaf = await clients.publicClient.readContract({
         ...oracle,
         functionName: 'leafOf',
@@ -213,7 +215,7 @@ describe('hourly attestation on chain', () => {
         await clients.publicClient.readContract({ ...oracle, functionName: 'isExcluded', args: [leaf] }),
         true,
       );
-      // The empty record, from the API as published: challenged without its messages, one more bond to the challenger.
+      // The empty record, from the API as published: challenged without its messages, one more reward to the challenger.
       const emptyEvidence = (await get(`/v1/attestations/${falseSlot}/nodes/${pile.nodeId}`)).body;
       assert.equal(emptyEvidence.record.messageCount, 0);
       const beforeEmpty = await balance();
@@ -221,7 +223,7 @@ describe('hourly attestation on chain', () => {
         (await challengeRecord(challenger, deployment.attestationOracle, emptyEvidence, mineOne)).fault,
         'MessageCount',
       );
-      assert.equal((await balance()) - beforeEmpty, bond);
+      assert.equal((await balance()) - beforeEmpty, reward);
 
       // After the challenge window the attester claims: green shares set, credits only for enough uptime.
       const testClient = createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) });
