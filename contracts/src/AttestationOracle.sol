@@ -15,8 +15,8 @@ import {TelemetryLib} from "./libraries/TelemetryLib.sol";
 import "./libraries/Constants.sol" as C;
 
 /// @title AttestationOracle
-/// @notice See {IAttestationOracle} and docs/TELEMETRY.md. Needs the attestor role of the registry (to slash devices)
-/// and of the compute-hour contract (to set green shares). Invariant: the settlement token it holds equals, over the
+/// @notice See {IAttestationOracle} and docs/TELEMETRY.md. Needs the registry's slasher role (to slash devices) and
+/// the compute hours' green-share role (to set green shares). Invariant: the settlement token it holds equals, over the
 /// committed slots not released, `bondPerRecordUsdc6` × (the slot's bonded records − its excluded records).
 /// @dev The transient reentrancy guard keeps `commit`, paid once per hour slot for every node, cheap.
 contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuardTransient, EIP712 {
@@ -359,15 +359,20 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
 
         // INTERACTIONS
         if (slashUsdc6 != 0) {
-            uint256 rewardUsdc6 = slashUsdc6 * C.CHALLENGER_REWARD_BPS / C.BPS;
+            uint256 rewardUsdc6 = _challengerShare(slashUsdc6);
             if (rewardUsdc6 != 0) registry.slash(nodeId, rewardUsdc6, msg.sender, "IMPOSSIBLE_TELEMETRY");
             registry.slash(nodeId, slashUsdc6 - rewardUsdc6, treasury, "IMPOSSIBLE_TELEMETRY");
         }
         if (bondUsdc6 != 0) {
-            uint256 rewardUsdc6 = bondUsdc6 * C.CHALLENGER_REWARD_BPS / C.BPS;
+            uint256 rewardUsdc6 = _challengerShare(bondUsdc6);
             if (rewardUsdc6 != 0) settlementToken.safeTransfer(msg.sender, rewardUsdc6);
             settlementToken.safeTransfer(treasury, bondUsdc6 - rewardUsdc6);
         }
+    }
+
+    /// @dev The challenger's part of a forfeited amount, rounded down (the rest, the treasury's, is never below it).
+    function _challengerShare(uint256 forfeitedUsdc6) private pure returns (uint256) {
+        return forfeitedUsdc6 * C.CHALLENGER_REWARD_BPS / C.BPS;
     }
 
     function _limits(INodeRegistry.Node memory n) private view returns (TelemetryLib.Limits memory) {

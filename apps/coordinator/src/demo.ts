@@ -5,14 +5,13 @@ import { join } from 'node:path';
 import { keccak256, stringToHex, type Address, type Hex } from 'viem';
 import { NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
-import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
+import { attestationOracleAbi, computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import {
   addLiquidity,
   buyBundle,
   connect,
   deploySystem,
   DEFAULT_MINIMUM_STAKE_USDC6,
-  DEFAULT_ATTESTER_BOND_PER_RECORD_USDC6,
   faucet,
   hourIdOf,
   marketClassFor,
@@ -93,15 +92,15 @@ export async function bringUpDemo(
     return { deployment, nodes: [] };
   }
 
-  // The attester (the deployer here) posts a bond per record with every hourly commitment, 2^ceil(log2 n) records for
-  // n nodes (returned after the challenge window): a year of hours of the demo fleet.
-  const bondedRecords = 2n ** BigInt(Math.ceil(Math.log2(Math.max(1, DEMO_FLEET.length))));
-  await faucet(
-    deployer,
-    deployment,
-    deployer.account.address,
-    24n * 365n * bondedRecords * DEFAULT_ATTESTER_BOND_PER_RECORD_USDC6,
-  );
+  // The attester (the deployer here) posts the oracle's bond for an hour of the demo fleet's records with every hourly
+  // commitment (returned after the challenge window): a year of hours.
+  const hourBondUsdc6 = await deployer.publicClient.readContract({
+    address: deployment.attestationOracle,
+    abi: attestationOracleAbi,
+    functionName: 'bondOf',
+    args: [DEMO_FLEET.length],
+  });
+  await faucet(deployer, deployment, deployer.account.address, 24n * 365n * hourBondUsdc6);
   const nodes: DemoNode[] = [];
   const now = (await deployer.publicClient.getBlock()).timestamp;
   const firstSlot = slotOf(now) + 1;
