@@ -26,7 +26,9 @@ contract GreenComputeIndex is IGreenComputeIndex {
         if (!IAccessControl(address(market)).hasRole(market.MARKET_ADMIN_ROLE(), msg.sender)) {
             revert NotIndexAdmin(msg.sender);
         }
-        if (windowS < C.MIN_INDEX_WINDOW_S || windowS > C.MAX_INDEX_WINDOW_S) revert InvalidWindow(windowS);
+        if (windowS < C.MIN_INDEX_WINDOW_S || windowS > C.MAX_INDEX_WINDOW_S || windowS % C.SECONDS_PER_SLOT != 0) {
+            revert InvalidWindow(windowS);
+        }
         indexWindowAllowed[windowS] = allowed;
         emit IndexWindowSet(windowS, allowed);
     }
@@ -37,88 +39,92 @@ contract GreenComputeIndex is IGreenComputeIndex {
     }
 
     /// @inheritdoc IGreenComputeIndex
-    function observe(uint16 classId, uint32[] calldata secondsAgos)
-        external
-        view
-        returns (uint256[] memory cumulatives)
-    {
-        PriceOracle.Head memory h = market.oracleHead(classId);
-        cumulatives = new uint256[](secondsAgos.length);
-        for (uint256 i; i < secondsAgos.length; ++i) {
-            if (secondsAgos[i] > block.timestamp) revert InvalidWindow(secondsAgos[i]);
-            cumulatives[i] = _cumulativeAt(classId, h, block.timestamp - secondsAgos[i]);
+    function cumulativeAt(uint16 classId, uint256 hourBoundary) external view returns (uint256) {
+        if (hourBoundary % C.SECONDS_PER_SLOT != 0 || hourBoundary > block.timestamp) {
+            revert InvalidWindow(hourBoundary);
         }
+        return _cumulativeAt(classId, market.oracleHead(classId), hourBoundary);
     }
 
     /// @inheritdoc IGreenComputeIndex
-    function twap(uint16 classId, uint32 windowS) public view returns (uint256) {
-        if (windowS == 0 || windowS > block.timestamp) revert InvalidWindow(windowS);
+    function twapPpm(uint16 classId, uint32 windowS) public view returns (uint256) {
+        uint256 end = _windowEnd(windowS);
         PriceOracle.Head memory h = market.oracleHead(classId);
-        uint256 nowCumulative = _cumulativeAt(classId, h, block.timestamp);
-        return (nowCumulative - _cumulativeAt(classId, h, block.timestamp - windowS)) / windowS;
+        return (_cumulativeAt(classId, h, end) - _cumulativeAt(classId, h, end - windowS)) / windowS;
     }
 
     /// @inheritdoc IGreenComputeIndex
     function indexBps(uint32 windowS) public view returns (uint256) {
-        if (windowS == 0 || windowS > block.timestamp) revert InvalidWindow(windowS);
+        uint256 end = _windowEnd(windowS);
         uint16[] memory classes = market.indexClasses();
         uint256 weighted;
         uint256 totalWeight;
         for (uint256 i; i < classes.length; ++i) {
-            IHourMarket.ClassConfig memory config = market.classConfig(classes[i]);
-            if (config.indexWeight == 0) continue;
+            uint256 weight = market.classConfig(classes[i]).indexWeight;
+            if (weight == 0) continue;
             PriceOracle.Head memory h = market.oracleHead(classes[i]);
-            // A class without a full window of trading history is left out rather than guessed.
-            if (_oldestTime(classes[i], h) > block.timestamp - windowS) continue;
-            weighted += uint256(config.indexWeight) * twap(classes[i], windowS) * C.BPS / config.askUsdc6;
-            totalWeight += config.indexWeight;
+            // A class whose history starts inside the window is left out rather than guessed. Only the first
+            // observation can be younger than a window: the ring spans the longest one (C.OBSERVATIONS).
+            if (h.lastTime == 0 || _oldestTime(classes[i], h) > end - windowS) continue;
+            uint256 cumulativeSpan = _cumulativeAt(classes[i], h, end) - _cumulativeAt(classes[i], h, end - windowS);
+            weighted += weight * cumulativeSpan / windowS;
+            totalWeight += weight;
         }
         if (totalWeight == 0) revert IndexEmpty();
-        return weighted / totalWeight;
+        return weighted * C.BPS / (totalWeight * C.PPM);
     }
 
     /// @inheritdoc IGreenComputeIndex
     function publishIndex(uint32 windowS) external returns (uint256 value) {
         if (!indexWindowAllowed[windowS]) revert WindowNotAllowed(windowS);
         value = indexBps(windowS);
-        _published[windowS] = PublishedIndex(uint32(block.timestamp), windowS, uint192(value));
-        emit IndexPublished(block.timestamp, windowS, value);
+        uint256 end = _windowEnd(windowS);
+        _published[windowS] = PublishedIndex(uint32(end), windowS, uint192(value));
+        emit IndexPublished(end, windowS, value);
     }
 
-    /// @dev Time of the oldest observation in the ring; max uint when there is none.
+    /// @dev The last hour boundary, the end of every window; checks that `windowS` is whole hours within the bounds and
+    /// after time 0.
+    function _windowEnd(uint32 windowS) private view returns (uint256 end) {
+        end = block.timestamp - block.timestamp % C.SECONDS_PER_SLOT;
+        if (windowS == 0 || windowS % C.SECONDS_PER_SLOT != 0 || windowS > C.MAX_INDEX_WINDOW_S || windowS > end) {
+            revert InvalidWindow(windowS);
+        }
+    }
+
+    /// @dev Time of the oldest observation in the ring. Requires an observed trade.
     function _oldestTime(uint16 classId, PriceOracle.Head memory h) private view returns (uint256 time) {
-        if (h.cardinality == 0) return type(uint256).max;
         (, time) = _oldest(classId, h);
     }
 
     /// @dev Ring position and time of the oldest observation: the one after the newest, unless the ring has not
-    /// wrapped yet (that slot is still a `grow` placeholder), then 0. Requires cardinality > 0.
+    /// wrapped yet (that slot was never written), then the first. Requires an observed trade.
     function _oldest(uint16 classId, PriceOracle.Head memory h) private view returns (uint256 i, uint256 time) {
-        i = (uint256(h.index) + 1) % h.cardinality;
+        i = (uint256(h.index) + 1) % C.OBSERVATIONS;
         time = market.observation(classId, i).time;
-        if (time <= 1) (i, time) = (0, market.observation(classId, 0).time);
+        if (time == 0) (i, time) = (0, market.observation(classId, 0).time);
     }
 
-    /// @dev Cumulative price at `target` ≤ now. Between two observations the price was constant (the price after the
-    /// trades of the earlier one's block), so interpolation is exact.
+    /// @dev Cumulative relative price at `target`, an hour boundary ≤ now (or any time ≥ the last observed trade).
+    /// Exact: from the first observation at or after `target`, back at the price in force before it, which held since
+    /// the hour of the observation before (the first observed trade of every hour writes one, PriceOracle).
     function _cumulativeAt(uint16 classId, PriceOracle.Head memory h, uint256 target) private view returns (uint256) {
-        if (h.cardinality == 0) revert ObservationTooOld(classId, target, block.timestamp);
-        if (target >= h.lastTime) return uint256(h.cumulative) + uint256(h.lastPriceUsdc6) * (target - h.lastTime);
+        if (h.lastTime == 0) revert ObservationTooOld(classId, target, block.timestamp);
+        if (target >= h.lastTime) return uint256(h.cumulative) + uint256(h.lastRelativePpm) * (target - h.lastTime);
 
         (uint256 oldestIndex, uint256 oldest) = _oldest(classId, h);
         if (target < oldest) revert ObservationTooOld(classId, target, oldest);
 
-        // Binary search in age order for before.time <= target < after.time; the newest is after target (checked above).
+        // Binary search in age order for the first observation at or after target; the newest is (target < lastTime
+        // is an hour boundary, so at or before the newest observation's hour start).
         uint256 lo = 0;
-        uint256 hi = (uint256(h.index) + h.cardinality - oldestIndex) % h.cardinality;
-        while (hi - lo > 1) {
+        uint256 hi = (uint256(h.index) + C.OBSERVATIONS - oldestIndex) % C.OBSERVATIONS;
+        while (lo < hi) {
             uint256 mid = (lo + hi) / 2;
-            if (market.observation(classId, (oldestIndex + mid) % h.cardinality).time <= target) lo = mid;
+            if (market.observation(classId, (oldestIndex + mid) % C.OBSERVATIONS).time < target) lo = mid + 1;
             else hi = mid;
         }
-        PriceOracle.Observation memory before = market.observation(classId, (oldestIndex + lo) % h.cardinality);
-        PriceOracle.Observation memory next = market.observation(classId, (oldestIndex + hi) % h.cardinality);
-        return uint256(before.cumulative) + (uint256(next.cumulative) - before.cumulative) * (target - before.time)
-            / (next.time - before.time);
+        PriceOracle.Observation memory at = market.observation(classId, (oldestIndex + lo) % C.OBSERVATIONS);
+        return uint256(at.cumulative) - uint256(at.relativePpmBefore) * (at.time - target);
     }
 }

@@ -35,7 +35,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 grossUsdc6;
         uint256 feeUsdc6;
         uint256 protocolUsdc6;
-        uint256 priceAfterUsdc6;
+        uint256 spotAfterUnits; // the curve's spot after the trade, units per hour (usdc6 at full unit value)
         bool deep; // the market is deep enough for its trades to set the class price (if it is the index slot)
     }
 
@@ -72,7 +72,10 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         if (config.floorUsdc6 == 0 || config.floorUsdc6 > config.askUsdc6) {
             revert InvalidClassConfig("floorUsdc6", config.floorUsdc6);
         }
-        if (config.capUsdc6 <= config.askUsdc6 || config.capUsdc6 > C.MAX_PRICE_USDC6) {
+        if (
+            config.capUsdc6 <= config.askUsdc6 || config.capUsdc6 > C.MAX_PRICE_USDC6
+                || config.capUsdc6 > uint256(config.askUsdc6) * C.MAX_CAP_OVER_ASK
+        ) {
             revert InvalidClassConfig("capUsdc6", config.capUsdc6);
         }
         if (config.decayHorizonS == 0 || config.decayHorizonS > C.MAX_DECAY_HORIZON_S) {
@@ -80,10 +83,12 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         }
         bool firstListing = _classes[classId].askUsdc6 == 0;
         _classes[classId] = config;
-        _heads[classId].minDepthHours = config.indexMinDepthHours;
+        PriceOracle.Head storage h = _heads[classId];
+        h.minDepthHours = config.indexMinDepthHours;
+        // R5: the index slot follows the class's current horizon, so relisting never makes two slots observed at once.
+        h.indexLeadS = uint32(config.decayHorizonS > C.MAX_INDEX_LEAD_S ? C.MAX_INDEX_LEAD_S : config.decayHorizonS);
         if (firstListing) {
-            _heads[classId].feeBps = C.DEFAULT_FEE_BPS;
-            PriceOracle.grow(_heads[classId], _rings[classId], C.DEFAULT_OBSERVATIONS);
+            h.feeBps = C.DEFAULT_FEE_BPS;
             _indexClasses.push(classId);
         }
         emit ClassListed(classId, config);
@@ -177,8 +182,8 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applyBuy(s, t, hoursOut, costUsdc6);
         _storeState(hourId, s);
-        if (t.deep && p.liquidityBlock != uint32(block.number) && _isIndexSlot(hourId, p.decayHorizonS)) {
-            PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        if (t.deep && p.liquidityBlock != uint32(block.number) && _isIndexSlot(hourId, h.indexLeadS)) {
+            _observe(classId, h, t.spotAfterUnits, p.askUsdc6);
         }
         emit Bought(hourId, msg.sender, hoursOut, costUsdc6, t.feeUsdc6);
 
@@ -208,8 +213,8 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applySell(s, t, hoursIn, proceedsUsdc6);
         _storeState(hourId, s);
-        if (t.deep && p.liquidityBlock != uint32(block.number) && _isIndexSlot(hourId, p.decayHorizonS)) {
-            PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], t.priceAfterUsdc6));
+        if (t.deep && p.liquidityBlock != uint32(block.number) && _isIndexSlot(hourId, h.indexLeadS)) {
+            _observe(classId, h, t.spotAfterUnits, p.askUsdc6);
         }
         emit Sold(hourId, msg.sender, hoursIn, proceedsUsdc6, t.feeUsdc6);
 
@@ -315,15 +320,6 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         _books[hourId] = book;
         emit Collected(positionId, recipient, amountUsdc6);
         if (amountUsdc6 != 0) token.safeTransfer(recipient, amountUsdc6);
-    }
-
-    // ---------------------------------------------------------------- oracle and index
-
-    /// @inheritdoc IHourMarket
-    function growObservations(uint16 classId, uint16 cardinality) external {
-        if (_classes[classId].askUsdc6 == 0) revert ClassNotListed(classId);
-        PriceOracle.grow(_heads[classId], _rings[classId], cardinality);
-        emit ObservationsGrown(classId, _heads[classId].cardinalityNext);
     }
 
     // ---------------------------------------------------------------- views
@@ -444,18 +440,21 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         valueWad = _unitValue(p, slot);
     }
 
-    /// @dev Whether `hourId` is its class's index slot now (F3): the one slot whose start is more than the decay
-    /// horizon and at most one slot more ahead, (now + H, now + H + 3600], so at full unit value. Only its trades write
-    /// the class's price series: one market per class at any time, each slot in turn for one hour, all priced
-    /// before their decay; no trader can pick which market sets the class price.
-    /// A horizon longer than markets open ahead (MARKET_OPEN_LEAD_SLOTS) is capped at MAX_INDEX_LEAD_S, the farthest
-    /// openable slot: it is then priced a little inside its decay, but always at the same distance from its slot.
-    function _isIndexSlot(uint256 hourId, uint256 horizonS) private view returns (bool) {
+    /// @dev Whether `hourId` is its class's index slot now (F3): the one slot whose start is more than the class's
+    /// index lead and at most one slot more ahead, (now + lead, now + lead + 3600]. Only its trades write the class's
+    /// price series: one market per class at any time, each slot in turn for one hour; no trader can pick which market
+    /// sets the class price. The lead is the class's decay horizon (so the slot trades at full unit value), capped at
+    /// MAX_INDEX_LEAD_S, the farthest openable slot, for a longer horizon; the series is taken without decay anyway.
+    function _isIndexSlot(uint256 hourId, uint256 leadS) private view returns (bool) {
         unchecked {
             // a uint32 lead added to a timestamp cannot overflow
-            if (horizonS > C.MAX_INDEX_LEAD_S) horizonS = C.MAX_INDEX_LEAD_S;
-            return uint32(hourId) == (block.timestamp + horizonS) / C.SECONDS_PER_SLOT + 1;
+            return uint32(hourId) == (block.timestamp + leadS) / C.SECONDS_PER_SLOT + 1;
         }
+    }
+
+    /// @dev Records an index-slot trade's spot relative to its market's ask (PriceOracle: decay and bond scaling left out).
+    function _observe(uint16 classId, PriceOracle.Head memory h, uint256 spotUnits, uint256 askUsdc6) private {
+        PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], spotUnits * C.PPM / askUsdc6));
     }
 
     function _openParams(uint256 hourId) private view returns (MarketParams memory p) {
@@ -597,8 +596,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         t.grossUsdc6 = HourCurve.toCashUp(t.units, valueWad);
         (t.feeUsdc6, t.protocolUsdc6) = _fee(t.grossUsdc6, h.feeBps);
         t.deep = xWad >= uint256(h.minDepthHours) * HourCurve.WAD;
-        t.priceAfterUsdc6 =
-            HourCurve.toCashDown(HourCurve.spotUnits(xWad - hoursOut * HourCurve.WAD, y + t.units), valueWad);
+        t.spotAfterUnits = HourCurve.spotUnits(xWad - hoursOut * HourCurve.WAD, y + t.units);
     }
 
     /// @dev The units a seller takes for `hoursIn`, their cash (rounded down), the fee and the price after.
@@ -618,8 +616,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         t.grossUsdc6 = HourCurve.toCashDown(t.units, valueWad);
         (t.feeUsdc6, t.protocolUsdc6) = _fee(t.grossUsdc6, h.feeBps);
         t.deep = xWad >= uint256(h.minDepthHours) * HourCurve.WAD;
-        t.priceAfterUsdc6 =
-            HourCurve.toCashDown(HourCurve.spotUnits(xWad + hoursIn * HourCurve.WAD, y - t.units), valueWad);
+        t.spotAfterUnits = HourCurve.spotUnits(xWad + hoursIn * HourCurve.WAD, y - t.units);
     }
 
     /// @dev A buy's new reserves, in memory; the cash keeps the LP part of the fee until the next settlement.

@@ -9,13 +9,15 @@ import {HourMarket} from "../src/HourMarket.sol";
 import {HourId} from "../src/libraries/HourId.sol";
 import {HourCurve} from "../src/libraries/HourCurve.sol";
 import {PriceOracle} from "../src/libraries/PriceOracle.sol";
+import "../src/libraries/Constants.sol" as C;
 
-/// @dev The index against prices written out by hand: every trade's price after is read from the oracle head and the
-/// cumulative at any time is recomputed from the (time, price) list, so interpolation must be exact.
+/// @dev The index against relative prices written out by hand: every trade's relative price after is read from the
+/// oracle head and the cumulative at any hour boundary is recomputed from the (time, price) list, so it must be exact.
 contract GreenComputeIndexTest is MarketFixture {
     uint256 internal constant WAD = 1e18;
+    uint256 internal constant PPM = 1e6;
 
-    // (time, price in force from then on) of the dc class, one entry per block with trades
+    // (time, relative price in force from then on) of the dc class, one entry per block with observed trades
     uint256[] internal times;
     uint256[] internal prices;
     uint256 internal consumerNode;
@@ -38,7 +40,12 @@ contract GreenComputeIndexTest is MarketFixture {
             market.buy(id, 1, type(uint256).max, bob, block.timestamp);
         }
         vm.stopPrank();
-        uint256 price = market.oracleHead(DC_CLASS).lastPriceUsdc6;
+        _note();
+    }
+
+    /// @dev Records the relative price in force now, as the hand-written series.
+    function _note() internal {
+        uint256 price = market.oracleHead(DC_CLASS).lastRelativePpm;
         if (times.length != 0 && times[times.length - 1] == block.timestamp) {
             prices[prices.length - 1] = price;
         } else {
@@ -55,8 +62,16 @@ contract GreenComputeIndexTest is MarketFixture {
         }
     }
 
+    function _end() internal view returns (uint256) {
+        return block.timestamp - block.timestamp % 3600;
+    }
+
     function _twapByHand(uint32 window) internal view returns (uint256) {
-        return (_cumAt(block.timestamp) - _cumAt(block.timestamp - window)) / window;
+        return (_cumAt(_end()) - _cumAt(_end() - window)) / window;
+    }
+
+    function _toNextHour() internal {
+        vm.warp(_end() + 3600);
     }
 
     /// @dev The dc class's index slot now: the slot starting in (now + horizon, now + horizon + 1 h].
@@ -77,140 +92,204 @@ contract GreenComputeIndexTest is MarketFixture {
         vm.roll(block.number + 1); // trades in the block of a liquidity change do not set the class price
     }
 
-    // ---------------------------------------------------------------- twap and observe
+    /// @dev A market's spot relative to its own ask, ppm, as the oracle records it.
+    function _relativeSpot(uint256 id) internal view returns (uint256) {
+        (IHourMarket.MarketParams memory p, IHourMarket.MarketState memory s, HourMarket.Curve memory c,) =
+            market.market(id);
+        uint256 x = uint256(s.hoursReserve) * WAD + c.virtualHoursWad;
+        return HourCurve.spotUnits(x, uint256(s.unitsReserve) + c.virtualUnits) * PPM / p.askUsdc6;
+    }
 
-    function test_twap_exactTimeWeightedPrice() public {
+    // ---------------------------------------------------------------- twap and cumulatives
+
+    function test_twap_exactOverHourBoundaries() public {
+        _toNextHour();
+        uint256 h0 = block.timestamp; // an hour boundary
         uint256 id = _indexMarket(40); // at full unit value for a day: prices move by trades only
-        uint256 t0 = block.timestamp;
-        _trade(id); // t0: buy
-        vm.warp(t0 + 600);
-        _trade(id); // t0 + 600: sell
-        _trade(id); // same block: only the last price counts from here
-        vm.warp(t0 + 1800);
+        vm.warp(h0 + 900);
+        _trade(id); // the first observed trade, h0 + 900
+        vm.warp(h0 + 1500);
         _trade(id);
-        vm.warp(t0 + 3600);
-        vm.assertEq(times.length, 3, "three blocks with trades");
-        (uint256 p0, uint256 p1, uint256 p2) = (prices[0], prices[1], prices[2]);
+        vm.roll(block.number + 1);
+        _trade(id); // the same second, another block: the last price of the second counts
+        vm.warp(h0 + 3600 + 1200); // the next hour: one observation at its start
+        id = _indexMarket(40); // each hour has its own index slot
+        _trade(id);
+        vm.warp(h0 + 4 * 3600 + 10); // two hours without trades, then one
+        id = _indexMarket(40);
+        _trade(id);
+        vm.warp(h0 + 5 * 3600 + 1);
+        (uint256 p0, uint256 p1, uint256 p2, uint256 p3) = (prices[0], prices[1], prices[2], prices[3]);
 
-        vm.assertEq(index.twap(DC_CLASS, 3600), (p0 * 600 + p1 * 1200 + p2 * 1800) / 3600, "full window");
-        vm.assertEq(index.twap(DC_CLASS, 3000), (p1 * 1200 + p2 * 1800) / 3000, "from an observation");
-        vm.assertEq(index.twap(DC_CLASS, 3300), (p0 * 300 + p1 * 1200 + p2 * 1800) / 3300, "interpolated start");
-        vm.assertEq(index.twap(DC_CLASS, 1000), p2, "one price in the window");
-        vm.assertEq(index.twap(DC_CLASS, 3300), _twapByHand(3300), "the helper agrees");
+        vm.assertEq(index.cumulativeAt(DC_CLASS, h0 + 3600), p0 * 600 + p1 * 2100, "end of the first hour");
+        uint256 at2 = p0 * 600 + p1 * 3300 + p2 * 2400;
+        vm.assertEq(index.cumulativeAt(DC_CLASS, h0 + 2 * 3600), at2, "a boundary between observations");
+        vm.assertEq(index.cumulativeAt(DC_CLASS, h0 + 4 * 3600), at2 + 2 * 3600 * p2, "at the third observation");
+        vm.assertEq(index.cumulativeAt(DC_CLASS, h0 + 5 * 3600), at2 + 2 * 3600 * p2 + 10 * p2 + 3590 * p3, "head");
+        vm.assertEq(index.twapPpm(DC_CLASS, 3600), (10 * p2 + 3590 * p3) / 3600, "the last hour");
+        vm.assertEq(index.twapPpm(DC_CLASS, 4 * 3600), _twapByHand(4 * 3600), "four hours");
+        for (uint32 w = 3600; w <= 4 * 3600; w += 3600) {
+            vm.assertEq(index.twapPpm(DC_CLASS, w), _twapByHand(w), "every window");
+        }
+        vm.assertGt(p0, PPM, "a buy lifts the price over the ask");
+        vm.assertLe(p0, 2 * PPM, "relative prices are ppm of the ask");
 
-        uint32[] memory agos = new uint32[](5);
-        (agos[0], agos[1], agos[2], agos[3], agos[4]) = (0, 1, 1800, 3000, 3600);
-        uint256[] memory cum = index.observe(DC_CLASS, agos);
-        vm.assertEq(cum[0], p0 * 600 + p1 * 1200 + p2 * 1800, "now");
-        vm.assertEq(cum[1], p0 * 600 + p1 * 1200 + p2 * 1799, "1 s ago: extrapolated from the head");
-        vm.assertEq(cum[2], p0 * 600 + p1 * 1200, "at the third observation");
-        vm.assertEq(cum[3], p0 * 600, "at the second");
-        vm.assertEq(cum[4], 0, "at the first");
+        PriceOracle.Observation memory o = market.observation(DC_CLASS, 1);
+        vm.assertEq(o.time, h0 + 3600, "the second observation is dated at its hour's start");
+        vm.assertEq(o.relativePpmBefore, p1, "with the price in force before it");
+        vm.assertEq(market.oracleHead(DC_CLASS).index, 2, "three observations: one per hour with trades");
     }
 
     function test_twap_revertsOnBadWindowsAndMissingHistory() public {
-        uint256 ts = block.timestamp;
-        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, ts, ts));
-        index.twap(DC_CLASS, 60); // no trade yet: not even now has an observation
+        _toNextHour();
+        uint256 h0 = block.timestamp;
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, h0, h0));
+        index.cumulativeAt(DC_CLASS, h0); // no trade yet
 
         uint256 id = _indexMarket(40);
-        uint256 t0 = block.timestamp;
+        vm.warp(h0 + 60);
         _trade(id);
-        vm.warp(t0 + 3600);
+        vm.warp(h0 + 2 * 3600 + 5);
         vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 0));
-        index.twap(DC_CLASS, 0);
-        uint32 tooLong = uint32(block.timestamp + 1);
-        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, tooLong));
-        index.twap(DC_CLASS, tooLong);
-        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, t0 - 1, t0));
-        index.twap(DC_CLASS, 3601);
-        vm.assertEq(index.twap(DC_CLASS, 3600), prices[0], "the whole history");
-
-        uint32[] memory agos = new uint32[](2);
-        (agos[0], agos[1]) = (0, 3601);
-        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, t0 - 1, t0));
-        index.observe(DC_CLASS, agos);
-        agos[1] = tooLong;
-        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, tooLong));
-        index.observe(DC_CLASS, agos);
+        index.twapPpm(DC_CLASS, 0);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 1800));
+        index.twapPpm(DC_CLASS, 1800); // not whole hours
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 7 days + 3600));
+        index.twapPpm(DC_CLASS, 7 days + 3600); // longer than the ring is sized for
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, h0, h0 + 60));
+        index.twapPpm(DC_CLASS, 2 * 3600); // starts before the first trade
+        vm.assertEq(index.twapPpm(DC_CLASS, 3600), prices[0], "the one price in force");
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, h0 + 1));
+        index.cumulativeAt(DC_CLASS, h0 + 1); // not an hour boundary
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, h0 + 3 * 3600));
+        index.cumulativeAt(DC_CLASS, h0 + 3 * 3600); // in the future
         vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 0));
         index.indexBps(0);
-        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, tooLong));
-        index.indexBps(tooLong);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 5400));
+        index.indexBps(5400);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 8 days));
+        index.indexBps(8 days);
     }
 
-    function test_twap_ringWrapsAround() public {
-        uint256 id = _indexMarket(40);
-        uint256 t0 = block.timestamp;
-        for (uint256 i; i < 30; ++i) {
-            vm.warp(t0 + 60 * i);
-            _trade(id);
-        }
-        vm.warp(t0 + 30 * 60);
-        PriceOracle.Head memory h = market.oracleHead(DC_CLASS);
-        vm.assertEq(h.cardinality, 24, "default ring");
-        vm.assertEq(h.index, 29 % 24, "wrapped");
-        // the 24 newest observations remain: trades 6..29; the oldest is at t0 + 360
-        uint32 full = uint32(block.timestamp - (t0 + 360));
-        vm.assertEq(index.twap(DC_CLASS, full), _twapByHand(full), "the whole ring");
-        vm.assertEq(index.twap(DC_CLASS, full - 30), _twapByHand(full - 30), "interpolated inside the ring");
-        vm.expectRevert(
-            abi.encodeWithSelector(IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, t0 + 359, t0 + 360)
-        );
-        index.twap(DC_CLASS, full + 1);
+    /// The ring has room for the longest window (7 days) of hourly observations, and its position fits a uint8.
+    function test_ring_sizedForTheLongestWindow() public pure {
+        vm.assertEq(C.OBSERVATIONS, 169, "7 x 24 + 1");
+        vm.assertLe(C.OBSERVATIONS, 256, "a uint8 ring position");
+        vm.assertEq(C.OBSERVATIONS, C.MAX_INDEX_WINDOW_S / 3600 + 1, "one per boundary of the longest window");
     }
 
-    function test_twap_growObservationsKeepsLongHistory() public {
+    /// R2 exploit, as reported: the ring kept one observation per block with an index-slot trade, 24 of them, so 24
+    /// cheap trades in 24 blocks pushed a class's history out and `indexBps` silently left the class out of a 24 h index
+    /// for a day. Now the ring keeps one observation per hour, 169 of them: 200 trades in 200 blocks of one hour write
+    /// one observation, and the class stays in the index with its exact TWAP.
+    function test_R2_manyTradesCannotEvictAClass() public {
+        _toNextHour();
         uint256 id = _indexMarket(40);
-        uint256 t0 = block.timestamp;
-        // 30 trades wrap the default ring, then it grows to 48 and 40 more trades fill it; 50 s apart, all 70 fall in one
-        // hour, so in one index slot
-        for (uint256 i; i < 30; ++i) {
-            vm.warp(t0 + 50 * i);
-            _trade(id);
+        _trade(id); // the class's history starts here
+        vm.warp(block.timestamp + 24 hours);
+        uint256 id2 = _indexMarket(40); // today's index slot
+        uint256 indexBefore = index.indexBps(24 hours);
+        vm.assertEq(indexBefore, prices[0] * 10_000 / PPM, "one price in force for a day");
+        uint8 ringIndexBefore = market.oracleHead(DC_CLASS).index;
+        for (uint256 i; i < 200; ++i) {
+            vm.roll(block.number + 1);
+            vm.warp(block.timestamp + 12); // 200 blocks, all within one hour
+            _trade(id2);
         }
-        vm.expectEmit(true, false, false, true);
-        emit IHourMarket.ObservationsGrown(DC_CLASS, 48);
-        market.growObservations(DC_CLASS, 48);
-        vm.assertEq(market.oracleHead(DC_CLASS).cardinalityNext, 48, "grown");
-        market.growObservations(DC_CLASS, 10); // never shrinks
-        vm.assertEq(market.oracleHead(DC_CLASS).cardinalityNext, 48, "not shrunk");
-        // until the index wraps the old ring, the window is still 24 observations long
-        uint32 ring24 = uint32(block.timestamp - (t0 + 300)); // trades 6..29
-        vm.assertEq(index.twap(DC_CLASS, ring24), _twapByHand(ring24), "before the growth takes effect");
-        for (uint256 i = 30; i < 70; ++i) {
-            vm.warp(t0 + 50 * i);
-            _trade(id);
-        }
-        vm.warp(t0 + 70 * 50);
-        PriceOracle.Head memory h = market.oracleHead(DC_CLASS);
-        vm.assertEq(h.cardinality, 48, "grown ring in use");
-        // the growth took effect when the index wrapped after trade 47: trades 24..47 then 48..69, 46 observations
-        uint32 full = uint32(block.timestamp - (t0 + 24 * 50));
-        vm.assertEq(index.twap(DC_CLASS, full), _twapByHand(full), "46 observations of history");
-        for (uint32 w = 60; w < full; w += 337) {
-            vm.assertEq(index.twap(DC_CLASS, w), _twapByHand(w), "every window inside the ring");
-        }
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IGreenComputeIndex.ObservationTooOld.selector, DC_CLASS, t0 + 24 * 50 - 1, t0 + 24 * 50
-            )
-        );
-        index.twap(DC_CLASS, full + 1);
+        vm.assertEq(market.oracleHead(DC_CLASS).index, ringIndexBefore + 1, "one observation for the whole hour");
+        _toNextHour();
+        vm.assertEq(index.indexBps(24 hours), _twapByHand(24 hours) * 10_000 / PPM, "still in the index, exact");
+        vm.assertEq(index.twapPpm(DC_CLASS, 24 hours), _twapByHand(24 hours), "the class TWAP over the whole day");
     }
 
-    /// A ring grown before the first trade is in use from the second observation on.
-    function test_twap_growthBeforeFirstTradeUsedAtOnce() public {
-        market.growObservations(DC_CLASS, 40);
-        uint256 id = _indexMarket(40);
+    /// Eight days of trades in every hour wrap the ring; every window up to the longest stays exact and covered.
+    function test_ring_wrapsAndStillSpansTheLongestWindow() public {
+        _toNextHour();
         uint256 t0 = block.timestamp;
-        for (uint256 i; i < 40; ++i) {
-            vm.warp(t0 + 60 * i);
+        uint256 id = _indexMarket(40);
+        vm.warp(t0 + 30);
+        _trade(id);
+        for (uint256 h = 1; h < 8 * 24; ++h) {
+            vm.warp(t0 + h * 3600 + 7);
+            vm.roll(block.number + 1);
+            if (_indexSlot() != uint32(id)) id = _indexMarket(40);
+            vm.warp(t0 + h * 3600 + 30);
             _trade(id);
         }
-        vm.warp(t0 + 40 * 60);
-        uint32 full = uint32(block.timestamp - t0);
-        vm.assertEq(index.twap(DC_CLASS, full), _twapByHand(full), "all 40 observations");
+        _toNextHour();
+        vm.assertGt(market.observation(DC_CLASS, 0).time, t0, "the first observation was overwritten");
+        vm.assertEq(index.twapPpm(DC_CLASS, 7 days), _twapByHand(7 days), "the longest window, exact");
+        vm.assertEq(index.indexBps(7 days), _twapByHand(7 days) * 10_000 / PPM, "the class is in the 7-day index");
+        for (uint32 w = 3600; w <= 7 days; w += 13 * 3600) {
+            vm.assertEq(index.twapPpm(DC_CLASS, w), _twapByHand(w), "every window");
+        }
+    }
+
+    /// forge-config: default.fuzz.runs = 10000
+    /// R2 property: for any pattern of observed trades (gaps from seconds to days, several per second, across index
+    /// slots), the cumulative at every hour boundary since the first trade equals the hand-written series exactly, so
+    /// every whole-hour TWAP is exact and a class with history older than a window is always in that window's index.
+    function testFuzz_R2_boundaryCumulativesExact(uint256 seed, uint8 n, uint32 window) public {
+        n = uint8(bound(n, 1, 12));
+        uint256 id = _indexMarket(60);
+        uint256 first;
+        for (uint256 i; i < n; ++i) {
+            seed = uint256(keccak256(abi.encode(seed)));
+            uint256 gap = seed % 4 == 0 ? 0 : seed % 4 == 1 ? seed % 60 : seed % 4 == 2 ? seed % 7200 : seed % 3 days;
+            vm.warp(block.timestamp + gap);
+            vm.roll(block.number + 1);
+            if (_indexSlot() != uint32(id)) id = _indexMarket(60);
+            _trade(id);
+            if (i == 0) first = block.timestamp;
+        }
+        vm.warp(block.timestamp + seed % 2 days);
+        uint256 end = _end();
+        for (uint256 b = first - first % 3600 + 3600; b <= end; b += 3600) {
+            vm.assertEq(index.cumulativeAt(DC_CLASS, b), _cumAt(b), "exact at every boundary");
+        }
+        window = uint32(bound(window, 1, 168)) * 3600;
+        if (window > end || end - window < first) return;
+        vm.assertEq(index.twapPpm(DC_CLASS, window), _twapByHand(window), "twap");
+        vm.assertEq(index.indexBps(window), _twapByHand(window) * 10_000 / PPM, "in the index");
+    }
+
+    /// R6: a market whose curve was scaled under its bond (its class repriced 2x upward after the hours were minted)
+    /// trades at its own, lower ask; the index measures its price against that ask, not the class's new one.
+    function test_R6_scaledMarketMeasuredAgainstItsOwnAsk() public {
+        _toNextHour();
+        uint256 id = _indexMarket(40); // minted at the current class price: its bond covers cap 8 USD
+        vm.prank(admin);
+        market.listClass(DC_CLASS, IHourMarket.ClassConfig(2 * DC_ASK, 2 * DC_CAP, 2 * DC_FLOOR, HORIZON, 1, MIN_DEPTH));
+        (IHourMarket.MarketParams memory p,,,) = market.market(id);
+        vm.assertEq(p.askUsdc6, DC_ASK, "the market keeps the ask it opened with");
+        (uint256 later,) = provide(_indexSlot() + 30, 40); // opened after the repricing: scaled under its bond
+        (IHourMarket.MarketParams memory q,,,) = market.market(later);
+        vm.assertLe(q.askUsdc6 + 1, 2 * DC_ASK, "scaled under its bond");
+        vm.warp(block.timestamp + 30 * 3600);
+        vm.assertEq(_indexSlot(), uint32(later), "the scaled market is the index slot");
+        vm.prank(bob);
+        market.buy(later, 1, type(uint256).max, bob, block.timestamp);
+        uint256 relative = market.oracleHead(DC_CLASS).lastRelativePpm;
+        vm.assertEq(relative, _relativeSpot(later), "its spot over its own ask");
+        vm.assertGt(relative, PPM, "a buy lifts it over its ask");
+        vm.assertLe(relative, PPM * 11 / 10, "not read as half the class's new ask");
+    }
+
+    /// R5: relisting a class with a longer horizon moves its index slot at once; markets opened with the old horizon
+    /// do not keep a second observed slot.
+    function test_R5_relistingKeepsOneIndexSlot() public {
+        uint32 oldIndexSlot = _indexSlot();
+        (uint256 oldId,) = provide(oldIndexSlot, 40); // frozen with the 24 h horizon
+        (uint256 newId,) = provide(uint32((block.timestamp + 48 hours) / 3600 + 1), 40); // also frozen at 24 h
+        vm.prank(admin);
+        market.listClass(DC_CLASS, IHourMarket.ClassConfig(DC_ASK, DC_CAP, DC_FLOOR, 48 hours, 1, MIN_DEPTH));
+        vm.assertEq(market.oracleHead(DC_CLASS).indexLeadS, 48 hours, "the lead follows the class");
+        vm.prank(bob);
+        market.buy(oldId, 1, type(uint256).max, bob, block.timestamp);
+        vm.assertEq(market.oracleHead(DC_CLASS).lastTime, 0, "the old horizon's slot is not observed");
+        vm.prank(bob);
+        market.buy(newId, 1, type(uint256).max, bob, block.timestamp);
+        vm.assertEq(market.oracleHead(DC_CLASS).lastTime, block.timestamp, "the new horizon's slot is");
     }
 
     // ---------------------------------------------------------------- index
@@ -222,72 +301,74 @@ contract GreenComputeIndexTest is MarketFixture {
             CONSUMER_CLASS, IHourMarket.ClassConfig(CONSUMER_ASK, CONSUMER_CAP, CONSUMER_FLOOR, HORIZON, 1, MIN_DEPTH)
         );
         vm.stopPrank();
+        _toNextHour();
         vm.expectRevert(IGreenComputeIndex.IndexEmpty.selector);
         index.indexBps(3600);
 
         uint32 slot = _indexSlot(); // both classes have a 24 h horizon: the same index slot
         (uint256 dcId,) = provide(slot, 40);
         uint256 cId = _provideConsumer(slot, 10);
-        uint256 t0 = block.timestamp;
         _trade(dcId);
-        vm.warp(t0 + 1800);
+        vm.warp(block.timestamp + 1800);
         vm.prank(carol);
         market.buy(cId, 2, type(uint256).max, carol, block.timestamp);
-        vm.warp(t0 + 3600);
+        vm.warp(block.timestamp + 1800 + 3600);
 
-        // only the dc class has a full hour of history
-        uint256 dcTwap = index.twap(DC_CLASS, 3600);
-        vm.assertEq(index.indexBps(3600), dcTwap * 10_000 / DC_ASK, "one class: its twap over its ask");
-        // over half an hour both count, 3 : 1
-        uint256 cTwap = index.twap(CONSUMER_CLASS, 1800);
-        vm.assertEq(cTwap, market.oracleHead(CONSUMER_CLASS).lastPriceUsdc6, "one consumer price in force");
-        uint256 expected = (3 * index.twap(DC_CLASS, 1800) * 10_000 / DC_ASK + cTwap * 10_000 / CONSUMER_ASK) / 4;
-        vm.assertEq(index.indexBps(1800), expected, "weighted mean of twap / ask");
-        vm.assertGe(index.indexBps(1800), 10_000, "bought up: above the asks");
+        // only the dc class has two full hours of history
+        uint256 dcTwap = index.twapPpm(DC_CLASS, 2 * 3600);
+        vm.assertEq(index.indexBps(2 * 3600), dcTwap * 10_000 / PPM, "one class: its relative twap");
+        // over the last hour both count, 3 : 1
+        uint256 cTwap = index.twapPpm(CONSUMER_CLASS, 3600);
+        vm.assertEq(cTwap, market.oracleHead(CONSUMER_CLASS).lastRelativePpm, "one consumer price in force");
+        uint256 expected = (3 * index.twapPpm(DC_CLASS, 3600) + cTwap) * 10_000 / (4 * PPM);
+        vm.assertEq(index.indexBps(3600), expected, "weighted mean of the relative twaps");
+        vm.assertGe(index.indexBps(3600), 10_000, "bought up: above the asks");
 
         // a class of weight 0 is left out
         vm.prank(admin);
         market.listClass(
             CONSUMER_CLASS, IHourMarket.ClassConfig(CONSUMER_ASK, CONSUMER_CAP, CONSUMER_FLOOR, HORIZON, 0, MIN_DEPTH)
         );
-        vm.assertEq(index.indexBps(1800), index.twap(DC_CLASS, 1800) * 10_000 / DC_ASK, "weight 0 left out");
+        vm.assertEq(index.indexBps(3600), index.twapPpm(DC_CLASS, 3600) * 10_000 / PPM, "weight 0 left out");
         vm.expectRevert(IGreenComputeIndex.IndexEmpty.selector);
-        index.indexBps(3601); // no class has that much history
+        index.indexBps(3 * 3600); // no class has that much history
     }
 
     function test_index_publishStoresAndEmits() public {
         uint256 id = _indexMarket(40);
         _trade(id);
-        vm.warp(block.timestamp + 24 hours);
+        vm.warp(block.timestamp + 25 hours);
         uint256 value = index.indexBps(24 hours);
         vm.expectEmit(true, false, false, true);
-        emit IGreenComputeIndex.IndexPublished(block.timestamp, 24 hours, value);
+        emit IGreenComputeIndex.IndexPublished(_end(), 24 hours, value);
         vm.prank(carol);
         vm.assertEq(index.publishIndex(24 hours), value, "returned");
         IGreenComputeIndex.PublishedIndex memory pub = index.publishedIndex(24 hours);
-        vm.assertEq(pub.timestamp, block.timestamp, "timestamp");
+        vm.assertEq(pub.timestamp, _end(), "the hour boundary the window ends at");
         vm.assertEq(pub.windowS, 24 hours, "window");
         vm.assertEq(pub.indexBps, value, "value");
         vm.assertEq(index.publishedIndex(3600).timestamp, 0, "other windows untouched");
     }
 
-    /// F3: `publishIndex` takes only windows the market admin allowed (24 h from deployment), each within [1 h, 7 d];
-    /// a stranger can neither publish another window nor allow one.
+    /// F3: `publishIndex` takes only windows the market admin allowed (24 h from deployment), each whole hours within
+    /// [1 h, 7 d]; a stranger can neither publish another window nor allow one.
     function test_index_publishOnlyAllowedWindows() public {
         uint256 id = _indexMarket(40);
         _trade(id);
-        vm.warp(block.timestamp + 24 hours);
+        vm.warp(block.timestamp + 25 hours);
         vm.startPrank(carol);
-        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.WindowNotAllowed.selector, uint32(60)));
-        index.publishIndex(60);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.WindowNotAllowed.selector, uint32(3600)));
+        index.publishIndex(3600);
         vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.NotIndexAdmin.selector, carol));
         index.setIndexWindow(3600, true);
         vm.stopPrank();
         vm.startPrank(admin);
         vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 3599));
         index.setIndexWindow(3599, true);
-        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 7 days + 1));
-        index.setIndexWindow(7 days + 1, true);
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 5400));
+        index.setIndexWindow(5400, true); // not whole hours
+        vm.expectRevert(abi.encodeWithSelector(IGreenComputeIndex.InvalidWindow.selector, 7 days + 3600));
+        index.setIndexWindow(7 days + 3600, true);
         vm.expectEmit(false, false, false, true);
         emit IGreenComputeIndex.IndexWindowSet(3600, true);
         index.setIndexWindow(3600, true);
@@ -325,22 +406,23 @@ contract GreenComputeIndexTest is MarketFixture {
     /// the fewest hours there that put the price ≥ 1.1 × baseline, holds them for the 1 h window, and sells them back at
     /// its end (s + 1 is then no longer observed, so the sale leaves the raised price in force). Nobody else trades.
     function _attack(uint256 amount) internal returns (Attack memory a) {
+        _toNextHour(); // the attack's hour is a whole window: its buy at the hour's start, its sale at the next
         uint32 s = _indexSlot();
         (uint256 first,) = provide(s, amount);
         (uint256 id,) = provide(s + 1, amount);
         _trade(first);
         vm.warp(block.timestamp + 3600);
         vm.assertEq(_indexSlot(), s + 1, "the index slot rolled");
-        a.baseline = index.twap(DC_CLASS, 3600);
+        a.baseline = index.twapPpm(DC_CLASS, 3600);
         a.indexBefore = index.indexBps(3600);
         uint256 unitsIn = _pushUp(id, s + 1, a);
         vm.warp(block.timestamp + 3600);
-        a.twapAfter = index.twap(DC_CLASS, 3600);
+        a.twapAfter = index.twapPpm(DC_CLASS, 3600);
         a.indexAfter = index.indexBps(3600);
         _sellBack(id, s + 1, a, unitsIn);
     }
 
-    /// @dev Buys the fewest hours whose price after is ≥ 110 % of the baseline, computed from the curve.
+    /// @dev Buys the fewest hours whose relative price after is ≥ 110 % of the baseline, computed from the curve.
     function _pushUp(uint256 id, uint32 slot, Attack memory a) internal returns (uint256 unitsIn) {
         uint256 v0 = HourCurve.unitValueWad(DC_ASK, DC_FLOOR, HORIZON, uint256(slot) * 3600, block.timestamp);
         (, IHourMarket.MarketState memory s, HourMarket.Curve memory c,) = market.market(id);
@@ -351,7 +433,7 @@ contract GreenComputeIndexTest is MarketFixture {
         while (priceAfter * 10 < a.baseline * 11) {
             ++a.hoursBought;
             uint256 u = HourCurve.unitsInForHoursOut(x, y, a.hoursBought);
-            priceAfter = HourCurve.toCashDown(HourCurve.spotUnits(x - a.hoursBought * WAD, y + u), v0);
+            priceAfter = HourCurve.spotUnits(x - a.hoursBought * WAD, y + u) * PPM / DC_ASK;
         }
         vm.prank(carol);
         a.paid = market.buy(id, a.hoursBought, type(uint256).max, carol, block.timestamp);
@@ -360,7 +442,7 @@ contract GreenComputeIndexTest is MarketFixture {
         a.grossBuy = HourCurve.toCashUp(unitsIn, v0);
         a.feeBuy = a.paid - a.grossBuy;
         a.decay = v0; // the value at the buy, until _sellBack turns it into the decay
-        vm.assertEq(market.oracleHead(DC_CLASS).lastPriceUsdc6, priceAfter, "price after as computed");
+        vm.assertEq(market.oracleHead(DC_CLASS).lastRelativePpm, priceAfter, "price after as computed");
     }
 
     /// @dev Sells the hours back at the end of the window.
@@ -422,6 +504,7 @@ contract GreenComputeIndexTest is MarketFixture {
     /// and sold back in one block in a deep market 2 h before its slot (unit value ≈ 0.27) moved the index to ≈ 3,000
     /// bps for 0.0038 USD. Now that market is not the index slot: its trades leave the class price alone.
     function test_F3_nearSlotRoundTripDoesNotMoveTheIndex() public {
+        _toNextHour();
         uint256 ref = _indexMarket(40);
         (uint256 near,) = provide(slotNow() + 2, 40);
         vm.prank(carol);
@@ -443,6 +526,7 @@ contract GreenComputeIndexTest is MarketFixture {
     /// F3 exploit, the same choice among slots at full value: honest buyers lifted a market two days out to about
     /// 1.3 × ask; a one-hour round trip there must not carry its price into the class series (it is not the index slot).
     function test_F3_pickingAnotherSlotDoesNotMoveTheIndex() public {
+        _toNextHour();
         uint256 ref = _indexMarket(40);
         (uint256 hot,) = provide(slotNow() + 48, 40);
         vm.prank(bob);
@@ -475,9 +559,9 @@ contract GreenComputeIndexTest is MarketFixture {
         PriceOracle.Head memory h1 = market.oracleHead(DC_CLASS);
         if (slot == _indexSlot()) {
             vm.assertEq(h1.lastTime, block.timestamp, "the index slot is observed");
-            uint256 spot = market.priceAt(id, block.timestamp);
-            vm.assertLe(h1.lastPriceUsdc6, spot + 1, "a round trip leaves its market's spot in force");
-            vm.assertGe(h1.lastPriceUsdc6 + 1, spot, "a round trip leaves its market's spot in force");
+            uint256 spot = _relativeSpot(id);
+            vm.assertLe(h1.lastRelativePpm, spot + 1, "a round trip leaves its market's spot in force");
+            vm.assertGe(h1.lastRelativePpm + 1, spot, "a round trip leaves its market's spot in force");
         } else {
             vm.assertEq(keccak256(abi.encode(h1)), keccak256(abi.encode(h0)), "any other slot leaves the head alone");
         }
@@ -487,15 +571,16 @@ contract GreenComputeIndexTest is MarketFixture {
     /// the class price even as the index slot: a one-hour trade in it, which would move its own price by half, leaves the
     /// TWAP where the deep market of the previous index slot put it.
     function test_index_thinMarketCannotSetTheClassPrice() public {
+        _toNextHour();
         uint256 deep = _indexMarket(40);
         (uint256 thin,) = provide(_indexSlot() + 1, 2);
         _trade(deep);
         vm.warp(block.timestamp + 3600); // the thin market is the index slot now
-        uint256 baseline = index.twap(DC_CLASS, 3600);
+        uint256 baseline = index.twapPpm(DC_CLASS, 3600);
         vm.prank(carol);
         market.buy(thin, 1, type(uint256).max, carol, block.timestamp);
         vm.warp(block.timestamp + 3600);
-        vm.assertEq(index.twap(DC_CLASS, 3600), baseline, "the thin market's trade is not observed");
+        vm.assertEq(index.twapPpm(DC_CLASS, 3600), baseline, "the thin market's trade is not observed");
     }
 
     /// F3 with F11: a class whose decay horizon (30 days) is longer than markets open ahead (7 days) still has an
@@ -509,9 +594,11 @@ contract GreenComputeIndexTest is MarketFixture {
         (uint256 other,) = provide(indexSlot - 1, 40);
         vm.prank(carol);
         market.buy(other, 1, type(uint256).max, carol, block.timestamp);
-        vm.assertEq(market.oracleHead(DC_CLASS).cardinality, 0, "not the index slot: not observed");
+        vm.assertEq(market.oracleHead(DC_CLASS).lastTime, 0, "not the index slot: not observed");
         vm.prank(carol);
         market.buy(id, 1, type(uint256).max, carol, block.timestamp);
         vm.assertEq(market.oracleHead(DC_CLASS).lastTime, block.timestamp, "the index slot is observed");
+        // observed inside its decay (a 30-day horizon), but the series is taken without it: a buy reads above the ask
+        vm.assertGt(market.oracleHead(DC_CLASS).lastRelativePpm, PPM, "the relative price leaves decay out");
     }
 }

@@ -270,11 +270,11 @@ contract HourMarketTest is MarketFixture {
         uint256 shares = market.position(pos).shares;
         vm.prank(alice);
         market.removeLiquidity(pos, shares, 0, 0, alice, block.timestamp);
-        uint64 priceBefore = market.oracleHead(DC_CLASS).lastPriceUsdc6;
+        uint48 priceBefore = market.oracleHead(DC_CLASS).lastRelativePpm;
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.InsufficientLiquidity.selector, id2, 1));
         market.sell(id2, 1, 0, bob, block.timestamp);
-        vm.assertEq(market.oracleHead(DC_CLASS).lastPriceUsdc6, priceBefore, "oracle untouched");
+        vm.assertEq(market.oracleHead(DC_CLASS).lastRelativePpm, priceBefore, "oracle untouched");
     }
 
     function test_addLiquidity_revertsOnBadInputs() public {
@@ -329,8 +329,6 @@ contract HourMarketTest is MarketFixture {
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.SlotBeyondHorizon.selector, last + 1, uint256(last)));
         market.open(dcHour(last + 1));
         market.open(dcHour(last)); // idempotent
-        vm.expectRevert(abi.encodeWithSelector(IHourMarket.ClassNotListed.selector, uint16(9)));
-        market.growObservations(9, 30);
     }
 
     function test_removeLiquidity_revertsOnBadInputs() public {
@@ -437,14 +435,18 @@ contract HourMarketTest is MarketFixture {
         market.listClass(3, IHourMarket.ClassConfig(2e6, 2e6, 1e6, HORIZON, 1, MIN_DEPTH));
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.InvalidClassConfig.selector, "capUsdc6", maxPrice + 1));
         market.listClass(3, IHourMarket.ClassConfig(2e6, maxPrice + 1, 1e6, HORIZON, 1, MIN_DEPTH));
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.InvalidClassConfig.selector, "capUsdc6", 2e8 + 1));
+        market.listClass(3, IHourMarket.ClassConfig(2e6, 2e8 + 1, 1e6, HORIZON, 1, MIN_DEPTH)); // over 100 x ask
         vm.expectRevert(abi.encodeWithSelector(IHourMarket.InvalidClassConfig.selector, "decayHorizonS", 0));
         market.listClass(3, IHourMarket.ClassConfig(2e6, 8e6, 1e6, 0, 1, MIN_DEPTH));
         vm.expectRevert(
             abi.encodeWithSelector(IHourMarket.InvalidClassConfig.selector, "decayHorizonS", maxHorizon + 1)
         );
         market.listClass(3, IHourMarket.ClassConfig(2e6, 8e6, 1e6, maxHorizon + 1, 1, MIN_DEPTH));
-        // the edges are accepted: floor = ask, cap = max price, horizon = max
-        market.listClass(3, IHourMarket.ClassConfig(2e6, maxPrice, 2e6, maxHorizon, 0, MIN_DEPTH));
+        // the edges are accepted: floor = ask, cap = 100 x ask, cap = max price, horizon = max
+        market.listClass(3, IHourMarket.ClassConfig(2e6, 2e8, 2e6, maxHorizon, 0, MIN_DEPTH));
+        vm.assertEq(market.classConfig(3).capUsdc6, 2e8, "listed at 100 x ask");
+        market.listClass(3, IHourMarket.ClassConfig(maxPrice / 100, maxPrice, maxPrice / 100, maxHorizon, 0, MIN_DEPTH));
         vm.stopPrank();
         vm.assertEq(market.classConfig(3).capUsdc6, maxPrice, "listed");
     }

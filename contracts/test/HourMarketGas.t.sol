@@ -9,16 +9,19 @@ import {MarketFixture} from "./utils/MarketFixture.sol";
 contract HourMarketGasTest is MarketFixture {
     uint32 internal slot;
     uint256 internal hourId;
-    uint256 internal indexHourId; // the class's index slot: its trades also write the price observation
+    uint256 internal indexHourId; // the class's index slot: its trades also write the oracle head
+    uint256 internal nextIndexHourId; // the index slot of the next hour
 
     function setUp() public override {
         super.setUp();
         slot = slotNow() + 48;
         (hourId,) = provide(slot, 40);
         (indexHourId,) = provide(uint32((block.timestamp + HORIZON) / 3600 + 1), 40);
+        (nextIndexHourId,) = provide(uint32((block.timestamp + HORIZON) / 3600 + 2), 40);
         vm.startPrank(bob);
         market.buy(hourId, 1, type(uint256).max, bob, block.timestamp);
         market.buy(indexHourId, 1, type(uint256).max, bob, block.timestamp);
+        market.buy(nextIndexHourId, 1, type(uint256).max, bob, block.timestamp); // not yet the index slot
         vm.stopPrank();
         vm.warp(block.timestamp + 60);
     }
@@ -50,8 +53,7 @@ contract HourMarketGasTest is MarketFixture {
         vm.assertLe(vm.lastCallGas().gasTotalUsed, 70_000, "sell <= 70k");
     }
 
-    /// In the index slot the swap also writes the class's observation and head (the first trade of a block): the
-    /// case every swap paid before F3 restricted observations to that slot.
+    /// In the index slot the swap also writes the class's oracle head (one word); within an hour that is all.
     function test_gas_buyIndexSlot() public {
         vm.prank(bob);
         market.buy(indexHourId, 1, type(uint256).max, bob, block.timestamp);
@@ -62,5 +64,15 @@ contract HourMarketGasTest is MarketFixture {
         vm.prank(bob);
         market.sell(indexHourId, 1, 0, bob, block.timestamp);
         vm.assertLe(vm.lastCallGas().gasTotalUsed, 70_000, "sell in the index slot <= 70k");
+    }
+
+    /// The first observed trade of an hour also writes the hour's observation (R2: one per hour), here into a ring
+    /// slot never written before (a cold slot, 2,100 + 20,000, EIP-2929/2200); once the ring has wrapped, 2,100 + 2,900.
+    function test_gas_buyIndexSlotFirstOfHour() public {
+        vm.warp(block.timestamp - block.timestamp % 3600 + 3600);
+        vm.prank(bob);
+        market.buy(nextIndexHourId, 1, type(uint256).max, bob, block.timestamp);
+        vm.assertLe(vm.lastCallGas().gasTotalUsed, 70_000 + 22_100, "buy <= 70k + a new ring slot");
+        vm.assertEq(market.oracleHead(DC_CLASS).index, 1, "the hour's observation was written");
     }
 }

@@ -65,7 +65,7 @@ contract MarketReviewTest is MarketFixture {
         vm.stopPrank();
 
         PriceOracle.Head memory h = market.oracleHead(DC_CLASS);
-        vm.assertEq(h.lastPriceUsdc6, before.lastPriceUsdc6, "the class price is not the attacker's");
+        vm.assertEq(h.lastRelativePpm, before.lastRelativePpm, "the class price is not the attacker's");
         vm.assertEq(h.lastTime, before.lastTime, "nothing observed");
         vm.warp(block.timestamp + 3600);
         vm.assertEq(index.indexBps(3600), indexBefore, "the index did not move");
@@ -90,7 +90,7 @@ contract MarketReviewTest is MarketFixture {
         market.removeLiquidity(pos, market.position(pos).shares, 0, 0, carol, block.timestamp);
         vm.stopPrank();
         vm.assertEq(market.oracleHead(DC_CLASS).lastTime, before.lastTime, "the thin market's trades were not observed");
-        vm.assertEq(market.oracleHead(DC_CLASS).lastPriceUsdc6, before.lastPriceUsdc6, "class price unchanged");
+        vm.assertEq(market.oracleHead(DC_CLASS).lastRelativePpm, before.lastRelativePpm, "class price unchanged");
     }
 
     // ======================================================================== safe checks

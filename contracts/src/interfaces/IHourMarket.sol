@@ -110,10 +110,10 @@ interface IHourMarket {
     );
     event Collected(uint256 indexed positionId, address recipient, uint256 amountUsdc6);
     event ProtocolFeesCollected(uint256 indexed hourId, address recipient, uint256 amountUsdc6);
-    event ObservationsGrown(uint16 indexed classId, uint16 cardinality);
 
     /// @notice Sets the curve of a capacity class for markets opened from now on (admin): every market whose slot is more
-    /// than MARKET_OPEN_LEAD_SLOTS ahead, and any nearer one not yet open. ask ≥ floor > 0, cap > ask.
+    /// than MARKET_OPEN_LEAD_SLOTS ahead, and any nearer one not yet open. ask ≥ floor > 0, 100 × ask ≥ cap > ask. The
+    /// class's index slot follows the new horizon at once.
     function listClass(uint16 classId, ClassConfig calldata config) external;
 
     /// @notice Sets the trading fee of a class, effective on the next trade in any of its markets (fee role).
@@ -172,9 +172,6 @@ interface IHourMarket {
     /// @notice Pays the protocol's fees of the listed markets to `recipient` (fee role).
     function collectProtocolFees(uint256[] calldata hourIds, address recipient) external returns (uint256 amountUsdc6);
 
-    /// @notice Grows a class's ring of price observations to at least `cardinality` (any caller pays the gas).
-    function growObservations(uint16 classId, uint16 cardinality) external;
-
     /// @notice Status of a market at the current block time.
     function status(uint256 hourId) external view returns (Status);
 
@@ -202,10 +199,11 @@ interface IHourMarket {
     /// @notice A class's trading fee, basis points.
     function feeBps(uint16 classId) external view returns (uint16);
 
-    /// @notice A class's fee and price-oracle head: the cumulative price·seconds and the price in force.
+    /// @notice A class's fee and price-oracle head: its index lead, the cumulative relative price·seconds and the
+    /// relative price in force (PriceOracle).
     function oracleHead(uint16 classId) external view returns (PriceOracle.Head memory);
 
-    /// @notice Observation `i` of a class's price ring.
+    /// @notice Observation `i` of a class's price ring (OBSERVATIONS = 169 slots, one per hour with observed trades).
     function observation(uint16 classId, uint256 i) external view returns (PriceOracle.Observation memory);
 
     /// @notice Every class ever listed, in listing order (the index reads those of non-zero weight).

@@ -115,15 +115,27 @@ uint256 constant MARKET_OPEN_LEAD_SLOTS = 7 * 24;
 // a little inside its decay, always at the same distance from the slot.
 uint256 constant MAX_INDEX_LEAD_S = (MARKET_OPEN_LEAD_SLOTS - 1) * SECONDS_PER_SLOT;
 
-// Each class starts with room for 24 hourly observations in its TWAP ring; anyone may pay to grow it (v3 style).
-uint16 constant DEFAULT_OBSERVATIONS = 24;
-
-// The green compute index is published only over windows the market admin allows (F3), each at least 1 h: every slot is
+// The green compute index is published only over windows the market admin allows (F3), each a whole number of hours
+// (TWAPs run between hour boundaries, where the class's cumulative is exact: PriceOracle), at least 1 h: every slot is
 // its class's index slot for one hour (HourMarket._isIndexSlot), so a shorter window is the price of one market held up
-// for minutes; at most 7 days, the longest horizon a lending or options consumer re-reads its index over, and within
-// what a grown ring keeps (one observation per block with an index-slot trade: 7 × 24 hourly markets at least).
+// for minutes; at most 7 days, the longest horizon a lending or options consumer re-reads its index over.
 uint32 constant MIN_INDEX_WINDOW_S = 1 hours;
 uint32 constant MAX_INDEX_WINDOW_S = 7 days;
+
+// A class's price ring holds one observation per hour with observed trades, dated at the hour's start (R2). A window of
+// W hours ending at an hour boundary needs the observations at its W + 1 boundaries at most, so 7 × 24 + 1 = 169 slots
+// span the longest window whatever the trading pattern: the oldest of 169 distinct hourly observations is at least
+// 168 h before the newest, which is at or before the window's end. Fixed, so no trade and no caller can shorten it;
+// the ring position is a uint8 (169 ≤ 256, checked by a test).
+uint256 constant OBSERVATIONS = MAX_INDEX_WINDOW_S / SECONDS_PER_SLOT + 1;
+
+// Relative prices (a curve's spot over its ask) are in parts per million: 1e6 = at the ask.
+uint256 constant PPM = 1e6;
+
+// A class's cap is at most 100 × its ask: a relative price then stays ≤ 2e8 ppm, even in a market whose curve was scaled
+// under its bond (rounding its ask down at most doubles cap / ask there, as the scaled ask is ≥ 1); a uint48 in the
+// oracle holds 2.8e14, and the cumulative ≤ 2e8 × 2^32 s < 2^60 a uint96. The default classes' caps are 4 × their asks.
+uint256 constant MAX_CAP_OVER_ASK = 100;
 
 // The index starts with one allowed window, 24 h: every hour of a day (sunny and dark, so green supply high and low) is
 // an index slot once in it, so the published value is a day's average rather than one time of day.

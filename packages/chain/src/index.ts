@@ -56,7 +56,7 @@ export {
   quoteBuy,
   quoteSell,
   positionView,
-  classTwap,
+  classTwapPpm,
   greenIndexBps,
   type MarketView,
 } from './actions/marketView.ts';

@@ -29,7 +29,7 @@ import {
   ANVIL_DEFAULT_PRIVATE_KEY,
   buyBundle,
   buyHours,
-  classTwap,
+  classTwapPpm,
   collectFees,
   connect,
   CONSUMER_ASK_USDC6,
@@ -403,11 +403,13 @@ describe('hour market on a real anvil: provide, trade, expire, redeem, withdraw'
     });
     const tradedAt = Number((await node.publicClient.getBlock()).timestamp);
     assert.equal(head.lastTime, tradedAt, 'the index-slot trade was observed');
-    await moveClockTo(tradedAt + 120);
-    // Over the last minute the price was the one the trade left.
-    const twap = await classTwap(node, deployment, CLASS_ID, 60);
-    assert.equal(twap, BigInt(head.lastPriceUsdc6));
-    assert.equal(await greenIndexBps(node, deployment, 60), (twap * 10_000n) / DATACENTER_ASK_USDC6);
+    // TWAPs run over whole hours ending at the last hour boundary: over the first whole hour after the trade, the
+    // relative price in force was the one it left, its market's spot over its ask.
+    await moveClockTo((Math.floor(tradedAt / 3600) + 2) * 3600 + 5);
+    const twap = await classTwapPpm(node, deployment, CLASS_ID, 3600);
+    assert.equal(twap, BigInt(head.lastRelativePpm));
+    assert.ok(twap > 1_000_000n, `a buy lifts the class over its ask: ${twap} ppm`);
+    assert.equal(await greenIndexBps(node, deployment, 3600), (twap * 10_000n) / 1_000_000n);
   });
 
   it('rejects bad inputs before sending anything, naming the field', async () => {
@@ -511,8 +513,10 @@ describe('hour market on a real anvil: provide, trade, expire, redeem, withdraw'
       [() => marketView(node, deployment, 1n << 60n), /^Error: hourId: must be an hour id/],
       [() => quoteBuy(node, deployment, id, 0n), /^Error: hours: must be a positive bigint/],
       [() => quoteSell(node, deployment, id, -2n), /^Error: hours: must be a positive bigint/],
-      [() => classTwap(node, deployment, CLASS_ID, 0), /^Error: windowS: must be a positive whole number/],
-      [() => greenIndexBps(node, deployment, 1.5), /^Error: windowS: must be a positive whole number/],
+      [() => classTwapPpm(node, deployment, CLASS_ID, 0), /^Error: windowS: must be whole hours/],
+      [() => classTwapPpm(node, deployment, CLASS_ID, 1800), /^Error: windowS: must be whole hours/],
+      [() => greenIndexBps(node, deployment, 1.5), /^Error: windowS: must be whole hours/],
+      [() => greenIndexBps(node, deployment, 8 * 24 * 3600), /^Error: windowS: must be whole hours/],
     ];
     for (const [call, message] of cases) await assert.rejects(call, message);
     assert.equal(await nonce(), sent, 'no transaction was sent');

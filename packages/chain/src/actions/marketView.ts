@@ -129,13 +129,25 @@ export async function positionView(
   return { owner, hourId: BigInt(pos.hourId), shares: pos.shares, owedUsdc6: pos.owedUsdc6 };
 }
 
+/** The longest index window, MAX_INDEX_WINDOW_S in Constants.sol: the ring of hourly observations spans it. */
+export const MAX_INDEX_WINDOW_S = 7 * 24 * 3600;
+
 function checkWindow(windowS: unknown): asserts windowS is number {
-  if (typeof windowS !== 'number' || !Number.isInteger(windowS) || windowS <= 0 || windowS > 0xffff_ffff)
-    throw new Error(`windowS: must be a positive whole number of seconds below 2^32, got ${String(windowS)}`);
+  if (
+    typeof windowS !== 'number' ||
+    !Number.isInteger(windowS) ||
+    windowS <= 0 ||
+    windowS % 3600 !== 0 ||
+    windowS > MAX_INDEX_WINDOW_S
+  )
+    throw new Error(`windowS: must be whole hours (a multiple of 3600 s) up to 7 days, got ${String(windowS)}`);
 }
 
-/** Time-weighted average traded price of a class over the last `windowS` seconds, usdc6 per hour. */
-export async function classTwap(
+/**
+ * Time-weighted relative price of a class over the `windowS` seconds (whole hours) ending at the last hour boundary:
+ * its index slots' spot over their ask, in ppm (1,000,000 = at the ask), decay and bond scaling left out.
+ */
+export async function classTwapPpm(
   clients: Clients,
   deployment: Pick<Deployment, 'greenComputeIndex'>,
   classId: number,
@@ -146,14 +158,15 @@ export async function classTwap(
   return clients.publicClient.readContract({
     address: deployment.greenComputeIndex,
     abi: greenComputeIndexAbi,
-    functionName: 'twap',
+    functionName: 'twapPpm',
     args: [classId, windowS],
   });
 }
 
 /**
- * The green compute index over the last `windowS` seconds: the index-weighted mean of each listed class's TWAP over
- * its ask, in basis points (10,000 = every class at its ask). Reverts IndexEmpty when no class has a full window.
+ * The green compute index over the `windowS` seconds (whole hours) ending at the last hour boundary: the index-weighted
+ * mean of each listed class's relative TWAP, in basis points (10,000 = every class at its ask). Reverts IndexEmpty when
+ * no class has a full window of history.
  */
 export async function greenIndexBps(
   clients: Clients,
