@@ -96,27 +96,32 @@ export interface MonthlyEnergy {
   selfConsumptionKwh: number[];
 }
 
-/** Monthly sums (local months): PV delivered, import, export, PV used on site (delivered − exported). */
+/**
+ * Monthly sums on the zone's local calendar: PV delivered, import, export, PV used on site (delivered − exported).
+ * A simulated year is the data's UTC year, so in a zone east or west of UTC its first or last local hours fall in the
+ * neighbouring year (for US-CAL-CISO, 2022-12-31 16:00–24:00); they are a part of the year's December or January, so
+ * months are bucketed by local month of the year and labelled with the data's year: twelve buckets for a year, in
+ * calendar order.
+ */
 export function monthlyEnergy(year: YearResult): MonthlyEnergy {
   const { date } = localDates(year);
   const h = year.hourly;
-  const order: string[] = [];
-  const acc = new Map<string, { pv: number; imp: number; exp: number }>();
+  const acc = new Map<number, { pv: number; imp: number; exp: number }>();
   date.forEach((d, i) => {
-    const m = d.slice(0, 7);
-    let a = acc.get(m);
+    const month = Number(d.slice(5, 7));
+    let a = acc.get(month);
     if (!a) {
       a = { pv: 0, imp: 0, exp: 0 };
-      acc.set(m, a);
-      order.push(m);
+      acc.set(month, a);
     }
     a.pv += kwh((h.pvAvailableWh[i] ?? 0) - (h.pvCurtailedWh[i] ?? 0));
     a.imp += kwh(h.gridImportWh[i]);
     a.exp += kwh(h.gridExportWh[i]);
   });
-  const get = (m: string) => acc.get(m)!;
+  const order = [...acc.keys()].sort((x, y) => x - y);
+  const get = (m: number) => acc.get(m)!;
   return {
-    months: order,
+    months: order.map((m) => `${year.year}-${String(m).padStart(2, '0')}`),
     pvKwh: order.map((m) => get(m).pv),
     importKwh: order.map((m) => get(m).imp),
     exportKwh: order.map((m) => get(m).exp),

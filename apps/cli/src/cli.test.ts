@@ -226,11 +226,11 @@ test('real run: invest writes five valid SVG charts and JSON with the metrics', 
   assert.equal(doc.cashFlows.length, 26);
   const names = readdirSync(out).sort();
   assert.deepEqual(names, [
-    'DE-LU-home-cashflow.svg',
-    'DE-LU-home-dispatch-2023-06-21.svg',
-    'DE-LU-home-monthly.svg',
-    'DE-LU-home-soc-2023-06-21.svg',
-    'DE-LU-home-tornado.svg',
+    'DE-LU-home-optimizer-cashflow.svg',
+    'DE-LU-home-optimizer-dispatch-2023-06-21.svg',
+    'DE-LU-home-optimizer-monthly.svg',
+    'DE-LU-home-optimizer-soc-2023-06-21.svg',
+    'DE-LU-home-optimizer-tornado.svg',
   ]);
   assert.deepEqual(
     [...doc.charts].sort(),
@@ -241,9 +241,61 @@ test('real run: invest writes five valid SVG charts and JSON with the metrics', 
     const tags = checkSvg(svg);
     assert.ok(tags.filter((t) => t === 'rect' || t === 'polyline').length >= 3, `${n} has data marks`);
   }
-  const dispatch = readFileSync(join(out, 'DE-LU-home-dispatch-2023-06-21.svg'), 'utf8');
+  const dispatch = readFileSync(join(out, 'DE-LU-home-optimizer-dispatch-2023-06-21.svg'), 'utf8');
   assert.equal((dispatch.match(/<title>/g) ?? []).length >= 24, true, 'an hour of data per bar');
-  assert.ok(existsSync(join(out, 'DE-LU-home-tornado.svg')));
+  assert.ok(existsSync(join(out, 'DE-LU-home-optimizer-tornado.svg')));
+});
+
+test('real run: charts of the two controllers side by side in one folder, none overwritten', async () => {
+  const out = join(tmp, 'both-controllers');
+  for (const controller of ['rule', 'optimizer']) {
+    const r = await cli([
+      'site',
+      'simulate',
+      '--model',
+      'pile',
+      '--zone',
+      'SG',
+      '--controller',
+      controller,
+      '--hours',
+      '48',
+      '--out',
+      out,
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.deepEqual(
+    readdirSync(out)
+      .filter((n) => n.endsWith('-monthly.svg'))
+      .sort(),
+    ['SG-pile-optimizer-monthly.svg', 'SG-pile-rule-monthly.svg'],
+  );
+});
+
+test('real run: a year west of UTC has twelve local months, each with its local hours', async () => {
+  const r = await cli([
+    'site',
+    'simulate',
+    '--model',
+    'home',
+    '--zone',
+    'US-CAL-CISO',
+    '--controller',
+    'rule',
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as {
+    monthly: { months: string[]; importKwh: number[] };
+    year: { totals: { gridImportWh: number } };
+  };
+  assert.deepEqual(
+    doc.monthly.months,
+    Array.from({ length: 12 }, (_, i) => `2023-${String(i + 1).padStart(2, '0')}`),
+  );
+  const importKwh = doc.monthly.importKwh.reduce((s, x) => s + x, 0);
+  assert.ok(Math.abs(importKwh - doc.year.totals.gridImportWh / 1000) < 1e-6, 'the months add up to the year');
 });
 
 test('real run: text summary is an aligned table with NPV, IRR and payback', async () => {

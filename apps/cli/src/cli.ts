@@ -292,7 +292,9 @@ async function siteSimulate(argv: readonly string[], io: Io): Promise<number> {
     ...simOptions(c),
   });
   const { day, idx } = chartDay(year, c.day);
-  const files = c.out ? writeCharts(c.out, `${c.zone}-${c.model}`, energyCharts(year, site, day, idx)) : [];
+  const files = c.out
+    ? writeCharts(c.out, `${c.zone}-${c.model}-${c.controller}`, energyCharts(year, site, day, idx))
+    : [];
   if (c.json) {
     io.stdout(toJson({ zone: c.zone, model: c.model, site, monthly: monthlyEnergy(year), year, charts: files }) + '\n');
     return 0;
@@ -322,10 +324,14 @@ function siteSummary(year: YearResult, site: SiteConfig): string {
     ['PV available', k(t.pvAvailableWh)],
     ['PV curtailed', k(t.pvCurtailedWh)],
     ['PV self-consumed', k(t.pvSelfConsumedWh)],
-    ['Base load', k(t.baseLoadWh)],
+    ['Base load demanded', k(t.baseLoadDemandWh)],
+    ['Base load served', k(t.baseLoadWh)],
+    ['Base load unserved', k(t.baseLoadUnservedWh)],
     ['GPU (incl. idle, PUE)', k(t.gpuWh)],
+    ['EV demanded', k(t.evDemandWh)],
     ['EV delivered', k(t.evDeliveredWh)],
     ['EV unmet', k(t.evUnmetWh)],
+    ['  of which owed at the end', k(t.evOwedAtEndWh)],
     ['Battery charge', k(t.batteryChargeWh)],
     ['Battery discharge', k(t.batteryDischargeWh)],
     ['Grid import', k(t.gridImportWh)],
@@ -337,6 +343,7 @@ function siteSummary(year: YearResult, site: SiteConfig): string {
     ['GPU-hours demanded', num(t.gpuHoursDemanded, 1)],
     ['GPU-hours served', num(t.gpuHoursServed, 1)],
     ['GPU-hours unmet', num(t.gpuHoursUnmet, 1)],
+    ['  of which queued at the end', num(t.gpuHoursQueuedAtEnd, 1)],
     ['EV sessions', num(t.evSessions)],
     ['Grid emissions, tCO2', num(t.emissionsGCo2 / 1e6, 2)],
     ['Avoided emissions, tCO2', num(t.avoidedGCo2 / 1e6, 2)],
@@ -394,7 +401,7 @@ async function invest(argv: readonly string[], io: Io): Promise<number> {
   });
   const { day, idx } = chartDay(year, c.day);
   const files = c.out
-    ? writeCharts(c.out, `${c.zone}-${c.model}`, {
+    ? writeCharts(c.out, `${c.zone}-${c.model}-${c.controller}`, {
         ...energyCharts(year, site, day, idx),
         cashflow: cashFlowChart(result),
         tornado: tornadoChartFor(result),

@@ -95,6 +95,24 @@ export function evRemaining(state: DispatchState, s: EvSession): number {
   return state.evRemainingWh.get(s.id) ?? s.energyWh;
 }
 
+/** What a run still owes when it ends: neither served nor expired, so counted as unmet by the run (not penalised). */
+export interface RunEnd {
+  /** Compute demand still queued, deadline not yet passed, GPU-h. */
+  gpuQueuedHours: number;
+  /** Energy still owed to EV sessions plugged in at the end, Wh. */
+  evOwedWh: number;
+}
+
+/** The run's open obligations at `endUtcS`: the compute queue and the EV sessions still plugged in. */
+export function runEnd(state: DispatchState, sessions: readonly EvSession[], endUtcS: number): RunEnd {
+  const gpuQueuedHours = state.gpuQueue.reduce((s, c) => s + Math.max(0, c.remaining), 0);
+  let evOwedWh = 0;
+  for (const s of sessions) {
+    if (s.arrivalUtcS < endUtcS && s.departureUtcS > endUtcS) evOwedWh += evRemaining(state, s);
+  }
+  return { gpuQueuedHours, evOwedWh };
+}
+
 /** Add the compute demand arriving at the start of step k to the queue (EDF order). */
 export function pushArrivals(state: DispatchState, site: SiteConfig, inp: StepInputs, k: number): number {
   const a = inp.gpuArrivals[k] ?? 0;

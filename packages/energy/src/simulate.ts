@@ -3,8 +3,10 @@ import {
   commitStep,
   initialState,
   pushArrivals,
+  runEnd,
   sessionsIn,
   type DispatchState,
+  type RunEnd,
   type StepDecision,
   type StepRecord,
 } from './dispatch.ts';
@@ -85,7 +87,13 @@ export async function simulateYear(opts: SimulateYearOptions): Promise<YearResul
     }
     opts.onProgress?.((block + commit) / hours);
   }
-  return buildYearResult(zone, site, controller, sy, records, 1, planMs);
+  return buildYearResult(zone, site, controller, sy, records, 1, planMs, endOf(sy, state, records, 1));
+}
+
+/** The run's open obligations after its last step (see `RunEnd`). */
+function endOf(sy: SiteYear, state: DispatchState, steps: readonly StepRecord[], stepHours: number): RunEnd {
+  const endUtcS = (steps[0]?.startUtcS ?? 0) + steps.length * stepHours * 3600;
+  return runEnd(state, sessionsIn(sy.evSessions, endUtcS, endUtcS), endUtcS);
 }
 
 function runSteps(
@@ -162,7 +170,16 @@ export async function planWindow(opts: PlanWindowOptions): Promise<WindowResult>
     stepHours: inp.stepHours,
     planMs,
     solveMs,
-    result: buildYearResult(zone, site, controller, sy, records, inp.stepHours, planMs),
+    result: buildYearResult(
+      zone,
+      site,
+      controller,
+      sy,
+      records,
+      inp.stepHours,
+      planMs,
+      endOf(sy, state, records, inp.stepHours),
+    ),
   };
 }
 
@@ -174,6 +191,9 @@ const floor = (x: number) => Math.floor(x + 1e-9) + 0;
  * Aggregate committed steps to hours and compute the money/carbon totals. Rounding: energies to the
  * nearest Wh per hour; costs and emissions rounded up per hour (demand charge per month), revenues
  * rounded down per hour; totals are sums of the rounded hourly integers.
+ * Every demand is accounted in full (demanded = served + unmet): what the run still owes at its end
+ * (`end`: compute still queued, EV energy still owed to cars plugged in) is unmet by the run, shown
+ * apart, and not penalised, since it is not late yet.
  */
 export function buildYearResult(
   zone: ZoneId,
@@ -183,6 +203,7 @@ export function buildYearResult(
   steps: readonly StepRecord[],
   stepHours: number,
   planTimeMs: number,
+  end: RunEnd,
 ): YearResult {
   const per = Math.round(1 / stepHours);
   const H = Math.ceil(steps.length / per);
@@ -209,6 +230,7 @@ export function buildYearResult(
     pvAvailableWh: 0,
     pvCurtailedWh: 0,
     pvSelfConsumedWh: 0,
+    baseLoadDemandWh: 0,
     baseLoadWh: 0,
     baseLoadUnservedWh: 0,
     gpuWh: 0,
@@ -221,10 +243,12 @@ export function buildYearResult(
     gpuHoursDemanded: 0,
     gpuHoursServed: 0,
     gpuHoursUnmet: 0,
+    gpuHoursQueuedAtEnd: 0,
     evSessions: 0,
     evDemandWh: 0,
     evDeliveredWh: 0,
     evUnmetWh: 0,
+    evOwedAtEndWh: 0,
     importCostUsdc6: 0,
     demandChargeUsdc6: 0,
     fixedChargeUsdc6: 0,
@@ -275,7 +299,10 @@ export function buildYearResult(
     hs.startUtcS.push(first.startUtcS);
     hs.pvAvailableWh.push(Math.round(pvAvail));
     hs.pvCurtailedWh.push(Math.round(pvAvail - pvUsed));
-    hs.baseLoadWh.push(Math.round(base - shed));
+    // served = demand − shed, each rounded once, so the hour's demand splits exactly
+    const baseDemand = Math.round(base);
+    const baseShed = Math.round(shed);
+    hs.baseLoadWh.push(baseDemand - baseShed);
     hs.gpuWh.push(Math.round(gpuWh));
     hs.gpuHours.push(gpuH);
     hs.evWh.push(Math.round(evWh));
@@ -292,8 +319,9 @@ export function buildYearResult(
 
     tot.pvAvailableWh += Math.round(pvAvail);
     tot.pvCurtailedWh += Math.round(pvAvail - pvUsed);
-    tot.baseLoadWh += Math.round(base - shed);
-    tot.baseLoadUnservedWh += Math.round(shed);
+    tot.baseLoadDemandWh += baseDemand;
+    tot.baseLoadWh += baseDemand - baseShed;
+    tot.baseLoadUnservedWh += baseShed;
     tot.gpuWh += Math.round(gpuWh);
     tot.evWh += Math.round(evWh);
     tot.batteryChargeWh += Math.round(ch);
@@ -330,8 +358,13 @@ export function buildYearResult(
   const simulatedHours = steps.length * stepHours;
   tot.fixedChargeUsdc6 = ceil(site.tariff.fixedUsdPerMonth * 12 * (simulatedHours / 8760) * 1e6);
   tot.pvSelfConsumedWh = Math.round(pvSelf);
-  tot.evDemandWh = tot.evDeliveredWh + tot.evUnmetWh;
-  tot.evSessions = countSessions(sy, steps, stepHours);
+  tot.gpuHoursQueuedAtEnd = end.gpuQueuedHours;
+  tot.gpuHoursUnmet += end.gpuQueuedHours;
+  tot.evOwedAtEndWh = Math.round(end.evOwedWh);
+  tot.evUnmetWh += tot.evOwedAtEndWh;
+  const served = sessionsServed(sy, steps, stepHours);
+  tot.evSessions = served.length;
+  tot.evDemandWh = Math.round(served.reduce((s, x) => s + x.energyWh, 0));
   tot.greenShare = consumption > 0 ? Math.max(0, Math.min(1, 1 - tot.gridImportWh / consumption)) : 0;
   tot.electricityBillUsdc6 =
     tot.importCostUsdc6 + tot.demandChargeUsdc6 + tot.fixedChargeUsdc6 - tot.exportRevenueUsdc6;
@@ -356,11 +389,8 @@ export function buildYearResult(
   };
 }
 
-/** Sessions that arrived within the simulated span. */
-function countSessions(sy: SiteYear, steps: readonly StepRecord[], stepHours: number): number {
-  const first = steps[0];
-  if (!first) return 0;
-  const t0 = first.startUtcS;
-  const t1 = t0 + steps.length * stepHours * 3600;
-  return sy.evSessions.filter((s) => s.arrivalUtcS >= t0 && s.arrivalUtcS < t1).length;
+/** The EV sessions the run served: plugged in at some time during the simulated span. */
+function sessionsServed(sy: SiteYear, steps: readonly StepRecord[], stepHours: number) {
+  const t0 = steps[0]?.startUtcS ?? 0;
+  return steps.length === 0 ? [] : sessionsIn(sy.evSessions, t0, t0 + steps.length * stepHours * 3600);
 }

@@ -192,6 +192,8 @@ export interface YearTotals {
   pvCurtailedWh: number;
   /** PV energy used on site: per hour max(0, PV used - export), summed. */
   pvSelfConsumedWh: number;
+  /** Base load demanded (the household or site profile), Wh: = baseLoadWh + baseLoadUnservedWh. */
+  baseLoadDemandWh: number;
   /** Base load served. */
   baseLoadWh: number;
   /** Base load shed because the grid limit left no alternative (normally 0). */
@@ -205,13 +207,22 @@ export interface YearTotals {
   /** Fraction of site consumption (base + GPU + EV) met by on-site PV (directly or via the battery), 0..1. */
   greenShare: number;
 
+  /** Compute demand that arrived during the run: = served + unmet. */
   gpuHoursDemanded: number;
   gpuHoursServed: number;
+  /** Not served by the run: expired past its deadline, plus what is still queued at the end. */
   gpuHoursUnmet: number;
+  /** The part of the unmet compute still queued at the run's end (deadline not passed: not penalised). */
+  gpuHoursQueuedAtEnd: number;
+  /** EV sessions plugged in at some time during the run. */
   evSessions: number;
+  /** Energy those sessions asked for: = delivered + unmet (± 1 Wh per hour of rounding). */
   evDemandWh: number;
   evDeliveredWh: number;
+  /** Not delivered: to cars that left short, plus what is still owed to cars plugged in at the end. */
   evUnmetWh: number;
+  /** The part of the unmet EV energy still owed at the run's end (not penalised). */
+  evOwedAtEndWh: number;
 
   /** Costs (rounded up per hour / per month, then summed). */
   importCostUsdc6: number;
