@@ -243,7 +243,13 @@ test('real run: invest writes five valid SVG charts and JSON with the metrics', 
   }
   const dispatch = readFileSync(join(out, 'DE-LU-home-optimizer-dispatch-2023-06-21.svg'), 'utf8');
   assert.equal((dispatch.match(/<title>/g) ?? []).length >= 24, true, 'an hour of data per bar');
-  assert.ok(existsSync(join(out, 'DE-LU-home-optimizer-tornado.svg')));
+  const tornado = readFileSync(join(out, 'DE-LU-home-optimizer-tornado.svg'), 'utf8');
+  assert.match(tornado, /<title>NPV = 0: break-even<\/title>/, 'the tornado marks the zero-NPV line');
+  const breakEven = (doc as unknown as { breakEven: { driver: string; scale: number | null }[] }).breakEven;
+  assert.deepEqual(
+    breakEven.map((b) => b.driver),
+    ['computePrice', 'utilisation', 'capex'],
+  );
 });
 
 test('real run: charts of the two controllers side by side in one folder, none overwritten', async () => {
@@ -330,8 +336,13 @@ test('real run: text summary is an aligned table with NPV, IRR and payback', asy
     'LCOE',
     'Compute rental',
     'Tornado driver',
+    'What would make NPV = 0',
   ])
     assert.ok(inv.stdout.includes(label), label);
+  // each driver a site owner can act on, with today's value and the one that breaks even (or why none does)
+  assert.match(inv.stdout, /GPU rental price\s+\$\d+\.\d\d\/GPU-h\s+(\$\d+\.\d\d\/GPU-h\s+[+−]\d+%|not reachable)/);
+  assert.match(inv.stdout, /GPU utilisation\s+[\d.]+%\s+([\d.]+%\s+[+−]\d+%|not reachable\s+NPV .* even at full use)/);
+  assert.match(inv.stdout, /Capex\s+\$[\d,]+\s+(\$[\d,]+\s+−\d+%|not reachable\s+NPV .* even at zero capex)/);
 });
 
 /**

@@ -472,6 +472,24 @@ function investSummary(r: InvestmentResult, site: SiteConfig): string {
       u(c.discountedUsdc6),
     ]),
   ];
+  const breakEven = [
+    ['What would make NPV = 0 (the others as they are)', 'today', 'break-even', 'change'],
+    ...r.breakEven.map((b) => {
+      const show = (v: number) =>
+        b.unit === 'USD/GPU-h'
+          ? `$${v.toFixed(2)}/GPU-h`
+          : b.unit === 'USD'
+            ? u(BigInt(Math.round(v * 1e6)))
+            : pct(v, 1);
+      if (b.value === null || b.scale === null) {
+        const best = b.driver === 'capex' ? b.npvAtRangeUsdc6[0] : b.npvAtRangeUsdc6[1];
+        const end =
+          b.driver === 'capex' ? 'even at zero capex' : b.driver === 'utilisation' ? 'even at full use' : 'even at 10x';
+        return [b.label, show(b.baseValue), 'not reachable', `NPV ${u(best)} ${end}`];
+      }
+      return [b.label, show(b.baseValue), show(b.value), `${b.scale >= 1 ? '+' : '−'}${pct(Math.abs(b.scale - 1), 0)}`];
+    }),
+  ];
   const tor = [
     ['Tornado driver', `NPV at −${pct(r.tornado.variation, 0)}`, `NPV at +${pct(r.tornado.variation, 0)}`, 'swing'],
     ...r.tornado.bars.map((b) => [b.label, u(b.lowNpvUsdc6), u(b.highNpvUsdc6), u(b.swingUsdc6)]),
@@ -486,6 +504,8 @@ function investSummary(r: InvestmentResult, site: SiteConfig): string {
     `Site: ${siteLine(site)}${note}`,
     '',
     table(metrics),
+    '',
+    table(breakEven),
     '',
     table(capex, ['left', 'right', 'left', 'right', 'right']),
     '',

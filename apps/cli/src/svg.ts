@@ -242,7 +242,8 @@ export function tornadoChart(opts: {
   const left = 230;
   const right = 40;
   const height = top + rowH * opts.bars.length + 70;
-  const vals = [opts.base, ...opts.bars.flatMap((b) => [b.low, b.high])].filter(Number.isFinite);
+  // zero is always on the axis: whether a driver's range crosses NPV = 0 is what a reader looks for
+  const vals = [0, opts.base, ...opts.bars.flatMap((b) => [b.low, b.high])].filter(Number.isFinite);
   const ticks = niceTicks(Math.min(...vals), Math.max(...vals));
   const xMin = ticks[0]!;
   const xMax = ticks[ticks.length - 1]!;
@@ -275,6 +276,12 @@ export function tornadoChart(opts: {
       );
     }
   });
+  if (opts.base !== 0) {
+    parts.push(
+      `<line x1="${f(x(0))}" x2="${f(x(0))}" y1="${top - 10}" y2="${bottom + 4}" stroke="#d62728" stroke-width="1.5" stroke-dasharray="5 3"><title>NPV = 0: break-even</title></line>`,
+      `<text x="${f(x(0))}" y="${bottom + 30}" text-anchor="middle" fill="#d62728">NPV = 0</text>`,
+    );
+  }
   parts.push(
     `<line x1="${f(x(opts.base))}" x2="${f(x(opts.base))}" y1="${top - 10}" y2="${bottom + 4}" stroke="#000" stroke-width="1.5"/>`,
     `<text x="${f(x(opts.base))}" y="${top - 14}" text-anchor="middle" fill="${PALETTE_TEXT}">base ${formatTick(opts.base)}</text>`,

@@ -6,7 +6,16 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { npv } from './finance.ts';
 import { MODELS, defaultInvestmentConfig, type ModelId } from './config.ts';
-import { REVENUE_KEYS, capexLines, cashFlowModel, siteSizes, totalRevenue, UNIT_SCALES } from './model.ts';
+import {
+  BREAK_EVEN_DRIVERS,
+  REVENUE_KEYS,
+  capexLines,
+  cashFlowModel,
+  extractYear,
+  siteSizes,
+  totalRevenue,
+  UNIT_SCALES,
+} from './model.ts';
 import { runInvestment, buildInvestment, type InvestmentRun } from './run.ts';
 import { ConfigError } from './overrides.ts';
 import { ZONES, defaultSite } from '@greenhour/energy';
@@ -226,4 +235,40 @@ test('result shape has no hard-coded numbers: NPV changes with the discount rate
   const a = cashFlowModel({ ...r.config, discountRate: 0.03 }, lines, sizes, r.year1).metrics.npvUsdc6;
   const b = cashFlowModel({ ...r.config, discountRate: 0.15 }, lines, sizes, r.year1).metrics.npvUsdc6;
   assert.notEqual(a, b);
+});
+
+test('break-even: at each reported value the NPV is zero, and on either side it has opposite signs', () => {
+  for (const c of CASES) {
+    const { result: r, site, year } = runs.get(c.model)!;
+    const lines = r.capex.lines;
+    const base = extractYear(r.config, site, year);
+    const npvAt = (driver: string, m: number) =>
+      cashFlowModel(r.config, lines, r.sizes, base, { ...UNIT_SCALES, [driver]: m }).metrics.npvUsdc6;
+    assert.deepEqual(
+      r.breakEven.map((b) => b.driver),
+      [...BREAK_EVEN_DRIVERS],
+    );
+    for (const b of r.breakEven) {
+      const label = `${c.model} in ${c.zone}, ${b.driver}`;
+      assert.equal(b.npvAtRangeUsdc6[0], npvAt(b.driver, b.range[0]), `${label}: NPV at the low end`);
+      if (b.scale === null) {
+        // no value in the possible range pays: the whole range has one sign
+        assert.equal(b.npvAtRangeUsdc6[0] > 0n, b.npvAtRangeUsdc6[1] > 0n, `${label}: unreachable means one sign`);
+        continue;
+      }
+      const below = npvAt(b.driver, b.scale - 1e-3);
+      const above = npvAt(b.driver, b.scale + 1e-3);
+      assert.ok((below < 0n && above > 0n) || (below > 0n && above < 0n), `${label}: the sign changes at ${b.scale}`);
+      assert.equal(b.value, b.baseValue * b.scale);
+      // the direction users expect: a dearer GPU hour or more use raises NPV, more capex lowers it
+      if (b.driver === 'capex') assert.ok(below > above, `${label}: NPV falls with capex`);
+      else assert.ok(above > below, `${label}: NPV rises with ${b.driver}`);
+    }
+    // today's defaults lose money in these cases (issue 12): some driver must say what would fix that
+    if (r.metrics.npvUsdc6 < 0n)
+      assert.ok(
+        r.breakEven.some((b) => b.scale !== null),
+        `${c.model}: a way to break even is reported`,
+      );
+  }
 });

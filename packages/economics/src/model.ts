@@ -618,6 +618,81 @@ export function tornado(
   return { variation, baseNpvUsdc6: baseNpv, bars };
 }
 
+// ---------------------------------------------------------------------------------- break-even
+
+/** The drivers a site owner can act on, whose break-even value `invest` reports. */
+export const BREAK_EVEN_DRIVERS = ['computePrice', 'utilisation', 'capex'] as const;
+export type BreakEvenDriver = (typeof BREAK_EVEN_DRIVERS)[number];
+
+export interface BreakEven {
+  driver: BreakEvenDriver;
+  label: string;
+  unit: 'USD/GPU-h' | 'share of GPU capacity' | 'USD';
+  /** The driver in the base case, in `unit`. */
+  baseValue: number;
+  /** Multiplier of the base case at which NPV = 0, to 1e-6; null when no multiplier in `range` reaches it. */
+  scale: number | null;
+  /** The driver's value at NPV = 0 (baseValue × scale), in `unit`; null as `scale`. */
+  value: number | null;
+  /** Multipliers searched: what is physically possible (utilisation up to the fleet's capacity, capex down to 0). */
+  range: [number, number];
+  /** NPV at the two ends of the range, so an unreachable break-even says how far off it is. */
+  npvAtRangeUsdc6: [Usdc6, Usdc6];
+}
+
+/**
+ * Break-even of each driver a site owner can act on, the others held at the base case: the multiplier at which the
+ * NPV crosses zero, by bisection on the cash-flow model (NPV is monotone in each: rising with the GPU rental price and
+ * utilisation, falling with capex). Ranges: price × [0, 10]; utilisation up to the fleet's capacity (beyond it more
+ * demand earns nothing); capex × [0, 3].
+ */
+export function breakEvens(
+  config: InvestmentConfig,
+  site: SiteConfig,
+  lines: readonly CapexLine[],
+  sizes: SiteSizes,
+  base: YearBase,
+): BreakEven[] {
+  const npvAt = (driver: BreakEvenDriver, m: number) =>
+    cashFlowModel(config, lines, sizes, base, { ...UNIT_SCALES, [driver]: m }).metrics.npvUsdc6;
+  const capexUsd = Number(sumUsdc6(lines.map((l) => l.totalUsdc6))) / 1e6;
+  const utilisation = base.gpuHoursCapacity > 0 ? base.gpuHoursServed / base.gpuHoursCapacity : 0;
+  const drivers: Record<BreakEvenDriver, { unit: BreakEven['unit']; baseValue: number; range: [number, number] }> = {
+    computePrice: { unit: 'USD/GPU-h', baseValue: site.gpu?.revenueUsdPerGpuHour ?? 0, range: [0, 10] },
+    utilisation: {
+      unit: 'share of GPU capacity',
+      baseValue: utilisation,
+      range: [0, utilisation > 0 ? 1 / utilisation : 1],
+    },
+    capex: { unit: 'USD', baseValue: capexUsd, range: [0, 3] },
+  };
+  return BREAK_EVEN_DRIVERS.map((driver): BreakEven => {
+    const { unit, baseValue, range } = drivers[driver];
+    const ends: [Usdc6, Usdc6] = [npvAt(driver, range[0]), npvAt(driver, range[1])];
+    let scale: number | null = null;
+    if ((ends[0] <= 0n && ends[1] >= 0n) || (ends[0] >= 0n && ends[1] <= 0n)) {
+      const rising = ends[1] > ends[0];
+      let [lo, hi] = range;
+      while (hi - lo > 1e-7) {
+        const mid = (lo + hi) / 2;
+        if (npvAt(driver, mid) < 0n === rising) lo = mid;
+        else hi = mid;
+      }
+      scale = Math.round(((lo + hi) / 2) * 1e6) / 1e6;
+    }
+    return {
+      driver,
+      label: DRIVER_LABELS[driver],
+      unit,
+      baseValue,
+      scale,
+      value: scale === null ? null : baseValue * scale,
+      range,
+      npvAtRangeUsdc6: ends,
+    };
+  });
+}
+
 // ------------------------------------------------------------------------------------- result
 
 export interface InvestmentResult {
@@ -636,6 +711,8 @@ export interface InvestmentResult {
   lifetimeRevenueUsdc6: Usdc6;
   metrics: Metrics;
   tornado: Tornado;
+  /** What would make the investment break even, driver by driver. */
+  breakEven: BreakEven[];
 }
 
 /** Evaluate an investment on a simulated year. Pure. */
@@ -666,5 +743,6 @@ export function evaluateInvestment(
     lifetimeRevenueUsdc6: totalRevenue(lifetimeRevenue),
     metrics,
     tornado: tornado(config, lines, sizes, base, opts.tornadoVariation),
+    breakEven: breakEvens(config, site, lines, sizes, base),
   };
 }
