@@ -341,8 +341,8 @@ test('real run: text summary is an aligned table with NPV, IRR and payback', asy
     assert.ok(inv.stdout.includes(label), label);
   // each driver a site owner can act on, with today's value and the one that breaks even (or why none does)
   assert.match(inv.stdout, /GPU rental price\s+\$\d+\.\d\d\/GPU-h\s+(\$\d+\.\d\d\/GPU-h\s+[+−]\d+%|not reachable)/);
-  assert.match(inv.stdout, /GPU utilisation\s+[\d.]+%\s+([\d.]+%\s+[+−]\d+%|not reachable\s+NPV .* even at full use)/);
-  assert.match(inv.stdout, /Capex\s+\$[\d,]+\s+(\$[\d,]+\s+−\d+%|not reachable\s+NPV .* even at zero capex)/);
+  assert.match(inv.stdout, /GPU utilisation\s+[\d.]+%\s+([\d.]+%\s+[+−]\d+%|not reachable\s+at best NPV .*)/);
+  assert.match(inv.stdout, /Capex\s+\$[\d,]+\s+(\$[\d,]+\s+−\d+%|not reachable\s+at best NPV .* at zero capex)/);
 });
 
 /**

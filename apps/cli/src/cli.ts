@@ -482,10 +482,20 @@ function investSummary(r: InvestmentResult, site: SiteConfig): string {
             ? u(BigInt(Math.round(v * 1e6)))
             : pct(v, 1);
       if (b.value === null || b.scale === null) {
-        const best = b.driver === 'capex' ? b.npvAtRangeUsdc6[0] : b.npvAtRangeUsdc6[1];
-        const end =
-          b.driver === 'capex' ? 'even at zero capex' : b.driver === 'utilisation' ? 'even at full use' : 'even at 10x';
-        return [b.label, show(b.baseValue), 'not reachable', `NPV ${u(best)} ${end}`];
+        // the best the possible range offers, and where
+        const [atLow, atHigh] = b.npvAtRangeUsdc6;
+        const high = atHigh >= atLow;
+        const ends: Record<typeof b.driver, [string, string]> = {
+          computePrice: ['at a zero price', `at ${b.range[1]}× the price`],
+          utilisation: ['with no GPU use', 'at full use'],
+          capex: ['at zero capex', `at ${b.range[1]}× capex`],
+        };
+        return [
+          b.label,
+          show(b.baseValue),
+          'not reachable',
+          `at best NPV ${u(high ? atHigh : atLow)} ${ends[b.driver][high ? 1 : 0]}`,
+        ];
       }
       return [b.label, show(b.baseValue), show(b.value), `${b.scale >= 1 ? '+' : '−'}${pct(Math.abs(b.scale - 1), 0)}`];
     }),
