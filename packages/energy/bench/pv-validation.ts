@@ -1,6 +1,9 @@
 // PV model validation against NREL PVWatts (pvlib test data, SSC regression values). Prints the metrics;
 // with --write also replaces the "## PV model validation" section of this checkout's BENCHMARKS.md.
+import { buildSiteYear } from '../src/inputs.ts';
 import { SAPM_CLOSE_MOUNT_GLASS_GLASS, SAPM_OPEN_RACK_GLASS_POLYMER } from '../src/pv/cellTemperature.ts';
+import { defaultSite } from '../src/sites.ts';
+import { SITE_TYPES, ZONES, type SiteConfig } from '../src/types.ts';
 import { validateSscPvwattsV5 } from '../src/pv/sscValidation.ts';
 import { PVWATTS_FILE, PVWATTS_ROOF_FILE, validatePvwatts, type PvValidation } from '../src/pv/validation.ts';
 import { updateSection } from './benchmarksMd.ts';
@@ -16,6 +19,23 @@ const roofSapm = validatePvwatts(PVWATTS_ROOF_FILE, { sapmThermal: SAPM_CLOSE_MO
 const t1 = performance.now();
 const ssc = validateSscPvwattsV5();
 const msSsc = performance.now() - t1;
+
+// default sites' annual PV: this model vs the SAPM coefficients every site used before issue 12
+const sitePv = (z: (typeof ZONES)[number], s: SiteConfig) => buildSiteYear(z, s).pvWh.reduce((a, b) => a + b, 0);
+const siteRows = SITE_TYPES.map((t) => {
+  const changes = ZONES.map((z) => {
+    const s = defaultSite(t, z);
+    const before = {
+      ...s,
+      pv: s.pv.map((a) => ({
+        ...a,
+        sapmThermal: a.mounting === 'roof_mount' ? SAPM_CLOSE_MOUNT_GLASS_GLASS : SAPM_OPEN_RACK_GLASS_POLYMER,
+      })),
+    };
+    return sitePv(z, s) / sitePv(z, before) - 1;
+  });
+  return `| ${t} (${defaultSite(t, 'DE-LU').pv[0]!.mounting}) | ${changes.map((c) => `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)} %`).join(' | ')} |`;
+});
 
 const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 const kwh = (wh: number) => `${(wh / 1000).toFixed(1)} kWh`;
@@ -71,6 +91,13 @@ Run time ${msSsc.toFixed(0)} ms. **Not validated hour by hour: one-axis, one-axi
 PVWatts 8760 output of a tracking array was found (pvlib's tests/data has the two fixed files; SSC's tests give annual
 values only), so the 5 % hourly nRMSE goal is shown for the two fixed array types only. The tracker geometry itself is
 checked against pvlib's \`test_tracking.py\` values (\`packages/energy/src/pv/tracking.test.ts\`).
+
+**Effect on the default sites** (\`defaultSite\`, real 2023 zone weather): annual PV energy with the PVWatts cell
+temperature against the SAPM coefficients used before issue 12. The site optimizer table below predates this change.
+
+| site (array type) | ${ZONES.join(' | ')} |
+| --- | ${ZONES.map(() => '---').join(' | ')} |
+${siteRows.join('\n')}
 `;
 console.log(body);
 if (process.argv.includes('--write')) {
