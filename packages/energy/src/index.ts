@@ -20,9 +20,29 @@ export { ineichenClearSky } from './pv/clearSky.ts';
 export type { Irradiance } from './pv/clearSky.ts';
 export { kastenCzeplakGhi, erbs } from './pv/cloudCover.ts';
 export { haydaviesPoa, cosAngleOfIncidence } from './pv/transposition.ts';
-export { sapmCellTemperature } from './pv/cellTemperature.ts';
+export {
+  sapmCellTemperature,
+  SAPM_OPEN_RACK_GLASS_POLYMER,
+  SAPM_CLOSE_MOUNT_GLASS_GLASS,
+  type SapmThermalParams,
+} from './pv/cellTemperature.ts';
+export {
+  pvwattsCellTemperature,
+  pvwattsCellTemperatureSeries,
+  type PvwattsThermalState,
+} from './pv/pvwattsCellTemperature.ts';
+export {
+  PV_ARRAY_TYPES,
+  PVWATTS_ARRAY_TYPE,
+  PVWATTS_DEFAULT_GCR,
+  PVWATTS_ROTATION_LIMIT_DEG,
+  defaultArrayOrientation,
+  type PvArrayType,
+} from './pv/arrayTypes.ts';
+export { singleAxisTracker, twoAxisTracker, trackerSurfaceOrientation } from './pv/tracking.ts';
+export type { TrackerPosition, SurfaceOrientation } from './pv/tracking.ts';
 export { pvwattsDc, pvwattsInverter, physicalIam } from './pv/pvwatts.ts';
-export { arrayPower, pvHourlyAcWh, irradianceFromCloudCover } from './pv/pvSystem.ts';
+export { arrayPower, arraySurface, pvHourlyAcWh, irradianceFromCloudCover } from './pv/pvSystem.ts';
 export { batteryStep, degradationUsd, socBoundsWh } from './battery.ts';
 export { generateEvSessions, mulberry32 } from './ev.ts';
 export type { EvSession } from './ev.ts';

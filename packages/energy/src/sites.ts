@@ -1,4 +1,5 @@
 import { assertZone } from './data.ts';
+import { defaultArrayOrientation, optimalTiltDeg } from './pv/arrayTypes.ts';
 import type { PvArrayConfig, SiteConfig, SiteType, ZoneId } from './types.ts';
 import { validateSite } from './validate.ts';
 import { ZONE_INFO, zoneTariff } from './zones.ts';
@@ -39,14 +40,7 @@ const ZONE_EV_PRICE_USD_PER_KWH: Record<ZoneId, number> = {
   'IN-WE': 0.25, // ₹21/kWh
 };
 
-/**
- * Fixed-tilt yield-optimal tilt, Jacobson & Jadhav, "World estimates of PV optimal tilt angles and
- * ratios of sunlight incident upon tilted and tracked PV panels", Solar Energy 169:55-66, 2018:
- * tilt ~ 0.764 |lat| + 2.14 (northern hemisphere fit), with a 5 deg minimum for self-cleaning.
- */
-export function optimalTiltDeg(latDeg: number): number {
-  return Math.max(5, Math.round(0.764 * Math.abs(latDeg) + 2.14));
-}
+export { optimalTiltDeg }; // defined with the other orientation defaults in pv/arrayTypes.ts
 
 /** PVWatts v5 defaults (Dobos 2014): standard module gamma -0.47 %/C, 14 % losses, DC/AC 1.2, 96 % inverter. */
 function pvArray(
@@ -58,7 +52,7 @@ function pvArray(
   return {
     dcCapacityW,
     tiltDeg,
-    azimuthDeg: latDeg >= 0 ? 180 : 0, // face the equator
+    azimuthDeg: defaultArrayOrientation(latDeg, mounting).azimuthDeg, // face the equator
     gammaPdcPerC: -0.0047,
     systemLossFraction: 0.14,
     dcAcRatio: 1.2,

@@ -8,6 +8,9 @@
 //   Usd...      plain-number USD in *configuration* only (published tariffs are quoted that way)
 // Time is UTC seconds since the Unix epoch; an hour slot is floor(t / 3600).
 
+import type { PvArrayType } from './pv/arrayTypes.ts';
+import type { SapmThermalParams } from './pv/cellTemperature.ts';
+
 export const ZONES = ['SG', 'JP-TK', 'IN-WE', 'DE-LU', 'US-CAL-CISO'] as const;
 export type ZoneId = (typeof ZONES)[number];
 
@@ -22,9 +25,12 @@ export type Controller = 'optimizer' | 'rule';
 export interface PvArrayConfig {
   /** Nameplate DC power at STC (1000 W/m2, 25 C), W. Must be >= 0. */
   dcCapacityW: number;
-  /** Surface tilt from horizontal, degrees [0, 90]. */
+  /** Surface tilt from horizontal, degrees [0, 90]; a one-axis tracker's axis tilt; ignored by two-axis. */
   tiltDeg: number;
-  /** Surface azimuth, degrees clockwise from north (180 = facing south). */
+  /**
+   * Surface azimuth, degrees clockwise from north (180 = facing south); a one-axis tracker's axis
+   * azimuth; ignored by two-axis. Defaults (defaultSite): `defaultArrayOrientation` in pv/arrayTypes.ts.
+   */
   azimuthDeg: number;
   /** Power temperature coefficient, 1/C (PVWatts "standard" module: -0.0047). */
   gammaPdcPerC: number;
@@ -36,8 +42,16 @@ export interface PvArrayConfig {
   inverterEfficiencyNominal: number;
   /** Ground reflectance, fraction [0, 1] (0.2 typical). */
   albedo: number;
-  /** Cell temperature model mounting: open rack (utility/station) or close roof mount (home). */
-  mounting: 'open_rack' | 'roof_mount';
+  /**
+   * PVWatts v5 array type (pv/arrayTypes.ts): fixed 'open_rack' or 'roof_mount', 'one_axis',
+   * 'one_axis_backtracking' or 'two_axis' tracking. Sets the tracker geometry and the installed NOCT of
+   * the PVWatts cell-temperature model (45 C; 49 C roof mount).
+   */
+  mounting: PvArrayType;
+  /** Module SAPM thermal coefficients; when given, the SAPM cell temperature replaces PVWatts'. */
+  sapmThermal?: SapmThermalParams;
+  /** One-axis trackers: ground coverage ratio (0, 1], default 0.4 (PVWatts). */
+  gcr?: number;
 }
 
 export interface BatteryConfig {

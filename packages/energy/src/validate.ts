@@ -1,3 +1,4 @@
+import { PV_ARRAY_TYPES } from './pv/arrayTypes.ts';
 import { SITE_TYPES, type SiteConfig, type TariffConfig } from './types.ts';
 
 function fail(path: string, reason: string): never {
@@ -66,7 +67,16 @@ export function validateSite(site: SiteConfig, path = 'site'): void {
     positive(`${p}.dcAcRatio`, a.dcAcRatio);
     efficiency(`${p}.inverterEfficiencyNominal`, a.inverterEfficiencyNominal);
     inRange(`${p}.albedo`, a.albedo, 0, 1);
-    if (a.mounting !== 'open_rack' && a.mounting !== 'roof_mount') fail(`${p}.mounting`, `unknown ${a.mounting}`);
+    if (!(PV_ARRAY_TYPES as readonly string[]).includes(a.mounting)) {
+      fail(`${p}.mounting`, `unknown array type ${JSON.stringify(a.mounting)} (expected ${PV_ARRAY_TYPES.join(', ')})`);
+    }
+    if (a.sapmThermal !== undefined) {
+      // King et al. 2004 table 1 spans a -3.62..-2.81, b -0.079..-0.0455, dT 0..3
+      inRange(`${p}.sapmThermal.a`, a.sapmThermal.a, -10, 0);
+      inRange(`${p}.sapmThermal.b`, a.sapmThermal.b, -1, 0);
+      inRange(`${p}.sapmThermal.deltaTC`, a.sapmThermal.deltaTC, 0, 20);
+    }
+    if (a.gcr !== undefined) inRange(`${p}.gcr`, a.gcr, 0, 1, true);
   });
   const b = site.battery;
   if (b !== undefined) {

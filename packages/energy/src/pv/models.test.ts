@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { sapmCellTemperature } from './cellTemperature.ts';
+import { SAPM_CLOSE_MOUNT_GLASS_GLASS, SAPM_OPEN_RACK_GLASS_POLYMER, sapmCellTemperature } from './cellTemperature.ts';
 import { ineichenClearSky } from './clearSky.ts';
 import { erbs, kastenCzeplakGhi } from './cloudCover.ts';
 import { physicalIam, pvwattsDc, pvwattsInverter } from './pvwatts.ts';
@@ -35,8 +35,11 @@ test('Hay-Davies: horizontal surface sees GHI; tilted toward the sun sees more b
 
 test('SAPM cell temperature at 1000 W/m2, 25 C, 1 m/s open rack = 25 + 1000 e^(-3.635) + 3', () => {
   const expected = 25 + 1000 * Math.exp(-3.56 - 0.075) + 3;
-  assert.ok(Math.abs(sapmCellTemperature(1000, 25, 1, 'open_rack') - expected) < 1e-9);
-  assert.ok(sapmCellTemperature(1000, 25, 1, 'roof_mount') > sapmCellTemperature(1000, 25, 1, 'open_rack'));
+  assert.ok(Math.abs(sapmCellTemperature(1000, 25, 1, SAPM_OPEN_RACK_GLASS_POLYMER) - expected) < 1e-9);
+  assert.ok(
+    sapmCellTemperature(1000, 25, 1, SAPM_CLOSE_MOUNT_GLASS_GLASS) >
+      sapmCellTemperature(1000, 25, 1, SAPM_OPEN_RACK_GLASS_POLYMER),
+  );
 });
 
 test('PVWatts v5: STC gives nameplate x (1 - losses); inverter efficiency = nominal at rated DC; clipping', () => {
