@@ -105,7 +105,8 @@ export interface RunEnd {
 
 /** The run's open obligations at `endUtcS`: the compute queue and the EV sessions still plugged in. */
 export function runEnd(state: DispatchState, sessions: readonly EvSession[], endUtcS: number): RunEnd {
-  const gpuQueuedHours = state.gpuQueue.reduce((s, c) => s + Math.max(0, c.remaining), 0);
+  // below a millionth of a GPU-hour a cohort's rest is the float residue of serving it, not work
+  const gpuQueuedHours = state.gpuQueue.reduce((s, c) => s + (c.remaining > 1e-6 ? c.remaining : 0), 0);
   let evOwedWh = 0;
   for (const s of sessions) {
     if (s.arrivalUtcS < endUtcS && s.departureUtcS > endUtcS) evOwedWh += evRemaining(state, s);

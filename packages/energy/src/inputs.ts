@@ -3,7 +3,7 @@ import { generateEvSessions, type EvSession } from './ev.ts';
 import { gpuDemandArrivals } from './gpu.ts';
 import { baseLoadWh } from './load.ts';
 import { localClock, type LocalClock } from './localTime.ts';
-import { arrayPower, irradianceFromCloudCover } from './pv/pvSystem.ts';
+import { arrayPower, irradianceFromCloudCover, pvHourlyAcWh } from './pv/pvSystem.ts';
 import { hourlyPrices } from './tariff.ts';
 import type { SiteConfig, ZoneId } from './types.ts';
 import { ZONE_INFO } from './zones.ts';
@@ -45,9 +45,14 @@ export function buildSiteYear(zone: ZoneId, site: SiteConfig, year = 2023): Site
   const loc = { ...data.location, linkeTurbidity: ZONE_INFO[zone].linkeTurbidity };
   const pvWh = new Float64Array(hours);
   if (site.pv.some((a) => a.dcCapacityW > 0)) {
-    for (let i = 0; i < hours; i++) {
-      pvWh[i] = pvStepWh(site, loc, data, data.startUtcS + i * 3600, 3600);
-    }
+    // one time series, so the PVWatts cell temperature carries its heat from hour to hour as PVWatts does
+    const starts = Array.from({ length: hours }, (_, i) => data.startUtcS + i * 3600);
+    const weather = starts.map((_, i) => ({
+      cloudCoverPct: data.cloudCoverPct[i] ?? 0,
+      tAirC: data.tAirC[i] ?? 20,
+      windMs: data.windMs[i] ?? 1,
+    }));
+    pvWh.set(pvHourlyAcWh(site.pv, loc, starts, weather));
   }
   const prices = hourlyPrices(site.tariff, data.priceUsdPerMwh, clock, 0, hours);
   const trace = site.gpu && site.gpu.demandTrace !== 'flat' ? loadWorkloadTrace(site.gpu.demandTrace, hours) : null;
