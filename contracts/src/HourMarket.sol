@@ -182,9 +182,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applyBuy(s, t, hoursOut, costUsdc6);
         _storeState(hourId, s);
-        if (t.deep && p.liquidityBlock != uint32(block.number) && _isIndexSlot(hourId, h.indexLeadS)) {
-            _observe(classId, h, t.spotAfterUnits, p.askUsdc6);
-        }
+        if (_observed(hourId, h, t.deep, p.liquidityBlock)) _observe(hourId, h, t.spotAfterUnits, p.askUsdc6);
         emit Bought(hourId, msg.sender, hoursOut, costUsdc6, t.feeUsdc6);
 
         // INTERACTIONS
@@ -213,9 +211,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // WRITE
         _applySell(s, t, hoursIn, proceedsUsdc6);
         _storeState(hourId, s);
-        if (t.deep && p.liquidityBlock != uint32(block.number) && _isIndexSlot(hourId, h.indexLeadS)) {
-            _observe(classId, h, t.spotAfterUnits, p.askUsdc6);
-        }
+        if (_observed(hourId, h, t.deep, p.liquidityBlock)) _observe(hourId, h, t.spotAfterUnits, p.askUsdc6);
         emit Sold(hourId, msg.sender, hoursIn, proceedsUsdc6, t.feeUsdc6);
 
         // INTERACTIONS
@@ -257,6 +253,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
             pos.shares += uint128(shares);
         }
         _params[hourId].liquidityBlock = uint32(block.number);
+        _observeLiquidity(hourId, p.askUsdc6);
         emit LiquidityAdded(id, hourId, hoursIn, cashUsdc6, shares);
 
         // INTERACTIONS
@@ -299,6 +296,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         if (hoursOut < minHoursOut) revert Slippage("hoursOut", hoursOut, minHoursOut);
         if (cashUsdc6 < minCashUsdc6) revert Slippage("cashUsdc6", cashUsdc6, minCashUsdc6);
         _params[hourId].liquidityBlock = uint32(block.number);
+        if (st == Status.Upcoming) _observeLiquidity(hourId, _params[hourId].askUsdc6);
         emit LiquidityRemoved(positionId, hourId, hoursOut, cashUsdc6, shares);
 
         // INTERACTIONS
@@ -452,9 +450,39 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         }
     }
 
-    /// @dev Records an index-slot trade's spot relative to its market's ask (PriceOracle: decay and bond scaling left out).
-    function _observe(uint16 classId, PriceOracle.Head memory h, uint256 spotUnits, uint256 askUsdc6) private {
-        PriceOracle.store(_heads[classId], PriceOracle.record(h, _rings[classId], spotUnits * C.PPM / askUsdc6));
+    /// @dev Whether a trade in `hourId` moves its class price: every trade of the market that set the price in force;
+    /// a trade of the index slot takes the price over if its market is deep enough and its liquidity did not change in
+    /// this block (depth that cannot be borrowed).
+    function _observed(uint256 hourId, PriceOracle.Head memory h, bool deep, uint32 liquidityBlock)
+        private
+        view
+        returns (bool)
+    {
+        if (uint32(hourId) == h.priceSlot) return true;
+        return deep && liquidityBlock != uint32(block.number) && _isIndexSlot(hourId, h.indexLeadS);
+    }
+
+    /// @dev Records a market's spot relative to its ask as its class price (PriceOracle: decay and bond scaling left
+    /// out); the market becomes its class's price market.
+    function _observe(uint256 hourId, PriceOracle.Head memory h, uint256 spotUnits, uint256 askUsdc6) private {
+        uint16 classId = uint16(hourId >> 32);
+        PriceOracle.store(
+            _heads[classId], PriceOracle.record(h, _rings[classId], spotUnits * C.PPM / askUsdc6, uint32(hourId))
+        );
+    }
+
+    /// @dev A liquidity change in the market that sets its class price moves the price with the market's spot, so no
+    /// action there is unobserved; and it may not leave that market shallower than the class's minimum depth (at least
+    /// one hour), or a market emptied after moving the price would hold it with nothing left to trade against.
+    function _observeLiquidity(uint256 hourId, uint256 askUsdc6) private {
+        PriceOracle.Head memory h = _heads[uint16(hourId >> 32)];
+        if (uint32(hourId) != h.priceSlot) return;
+        MarketState memory s = _states[hourId];
+        Curve memory c = _curves[hourId];
+        uint256 xWad = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
+        uint256 minDepth = h.minDepthHours == 0 ? 1 : h.minDepthHours;
+        if (xWad < minDepth * HourCurve.WAD) revert PriceMarketTooShallow(hourId, xWad / HourCurve.WAD, minDepth);
+        _observe(hourId, h, HourCurve.spotUnits(xWad, uint256(s.unitsReserve) + c.virtualUnits), askUsdc6);
     }
 
     function _openParams(uint256 hourId) private view returns (MarketParams memory p) {

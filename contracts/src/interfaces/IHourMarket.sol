@@ -69,6 +69,9 @@ interface IHourMarket {
         uint256 earnedPerShareX128;
     }
 
+    /// @notice A withdrawal would leave the market that sets its class price with `depthHours` virtual hours, under
+    /// the class's minimum depth `minDepthHours` (at least 1): wait until a later index slot takes the price over.
+    error PriceMarketTooShallow(uint256 hourId, uint256 depthHours, uint256 minDepthHours);
     error ZeroAddress(string field);
     error ZeroAmount(string field);
     error InvalidClassConfig(string field, uint256 value);
