@@ -16,4 +16,4 @@ export { subscribeTelemetry, type Subscriber } from './subscriber.ts';
 export { messageOfRow, recordOfRow } from './rows.ts';
 export { loadEvidence, challengeRecord, FAULTS, type Fault, type NodeHourEvidence } from './challenger.ts';
 export { recordArg } from './attester.ts';
-export { startApi, ApiError, type ApiServer } from './api.ts';
+export { startApi, ApiError, type ApiServer, type ApiOptions, type LightNodeReport } from './api.ts';
