@@ -50,7 +50,7 @@ import {
 import { runAgentCli } from './cli.ts';
 
 const HOUR = 3600;
-const WINDOWS_PER_HOUR = 10;
+const WINDOWS_PER_HOUR = 60; // a full hour of one-minute windows: the real cost per hour
 const OWNER_KEY = toHex(
   mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 3 }).getHdKey()
     .privateKey!,
@@ -328,6 +328,8 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     const [honest, inflated, dropped, omitted] = [current - 5, current - 4, current - 3, current - 2];
     const agent = await startAgent(now);
     t.after(() => agent.stop());
+    // The light node starts with the agent: it pins the windows of the hours it has not settled in the outbox.
+    const node = lightNode(now, {}, agent);
     for (const s of [honest, inflated, dropped, omitted]) await runHour(agent, s);
     await attest(honest);
     await attest(inflated, { mode: 'inflate-green', nodeIds: [nodeId] });
@@ -351,8 +353,9 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
 
     const ownerBefore = await tokenBalance(owner.account.address);
     const deviceEthBefore = await clients.publicClient.getBalance({ address: device });
-    const node = lightNode(now, {}, agent);
     const settled = await node.checkDue();
+    const registrationCalls = node.metrics.rpcCalls - node.hours().reduce((sum, c) => sum + (c.rpcCalls ?? 0), 0);
+    assert.equal(registrationCalls, 4, 'two storage proofs (node id, then the node), two calls each');
     assert.deepEqual(
       settled.map((c) => [c.slot, c.state]),
       [
@@ -405,7 +408,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     assert.equal(d.droppedSeqs?.length, WINDOWS_PER_HOUR / 2);
     assert.equal(d.reported?.messageCount, WINDOWS_PER_HOUR / 2);
     assert.equal(d.challenge?.status, 'not-challengeable');
-    assert.match(d.challenge!.reason!, /consistent with the 5 windows it commits to/);
+    assert.match(d.challenge!.reason!, /consistent with the 30 windows it commits to/);
 
     // Omitted: no record proves against the committed root.
     const o = node.hour(omitted)!;
@@ -423,8 +426,12 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     assert.equal(m.rewardsUsdc6, Number(reward));
     assert.ok(m.rpcCalls > 0 && m.apiCalls === 4);
 
+    // The cost per device and hour (BENCHMARKS.md).
     t.diagnostic(
-      `light node cost for 4 hours: ${JSON.stringify(m)}; challenge gas commit ${i.challenge!.commitGas} + reveal ${i.challenge!.revealGas}`,
+      `BENCH light node, ${WINDOWS_PER_HOUR} windows an hour: registration proof ${registrationCalls} RPC calls ` +
+        `(re-proven hourly); honest hour ${h.rpcCalls} RPC calls + 1 API request; challenged hour ${i.rpcCalls} RPC ` +
+        `calls + 1 API request; challenge gas commit ${i.challenge!.commitGas} + reveal ${i.challenge!.revealGas} = ` +
+        `${i.challenge!.commitGas! + i.challenge!.revealGas!}; totals ${JSON.stringify(m)}`,
     );
     // A second round checks nothing again.
     const calls = m.apiCalls;
@@ -451,9 +458,9 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     const restarted = await startAgent(now);
     try {
       const next = current - 1;
+      const again = lightNode(now, {}, restarted);
       await runHour(restarted, next);
       await attest(next);
-      const again = lightNode(now, {}, restarted);
       assert.equal(again.hour(inflated)?.challenge?.status, 'succeeded', 'the store survived the restart');
       const apiBefore = again.metrics.apiCalls;
       const resumed = await again.checkDue();
@@ -462,6 +469,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
         [[next, 'verified']],
       );
       assert.equal(again.metrics.apiCalls - apiBefore, 1, 'one record fetched: the new hour only');
+      assert.equal(again.hour(next)?.rpcCalls, 2, 'an honest hour: one commitment proof (header + eth_getProof)');
       assert.equal(again.metrics.challengesCommitted, 1);
       assert.equal(readLightNodeStore(outboxDir)?.hours[String(next)]?.state, 'verified');
       await again.stop();

@@ -97,6 +97,8 @@ export interface HourCheck {
   foreignSeqs?: number[];
   /** The service (or mirror) whose record proved against the committed root. */
   source?: string;
+  /** JSON-RPC requests this hour took: its commitment's proof, plus the challenge's transactions if any. */
+  rpcCalls?: number;
   challenge?: ChallengeState;
 }
 
@@ -449,10 +451,13 @@ export class LightNode {
       if (this.stopped || slot >= current) break;
       const held = this.hour(slot);
       if (this.terminal(held)) continue;
+      const rpcBefore = this.store.metrics.rpcCalls;
       const check = held ?? (await this.checkHour(registration, slot));
       if (check === undefined) continue;
       if (check.challenge && ['committing', 'committed'].includes(check.challenge.status))
         await this.challenge(check, registration);
+      check.rpcCalls = (check.rpcCalls ?? 0) + this.store.metrics.rpcCalls - rpcBefore;
+      this.save();
       this.opts.onCheck?.(check);
       settled.push(check);
     }
