@@ -4,6 +4,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestClient, http, toHex, type Address, type Hex } from 'viem';
@@ -48,6 +52,9 @@ import {
   NODE_REGISTRY_LAYOUT,
 } from './lightclient.ts';
 import { runAgentCli } from './cli.ts';
+import { Outbox } from './outbox.ts';
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'lightnodeChild.ts');
 
 const HOUR = 3600;
 const WINDOWS_PER_HOUR = 60; // a full hour of one-minute windows: the real cost per hour
@@ -72,6 +79,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
   let limits: NodeLimits;
   let outboxDir: string;
   let chainNow: () => Promise<number>;
+  let ingestNow = 0;
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
 
@@ -99,12 +107,12 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
 
     db = await openDatabase({});
     broker = await startEmbeddedBroker(0);
-    const now = await chainNow();
+    ingestNow = await chainNow();
     ingest = new Ingest({
       db,
       directory: new RegistryDirectory(clients.publicClient, deployment.nodeRegistry),
       hasher: chain.hasher,
-      now: () => now,
+      now: () => ingestNow,
     });
     await ingest.start();
     subscriber = await subscribeTelemetry(ingest, { mqttUrl: broker.url, protocolVersion: 4 });
@@ -476,5 +484,86 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     } finally {
       await restarted.stop();
     }
+  });
+  it('a light node killed between its challenge commit and reveal finishes the challenge after a restart, committing once', async (t) => {
+    const anvil = createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) });
+    // The current hour ends once the chain (and the ingest's clock) move two hours on.
+    const slot = Math.floor((await chainNow()) / HOUR);
+    await anvil.increaseTime({ seconds: 2 * HOUR });
+    await mine();
+    const now = await chainNow();
+    ingestNow = now;
+    const agent = await startAgent(now);
+    try {
+      await runHour(agent, slot);
+    } finally {
+      await agent.stop();
+    }
+    await attest(slot, { mode: 'inflate-green', nodeIds: [nodeId] });
+
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        CHILD,
+        JSON.stringify({
+          privateKey: deviceKey,
+          rpcUrl: chain.anvil.rpcUrl,
+          chainId: chain.clients.chain.id,
+          oracle: chain.deployment.attestationOracle,
+          registry: chain.deployment.nodeRegistry,
+          apiUrl: api.url,
+          outboxDir,
+          now,
+        }),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = once(child, 'exit');
+    t.after(() => child.kill('SIGKILL'));
+    const deadline = Date.now() + 60_000;
+    while (!/challenge committed in block/.test(out)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no commitment from the child:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const stored = readLightNodeStore(outboxDir)!.hours[String(slot)]!;
+    assert.equal(stored.state, 'misreported');
+    assert.equal(stored.challenge?.status, 'committed', 'killed after the commit, before the reveal');
+    const commitTx = stored.challenge!.commitTx;
+    assert.ok(commitTx);
+
+    const outbox = Outbox.open(outboxDir, { onWarning: log }); // takes over the dead process's lock
+    t.after(() => outbox.close());
+    const ownerBefore = await tokenBalance(owner.account.address);
+    const node = new LightNode({
+      privateKey: deviceKey,
+      rpcUrl: chain.anvil.rpcUrl,
+      chainId: chain.clients.chain.id,
+      oracle: chain.deployment.attestationOracle,
+      registry: chain.deployment.nodeRegistry,
+      apiUrls: [api.url],
+      outbox,
+      now: () => now,
+      nextBlock: mine,
+      log,
+    });
+    const committedBefore = node.metrics.challengesCommitted;
+    const settled = await node.checkDue();
+    assert.deepEqual(
+      settled.map((c) => [c.slot, c.challenge?.status]),
+      [[slot, 'succeeded']],
+    );
+    const c = node.hour(slot)!.challenge!;
+    assert.equal(c.fault, 'AggregateMismatch');
+    assert.equal(c.commitTx, commitTx, 'the killed process’s commitment is revealed, not made again');
+    assert.equal(node.metrics.challengesCommitted, committedBefore, 'no second commitment');
+    assert.ok((await tokenBalance(owner.account.address)) - ownerBefore > 0n, 'the owner is paid');
+    await node.stop();
   });
 });
