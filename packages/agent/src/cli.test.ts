@@ -349,3 +349,45 @@ for (const { name, start: startBroker } of BROKERS) {
     }
   });
 }
+
+test('with --rpc, --registry and --api the agent runs its light node, which proves from storage that the device is unknown there', async () => {
+  const { startAnvil } = await import('@greenhour/chain');
+  const anvil = await startAnvil();
+  // anvil's genesis header carries the empty trie's stateRoot although its dev accounts exist: nothing verifies against
+  // block 0 (the light client rightly refuses it), so the chain moves one block on first.
+  const { createTestClient, http } = await import('viem');
+  await createTestClient({ mode: 'anvil', transport: http(anvil.rpcUrl) }).mine({ blocks: 1 });
+  const dir = join(tmp, 'run-light-node');
+  const key = join(dir, 'key.json');
+  await createKey(key);
+  // A chain where nothing is deployed: the registry's account is proven absent (an exclusion proof).
+  const registry = '0x00000000000000000000000000000000000000aa';
+  const run = start([
+    ...argsWith({ '--keystore': key, '--outbox': join(dir, 'outbox'), '--mqtt': 'mqtt://127.0.0.1:1' }),
+    '--rpc',
+    anvil.rpcUrl,
+    '--registry',
+    registry,
+    '--api',
+    'http://127.0.0.1:1,http://127.0.0.1:2',
+    '--check-interval-seconds',
+    '5',
+  ]);
+  try {
+    await waitFor(
+      "the light node's first check",
+      () => /light node: check failed: /.test(run.stderr()) || run.child.exitCode !== null,
+      20_000,
+    );
+    assert.match(run.stderr(), /light node: check failed: account 0x0+aa: proven absent at block \d+/);
+    assert.match(
+      run.stdout(),
+      new RegExp(`greenhour-agent: light node on ${anvil.rpcUrl}, records from http://127.0.0.1:1, http://127.0.0.1:2`),
+    );
+    run.child.kill('SIGTERM');
+    assert.equal(await run.done, 0, run.stderr());
+  } finally {
+    run.child.kill('SIGKILL');
+    await anvil.stop();
+  }
+});
