@@ -466,7 +466,8 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     const restarted = await startAgent(now);
     try {
       const next = current - 1;
-      const again = lightNode(now, {}, restarted);
+      // This time a mirror that is down comes first: the light node moves on to the next one.
+      const again = lightNode(now, { apiUrls: ['http://127.0.0.1:1', api.url] }, restarted);
       await runHour(restarted, next);
       await attest(next);
       assert.equal(again.hour(inflated)?.challenge?.status, 'succeeded', 'the store survived the restart');
@@ -476,7 +477,8 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
         resumed.map((c) => [c.slot, c.state]),
         [[next, 'verified']],
       );
-      assert.equal(again.metrics.apiCalls - apiBefore, 1, 'one record fetched: the new hour only');
+      assert.equal(again.metrics.apiCalls - apiBefore, 2, 'the new hour only: the dead mirror, then the service');
+      assert.equal(again.hour(next)?.source, api.url);
       assert.equal(again.hour(next)?.rpcCalls, 2, 'an honest hour: one commitment proof (header + eth_getProof)');
       assert.equal(again.metrics.challengesCommitted, 1);
       assert.equal(readLightNodeStore(outboxDir)?.hours[String(next)]?.state, 'verified');
