@@ -114,23 +114,24 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         bytes[] calldata signatures,
         bytes32 salt
     ) external nonReentrant returns (Fault fault) {
-        // CHECKS
-        Commitment storage c = _commitments[record.slot];
-        uint256 closesAt = _finalAt(c, record.slot);
-        if (block.timestamp >= closesAt) revert ChallengeWindowClosed(record.slot, closesAt);
-        bytes32 leaf = _provenLeaf(c, record, proof);
-        if (_records[leaf] == RecordStatus.Excluded) revert AlreadyExcluded(record.slot, leaf);
-        _spendChallengeCommitment(leaf, salt);
-        uint256 slashUsdc6;
-        if (!_countInBounds(record.messageCount)) {
-            fault = Fault.MessageCount;
-        } else {
-            (fault, slashUsdc6) = _findFault(record, messages, signatures);
-            if (fault == Fault.None) revert NoFraud(record.slot, leaf);
-        }
+        return _challenge(record, proof, messages, signatures, salt, msg.sender);
+    }
 
-        // EFFECTS and INTERACTIONS
-        _exclude(c, record.slot, record.nodeId, leaf, fault, slashUsdc6);
+    /// @inheritdoc IAttestationOracle
+    function challengeByDevice(
+        NodeHourRecord calldata record,
+        bytes32[] calldata proof,
+        Telemetry[] calldata messages,
+        bytes[] calldata signatures,
+        bytes32 salt
+    ) external nonReentrant returns (Fault fault) {
+        // CHECKS: only the record's own device, and the reward is bound to the node's registered owner, never to a
+        // caller-chosen address.
+        INodeRegistry.Node memory n = registry.node(record.nodeId);
+        if (n.status == INodeRegistry.NodeStatus.None || n.deviceSigner != msg.sender) {
+            revert NotDeviceSigner(record.nodeId, msg.sender, n.deviceSigner);
+        }
+        return _challenge(record, proof, messages, signatures, salt, n.owner);
     }
 
     /// @inheritdoc IAttestationOracle
@@ -155,8 +156,8 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         _spendChallengeCommitment(keccak256(abi.encode(leafA, leafB)), salt);
 
         // EFFECTS and INTERACTIONS
-        if (aOpen) _exclude(c, a.slot, a.nodeId, leafA, Fault.DuplicateNodeHour, 0);
-        if (bOpen) _exclude(c, b.slot, b.nodeId, leafB, Fault.DuplicateNodeHour, 0);
+        if (aOpen) _exclude(c, a.slot, a.nodeId, leafA, Fault.DuplicateNodeHour, 0, msg.sender);
+        if (bOpen) _exclude(c, b.slot, b.nodeId, leafB, Fault.DuplicateNodeHour, 0, msg.sender);
     }
 
     // ---------------------------------------------------------------- finality
@@ -276,6 +277,37 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
 
     // ---------------------------------------------------------------- internal
 
+    /// @dev The body of {challenge} and {challengeByDevice}: the commitment is the caller's (leaf, msg.sender, salt);
+    /// the challenger's share of what the fault forfeits goes to `rewardTo`.
+    function _challenge(
+        NodeHourRecord calldata record,
+        bytes32[] calldata proof,
+        Telemetry[] calldata messages,
+        bytes[] calldata signatures,
+        bytes32 salt,
+        address rewardTo
+    ) private returns (Fault fault) {
+        // CHECKS
+        Commitment storage c = _commitments[record.slot];
+        {
+            uint256 closesAt = _finalAt(c, record.slot);
+            if (block.timestamp >= closesAt) revert ChallengeWindowClosed(record.slot, closesAt);
+        }
+        bytes32 leaf = _provenLeaf(c, record, proof);
+        if (_records[leaf] == RecordStatus.Excluded) revert AlreadyExcluded(record.slot, leaf);
+        _spendChallengeCommitment(leaf, salt);
+        uint256 slashUsdc6;
+        if (!_countInBounds(record.messageCount)) {
+            fault = Fault.MessageCount;
+        } else {
+            (fault, slashUsdc6) = _findFault(record, messages, signatures);
+            if (fault == Fault.None) revert NoFraud(record.slot, leaf);
+        }
+
+        // EFFECTS and INTERACTIONS
+        _exclude(c, record.slot, record.nodeId, leaf, fault, slashUsdc6, rewardTo);
+    }
+
     /// @dev When the slot's challenge window closes; reverts for a slot with no commitment.
     function _finalAt(Commitment storage c, uint32 slot) private view returns (uint256) {
         uint256 committedAt = c.committedAt;
@@ -344,28 +376,35 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         if (fault == Fault.Impossible) slashUsdc6 = uint256(n.stakeUsdc6) * C.DEVICE_FRAUD_SLASH_BPS / C.BPS;
     }
 
-    /// @dev Excludes the record; of the record's bond and the device slash, if any, the challenger is paid
-    /// CHALLENGER_REWARD_BPS (rounded down) and the treasury the rest, so that a self-challenge never pays.
-    function _exclude(Commitment storage c, uint32 slot, uint256 nodeId, bytes32 leaf, Fault fault, uint256 slashUsdc6)
-        private
-    {
+    /// @dev Excludes the record; of the record's bond and the device slash, if any, `rewardTo` (the challenger, or the
+    /// node's owner for a device's own challenge) is paid CHALLENGER_REWARD_BPS (rounded down) and the treasury the
+    /// rest, so that a self-challenge never pays.
+    function _exclude(
+        Commitment storage c,
+        uint32 slot,
+        uint256 nodeId,
+        bytes32 leaf,
+        Fault fault,
+        uint256 slashUsdc6,
+        address rewardTo
+    ) private {
         // EFFECTS
         _records[leaf] = RecordStatus.Excluded;
         uint256 excluded = excludedCount[slot];
         excludedCount[slot] = excluded + 1;
         // Always true by the bound on proofs (see {_bondedRecords}); kept so that no payout can exceed what is held.
         uint256 bondUsdc6 = excluded < _bondedRecords(c.recordCount) ? bondPerRecordUsdc6 : 0;
-        emit RecordExcluded(slot, nodeId, leaf, fault, msg.sender, bondUsdc6, slashUsdc6);
+        emit RecordExcluded(slot, nodeId, leaf, fault, rewardTo, bondUsdc6, slashUsdc6);
 
         // INTERACTIONS
         if (slashUsdc6 != 0) {
             uint256 rewardUsdc6 = _challengerShare(slashUsdc6);
-            if (rewardUsdc6 != 0) registry.slash(nodeId, rewardUsdc6, msg.sender, "IMPOSSIBLE_TELEMETRY");
+            if (rewardUsdc6 != 0) registry.slash(nodeId, rewardUsdc6, rewardTo, "IMPOSSIBLE_TELEMETRY");
             registry.slash(nodeId, slashUsdc6 - rewardUsdc6, treasury, "IMPOSSIBLE_TELEMETRY");
         }
         if (bondUsdc6 != 0) {
             uint256 rewardUsdc6 = _challengerShare(bondUsdc6);
-            if (rewardUsdc6 != 0) settlementToken.safeTransfer(msg.sender, rewardUsdc6);
+            if (rewardUsdc6 != 0) settlementToken.safeTransfer(rewardTo, rewardUsdc6);
             settlementToken.safeTransfer(treasury, bondUsdc6 - rewardUsdc6);
         }
     }

@@ -3,7 +3,8 @@
 // provide the later ones to the hour market single-sided, and let a demo buyer buy a bundle through the router.
 import { join } from 'node:path';
 import { keccak256, stringToHex, type Address, type Hex } from 'viem';
-import { NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
+import { LightNode, NodeAgent, SimulatedSiteDriver, type HourCheck } from '@greenhour/agent';
+import type { LightNodeReport } from '@greenhour/attestation';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { attestationOracleAbi, computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import {
@@ -64,10 +65,12 @@ function ownerKey(index: number): Hex {
 
 /** Gas money for a device owner: enough for registering and minting, topped up only when short. */
 const OWNER_GAS_WEI = 10n ** 17n;
+/** The small balance a device key holds to pay for its own challenges (a challenge is ~370,000 gas). */
+export const DEVICE_GAS_WEI = 10n ** 16n;
 
-async function fundGas({ publicClient, walletClient }: Clients, to: Address): Promise<void> {
-  if ((await publicClient.getBalance({ address: to })) >= OWNER_GAS_WEI) return;
-  const hash = await walletClient.sendTransaction({ to, value: OWNER_GAS_WEI });
+async function fundGas({ publicClient, walletClient }: Clients, to: Address, amountWei = OWNER_GAS_WEI): Promise<void> {
+  if ((await publicClient.getBalance({ address: to })) >= amountWei) return;
+  const hash = await walletClient.sendTransaction({ to, value: amountWei });
   await publicClient.waitForTransactionReceipt({ hash });
 }
 
@@ -110,6 +113,7 @@ export async function bringUpDemo(
     const stake = DEFAULT_MINIMUM_STAKE_USDC6[device.siteType];
     await faucet(deployer, deployment, owner.account.address, stake);
     const deviceSigner = demoDeviceSigner(device.id);
+    await fundGas(deployer, deviceSigner, DEVICE_GAS_WEI);
     const nodeId = await registerNode(
       owner,
       deployment,
@@ -161,15 +165,38 @@ export function demoDeviceKey(deviceId: string): Hex {
   return keccak256(stringToHex(`greenhour-demo-device:${deviceId}`));
 }
 
+/** The light node's settings of the demo agents: the chain, the service's API, and how to get a block mined. */
+export interface DemoLightNodeOptions {
+  rpcUrl: string;
+  apiUrls: string[];
+  /** On the embedded anvil, which mines only on transactions, a challenge's reveal needs a block mined. */
+  nextBlock?: (committedIn: bigint) => Promise<unknown>;
+  checkIntervalMs: number;
+}
+
+/** Windows of an hour may still arrive this long after it ends (the attester's DEFAULT_GRACE_S) plus a margin. */
+const BACKFILL_MARGIN_S = 180 + 30;
+
 /**
  * One node agent per demo device, in this process, each reading a simulated meter of its site (energy models and the
- * zone's real weather) and publishing signed one-minute windows to the broker. Their outboxes live in `outboxRoot`.
+ * zone's real weather) and publishing signed one-minute windows to the broker, and each a light node checking its own
+ * records. Their outboxes live in `outboxRoot`. So that the demo shows an attested hour within a minute instead of
+ * after the next full hour, every agent first reports the last hour that is already due for attestation (its
+ * simulated meter's readings of that hour), as a device that had been running then would.
  */
 export async function startDemoAgents(
   system: DemoSystem,
-  options: { mqttUrl: string; outboxRoot: string; log: (line: string) => void },
-): Promise<{ stop(): Promise<void> }> {
+  options: {
+    mqttUrl: string;
+    outboxRoot: string;
+    log: (line: string) => void;
+    lightNode?: DemoLightNodeOptions;
+  },
+): Promise<{ stop(): Promise<void>; lightNodeReports(): LightNodeReport[] }> {
   const agents: NodeAgent[] = [];
+  const lightNodes: { node: DemoNode; lightNode: LightNode }[] = [];
+  const nowS = Math.floor(Date.now() / 1000);
+  const backfillSlot = Math.floor((nowS - BACKFILL_MARGIN_S) / 3600) - 1;
   for (const node of system.nodes) {
     const gpu = GPU_CATALOG.find((g) => g.name === node.device.gpuModel);
     if (gpu === undefined) throw new Error(`gpuModel: ${node.device.gpuModel} is not in the GPU catalog`);
@@ -191,13 +218,49 @@ export async function startDemoAgents(
       limits: meter.limits(),
       log: (line) => options.log(`agent ${node.device.id}: ${line}`),
     });
-    agent.start();
     agents.push(agent);
+    if (agent.outbox.lastWindowEnd <= backfillSlot * 3600)
+      for (let start = backfillSlot * 3600; start < (backfillSlot + 1) * 3600; start += agent.windowSeconds)
+        await agent.tickWindow(start);
+    agent.start();
+    if (options.lightNode) {
+      const lightNode = new LightNode({
+        privateKey: demoDeviceKey(node.device.id),
+        rpcUrl: options.lightNode.rpcUrl,
+        chainId: system.deployment.chainId,
+        oracle: system.deployment.attestationOracle,
+        registry: system.deployment.nodeRegistry,
+        apiUrls: options.lightNode.apiUrls,
+        outbox: agent.outbox,
+        ...(options.lightNode.nextBlock ? { nextBlock: options.lightNode.nextBlock } : {}),
+        log: (line) => options.log(`agent ${node.device.id}: ${line}`),
+      });
+      lightNode.start(options.lightNode.checkIntervalMs);
+      lightNodes.push({ node, lightNode });
+    }
   }
-  options.log(`${agents.length} node agents publishing signed one-minute windows to ${options.mqttUrl}`);
+  options.log(
+    `${agents.length} node agents publishing signed one-minute windows to ${options.mqttUrl} (hour ${backfillSlot} ` +
+      `reported at start)${options.lightNode ? ', each a light node checking its own records on chain' : ''}`,
+  );
   return {
     async stop() {
+      await Promise.all(lightNodes.map((l) => l.lightNode.stop()));
       await Promise.all(agents.map((a) => a.stop()));
     },
+    lightNodeReports: () =>
+      lightNodes.map(({ node, lightNode }) => ({
+        device: lightNode.device,
+        deviceId: node.device.id,
+        nodeId: Number(node.nodeId),
+        owner: node.owner,
+        registration: lightNode.registration,
+        hours: lightNode.hours().map(({ challenge, ...h }): HourCheck => {
+          if (challenge === undefined) return h;
+          const { evidence: _evidence, salt: _salt, ...shown } = challenge;
+          return { ...h, challenge: shown };
+        }),
+        metrics: lightNode.metrics,
+      })),
   };
 }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http, type Address } from 'viem';
-import { computeHoursAbi, hourMarketAbi, nodeRegistryAbi } from '@greenhour/contracts';
+import { attestationOracleAbi, computeHoursAbi, hourMarketAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import { hourIdOf } from '@greenhour/chain';
 import { DEMO_FLEET } from '@greenhour/fleet';
 import { demoDeviceSigner } from './demo.ts';
@@ -35,7 +35,7 @@ function startCoordinator(env: Record<string, string>) {
 }
 
 describe('npm start (coordinator, first cut)', () => {
-  it('starts a local EVM, deploys, registers the demo fleet with hours, and stops cleanly on SIGINT', async () => {
+  it('starts a local EVM, deploys, registers the demo fleet with hours, catches the dishonest attester through the devices, and stops cleanly on SIGINT', async () => {
     const deploymentsDir = mkdtempSync(join(tmpdir(), 'gh-start-'));
     const run = startCoordinator({ ANVIL_PORT: '0', API_PORT: '0', DEPLOYMENTS_DIR: deploymentsDir });
     try {
@@ -100,6 +100,61 @@ describe('npm start (coordinator, first cut)', () => {
       const stats = await (await fetch(`${apiUrl}/v1/telemetry/stats`)).json();
       assert.deepEqual(Object.keys(stats).sort(), ['accepted', 'devices', 'openGaps', 'rejected']);
 
+      // The demo's attester inflates the first node's green energy; that node's own device catches it, proves it on
+      // chain from its outbox and the reward goes to the node's owner. The other devices verify their records.
+      assert.match(run.output(), /attester: DISHONEST on purpose \(ATTESTER_FAULT=inflate-green\)/);
+      await run.waitFor(/light node: CHALLENGE SUCCEEDED node \d+ hour \d+: AggregateMismatch/, 240_000);
+      const caught = /agent (\S+): light node: CHALLENGE SUCCEEDED node (\d+) hour (\d+)/.exec(run.output())!;
+      assert.equal(caught[1], DEMO_FLEET[0]!.id, 'the cheated device caught it itself');
+      const cheatedNode = Number(caught[2]);
+      const cheatedHour = Number(caught[3]);
+      assert.match(
+        run.output(),
+        new RegExp(`light node: MISREPORT node ${cheatedNode} hour ${cheatedHour} .*misreported: greenWh`),
+      );
+      const reports = async () => (await (await fetch(`${apiUrl}/v1/light-nodes`)).json()) as any[];
+      const deadline = Date.now() + 120_000;
+      let verified = 0;
+      while (Date.now() < deadline) {
+        verified = (await reports()).filter((r) =>
+          r.hours.some((h: any) => h.slot === cheatedHour && h.state === 'verified'),
+        ).length;
+        if (verified === DEMO_FLEET.length - 1) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+      assert.equal(verified, DEMO_FLEET.length - 1, 'every honest device verified its record of the hour');
+      const cheated = (await (await fetch(`${apiUrl}/v1/light-nodes/${cheatedNode}`)).json()) as any;
+      const hour = cheated.hours.find((h: any) => h.slot === cheatedHour);
+      assert.equal(hour.state, 'misreported');
+      assert.equal(hour.challenge.status, 'succeeded');
+      assert.equal(hour.challenge.fault, 'AggregateMismatch');
+      assert.equal(hour.challenge.salt, undefined, 'the route shows no salt');
+      assert.ok(hour.reported.greenWh > hour.expected.greenWh);
+      const cheatedOwner = (
+        await client.readContract({ ...registry, functionName: 'node', args: [BigInt(cheatedNode)] })
+      ).owner;
+      assert.equal(hour.challenge.rewardTo.toLowerCase(), cheatedOwner.toLowerCase(), 'the reward went to the owner');
+      assert.ok(hour.challenge.rewardUsdc6 > 0);
+      assert.equal(cheated.metrics.challengesSucceeded, 1);
+      assert.equal(
+        await client.readContract({
+          address: deployment.attestationOracle,
+          abi: attestationOracleAbi,
+          functionName: 'isExcluded',
+          args: [hour.reported.leaf],
+        }),
+        true,
+        'the inflated record is excluded on chain',
+      );
+      for (const [path, status, error] of [
+        ['/v1/light-nodes/abc', 400, /nodeId: must be a non-negative integer/],
+        ['/v1/light-nodes/9999', 404, /nodeId: no light node of node 9999/],
+      ] as const) {
+        const res = await fetch(`${apiUrl}${path}`);
+        assert.equal(res.status, status, path);
+        assert.match(((await res.json()) as { error: string }).error, error);
+      }
+
       run.child.kill('SIGINT');
       assert.equal(await run.exited, 0);
       assert.match(run.output(), /stopped/);
@@ -117,6 +172,11 @@ describe('npm start (coordinator, first cut)', () => {
       [
         { ANVIL_PORT: '0', API_PORT: '0', MQTT_URL: 'http://127.0.0.1:1883' },
         /MQTT_URL: must be an mqtt:\/\/ or mqtts:\/\/ URL/,
+      ],
+      [{ ANVIL_PORT: '0', API_PORT: '0', ATTESTER_FAULT: 'lie' }, /ATTESTER_FAULT: unknown mode "lie"/],
+      [
+        { ANVIL_PORT: '0', API_PORT: '0', ATTESTER_FAULT: 'omit-record', ATTESTER_FAULT_NODES: 'one' },
+        /ATTESTER_FAULT_NODES: "one" is not a node id/,
       ],
       [{ RPC_URL: 'localhost:8545' }, /RPC_URL: (not a URL|protocol must be)/],
       [{ RPC_URL: 'http://127.0.0.1:1', DEPLOYER_PRIVATE_KEY: 'abc' }, /DEPLOYER_PRIVATE_KEY: must be 0x/],

@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestClient, http } from 'viem';
 import { chainConfigFromEnv, connect, startAnvil, type Anvil } from '@greenhour/chain';
 import { bringUpDemo, startDemoAgents } from './demo.ts';
 import { portFromEnv, startTelemetryServices, telemetryConfigFromEnv, type TelemetryServices } from './telemetry.ts';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   }
   let stopping = false;
   let services: TelemetryServices | undefined;
-  let agents: { stop(): Promise<void> } | undefined;
+  let agents: Awaited<ReturnType<typeof startDemoAgents>> | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -42,11 +43,33 @@ async function main(): Promise<void> {
     const deployer = await connect(rpcUrl, config.deployerPrivateKey);
     const system = await bringUpDemo(rpcUrl, deployer, config.deploymentsDir, log);
     const { deployment, nodes } = system;
-    services = await startTelemetryServices(telemetryConfig, deployment, deployer, log);
+    // The demo's attester is dishonest on purpose for its first node (green energy inflated), unless ATTESTER_FAULT
+    // says otherwise (`none`: honest): the devices, as light nodes, catch it and challenge it themselves.
+    const first = nodes[0];
+    const servicesConfig =
+      telemetryConfig.attesterFaultSet || first === undefined
+        ? telemetryConfig
+        : { ...telemetryConfig, attesterFault: { mode: 'inflate-green' as const, nodeIds: [Number(first.nodeId)] } };
+    services = await startTelemetryServices(servicesConfig, deployment, deployer, log, {
+      lightNodes: () => agents?.lightNodeReports() ?? [],
+    });
+    const localChain = anvil;
     agents = await startDemoAgents(system, {
       mqttUrl: services.mqttUrl,
       outboxRoot: mkdtempSync(join(tmpdir(), 'greenhour-agents-')),
       log,
+      lightNode: {
+        rpcUrl,
+        apiUrls: [services.apiUrl],
+        checkIntervalMs: 10_000,
+        // anvil mines only on transactions: a challenge's reveal needs the next block.
+        ...(localChain
+          ? {
+              nextBlock: () =>
+                createTestClient({ mode: 'anvil', transport: http(localChain.rpcUrl) }).mine({ blocks: 1 }),
+            }
+          : {}),
+      },
     });
     console.log('');
     console.log(`chain id          ${deployment.chainId}`);
@@ -61,7 +84,7 @@ async function main(): Promise<void> {
     console.log(`nodes registered  ${nodes.length}`);
     console.log(`database          ${services.databaseKind}`);
     console.log(`mqtt              ${services.mqttUrl}`);
-    console.log(`api               ${services.apiUrl}/v1/telemetry/stats, /v1/attestations`);
+    console.log(`api               ${services.apiUrl}/v1/telemetry/stats, /v1/attestations, /v1/light-nodes`);
     console.log('');
     log('ready; Ctrl-C to stop');
   } catch (err) {

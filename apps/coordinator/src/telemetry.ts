@@ -7,7 +7,10 @@ import {
   Ingest,
   RegistryDirectory,
   openDatabase,
+  parseAttesterFault,
   startApi,
+  type AttesterFault,
+  type LightNodeReport,
   startEmbeddedBroker,
   subscribeTelemetry,
   type Gap,
@@ -25,6 +28,10 @@ export interface TelemetryConfig {
   /** Port of the embedded broker when MQTT_URL is not set (0: any free port). */
   mqttPort: number;
   apiPort: number;
+  /** ATTESTER_FAULT / ATTESTER_FAULT_NODES: a deliberately dishonest attester (tests and demos only). */
+  attesterFault?: AttesterFault;
+  /** Whether ATTESTER_FAULT was set at all (`none` included): the demo's own default applies only when it was not. */
+  attesterFaultSet: boolean;
 }
 
 export function portFromEnv(name: string, raw: string | undefined, fallback: number): number {
@@ -42,6 +49,8 @@ export function telemetryConfigFromEnv(env: NodeJS.ProcessEnv): TelemetryConfig 
     mqttUrl: env.MQTT_URL?.trim() || undefined,
     mqttPort: portFromEnv('MQTT_PORT', env.MQTT_PORT, 0),
     apiPort: portFromEnv('API_PORT', env.API_PORT, 8787),
+    attesterFault: parseAttesterFault(env.ATTESTER_FAULT, env.ATTESTER_FAULT_NODES),
+    attesterFaultSet: (env.ATTESTER_FAULT ?? '').trim() !== '',
   };
 }
 
@@ -57,6 +66,7 @@ export async function startTelemetryServices(
   deployment: Deployment,
   attesterClients: Clients,
   log: (line: string) => void,
+  extras: { lightNodes?: () => readonly LightNodeReport[] } = {},
 ): Promise<TelemetryServices> {
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
@@ -94,12 +104,22 @@ export async function startTelemetryServices(
     });
     requestResend = (gap) => subscriber.requestResend(gap);
     stops.push(() => subscriber.close());
-    const attester = new Attester({ db, ingest, clients: attesterClients, oracle: deployment.attestationOracle, log });
+    const fault = config.attesterFault;
+    if (fault)
+      log(`attester: DISHONEST on purpose (ATTESTER_FAULT=${fault.mode}) for node(s) ${fault.nodeIds.join(', ')}`);
+    const attester = new Attester({
+      db,
+      ingest,
+      clients: attesterClients,
+      oracle: deployment.attestationOracle,
+      log,
+      ...(fault ? { fault } : {}),
+    });
     const timer = setInterval(() => {
       attester.tick().catch((err: Error) => log(`attester: ${err.message.split('\n')[0]}`));
     }, ATTESTER_INTERVAL_MS);
     stops.push(async () => clearInterval(timer));
-    const api = await startApi(db, ingest, config.apiPort);
+    const api = await startApi(db, ingest, config.apiPort, extras.lightNodes ? { lightNodes: extras.lightNodes } : {});
     stops.push(() => api.close());
     return { mqttUrl, apiUrl: api.url, databaseKind: db.kind, stop: stopAll };
   } catch (err) {

@@ -131,8 +131,13 @@ interface IAttestationOracle {
     error MessageCountOutOfBounds(uint32 slot, bytes32 leaf, uint256 messageCount);
     /// @notice A challenge reveal without its commitment made in an earlier block.
     error ChallengeNotCommitted(bytes32 commitment);
+    /// @notice {challengeByDevice} from an address that is not the registered device signer of the record's node
+    /// (`deviceSigner` is address(0) for an unknown node).
+    error NotDeviceSigner(uint256 nodeId, address caller, address deviceSigner);
 
     event Committed(uint32 indexed slot, address indexed attester, bytes32 root, uint32 recordCount, uint256 bondUsdc6);
+    /// @param challenger who was paid the challenger's share: the caller of {challenge} or {challengeDuplicate}, or the
+    /// node's registered owner for {challengeByDevice}.
     /// @param bondPaidUsdc6 the bond of one record, forfeited: CHALLENGER_REWARD_BPS of it to the challenger, the rest to
     /// the treasury.
     /// @param slashedUsdc6 taken from the node's stake: `DEVICE_FRAUD_SLASH_BPS` of it, rounded down, when `fault` is
@@ -184,6 +189,22 @@ interface IAttestationOracle {
     /// challenge changes nothing.
     /// @return fault the first fault found.
     function challenge(
+        NodeHourRecord calldata record,
+        bytes32[] calldata proof,
+        Telemetry[] calldata messages,
+        bytes[] calldata signatures,
+        bytes32 salt
+    ) external returns (Fault fault);
+
+    /// @notice {challenge} by the record's own device (a light node watching its own records), with the challenger's
+    /// share paid to the node's registered owner instead of the caller: the device key pays only the gas. Only the
+    /// node's registered `deviceSigner` may call it (`NotDeviceSigner` otherwise), and its commitment is
+    /// `challengeCommitment(leaf, msg.sender, salt)` as for {challenge}: a copy of the reveal from another address is
+    /// refused (`NotDeviceSigner`) and, sent to {challenge}, finds no commitment of its sender; the recipient is read
+    /// from the registry, so no caller can redirect it. Everything else (window, proof, faults, exclusion, the split
+    /// with the treasury, the slash of `Impossible`) is as in {challenge}.
+    /// @return fault the first fault found.
+    function challengeByDevice(
         NodeHourRecord calldata record,
         bytes32[] calldata proof,
         Telemetry[] calldata messages,

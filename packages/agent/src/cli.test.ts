@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -96,6 +96,9 @@ test('bad input exits 2 with an error naming the flag and the reason', async () 
   writeFileSync(emptyFile, '\n');
   const passwordFile = join(tmp, 'password');
   writeFileSync(passwordFile, `${PASSWORD}\n`);
+  const corruptStore = join(tmp, 'corrupt-store');
+  mkdirSync(corruptStore);
+  writeFileSync(join(corruptStore, 'lightnode.json'), '{"version":1,');
   const foreignOutbox = join(tmp, 'foreign-outbox');
   const box = Outbox.open(foreignOutbox);
   box.append(signedWindow(randomBytes(32), 1, T0));
@@ -129,6 +132,54 @@ test('bad input exits 2 with an error naming the flag and the reason', async () 
       mentions: ['--oracle: bad EIP-55 checksum'],
     },
     { args: argsWith({ '--oracle': `0x${'0'.repeat(40)}` }), mentions: ['--oracle: the zero address'] },
+    // The light node's flags: all three or none, each checked.
+    {
+      args: [...argsWith({}), '--rpc', 'http://127.0.0.1:8545'],
+      mentions: ['--registry: required with --rpc'],
+      spawn: true,
+    },
+    {
+      args: [...argsWith({}), '--api', 'http://127.0.0.1:8787', '--registry', ORACLE],
+      mentions: ['--rpc: required with --registry'],
+    },
+    {
+      args: [...argsWith({}), '--rpc', 'ws://127.0.0.1:8545', '--registry', ORACLE, '--api', 'http://127.0.0.1:8787'],
+      mentions: ['--rpc: must be an http:// or https:// URL, got "ws://127.0.0.1:8545"'],
+    },
+    {
+      args: [...argsWith({}), '--rpc', 'http://127.0.0.1:8545', '--registry', '0x12', '--api', 'http://127.0.0.1:1'],
+      mentions: ['--registry: not a 0x-prefixed 20-byte address: "0x12"'],
+    },
+    {
+      args: [...argsWith({}), '--rpc', 'http://127.0.0.1:8545', '--registry', ORACLE, '--api', 'http://a:1,'],
+      mentions: ['--api: an empty URL in "http://a:1,"'],
+    },
+    {
+      args: [...argsWith({}), '--rpc', 'http://127.0.0.1:8545', '--registry', ORACLE, '--api', 'ftp://a'],
+      mentions: ['--api: must be an http:// or https:// URL, got "ftp://a"'],
+    },
+    {
+      args: [...argsWith({}), '--check-interval-seconds', '30'],
+      mentions: ['--check-interval-seconds: only with --rpc, --registry and --api'],
+    },
+    {
+      args: [
+        ...argsWith({}),
+        '--rpc',
+        'http://127.0.0.1:8545',
+        '--registry',
+        ORACLE,
+        '--api',
+        'http://127.0.0.1:8787',
+        '--check-interval-seconds',
+        '2',
+      ],
+      mentions: ['--check-interval-seconds: must be between 5 and 3600, got 2'],
+    },
+    { args: ['status'], mentions: ['--outbox: required'] },
+    { args: ['status', '--outbox', join(tmp, 'nowhere')], mentions: ['--outbox: no such directory'], spawn: true },
+    { args: ['status', '--outbox', tmp, '--format', 'xml'], mentions: ['--format: unknown value "xml"'] },
+    { args: ['status', '--outbox', corruptStore], mentions: ['--outbox:', 'lightnode.json: corrupt, not JSON'] },
     { args: argsWith({ '--chain-id': '0' }), mentions: ['--chain-id: must be between 1 and'] },
     { args: argsWith({ '--window-seconds': '7' }), mentions: ['--window-seconds: must divide 3600'] },
     {
@@ -298,3 +349,45 @@ for (const { name, start: startBroker } of BROKERS) {
     }
   });
 }
+
+test('with --rpc, --registry and --api the agent runs its light node, which proves from storage that the device is unknown there', async () => {
+  const { startAnvil } = await import('@greenhour/chain');
+  const anvil = await startAnvil();
+  // anvil's genesis header carries the empty trie's stateRoot although its dev accounts exist: nothing verifies against
+  // block 0 (the light client rightly refuses it), so the chain moves one block on first.
+  const { createTestClient, http } = await import('viem');
+  await createTestClient({ mode: 'anvil', transport: http(anvil.rpcUrl) }).mine({ blocks: 1 });
+  const dir = join(tmp, 'run-light-node');
+  const key = join(dir, 'key.json');
+  await createKey(key);
+  // A chain where nothing is deployed: the registry's account is proven absent (an exclusion proof).
+  const registry = '0x00000000000000000000000000000000000000aa';
+  const run = start([
+    ...argsWith({ '--keystore': key, '--outbox': join(dir, 'outbox'), '--mqtt': 'mqtt://127.0.0.1:1' }),
+    '--rpc',
+    anvil.rpcUrl,
+    '--registry',
+    registry,
+    '--api',
+    'http://127.0.0.1:1,http://127.0.0.1:2',
+    '--check-interval-seconds',
+    '5',
+  ]);
+  try {
+    await waitFor(
+      "the light node's first check",
+      () => /light node: check failed: /.test(run.stderr()) || run.child.exitCode !== null,
+      20_000,
+    );
+    assert.match(run.stderr(), /light node: check failed: account 0x0+aa: proven absent at block \d+/);
+    assert.match(
+      run.stdout(),
+      new RegExp(`greenhour-agent: light node on ${anvil.rpcUrl}, records from http://127.0.0.1:1, http://127.0.0.1:2`),
+    );
+    run.child.kill('SIGTERM');
+    assert.equal(await run.done, 0, run.stderr());
+  } finally {
+    run.child.kill('SIGKILL');
+    await anvil.stop();
+  }
+});

@@ -85,24 +85,64 @@ const RUN_FLAGS = {
     max: 3600,
     help: `windows an hour allowed (default ${MAX_WINDOWS_PER_RECORD}, what a record holds; more only for a test rig whose hours are never attested)`,
   },
+  rpc: {
+    kind: 'string',
+    metavar: 'URL',
+    help: 'light node: JSON-RPC of the chain (http/https); with --registry and --api the agent checks its own records',
+  },
+  registry: { kind: 'string', metavar: 'ADDRESS', help: 'light node: NodeRegistry address' },
+  api: {
+    kind: 'string',
+    metavar: 'URL[,URL]',
+    help: 'light node: the attestation API and any mirrors, comma-separated, tried in order',
+  },
+  'check-interval-seconds': {
+    kind: 'integer',
+    metavar: 'S',
+    min: 5,
+    max: 3600,
+    help: 'light node: seconds between checks of its own records (default 60)',
+  },
 } as const satisfies Record<string, FlagSpec>;
+const STATUS_FLAGS = {
+  outbox: RUN_FLAGS.outbox,
+  format: { kind: 'enum', values: ['text', 'json'], help: 'status: text (default) or json' },
+} as const satisfies Record<string, FlagSpec>;
+const LIGHT_NODE_FLAGS = ['rpc', 'registry', 'api'] as const;
 const ADDRESS_FLAGS = {
   keystore: RUN_FLAGS.keystore,
   'password-file': RUN_FLAGS['password-file'],
   'keystore-kdf': RUN_FLAGS['keystore-kdf'],
 } as const satisfies Record<string, FlagSpec>;
-const OPTIONAL = new Set(['window-seconds', 'max-windows-per-hour', 'password-file', 'keystore-kdf']);
+const OPTIONAL = new Set([
+  'window-seconds',
+  'max-windows-per-hour',
+  'password-file',
+  'keystore-kdf',
+  'rpc',
+  'registry',
+  'api',
+  'check-interval-seconds',
+  'format',
+]);
 
 const USAGE = `Usage:
   greenhour-agent --keystore PATH --site station|pile|home --zone ZONE --pv-wp W --battery-wh WH --charger-w W
                   --gpu-count N --gpu-board-power-w W --mqtt URL --oracle ADDRESS --chain-id N --outbox DIR
                   [--window-seconds S] [--max-windows-per-hour N] [--password-file FILE]
                   [--keystore-kdf standard|light]
+                  [--rpc URL --registry ADDRESS --api URL[,URL] [--check-interval-seconds S]]
+  greenhour-agent status --outbox DIR [--format text|json]
   greenhour-agent address --keystore PATH [--password-file FILE] [--keystore-kdf standard|light]
 
 Runs the node agent: every window it reads the meter (a simulated site on the zone's real weather), signs the
 window's telemetry with the device key, keeps it in the outbox and publishes it (MQTT QoS 1). \`address\` creates the
 device key if needed and prints its address, for registration as the node's deviceSigner.
+
+With --rpc, --registry and --api the agent is also a light node: after each hour's commit it fetches its own record
+and proof, verifies them against the root proven from the chain's storage (eth_getProof), compares the record with
+the windows it signed, and challenges a provable misreport itself (the device key pays the gas, the node's owner gets
+the reward). \`status\` prints each checked hour's state (verified / missing / misreported) and the challenges.
 
 The keystore passphrase comes from exactly one of --password-file FILE, ${PASSWORD_FILE_ENV}=FILE or
 ${PASSWORD_ENV}=PASSPHRASE (a file's content without one trailing newline).
@@ -253,6 +293,101 @@ async function loadKey(flags: Parsed, env: Readonly<Record<string, string | unde
 
 const kwh = (wh: number) => (wh / 1000).toFixed(3);
 
+function checkHttp(flag: string, raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UsageError(`--${flag}: not a URL: ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--${flag}: must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
+interface LightNodeFlags {
+  rpcUrl: string;
+  registry: Address;
+  apiUrls: string[];
+  intervalS: number;
+}
+
+/** The light-node flags: none of them (a plain agent), or --rpc, --registry and --api together. */
+function lightNodeFlags(flags: Parsed): LightNodeFlags | undefined {
+  const given = LIGHT_NODE_FLAGS.filter((f) => flags[f] !== undefined);
+  if (given.length === 0) {
+    if (flags['check-interval-seconds'] !== undefined)
+      throw new UsageError('--check-interval-seconds: only with --rpc, --registry and --api (the light node)');
+    return undefined;
+  }
+  const missing = LIGHT_NODE_FLAGS.find((f) => flags[f] === undefined);
+  if (missing)
+    throw new UsageError(
+      `--${missing}: required with --${given[0]} (the light node needs --rpc, --registry and --api)`,
+    );
+  const registry = flags.registry as string;
+  if (!/^0x[0-9a-fA-F]{40}$/.test(registry))
+    throw new UsageError(`--registry: not a 0x-prefixed 20-byte address: ${JSON.stringify(registry)}`);
+  if (/^0x0{40}$/.test(registry)) throw new UsageError('--registry: the zero address is not a contract');
+  const apiUrls = (flags.api as string).split(',').map((u) => u.trim());
+  if (apiUrls.some((u) => u === '')) throw new UsageError(`--api: an empty URL in ${JSON.stringify(flags.api)}`);
+  return {
+    rpcUrl: checkHttp('rpc', flags.rpc as string),
+    registry: registry as Address,
+    apiUrls: apiUrls.map((u) => checkHttp('api', u)),
+    intervalS: (flags['check-interval-seconds'] as number | undefined) ?? 60,
+  };
+}
+
+async function runStatus(flags: Parsed, io: AgentIo): Promise<number> {
+  const dir = flags.outbox as string;
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(dir)) throw new UsageError(`--outbox: no such directory: ${dir}`);
+  const { readLightNodeStore, LightNodeError } = await import('./lightnode.ts');
+  let store;
+  try {
+    store = readLightNodeStore(dir);
+  } catch (err) {
+    if (err instanceof LightNodeError) throw new UsageError(`--outbox: ${err.message}`);
+    throw err;
+  }
+  if (flags.format === 'json') {
+    io.stdout(`${JSON.stringify(store ?? null, null, 2)}\n`);
+    return 0;
+  }
+  if (store === undefined) {
+    io.stdout(`greenhour-agent: no hour checked yet in ${dir} (the light node runs with --rpc, --registry, --api)\n`);
+    return 0;
+  }
+  const usd = (usdc6: number | string) => (Number(usdc6) / 1e6).toFixed(2);
+  const r = store.registration;
+  io.stdout(
+    r
+      ? `device ${store.device}: node ${r.nodeId} ${r.status}, owner ${r.owner}, stake ${usd(r.stakeUsdc6)} USD ` +
+          `(storage proof at block ${r.blockNumber} ${r.blockHash})\n`
+      : `device ${store.device}: registration not proven yet\n`,
+  );
+  const hours = Object.values(store.hours).sort((a, b) => a.slot - b.slot);
+  for (const h of hours) {
+    const when = new Date(h.slot * 3600 * 1000).toISOString().replace(':00:00.000Z', 'Z');
+    const c = h.challenge;
+    let challenge = '';
+    if (c?.status === 'succeeded')
+      challenge = `; challenge succeeded (${c.fault}), ${usd(c.rewardUsdc6 ?? 0)} USD to owner ${c.rewardTo}`;
+    else if (c?.status === 'not-challengeable') challenge = `; not challengeable: ${c.reason}`;
+    else if (c) challenge = `; challenge ${c.status}${c.reason ? `: ${c.reason}` : ''}`;
+    io.stdout(`hour ${h.slot} ${when} ${h.state}: ${h.reason}${challenge}\n`);
+  }
+  const m = store.metrics;
+  io.stdout(
+    `hours: ${m.hoursVerified} verified, ${m.hoursMisreported} misreported, ${m.hoursMissing} missing\n` +
+      `challenges: ${m.challengesCommitted} committed, ${m.challengesSucceeded} succeeded, ${m.challengesFailed} failed, ` +
+      `${m.notChallengeable} not challengeable; gas ${m.challengeGas}; rewards ${usd(m.rewardsUsdc6)} USD to the owner\n` +
+      `cost so far: ${m.rpcCalls} RPC calls, ${m.apiCalls} API requests\n`,
+  );
+  return 0;
+}
+
 export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise<number> {
   try {
     if (argv.includes('--help') || argv.includes('-h')) {
@@ -267,7 +402,9 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
       if (key.created) io.stderr(`created device key in ${key.path}\n`);
       return 0;
     }
+    if (argv[0] === 'status') return await runStatus(parseFlags(argv.slice(1), STATUS_FLAGS), io);
     const flags = parseFlags(argv, RUN_FLAGS);
+    const light = lightNodeFlags(flags);
     const site = flags.site as SiteType;
     const zone = flags.zone as ZoneId;
     const spec: SiteSpec = {
@@ -330,8 +467,32 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
       `greenhour-agent: device ${agent.device}, ${site} in ${zone}, ${windowSeconds} s windows, broker ${mqttUrl}, ` +
         `outbox ${agent.outbox.dir} (next seq ${agent.nextSeq}, ${agent.outbox.unackedSize} unacknowledged)\n`,
     );
+    let lightNode: import('./lightnode.ts').LightNode | undefined;
+    if (light) {
+      const { LightNode, LightNodeError } = await import('./lightnode.ts');
+      const { bytesToHex } = await import('viem');
+      try {
+        lightNode = new LightNode({
+          privateKey: bytesToHex(key.privateKey),
+          rpcUrl: light.rpcUrl,
+          chainId: flags['chain-id'] as number,
+          oracle,
+          registry: light.registry,
+          apiUrls: light.apiUrls,
+          outbox: agent.outbox,
+          log: (line) => io.stderr(`${line}\n`),
+        });
+      } catch (err) {
+        await agent.stop();
+        if (err instanceof LightNodeError) throw new UsageError(`--outbox: ${err.message}`);
+        throw err;
+      }
+      io.stdout(`greenhour-agent: light node on ${light.rpcUrl}, records from ${light.apiUrls.join(', ')}\n`);
+    }
     agent.start();
+    if (light) lightNode?.start(light.intervalS * 1000);
     await io.stopSignal();
+    await lightNode?.stop();
     await agent.stop();
     io.stdout(
       `greenhour-agent: stopped at seq ${agent.nextSeq - 1}, ${agent.outbox.unackedSize} unacknowledged in the outbox\n`,

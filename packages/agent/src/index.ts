@@ -44,3 +44,36 @@ export {
   type ResendRequest,
 } from './agent.ts';
 export { runAgentCli, UsageError, PASSWORD_ENV, PASSWORD_FILE_ENV, type AgentIo } from './cli.ts';
+export {
+  LightNode,
+  LightNodeError,
+  readLightNodeStore,
+  LIGHT_NODE_FILE,
+  CHALLENGE_WINDOW_SECONDS,
+  COMMIT_DEADLINE_SECONDS,
+  CHALLENGER_REWARD_BPS,
+  DEFAULT_CHECK_INTERVAL_MS,
+  type LightNodeOptions,
+  type LightNodeStore,
+  type LightNodeMetrics,
+  type HourCheck,
+  type HourState,
+  type ChallengeState,
+  type ChallengeStatus,
+  type RecordSummary,
+  type RegistrationCheck,
+} from './lightnode.ts';
+export {
+  readProvenStorage,
+  readProvenNode,
+  readProvenCommitment,
+  readProvenRecordStatus,
+  verifyHeader,
+  mappingSlot,
+  LightClientError,
+  NODE_REGISTRY_LAYOUT,
+  ATTESTATION_ORACLE_LAYOUT,
+  type ProvenNode,
+  type ProvenCommitment,
+  type ProvenStorage,
+} from './lightclient.ts';

@@ -174,3 +174,30 @@ test('one writer per outbox: a second open fails while the first is open; a dead
   assert.equal(after.nextSeq, held.length + 1);
   after.close();
 });
+
+test('retainFrom pins the windows of hours the light node has not settled: compaction keeps them past retention', () => {
+  const dir = freshDir();
+  // 3 hours of one-minute windows from T0 (an hour boundary); retention of 10 minutes.
+  let pinned = T0; // the light node has settled nothing yet
+  const box = Outbox.open(dir, { retentionSeconds: 600, compactAfter: 5, retainFrom: () => pinned });
+  for (let seq = 1; seq <= 180; seq++) {
+    box.append(w(seq));
+    box.ack(seq);
+  }
+  box.compact();
+  assert.equal(box.size, 180, 'everything from T0 on is pinned');
+  assert.deepEqual(box.slots(), [T0 / 3600, T0 / 3600 + 1, T0 / 3600 + 2]);
+  assert.equal(box.inSlot(T0 / 3600 + 1).length, 60);
+  assert.deepEqual(seqs(box.inSlot(T0 / 3600 + 1)).slice(0, 2), [61, 62]);
+  // The first hour is settled: its windows may go; the second stays pinned although past retention.
+  pinned = T0 + 3600;
+  box.compact();
+  assert.equal(box.inSlot(T0 / 3600).length, 0);
+  assert.equal(box.inSlot(T0 / 3600 + 1).length, 60);
+  // Nothing pinned (the light node off): plain retention.
+  box.retainFrom = undefined;
+  box.compact();
+  assert.equal(box.inSlot(T0 / 3600 + 1).length, 0);
+  assert.equal(box.size, 10);
+  box.close();
+});

@@ -44,6 +44,11 @@ export interface OutboxOptions {
   compactAfter?: number;
   /** Told about recoveries (a dropped torn line, a stale lock). */
   onWarning?: (message: string) => void;
+  /**
+   * UTC second from which messages are kept whatever their age (default: none): the light node pins the windows of
+   * the hours it has not finished checking, since a challenge rebuilds the record from them.
+   */
+  retainFrom?: () => number;
 }
 
 export interface OutboxEntry {
@@ -76,6 +81,8 @@ export class Outbox {
   readonly compactAfter: number;
   private readonly journal: string;
   private readonly onWarning: (message: string) => void;
+  /** Settable after opening (the light node opens after the agent); see OutboxOptions.retainFrom. */
+  retainFrom: (() => number) | undefined;
   /** Messages in sequence order (insertion order is sequence order). */
   private readonly entries = new Map<number, OutboxEntry>();
   private fd: number | undefined;
@@ -94,6 +101,7 @@ export class Outbox {
     if (!Number.isSafeInteger(this.compactAfter) || this.compactAfter < 1)
       throw new OutboxError(`compactAfter: must be a positive integer, got ${this.compactAfter}`);
     this.onWarning = opts.onWarning ?? (() => {});
+    this.retainFrom = opts.retainFrom;
     const state = this.readState();
     this.device = state.device;
     this.next = state.nextSeq;
@@ -193,6 +201,20 @@ export class Outbox {
     return out;
   }
 
+  /** Held messages whose window starts in hour slot `slot` (floor(windowStart / 3600)), in sequence order. */
+  inSlot(slot: number): OutboxEntry[] {
+    const out: OutboxEntry[] = [];
+    for (const e of this.entries.values()) if (Math.floor(e.signed.message.windowStart / 3600) === slot) out.push(e);
+    return out;
+  }
+
+  /** The hour slots of the held messages, ascending. */
+  slots(): number[] {
+    const set = new Set<number>();
+    for (const e of this.entries.values()) set.add(Math.floor(e.signed.message.windowStart / 3600));
+    return [...set].sort((a, b) => a - b);
+  }
+
   /** Held messages with fromSeq ≤ seq ≤ toSeq, in sequence order. */
   range(fromSeq: number, toSeq: number): OutboxEntry[] {
     const out: OutboxEntry[] = [];
@@ -207,7 +229,7 @@ export class Outbox {
    */
   compact(): number {
     this.openFd();
-    const cutoff = this.windowEnd - this.retentionSeconds;
+    const cutoff = this.cutoff();
     const keep: OutboxEntry[] = [];
     let dropped = 0;
     for (const e of this.entries.values()) {
@@ -246,8 +268,15 @@ export class Outbox {
     return this.fd;
   }
 
+  /** Acknowledged messages whose window ended at or before this may be dropped. */
+  private cutoff(): number {
+    const byAge = this.windowEnd - this.retentionSeconds;
+    const pinned = this.retainFrom?.();
+    return pinned === undefined ? byAge : Math.min(byAge, pinned);
+  }
+
   private expiredCount(): number {
-    const cutoff = this.windowEnd - this.retentionSeconds;
+    const cutoff = this.cutoff();
     let n = 0;
     for (const e of this.entries.values()) {
       if (e.signed.message.windowEnd > cutoff) break;

@@ -21,7 +21,27 @@ function integerParam(name: string, raw: string): number {
   return Number(raw);
 }
 
-type Route = [RegExp, (db: Database, ingest: Ingest, params: string[]) => Promise<unknown>];
+/**
+ * What the node agents running as light nodes report about their own records (docs/TELEMETRY.md, "Light node"): one
+ * entry a device, its node id once proven from the registry, each checked hour's state and the challenge's outcome.
+ */
+export interface LightNodeReport {
+  device: string;
+  nodeId: number | null;
+  [field: string]: unknown;
+}
+
+export interface ApiOptions {
+  /** The light nodes' reports (in `npm start`, the demo agents in this process). Absent: the routes answer 404. */
+  lightNodes?: () => readonly LightNodeReport[];
+}
+
+type Route = [RegExp, (db: Database, ingest: Ingest, params: string[], options: ApiOptions) => Promise<unknown>];
+
+function lightNodesOf(options: ApiOptions): readonly LightNodeReport[] {
+  if (options.lightNodes === undefined) throw new ApiError(404, 'path: no light nodes report to this service');
+  return options.lightNodes();
+}
 
 const ROUTES: Route[] = [
   [/^\/v1\/telemetry\/stats$/, async (_db, ingest) => ingest.stats()],
@@ -74,9 +94,25 @@ const ROUTES: Route[] = [
       return evidence;
     },
   ],
+  [/^\/v1\/light-nodes$/, async (_db, _ingest, _params, options) => lightNodesOf(options)],
+  [
+    /^\/v1\/light-nodes\/([^/]+)$/,
+    async (_db, _ingest, [rawNode], options) => {
+      const nodeId = integerParam('nodeId', rawNode!);
+      const report = lightNodesOf(options).find((r) => r.nodeId === nodeId);
+      if (report === undefined) throw new ApiError(404, `nodeId: no light node of node ${nodeId} reports here`);
+      return report;
+    },
+  ],
 ];
 
-async function route(db: Database, ingest: Ingest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  db: Database,
+  ingest: Ingest,
+  options: ApiOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   let status = 200;
   let body: unknown;
   try {
@@ -84,7 +120,7 @@ async function route(db: Database, ingest: Ingest, req: IncomingMessage, res: Se
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const match = ROUTES.map(([pattern, handler]) => [pattern.exec(path), handler] as const).find(([m]) => m);
     if (match === undefined) throw new ApiError(404, `path: no route for ${path}`);
-    body = await match[1](db, ingest, match[0]!.slice(1));
+    body = await match[1](db, ingest, match[0]!.slice(1), options);
   } catch (err) {
     status = err instanceof ApiError ? err.status : 500;
     body = { error: (err as Error).message };
@@ -98,8 +134,8 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startApi(db: Database, ingest: Ingest, port = 0): Promise<ApiServer> {
-  const server: Server = createServer((req, res) => void route(db, ingest, req, res));
+export async function startApi(db: Database, ingest: Ingest, port = 0, options: ApiOptions = {}): Promise<ApiServer> {
+  const server: Server = createServer((req, res) => void route(db, ingest, options, req, res));
   server.listen(port, '127.0.0.1');
   await once(server, 'listening');
   const address = server.address();

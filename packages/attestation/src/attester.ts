@@ -16,6 +16,56 @@ export const DEFAULT_GRACE_S = 180;
 
 export type AttestationStatus = 'empty' | 'built' | 'committed' | 'final';
 
+/**
+ * A deliberately dishonest attester, for the light-node tests and the demo (never for production): for the nodes in
+ * `nodeIds` it drops the second half of each hour's windows (a consistent, smaller record: the dropped windows are
+ * deleted, so what it publishes matches what it commits), inflates the green energy of the honest record (grid energy
+ * counted as green, or a tenth more when there was none; the messages stay, so the record no longer matches them), or
+ * omits the node's record from the hour.
+ */
+export const ATTESTER_FAULT_MODES = ['drop-windows', 'inflate-green', 'omit-record'] as const;
+export type AttesterFaultMode = (typeof ATTESTER_FAULT_MODES)[number];
+
+export interface AttesterFault {
+  mode: AttesterFaultMode;
+  nodeIds: readonly number[];
+}
+
+/**
+ * Parses ATTESTER_FAULT (a mode, or `none`/empty for an honest attester) and ATTESTER_FAULT_NODES (comma-separated node
+ * ids; required with a mode). Throws naming the variable.
+ */
+export function parseAttesterFault(mode: string | undefined, nodes: string | undefined): AttesterFault | undefined {
+  const m = mode?.trim() ?? '';
+  if (m === '' || m === 'none') {
+    if (nodes !== undefined && nodes.trim() !== '')
+      throw new Error('ATTESTER_FAULT_NODES: set without ATTESTER_FAULT (give a mode or unset it)');
+    return undefined;
+  }
+  if (!(ATTESTER_FAULT_MODES as readonly string[]).includes(m))
+    throw new Error(`ATTESTER_FAULT: unknown mode "${m}" (expected one of ${ATTESTER_FAULT_MODES.join(', ')} or none)`);
+  const raw = nodes?.trim() ?? '';
+  if (raw === '') throw new Error(`ATTESTER_FAULT_NODES: required with ATTESTER_FAULT=${m} (comma-separated node ids)`);
+  const nodeIds = raw.split(',').map((part) => {
+    const t = part.trim();
+    if (!/^\d{1,15}$/.test(t) || Number(t) < 1)
+      throw new Error(`ATTESTER_FAULT_NODES: "${t}" is not a node id (a positive integer)`);
+    return Number(t);
+  });
+  return { mode: m as AttesterFaultMode, nodeIds };
+}
+
+function checkFault(fault: AttesterFault | undefined): void {
+  if (fault === undefined) return;
+  if (!(ATTESTER_FAULT_MODES as readonly string[]).includes(fault.mode))
+    throw new Error(
+      `fault.mode: unknown mode ${JSON.stringify(fault.mode)} (expected ${ATTESTER_FAULT_MODES.join(', ')})`,
+    );
+  if (fault.nodeIds.length === 0) throw new Error('fault.nodeIds: at least one node id');
+  for (const id of fault.nodeIds)
+    if (!Number.isSafeInteger(id) || id < 1) throw new Error(`fault.nodeIds: ${id} is not a node id`);
+}
+
 export interface AttesterOptions {
   db: Database;
   ingest: Ingest;
@@ -26,6 +76,8 @@ export interface AttesterOptions {
   log?: (line: string) => void;
   /** Claim every final record (sets green shares and PoGCS credits); off leaves claiming to the nodes. */
   claim?: boolean;
+  /** Dishonest on purpose (tests and the demo only): see ATTESTER_FAULT_MODES. */
+  fault?: AttesterFault;
 }
 
 export class Attester {
@@ -33,6 +85,7 @@ export class Attester {
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: AttesterOptions) {
+    checkFault(options.fault);
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
     this.log = options.log ?? (() => {});
   }
@@ -80,8 +133,47 @@ export class Attester {
       list.push({ message: messageOfRow(row), digest: hexToBytes(row.digest), signature: hexToBytes(row.signature) });
       byNode.set(nodeId, list);
     }
-    const records = [...byNode].map(([nodeId, messages]) => aggregate(nodeId, slot, messages));
+    const fault = this.options.fault;
+    const dropped: { nodeId: number; seqs: number[] }[] = [];
+    const records: NodeHourRecord[] = [];
+    for (const [nodeId, messages] of byNode) {
+      if (fault === undefined || !fault.nodeIds.includes(nodeId)) {
+        records.push(aggregate(nodeId, slot, messages));
+        continue;
+      }
+      if (fault.mode === 'omit-record') {
+        this.log(
+          `attester: FAULT omit-record: node ${nodeId} hour ${slot}: record of ${messages.length} windows omitted`,
+        );
+        continue;
+      }
+      if (fault.mode === 'drop-windows' && messages.length > 1) {
+        const kept = messages.slice(0, Math.ceil(messages.length / 2));
+        const seqs = messages.slice(kept.length).map((m) => m.message.seq);
+        dropped.push({ nodeId, seqs });
+        records.push(aggregate(nodeId, slot, kept));
+        this.log(
+          `attester: FAULT drop-windows: node ${nodeId} hour ${slot}: ${seqs.length} of ${messages.length} windows dropped`,
+        );
+        continue;
+      }
+      const honest = aggregate(nodeId, slot, messages);
+      if (fault.mode === 'inflate-green') {
+        const addedWh = honest.gridWh > 0 ? honest.gridWh : Math.floor(honest.greenWh / 10) + 1;
+        records.push({ ...honest, greenWh: honest.greenWh + addedWh, gridWh: 0 });
+        this.log(
+          `attester: FAULT inflate-green: node ${nodeId} hour ${slot}: green energy ${honest.greenWh} Wh reported as ${honest.greenWh + addedWh} Wh`,
+        );
+      } else records.push(honest);
+    }
     await db.transaction(async (tx) => {
+      // The dropping attester publishes what it committed: the dropped windows are gone from its store.
+      for (const { nodeId, seqs } of dropped)
+        await tx.query('DELETE FROM telemetry_messages WHERE slot = $1 AND node_id = $2 AND seq = ANY($3::bigint[])', [
+          slot,
+          nodeId,
+          seqs,
+        ]);
       if (records.length === 0) {
         await tx.query(`INSERT INTO attestations (slot, record_count, status) VALUES ($1, 0, 'empty')`, [slot]);
         return;

@@ -1,0 +1,571 @@
+// The device as a light node, on a real anvil with the whole path: the node agent signs windows into its outbox and
+// publishes them over MQTT (embedded aedes), the ingest stores them (PGlite), a deliberately dishonest attester commits
+// the hours, the API publishes them, and the light node checks its own records against the chain and challenges.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestClient, http, toHex, type Address, type Hex } from 'viem';
+import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { randomBytes } from 'node:crypto';
+import { attestationOracleAbi, nodeRegistryAbi, settlementTokenAbi } from '@greenhour/contracts';
+import { connect, DEFAULT_MINIMUM_STAKE_USDC6, faucet, registerNode, type Clients } from '@greenhour/chain';
+import {
+  Attester,
+  Ingest,
+  openDatabase,
+  RegistryDirectory,
+  startApi,
+  startEmbeddedBroker,
+  subscribeTelemetry,
+  type ApiServer,
+  type AttesterFault,
+  type Database,
+  type EmbeddedBroker,
+  type Subscriber,
+} from '@greenhour/attestation';
+import { startTestChain, type TestChain } from '@greenhour/attestation/testing';
+import {
+  addressOfPrivateKey,
+  encodeTelemetry,
+  signDigest,
+  telemetryTopic,
+  ZERO_HASH,
+  type NodeLimits,
+  type Telemetry,
+} from '@greenhour/telemetry';
+import { NodeAgent } from './agent.ts';
+import { SimulatedSiteDriver } from './simulated.ts';
+import { LightNode, LightNodeError, readLightNodeStore } from './lightnode.ts';
+import {
+  readProvenCommitment,
+  readProvenNode,
+  readProvenStorage,
+  verifyHeader,
+  LightClientError,
+  mappingSlot,
+  NODE_REGISTRY_LAYOUT,
+} from './lightclient.ts';
+import { runAgentCli } from './cli.ts';
+import { Outbox } from './outbox.ts';
+
+const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'lightnodeChild.ts');
+
+const HOUR = 3600;
+const WINDOWS_PER_HOUR = 60; // a full hour of one-minute windows: the real cost per hour
+const OWNER_KEY = toHex(
+  mnemonicToAccount('test test test test test test test test test test test junk', { addressIndex: 3 }).getHdKey()
+    .privateKey!,
+);
+const SPEC = { pvWp: 500_000, batteryWh: 1_000_000, chargerW: 0, gpuCount: 8 };
+const H100 = 'NVIDIA H100 SXM5 80GB';
+
+describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)', () => {
+  let chain: TestChain;
+  let owner: Clients;
+  let db: Database;
+  let broker: EmbeddedBroker;
+  let ingest: Ingest;
+  let subscriber: Subscriber;
+  let api: ApiServer;
+  let deviceKey: Hex;
+  let device: Address;
+  let nodeId: number;
+  let limits: NodeLimits;
+  let outboxDir: string;
+  let chainNow: () => Promise<number>;
+  let ingestNow = 0;
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+
+  before(async () => {
+    chain = await startTestChain(['pile']);
+    owner = await connect(chain.anvil.rpcUrl, OWNER_KEY);
+    const { clients, deployment } = chain;
+    // A station registered by its own owner (not the attester), its device key holding a little ETH for gas.
+    deviceKey = toHex(randomBytes(32));
+    device = addressOfPrivateKey(Buffer.from(deviceKey.slice(2), 'hex')).toLowerCase() as Address;
+    await faucet(clients, deployment, owner.account.address, DEFAULT_MINIMUM_STAKE_USDC6.station);
+    nodeId = Number(
+      await registerNode(
+        owner,
+        deployment,
+        { deviceSigner: device, siteType: 'station', geohash: 'u33db', gpuModel: H100, ...SPEC },
+        DEFAULT_MINIMUM_STAKE_USDC6.station,
+        privateKeyToAccount(deviceKey),
+      ),
+    );
+    const gas = await clients.walletClient.sendTransaction({ to: device, value: 10n ** 16n });
+    await clients.publicClient.waitForTransactionReceipt({ hash: gas });
+    limits = { pvWp: SPEC.pvWp, batteryWh: SPEC.batteryWh, chargerW: SPEC.chargerW, gpuPowerWMax: 700 * SPEC.gpuCount };
+    chainNow = async () => Number((await clients.publicClient.getBlock()).timestamp);
+
+    db = await openDatabase({});
+    broker = await startEmbeddedBroker(0);
+    ingestNow = await chainNow();
+    ingest = new Ingest({
+      db,
+      directory: new RegistryDirectory(clients.publicClient, deployment.nodeRegistry),
+      hasher: chain.hasher,
+      now: () => ingestNow,
+    });
+    await ingest.start();
+    subscriber = await subscribeTelemetry(ingest, { mqttUrl: broker.url, protocolVersion: 4 });
+    api = await startApi(db, ingest);
+    outboxDir = mkdtempSync(join('/tmp', 'i19-lightnode-'));
+  });
+  after(async () => {
+    await api?.close();
+    await subscriber?.close();
+    await ingest?.stop();
+    await broker?.close();
+    await db?.close();
+    await chain?.stop();
+  });
+
+  const mine = () => createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) }).mine({ blocks: 1 });
+
+  async function startAgent(clockS: number): Promise<NodeAgent> {
+    const meter = new SimulatedSiteDriver({
+      siteType: 'station',
+      zone: 'SG',
+      spec: { ...SPEC, gpuBoardPowerW: 700 },
+      seed: 7,
+    });
+    const agent = new NodeAgent({
+      privateKey: deviceKey,
+      chainId: chain.clients.chain.id,
+      verifyingContract: chain.deployment.attestationOracle,
+      meter,
+      mqttUrl: broker.url,
+      outboxDir,
+      clock: () => clockS,
+      limits,
+      log,
+    });
+    agent.connect();
+    return agent;
+  }
+
+  let pileSeq = 0;
+  /**
+   * The agent signs and publishes the first WINDOWS_PER_HOUR minutes of `slot`, and the pile (another node, honest)
+   * reports three windows, so that every hour has a root; resolves once all are stored.
+   */
+  async function runHour(agent: NodeAgent, slot: number): Promise<void> {
+    const pile = chain.devices[0]!;
+    for (let i = 0; i < 3; i++) {
+      const message: Telemetry = {
+        device: pile.address.toLowerCase() as Address,
+        seq: ++pileSeq,
+        windowStart: slot * HOUR + i * 60,
+        windowEnd: slot * HOUR + (i + 1) * 60,
+        pvWh: 300,
+        batteryInWh: 0,
+        batteryOutWh: 0,
+        gridImportWh: 5,
+        gridExportWh: 0,
+        gpuWh: 10,
+        evWh: 0,
+        uptimeS: 60,
+        jobsHash: ZERO_HASH,
+      };
+      const signature = signDigest(chain.hasher.digest(message), pile.privateKey);
+      await ingest.handle(telemetryTopic(pile.address), encodeTelemetry({ message, signature }));
+    }
+    let last = 0;
+    for (let i = 0; i < WINDOWS_PER_HOUR; i++) last = (await agent.tickWindow(slot * HOUR + i * 60)).message.seq;
+    await agent.acked(last);
+    const deadline = Date.now() + 10_000;
+    while ((await db.query('SELECT 1 FROM telemetry_messages WHERE slot = $1', [slot])).length < WINDOWS_PER_HOUR + 3) {
+      if (Date.now() > deadline) throw new Error(`windows of hour ${slot} not stored`);
+      await ingest.drain();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Builds and commits exactly `slot` (and any empty hours before it), dishonestly when `fault` says so. */
+  async function attest(slot: number, fault?: AttesterFault): Promise<void> {
+    const attester = new Attester({
+      db,
+      ingest,
+      clients: chain.clients,
+      oracle: chain.deployment.attestationOracle,
+      graceS: 0,
+      now: () => (slot + 1) * HOUR + 1,
+      claim: false,
+      log,
+      ...(fault ? { fault } : {}),
+    });
+    await attester.buildDueHours();
+    await attester.commitBuilt();
+  }
+
+  const tokenBalance = (address: Address) =>
+    chain.clients.publicClient.readContract({
+      address: chain.deployment.settlementToken,
+      abi: settlementTokenAbi,
+      functionName: 'balanceOf',
+      args: [address],
+    });
+
+  function lightNode(now: number, extra: Partial<ConstructorParameters<typeof LightNode>[0]> = {}, agent?: NodeAgent) {
+    return new LightNode({
+      privateKey: deviceKey,
+      rpcUrl: chain.anvil.rpcUrl,
+      chainId: chain.clients.chain.id,
+      oracle: chain.deployment.attestationOracle,
+      registry: chain.deployment.nodeRegistry,
+      apiUrls: [api.url],
+      outbox: agent!.outbox,
+      now: () => now,
+      nextBlock: mine,
+      log,
+      ...extra,
+    });
+  }
+
+  it('light-client reads: registration and commitments proven from storage equal eth_call; a lying RPC is caught', async () => {
+    const { clients, deployment } = chain;
+    const proven = await readProvenNode(clients.publicClient, deployment.nodeRegistry, device);
+    const called = await clients.publicClient.readContract({
+      address: deployment.nodeRegistry,
+      abi: nodeRegistryAbi,
+      functionName: 'node',
+      args: [BigInt(nodeId)],
+    });
+    assert.ok(proven);
+    assert.equal(proven.nodeId, nodeId);
+    assert.equal(proven.owner.toLowerCase(), called.owner.toLowerCase());
+    assert.equal(proven.owner.toLowerCase(), owner.account.address.toLowerCase());
+    assert.equal(proven.deviceSigner.toLowerCase(), called.deviceSigner.toLowerCase());
+    assert.equal(proven.status, ['None', 'Online', 'InProgress', 'Exiting', 'Exited'][called.status]);
+    assert.equal(proven.stakeUsdc6, called.stakeUsdc6);
+    assert.equal(proven.bondedUsdc6, called.bondedUsdc6);
+    assert.equal(proven.stakeUsdc6, DEFAULT_MINIMUM_STAKE_USDC6.station);
+    // The pile registered by the deployer: another owner, the same layout.
+    const pile = chain.devices[0]!;
+    const provenPile = await readProvenNode(clients.publicClient, deployment.nodeRegistry, pile.address);
+    assert.equal(provenPile?.nodeId, pile.nodeId);
+    assert.equal(provenPile?.owner.toLowerCase(), clients.account.address.toLowerCase());
+    assert.equal(
+      await readProvenNode(clients.publicClient, deployment.nodeRegistry, `0x${'11'.repeat(20)}`),
+      undefined,
+    );
+
+    // A lying RPC: it answers eth_getProof with a changed storage value, or a header with another stateRoot.
+    const slot = mappingSlot(BigInt(nodeId), 'uint256', NODE_REGISTRY_LAYOUT.nodesSlot, 3n);
+    const lying = (tamper: (method: string, result: any) => any) => ({
+      request: async (args: { method: string; params?: unknown }) =>
+        tamper(args.method, await clients.publicClient.request(args as never)),
+    });
+    await assert.rejects(
+      readProvenStorage(
+        lying((method, r) =>
+          method === 'eth_getProof'
+            ? { ...r, storageProof: r.storageProof.map((p: any) => ({ ...p, value: '0x1' })) }
+            : r,
+        ),
+        deployment.nodeRegistry,
+        [slot],
+      ),
+      (err: Error) => err instanceof LightClientError && /the RPC said 0x1, the proof says/.test(err.message),
+    );
+    await assert.rejects(
+      readProvenStorage(
+        lying((method, r) => (method === 'eth_getBlockByNumber' ? { ...r, stateRoot: `0x${'ab'.repeat(32)}` } : r)),
+        deployment.nodeRegistry,
+        [slot],
+      ),
+      /header: fields hash to .* not to the block hash/,
+    );
+    await assert.rejects(
+      readProvenStorage(
+        lying((method, r) => (method === 'eth_getProof' ? { ...r, accountProof: r.accountProof.slice(0, -1) } : r)),
+        deployment.nodeRegistry,
+        [slot],
+      ),
+      /account .*: (proof does not verify|proven absent)/,
+    );
+    await assert.rejects(
+      readProvenStorage(clients.publicClient, deployment.nodeRegistry, [slot], {
+        trustedBlockHash: `0x${'00'.repeat(32)}`,
+      }),
+      /trusted 0x0000/,
+    );
+    const raw = (await clients.publicClient.request({
+      method: 'eth_getBlockByNumber',
+      params: ['latest', false],
+    })) as any;
+    assert.equal(verifyHeader(raw).hash, raw.hash);
+    assert.throws(() => verifyHeader({ ...raw, gasUsed: '0x1' }), /hash to/);
+    assert.throws(() => verifyHeader({ ...raw, stateRoot: undefined }), /header: field stateRoot missing/);
+  });
+
+  it('bad options are rejected naming the field', async () => {
+    const agent = await startAgent(0);
+    try {
+      for (const [extra, message] of [
+        [{ rpcUrl: 'localhost:8545' }, /rpcUrl: (not a URL|must be http)/],
+        [{ rpcUrl: 'ws://127.0.0.1:1' }, /rpcUrl: must be http/],
+        [{ apiUrls: [] }, /apiUrls: at least one/],
+        [{ apiUrls: ['ftp://x'] }, /apiUrls\[0\]: must be http/],
+        [{ oracle: '0x1234' as Address }, /oracle: not an address/],
+        [{ registry: 'nope' as Address }, /registry: not an address/],
+        [{ chainId: 0 }, /chainId: must be a positive integer/],
+        [{ privateKey: '0x12' as Hex }, /privateKey: not 32 bytes/],
+      ] as const)
+        assert.throws(
+          () => lightNode(0, extra as never, agent),
+          (err: Error) => err instanceof LightNodeError && message.test(err.message),
+        );
+    } finally {
+      await agent.stop();
+    }
+  });
+
+  it('an honest hour is verified, and inflated green energy, dropped windows and an omitted record are detected; the inflation is challenged by the device and paid to the owner', async (t) => {
+    const { clients, deployment } = chain;
+    const now = await chainNow();
+    const current = Math.floor(now / HOUR);
+    const [honest, inflated, dropped, omitted] = [current - 5, current - 4, current - 3, current - 2];
+    const agent = await startAgent(now);
+    t.after(() => agent.stop());
+    // The light node starts with the agent: it pins the windows of the hours it has not settled in the outbox.
+    const node = lightNode(now, {}, agent);
+    for (const s of [honest, inflated, dropped, omitted]) await runHour(agent, s);
+    await attest(honest);
+    await attest(inflated, { mode: 'inflate-green', nodeIds: [nodeId] });
+    await attest(dropped, { mode: 'drop-windows', nodeIds: [nodeId] });
+    await attest(omitted, { mode: 'omit-record', nodeIds: [nodeId] });
+
+    // The root the light node trusts is proven from storage; it equals what eth_call says.
+    for (const s of [honest, inflated]) {
+      const proven = await readProvenCommitment(clients.publicClient, deployment.attestationOracle, s);
+      const called = await clients.publicClient.readContract({
+        address: deployment.attestationOracle,
+        abi: attestationOracleAbi,
+        functionName: 'commitment',
+        args: [s],
+      });
+      assert.equal(proven.root, called.root);
+      assert.equal(proven.committedAt, called.committedAt);
+      assert.equal(proven.recordCount, called.recordCount);
+      assert.equal(proven.recordCount, 2);
+    }
+
+    const ownerBefore = await tokenBalance(owner.account.address);
+    const deviceEthBefore = await clients.publicClient.getBalance({ address: device });
+    const settled = await node.checkDue();
+    const registrationCalls = node.metrics.rpcCalls - node.hours().reduce((sum, c) => sum + (c.rpcCalls ?? 0), 0);
+    assert.equal(registrationCalls, 4, 'two storage proofs (node id, then the node), two calls each');
+    assert.deepEqual(
+      settled.map((c) => [c.slot, c.state]),
+      [
+        [honest, 'verified'],
+        [inflated, 'misreported'],
+        [dropped, 'misreported'],
+        [omitted, 'missing'],
+      ],
+    );
+
+    // Honest: verified against the root proven from the chain, no challenge.
+    const h = node.hour(honest)!;
+    assert.equal(h.challenge, undefined);
+    assert.equal(h.reported?.leaf, h.expected.leaf);
+
+    // Inflated: the device challenged from its own outbox; AggregateMismatch; the owner got a fifth of the bond.
+    const i = node.hour(inflated)!;
+    assert.equal(i.challenge?.status, 'succeeded', JSON.stringify(i.challenge));
+    assert.equal(i.challenge?.fault, 'AggregateMismatch');
+    assert.ok(i.reported!.greenWh > i.expected.greenWh, 'the record claimed more green energy');
+    assert.ok(i.reported!.greenShareBps >= i.expected.greenShareBps);
+    assert.equal(i.reported!.messagesHash, i.expected.messagesHash, 'it kept the device’s windows');
+    const bond = await clients.publicClient.readContract({
+      address: deployment.attestationOracle,
+      abi: attestationOracleAbi,
+      functionName: 'bondPerRecordUsdc6',
+    });
+    const reward = (bond * 2_000n) / 10_000n;
+    assert.equal(i.challenge?.rewardUsdc6, Number(reward));
+    assert.equal(i.challenge?.rewardTo?.toLowerCase(), owner.account.address.toLowerCase());
+    assert.equal((await tokenBalance(owner.account.address)) - ownerBefore, reward, 'paid to the owner');
+    assert.equal(await tokenBalance(device), 0n, 'the device key holds no reward');
+    const deviceEthAfter = await clients.publicClient.getBalance({ address: device });
+    assert.ok(deviceEthAfter < deviceEthBefore, 'the device paid the gas');
+    assert.equal(
+      await clients.publicClient.readContract({
+        address: deployment.attestationOracle,
+        abi: attestationOracleAbi,
+        functionName: 'isExcluded',
+        args: [i.reported!.leaf],
+      }),
+      true,
+    );
+    assert.ok(i.challenge!.commitGas! > 0 && i.challenge!.revealGas! > 0);
+    assert.ok(lines.some((l) => /MISREPORT node \d+ hour \d+ .*misreported: greenWh/.test(l)));
+    assert.ok(lines.some((l) => /CHALLENGE SUCCEEDED node \d+ hour \d+: AggregateMismatch/.test(l)));
+
+    // Dropped windows: detected (which ones), but the smaller record is consistent: not provable on chain.
+    const d = node.hour(dropped)!;
+    assert.equal(d.droppedSeqs?.length, WINDOWS_PER_HOUR / 2);
+    assert.equal(d.reported?.messageCount, WINDOWS_PER_HOUR / 2);
+    assert.equal(d.challenge?.status, 'not-challengeable');
+    assert.match(d.challenge!.reason!, /consistent with the 30 windows it commits to/);
+
+    // Omitted: no record proves against the committed root.
+    const o = node.hour(omitted)!;
+    assert.equal(o.reported, undefined);
+    assert.equal(o.challenge?.status, 'not-challengeable');
+    assert.match(o.reason, /no published record of node \d+ proves against the root/);
+
+    const m = node.metrics;
+    assert.equal(m.hoursVerified, 1);
+    assert.equal(m.hoursMisreported, 2);
+    assert.equal(m.hoursMissing, 1);
+    assert.equal(m.challengesCommitted, 1, 'an honest hour produces no challenge');
+    assert.equal(m.challengesSucceeded, 1);
+    assert.equal(m.notChallengeable, 2);
+    assert.equal(m.rewardsUsdc6, Number(reward));
+    assert.ok(m.rpcCalls > 0 && m.apiCalls === 4);
+
+    // The cost per device and hour (BENCHMARKS.md).
+    t.diagnostic(
+      `BENCH light node, ${WINDOWS_PER_HOUR} windows an hour: registration proof ${registrationCalls} RPC calls ` +
+        `(re-proven hourly); honest hour ${h.rpcCalls} RPC calls + 1 API request; challenged hour ${i.rpcCalls} RPC ` +
+        `calls + 1 API request; challenge gas commit ${i.challenge!.commitGas} + reveal ${i.challenge!.revealGas} = ` +
+        `${i.challenge!.commitGas! + i.challenge!.revealGas!}; totals ${JSON.stringify(m)}`,
+    );
+    // A second round checks nothing again.
+    const calls = m.apiCalls;
+    assert.deepEqual(await node.checkDue(), []);
+    assert.equal(node.metrics.apiCalls, calls);
+    await node.stop();
+
+    // `greenhour-agent status` shows every hour's state from the store.
+    let out = '';
+    const code = await runAgentCli(['status', '--outbox', outboxDir], {
+      stdout: (s) => (out += s),
+      stderr: (s) => (out += s),
+      stopSignal: () => new Promise(() => {}),
+    });
+    assert.equal(code, 0, out);
+    assert.match(out, new RegExp(`hour ${honest} .*verified`));
+    assert.match(out, new RegExp(`hour ${inflated} .*misreported.*challenge succeeded \\(AggregateMismatch\\)`));
+    assert.match(out, new RegExp(`hour ${dropped} .*misreported.*not challengeable`));
+    assert.match(out, new RegExp(`hour ${omitted} .*missing.*not challengeable`));
+    assert.match(out, /challenges: 1 committed, 1 succeeded, 0 failed/);
+
+    // A restarted agent resumes where it stopped: only the new hour is fetched and checked.
+    await agent.stop();
+    const restarted = await startAgent(now);
+    try {
+      const next = current - 1;
+      // This time a mirror that is down comes first: the light node moves on to the next one.
+      const again = lightNode(now, { apiUrls: ['http://127.0.0.1:1', api.url] }, restarted);
+      await runHour(restarted, next);
+      await attest(next);
+      assert.equal(again.hour(inflated)?.challenge?.status, 'succeeded', 'the store survived the restart');
+      const apiBefore = again.metrics.apiCalls;
+      const resumed = await again.checkDue();
+      assert.deepEqual(
+        resumed.map((c) => [c.slot, c.state]),
+        [[next, 'verified']],
+      );
+      assert.equal(again.metrics.apiCalls - apiBefore, 2, 'the new hour only: the dead mirror, then the service');
+      assert.equal(again.hour(next)?.source, api.url);
+      assert.equal(again.hour(next)?.rpcCalls, 2, 'an honest hour: one commitment proof (header + eth_getProof)');
+      assert.equal(again.metrics.challengesCommitted, 1);
+      assert.equal(readLightNodeStore(outboxDir)?.hours[String(next)]?.state, 'verified');
+      await again.stop();
+    } finally {
+      await restarted.stop();
+    }
+  });
+  it('a light node killed between its challenge commit and reveal finishes the challenge after a restart, committing once', async (t) => {
+    const anvil = createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) });
+    // The current hour ends once the chain (and the ingest's clock) move two hours on.
+    const slot = Math.floor((await chainNow()) / HOUR);
+    await anvil.increaseTime({ seconds: 2 * HOUR });
+    await mine();
+    const now = await chainNow();
+    ingestNow = now;
+    const agent = await startAgent(now);
+    try {
+      await runHour(agent, slot);
+    } finally {
+      await agent.stop();
+    }
+    await attest(slot, { mode: 'inflate-green', nodeIds: [nodeId] });
+
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        CHILD,
+        JSON.stringify({
+          privateKey: deviceKey,
+          rpcUrl: chain.anvil.rpcUrl,
+          chainId: chain.clients.chain.id,
+          oracle: chain.deployment.attestationOracle,
+          registry: chain.deployment.nodeRegistry,
+          apiUrl: api.url,
+          outboxDir,
+          now,
+        }),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const exited = once(child, 'exit');
+    t.after(() => child.kill('SIGKILL'));
+    const deadline = Date.now() + 60_000;
+    while (!/challenge committed in block/.test(out)) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no commitment from the child:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const stored = readLightNodeStore(outboxDir)!.hours[String(slot)]!;
+    assert.equal(stored.state, 'misreported');
+    assert.equal(stored.challenge?.status, 'committed', 'killed after the commit, before the reveal');
+    const commitTx = stored.challenge!.commitTx;
+    assert.ok(commitTx);
+
+    const outbox = Outbox.open(outboxDir, { onWarning: log }); // takes over the dead process's lock
+    t.after(() => outbox.close());
+    const ownerBefore = await tokenBalance(owner.account.address);
+    const node = new LightNode({
+      privateKey: deviceKey,
+      rpcUrl: chain.anvil.rpcUrl,
+      chainId: chain.clients.chain.id,
+      oracle: chain.deployment.attestationOracle,
+      registry: chain.deployment.nodeRegistry,
+      apiUrls: [api.url],
+      outbox,
+      now: () => now,
+      nextBlock: mine,
+      log,
+    });
+    const committedBefore = node.metrics.challengesCommitted;
+    const settled = await node.checkDue();
+    assert.deepEqual(
+      settled.map((c) => [c.slot, c.challenge?.status]),
+      [[slot, 'succeeded']],
+    );
+    const c = node.hour(slot)!.challenge!;
+    assert.equal(c.fault, 'AggregateMismatch');
+    assert.equal(c.commitTx, commitTx, 'the killed process’s commitment is revealed, not made again');
+    assert.equal(node.metrics.challengesCommitted, committedBefore, 'no second commitment');
+    assert.ok((await tokenBalance(owner.account.address)) - ownerBefore > 0n, 'the owner is paid');
+    await node.stop();
+  });
+});
