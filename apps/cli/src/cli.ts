@@ -3,7 +3,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { progressBar, simulateYear, ZONES } from '@greenhour/energy';
+import { DATA_DIR, checkDataDir, listZones, loadZone, progressBar, simulateYear } from '@greenhour/energy';
 import type { Controller, SiteConfig, YearResult, ZoneId } from '@greenhour/energy';
 import {
   ConfigError,
@@ -46,7 +46,16 @@ export interface Io {
 const DATA_YEAR = 2023;
 
 const COMMON: FlagSpecs = {
-  zone: { kind: 'enum', values: ZONES, help: 'grid zone (real 2023 price, carbon and weather data)' },
+  zone: {
+    kind: 'string',
+    metavar: 'ZONE',
+    help: `grid zone: a folder grid/ZONE of the data directory (shipped: ${listZones().join(', ')})`,
+  },
+  'data-dir': {
+    kind: 'string',
+    metavar: 'DIR',
+    help: 'data directory with grid/<ZONE>/zone.json and grid/<ZONE>/2023/* (default: the shipped data/)',
+  },
   model: { kind: 'enum', values: MODELS, help: 'site / investment model' },
   controller: { kind: 'enum', values: ['optimizer', 'rule'], default: 'optimizer', help: 'dispatch controller' },
   config: { kind: 'string', metavar: 'FILE.json', help: 'partial override of the model config and its "site" (below)' },
@@ -158,6 +167,8 @@ function reportError(e: unknown, io: Io): number {
 
 interface Common {
   zone: ZoneId;
+  /** Absolute data directory (the shipped data/ unless --data-dir). */
+  dataDir: string;
   model: ModelId;
   controller: Controller;
   overrides: unknown;
@@ -172,8 +183,24 @@ interface Common {
 function common(flags: ParsedFlags): Common {
   requireFlag(flags, 'zone');
   requireFlag(flags, 'model');
+  let dataDir = DATA_DIR;
+  if (typeof flags['data-dir'] === 'string') {
+    try {
+      dataDir = checkDataDir(flags['data-dir']);
+    } catch (e) {
+      throw new UsageError(`--data-dir ${(e as Error).message}`);
+    }
+  }
+  const zones = listZones(dataDir);
+  if (!zones.includes(flags.zone as string)) {
+    const where = dataDir === DATA_DIR ? '' : ` in ${join(dataDir, 'grid')}`;
+    throw new UsageError(
+      `--zone: unknown zone ${JSON.stringify(flags.zone)} (expected one of ${zones.join(', ')}${where})`,
+    );
+  }
   const c: Common = {
     zone: flags.zone as ZoneId,
+    dataDir,
     model: flags.model as ModelId,
     controller: flags.controller as Controller,
     overrides: undefined,
@@ -190,7 +217,7 @@ function common(flags: ParsedFlags): Common {
     const start = Date.UTC(DATA_YEAR, 0, 1) / 1000 + (c.startHour ?? 0) * 3600;
     const n = c.hours ?? 8760 - (c.startHour ?? 0);
     const { date } = localDatesOf(
-      c.zone,
+      loadZone(c.zone, c.dataDir).timeZone,
       Array.from({ length: n }, (_, i) => start + i * 3600),
     );
     if (!date.includes(c.day))
@@ -218,7 +245,7 @@ function common(flags: ParsedFlags): Common {
 /** Build config + site, turning ConfigError into a usage error that names the file and the field. */
 function build(c: Common): { site: SiteConfig } {
   try {
-    return buildInvestment(c.model, c.zone, c.overrides);
+    return buildInvestment(c.model, c.zone, c.overrides, { dataDir: c.dataDir });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(`--config ${c.configPath}: ${e.message}`);
     throw e;
@@ -286,6 +313,7 @@ async function siteSimulate(argv: readonly string[], io: Io): Promise<number> {
   const { site } = build(c);
   const year = await simulateYear({
     zone: c.zone,
+    dataDir: c.dataDir,
     site,
     controller: c.controller,
     onProgress: progress(io, `simulating ${c.zone} ${c.model} (${c.controller})`),
@@ -393,6 +421,7 @@ async function invest(argv: readonly string[], io: Io): Promise<number> {
   const { result, year, site } = await runInvestment({
     model: c.model,
     zone: c.zone,
+    dataDir: c.dataDir,
     controller: c.controller,
     overrides: c.overrides,
     onProgress: progress(io, `simulating ${c.zone} ${c.model} (${c.controller})`),
