@@ -393,3 +393,124 @@ test('missing data file → exit 1, error names the file', async () => {
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr.trim(), /^greenhour: data error: .*grid\/DE-LU\/2023\/weather\.json: cannot read data file/);
 });
+
+/**
+ * README "Add a zone", step by step: a data directory with one new zone made of an existing zone's three
+ * hourly files (same columns) and a zone.json of its own (another time zone and currency), run through the
+ * real CLI with --data-dir for every model.
+ */
+function newZoneDir(name: string, edit: (zone: Record<string, any>) => void = () => {}): string {
+  const dir = join(tmp, name);
+  mkdirSync(join(dir, 'grid', 'XX-NEW', '2023'), { recursive: true });
+  for (const f of ['carbon_intensity.csv', 'price.csv', 'weather.json'])
+    cpSync(join(ROOT, 'data/grid/DE-LU/2023', f), join(dir, 'grid/XX-NEW/2023', f));
+  const zone = JSON.parse(readFileSync(join(ROOT, 'data/grid/DE-LU/zone.json'), 'utf8'));
+  zone.name = 'A zone never shipped';
+  zone.timeZone = 'Europe/London';
+  zone.currency = { code: 'GBP', usdPerUnit: 1.24, source: '2023 annual average (Bank of England)' };
+  zone.tariffs.home = {
+    ...zone.tariffs.home,
+    source: 'test: 30 p/kWh, export 15 p/kWh',
+    basePerKwh: 0.3,
+    exportPerKwh: 0.15,
+  };
+  zone.evCharging = { usdPerKwh: 0.7, source: 'test' };
+  edit(zone);
+  writeFileSync(join(dir, 'grid/XX-NEW/zone.json'), JSON.stringify(zone, null, 2));
+  return dir;
+}
+
+test('add a zone: a new folder in --data-dir runs site simulate and invest for every model', async () => {
+  const dir = newZoneDir('new-zone');
+  for (const model of ['station', 'pile', 'home']) {
+    const sim = await cli([
+      'site',
+      'simulate',
+      '--data-dir',
+      dir,
+      '--zone',
+      'XX-NEW',
+      '--model',
+      model,
+      '--controller',
+      'rule',
+      '--hours',
+      '48',
+      '--json',
+    ]);
+    assert.equal(sim.code, 0, sim.stderr);
+    const s = JSON.parse(sim.stdout) as { zone: string; year: { timeZone: string; totals: { pvAvailableWh: number } } };
+    assert.equal(s.zone, 'XX-NEW');
+    assert.equal(s.year.timeZone, 'Europe/London');
+    assert.ok(s.year.totals.pvAvailableWh > 0, `${model} makes PV`);
+    const inv = await cli([
+      'invest',
+      '--data-dir',
+      dir,
+      '--zone',
+      'XX-NEW',
+      '--model',
+      model,
+      '--hours',
+      '48',
+      '--json',
+    ]);
+    assert.equal(inv.code, 0, inv.stderr);
+    const r = JSON.parse(inv.stdout) as {
+      zone: string;
+      metrics: { npvUsdc6: string };
+      site: { tariff: { baseUsdPerKwh: number } };
+    };
+    assert.equal(r.zone, 'XX-NEW');
+    assert.match(r.metrics.npvUsdc6, /^-?\d+$/);
+    if (model === 'home') assert.equal(r.site.tariff.baseUsdPerKwh, 0.3 * 1.24, 'the home tariff in GBP, converted');
+  }
+  // the shipped zones are not in that directory
+  const other = await cli(['invest', '--data-dir', dir, '--zone', 'DE-LU', '--model', 'home']);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /--zone: unknown zone "DE-LU" \(expected one of XX-NEW in /);
+});
+
+test('add a zone: a half-added zone fails naming the missing file or field', async () => {
+  const noFile = newZoneDir('half-no-file');
+  mkdirSync(join(noFile, 'grid', 'XX-HALF', '2023'), { recursive: true });
+  const a = await cli([
+    'site',
+    'simulate',
+    '--data-dir',
+    noFile,
+    '--zone',
+    'XX-HALF',
+    '--model',
+    'home',
+    '--hours',
+    '24',
+  ]);
+  assert.equal(a.code, 1, a.stderr);
+  assert.match(a.stderr.trim(), /^greenhour: data error: .*grid\/XX-HALF\/zone\.json: cannot read data file \(ENOENT/);
+  const noField = newZoneDir('half-no-field', (z) => delete z.household);
+  const b = await cli(['invest', '--data-dir', noField, '--zone', 'XX-NEW', '--model', 'home', '--hours', '24']);
+  assert.equal(b.code, 1, b.stderr);
+  assert.match(b.stderr.trim(), /^greenhour: data error: .*grid\/XX-NEW\/zone\.json: field "household": missing$/);
+  const badValue = newZoneDir('half-bad-value', (z) => (z.tariffs.home.basePerKwh = 'abc'));
+  const c = await cli(['invest', '--data-dir', badValue, '--zone', 'XX-NEW', '--model', 'home', '--hours', '24']);
+  assert.equal(c.code, 1, c.stderr);
+  assert.match(c.stderr, /zone\.json: field "tariffs\.home\.basePerKwh": must be a non-negative number, got "abc"/);
+});
+
+test('--data-dir that is missing, not a directory or holds no zone → exit 2 naming the flag', async () => {
+  const file = configFile('not-a-dir', '');
+  mkdirSync(join(tmp, 'no-zones', 'grid'), { recursive: true });
+  for (const [dir, reason] of [
+    [join(tmp, 'absent'), 'does not exist'],
+    [file, 'not a directory'],
+    [join(tmp, 'no-zones'), 'no zone in grid/'],
+  ] as const) {
+    const r = await cli(['site', 'simulate', '--data-dir', dir, '--zone', 'SG', '--model', 'home']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr.trim(),
+      `greenhour: --data-dir ${dir}: ${reason}${reason === 'no zone in grid/' ? ' (expected grid/<ZONE>/zone.json)' : ''}`,
+    );
+  }
+});
