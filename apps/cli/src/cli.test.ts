@@ -514,3 +514,55 @@ test('--data-dir that is missing, not a directory or holds no zone → exit 2 na
     );
   }
 });
+
+const MY_SITE = {
+  zone: 'DE-LU',
+  type: 'home',
+  pv: { kWp: 9.5, mounting: 'roof_mount', tiltDeg: 35 },
+  battery: { kWh: 10, kW: 5 },
+  gpus: { count: 2 },
+  gridLimitKw: 15,
+};
+
+test('--site: an operator models their own site with site simulate and invest', async () => {
+  const file = configFile('my-site.json', JSON.stringify(MY_SITE));
+  const sim = await cli(['site', 'simulate', '--site', file, '--controller', 'rule', '--hours', '48', '--json']);
+  assert.equal(sim.code, 0, sim.stderr);
+  const s = JSON.parse(sim.stdout) as {
+    zone: string;
+    model: string;
+    site: { pv: { dcCapacityW: number; tiltDeg: number }[]; battery: { capacityWh: number }; gpu: { count: number } };
+  };
+  assert.equal(s.zone, 'DE-LU');
+  assert.equal(s.model, 'home');
+  assert.equal(s.site.pv[0]!.dcCapacityW, 9500);
+  assert.equal(s.site.pv[0]!.tiltDeg, 35);
+  assert.equal(s.site.battery.capacityWh, 10_000);
+  assert.equal(s.site.gpu.count, 2);
+  const inv = await cli(['invest', '--site', file, '--model', 'home', '--hours', '48']);
+  assert.equal(inv.code, 0, inv.stderr);
+  assert.match(inv.stdout, /Site: PV 9\.5 kWp, battery 10\.0 kWh \/ 5\.0 kW, 2 GPUs, grid limit 15 kW/);
+  assert.match(inv.stdout, /What would make NPV = 0/);
+});
+
+test('--site: bad site files → exit 2 naming the file and the field', async () => {
+  const cases: [string, unknown, string[]][] = [
+    ['typo.json', { ...MY_SITE, batery: {} }, ['field "batery"', 'unknown field']],
+    ['kwp.json', { ...MY_SITE, pv: { kWp: -1, mounting: 'roof_mount' } }, ['field "pv.kWp"', 'got -1']],
+    ['nozone.json', { ...MY_SITE, zone: 'XX' }, ['field "zone"', 'unknown zone "XX"']],
+  ];
+  for (const [name, body, mentions] of cases) {
+    const file = configFile(name, JSON.stringify(body));
+    const r = await cli(['site', 'simulate', '--site', file]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    for (const m of [`--site ${file}`, ...mentions])
+      assert.ok(r.stderr.includes(m), `"${r.stderr}" should mention ${m}`);
+  }
+  const broken = await cli(['invest', '--site', configFile('broken-site.json', '{"zone": ')]);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /--site .*broken-site\.json: invalid JSON/);
+  const contra = await cli(['invest', '--site', configFile('c.json', JSON.stringify(MY_SITE)), '--zone', 'SG']);
+  assert.equal(contra.code, 2);
+  assert.match(contra.stderr, /--zone: SG contradicts the site file .*c\.json \(zone DE-LU\)/);
+});

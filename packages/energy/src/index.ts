@@ -7,6 +7,8 @@ export type { PlanWindowOptions, WindowResult } from './simulate.ts';
 export type { StepRecord } from './dispatch.ts';
 export { defaultSite, optimalTiltDeg, DEFAULT_CARBON_PRICE_USD_PER_T } from './sites.ts';
 export { validateSite } from './validate.ts';
+export { parseSiteFile } from './siteFile.ts';
+export type { SiteFile } from './siteFile.ts';
 export { zoneTariff, loadZone, parseZoneFile } from './zones.ts';
 export type { ZoneInfo, ZoneCosts, Segment } from './zones.ts';
 export { loadZoneYear, loadWorkloadTrace, listZones, assertZone, checkDataDir, DataError, DATA_DIR } from './data.ts';
