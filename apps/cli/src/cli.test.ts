@@ -443,6 +443,11 @@ test('add a zone: a new folder in --data-dir runs site simulate and invest for e
     assert.equal(s.zone, 'XX-NEW');
     assert.equal(s.year.timeZone, 'Europe/London');
     assert.ok(s.year.totals.pvAvailableWh > 0, `${model} makes PV`);
+    // the accounts add up in the new zone too
+    const t = s.year.totals as unknown as Record<string, number>;
+    assert.equal(t.baseLoadDemandWh, t.baseLoadWh! + t.baseLoadUnservedWh!);
+    assert.ok(Math.abs(t.gpuHoursDemanded! - t.gpuHoursServed! - t.gpuHoursUnmet!) < 1e-6);
+    assert.ok(Math.abs(t.evDemandWh! - t.evDeliveredWh! - t.evUnmetWh!) <= 48, 'EV energy within 1 Wh per hour');
     const inv = await cli([
       'invest',
       '--data-dir',
@@ -464,6 +469,7 @@ test('add a zone: a new folder in --data-dir runs site simulate and invest for e
     assert.equal(r.zone, 'XX-NEW');
     assert.match(r.metrics.npvUsdc6, /^-?\d+$/);
     if (model === 'home') assert.equal(r.site.tariff.baseUsdPerKwh, 0.3 * 1.24, 'the home tariff in GBP, converted');
+    assert.equal((r as unknown as { breakEven: unknown[] }).breakEven.length, 3, 'what would make it pay');
   }
   // the shipped zones are not in that directory
   const other = await cli(['invest', '--data-dir', dir, '--zone', 'DE-LU', '--model', 'home']);
