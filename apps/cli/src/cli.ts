@@ -213,7 +213,9 @@ function common(flags: ParsedFlags): Common {
       fromFile = parseSiteFile(json, dataDir);
     } catch (e) {
       if (e instanceof SchemaError) throw new UsageError(`--site ${file}: field "${e.path}": ${e.reason}`);
-      throw e;
+      if (e instanceof Error && e.name === 'DataError') throw e; // the zone's data is broken, not the site file
+      // a rule of the energy validator not checked field by field: name the built site's field
+      throw new UsageError(`--site ${file}: the site it describes: ${(e as Error).message}`);
     }
     for (const [flag, value] of [
       ['zone', fromFile.zone],
