@@ -1,28 +1,19 @@
 // Charts for a simulated year and an investment result, as SVG text (see svg.ts).
 
-import type { YearResult, ZoneId } from '@greenhour/energy';
+import type { YearResult } from '@greenhour/energy';
 import type { InvestmentResult } from '@greenhour/economics';
 import { toUsd } from '@greenhour/economics';
 import { barLineChart, groupedBarChart, lineChart, stackedBarChart, tornadoChart } from './svg.ts';
 
-/** IANA time zone of each zone's reference point (same as the zone's weather.json), for local days/months. */
-export const ZONE_TIME_ZONES: Record<ZoneId, string> = {
-  SG: 'Asia/Singapore',
-  'JP-TK': 'Asia/Tokyo',
-  'IN-WE': 'Asia/Kolkata',
-  'DE-LU': 'Europe/Berlin',
-  'US-CAL-CISO': 'America/Los_Angeles',
-};
-
-/** Local calendar date (YYYY-MM-DD) and hour of each simulated hour. */
-export function localDates(year: Pick<YearResult, 'zone' | 'hourly'>): { date: string[]; hour: number[] } {
-  return localDatesOf(year.zone, year.hourly.startUtcS);
+/** Local calendar date (YYYY-MM-DD) and hour of each simulated hour, on the zone's clock (its zone.json). */
+export function localDates(year: Pick<YearResult, 'timeZone' | 'hourly'>): { date: string[]; hour: number[] } {
+  return localDatesOf(year.timeZone, year.hourly.startUtcS);
 }
 
-/** Local calendar date and hour, in the zone's time zone, of each UTC hour start. */
-export function localDatesOf(zone: ZoneId, startUtcS: readonly number[]): { date: string[]; hour: number[] } {
+/** Local calendar date and hour, in an IANA time zone, of each UTC hour start. */
+export function localDatesOf(timeZone: string, startUtcS: readonly number[]): { date: string[]; hour: number[] } {
   const fmt = new Intl.DateTimeFormat('en-CA', {
-    timeZone: ZONE_TIME_ZONES[zone],
+    timeZone,
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',

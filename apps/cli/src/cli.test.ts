@@ -393,3 +393,182 @@ test('missing data file → exit 1, error names the file', async () => {
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr.trim(), /^greenhour: data error: .*grid\/DE-LU\/2023\/weather\.json: cannot read data file/);
 });
+
+/**
+ * README "Add a zone", step by step: a data directory with one new zone made of an existing zone's three
+ * hourly files (same columns) and a zone.json of its own (another time zone and currency), run through the
+ * real CLI with --data-dir for every model.
+ */
+function newZoneDir(name: string, edit: (zone: Record<string, any>) => void = () => {}): string {
+  const dir = join(tmp, name);
+  mkdirSync(join(dir, 'grid', 'XX-NEW', '2023'), { recursive: true });
+  for (const f of ['carbon_intensity.csv', 'price.csv', 'weather.json'])
+    cpSync(join(ROOT, 'data/grid/DE-LU/2023', f), join(dir, 'grid/XX-NEW/2023', f));
+  const zone = JSON.parse(readFileSync(join(ROOT, 'data/grid/DE-LU/zone.json'), 'utf8'));
+  zone.name = 'A zone never shipped';
+  zone.timeZone = 'Europe/London';
+  zone.currency = { code: 'GBP', usdPerUnit: 1.24, source: '2023 annual average (Bank of England)' };
+  zone.tariffs.home = {
+    ...zone.tariffs.home,
+    source: 'test: 30 p/kWh, export 15 p/kWh',
+    basePerKwh: 0.3,
+    exportPerKwh: 0.15,
+  };
+  zone.evCharging = { usdPerKwh: 0.7, source: 'test' };
+  edit(zone);
+  writeFileSync(join(dir, 'grid/XX-NEW/zone.json'), JSON.stringify(zone, null, 2));
+  return dir;
+}
+
+test('add a zone: a new folder in --data-dir runs site simulate and invest for every model', async () => {
+  const dir = newZoneDir('new-zone');
+  for (const model of ['station', 'pile', 'home']) {
+    const sim = await cli([
+      'site',
+      'simulate',
+      '--data-dir',
+      dir,
+      '--zone',
+      'XX-NEW',
+      '--model',
+      model,
+      '--controller',
+      'rule',
+      '--hours',
+      '48',
+      '--json',
+    ]);
+    assert.equal(sim.code, 0, sim.stderr);
+    const s = JSON.parse(sim.stdout) as { zone: string; year: { timeZone: string; totals: { pvAvailableWh: number } } };
+    assert.equal(s.zone, 'XX-NEW');
+    assert.equal(s.year.timeZone, 'Europe/London');
+    assert.ok(s.year.totals.pvAvailableWh > 0, `${model} makes PV`);
+    // the accounts add up in the new zone too
+    const t = s.year.totals as unknown as Record<string, number>;
+    assert.equal(t.baseLoadDemandWh, t.baseLoadWh! + t.baseLoadUnservedWh!);
+    assert.ok(Math.abs(t.gpuHoursDemanded! - t.gpuHoursServed! - t.gpuHoursUnmet!) < 1e-6);
+    assert.ok(Math.abs(t.evDemandWh! - t.evDeliveredWh! - t.evUnmetWh!) <= 48, 'EV energy within 1 Wh per hour');
+    const inv = await cli([
+      'invest',
+      '--data-dir',
+      dir,
+      '--zone',
+      'XX-NEW',
+      '--model',
+      model,
+      '--hours',
+      '48',
+      '--json',
+    ]);
+    assert.equal(inv.code, 0, inv.stderr);
+    const r = JSON.parse(inv.stdout) as {
+      zone: string;
+      metrics: { npvUsdc6: string };
+      site: { tariff: { baseUsdPerKwh: number } };
+    };
+    assert.equal(r.zone, 'XX-NEW');
+    assert.match(r.metrics.npvUsdc6, /^-?\d+$/);
+    if (model === 'home') assert.equal(r.site.tariff.baseUsdPerKwh, 0.3 * 1.24, 'the home tariff in GBP, converted');
+    assert.equal((r as unknown as { breakEven: unknown[] }).breakEven.length, 3, 'what would make it pay');
+  }
+  // the shipped zones are not in that directory
+  const other = await cli(['invest', '--data-dir', dir, '--zone', 'DE-LU', '--model', 'home']);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /--zone: unknown zone "DE-LU" \(expected one of XX-NEW in /);
+});
+
+test('add a zone: a half-added zone fails naming the missing file or field', async () => {
+  const noFile = newZoneDir('half-no-file');
+  mkdirSync(join(noFile, 'grid', 'XX-HALF', '2023'), { recursive: true });
+  const a = await cli([
+    'site',
+    'simulate',
+    '--data-dir',
+    noFile,
+    '--zone',
+    'XX-HALF',
+    '--model',
+    'home',
+    '--hours',
+    '24',
+  ]);
+  assert.equal(a.code, 1, a.stderr);
+  assert.match(a.stderr.trim(), /^greenhour: data error: .*grid\/XX-HALF\/zone\.json: cannot read data file \(ENOENT/);
+  const noField = newZoneDir('half-no-field', (z) => delete z.household);
+  const b = await cli(['invest', '--data-dir', noField, '--zone', 'XX-NEW', '--model', 'home', '--hours', '24']);
+  assert.equal(b.code, 1, b.stderr);
+  assert.match(b.stderr.trim(), /^greenhour: data error: .*grid\/XX-NEW\/zone\.json: field "household": missing$/);
+  const badValue = newZoneDir('half-bad-value', (z) => (z.tariffs.home.basePerKwh = 'abc'));
+  const c = await cli(['invest', '--data-dir', badValue, '--zone', 'XX-NEW', '--model', 'home', '--hours', '24']);
+  assert.equal(c.code, 1, c.stderr);
+  assert.match(c.stderr, /zone\.json: field "tariffs\.home\.basePerKwh": must be a non-negative number, got "abc"/);
+});
+
+test('--data-dir that is missing, not a directory or holds no zone → exit 2 naming the flag', async () => {
+  const file = configFile('not-a-dir', '');
+  mkdirSync(join(tmp, 'no-zones', 'grid'), { recursive: true });
+  for (const [dir, reason] of [
+    [join(tmp, 'absent'), 'does not exist'],
+    [file, 'not a directory'],
+    [join(tmp, 'no-zones'), 'no zone in grid/'],
+  ] as const) {
+    const r = await cli(['site', 'simulate', '--data-dir', dir, '--zone', 'SG', '--model', 'home']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(
+      r.stderr.trim(),
+      `greenhour: --data-dir ${dir}: ${reason}${reason === 'no zone in grid/' ? ' (expected grid/<ZONE>/zone.json)' : ''}`,
+    );
+  }
+});
+
+const MY_SITE = {
+  zone: 'DE-LU',
+  type: 'home',
+  pv: { kWp: 9.5, mounting: 'roof_mount', tiltDeg: 35 },
+  battery: { kWh: 10, kW: 5 },
+  gpus: { count: 2 },
+  gridLimitKw: 15,
+};
+
+test('--site: an operator models their own site with site simulate and invest', async () => {
+  const file = configFile('my-site.json', JSON.stringify(MY_SITE));
+  const sim = await cli(['site', 'simulate', '--site', file, '--controller', 'rule', '--hours', '48', '--json']);
+  assert.equal(sim.code, 0, sim.stderr);
+  const s = JSON.parse(sim.stdout) as {
+    zone: string;
+    model: string;
+    site: { pv: { dcCapacityW: number; tiltDeg: number }[]; battery: { capacityWh: number }; gpu: { count: number } };
+  };
+  assert.equal(s.zone, 'DE-LU');
+  assert.equal(s.model, 'home');
+  assert.equal(s.site.pv[0]!.dcCapacityW, 9500);
+  assert.equal(s.site.pv[0]!.tiltDeg, 35);
+  assert.equal(s.site.battery.capacityWh, 10_000);
+  assert.equal(s.site.gpu.count, 2);
+  const inv = await cli(['invest', '--site', file, '--model', 'home', '--hours', '48']);
+  assert.equal(inv.code, 0, inv.stderr);
+  assert.match(inv.stdout, /Site: PV 9\.5 kWp, battery 10\.0 kWh \/ 5\.0 kW, 2 GPUs, grid limit 15 kW/);
+  assert.match(inv.stdout, /What would make NPV = 0/);
+});
+
+test('--site: bad site files → exit 2 naming the file and the field', async () => {
+  const cases: [string, unknown, string[]][] = [
+    ['typo.json', { ...MY_SITE, batery: {} }, ['field "batery"', 'unknown field']],
+    ['kwp.json', { ...MY_SITE, pv: { kWp: -1, mounting: 'roof_mount' } }, ['field "pv.kWp"', 'got -1']],
+    ['nozone.json', { ...MY_SITE, zone: 'XX' }, ['field "zone"', 'unknown zone "XX"']],
+  ];
+  for (const [name, body, mentions] of cases) {
+    const file = configFile(name, JSON.stringify(body));
+    const r = await cli(['site', 'simulate', '--site', file]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    for (const m of [`--site ${file}`, ...mentions])
+      assert.ok(r.stderr.includes(m), `"${r.stderr}" should mention ${m}`);
+  }
+  const broken = await cli(['invest', '--site', configFile('broken-site.json', '{"zone": ')]);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /--site .*broken-site\.json: invalid JSON/);
+  const contra = await cli(['invest', '--site', configFile('c.json', JSON.stringify(MY_SITE)), '--zone', 'SG']);
+  assert.equal(contra.code, 2);
+  assert.match(contra.stderr, /--zone: SG contradicts the site file .*c\.json \(zone DE-LU\)/);
+});

@@ -3,7 +3,16 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { progressBar, simulateYear, ZONES } from '@greenhour/energy';
+import {
+  DATA_DIR,
+  SchemaError,
+  checkDataDir,
+  listZones,
+  loadZone,
+  parseSiteFile,
+  progressBar,
+  simulateYear,
+} from '@greenhour/energy';
 import type { Controller, SiteConfig, YearResult, ZoneId } from '@greenhour/energy';
 import {
   ConfigError,
@@ -46,7 +55,21 @@ export interface Io {
 const DATA_YEAR = 2023;
 
 const COMMON: FlagSpecs = {
-  zone: { kind: 'enum', values: ZONES, help: 'grid zone (real 2023 price, carbon and weather data)' },
+  zone: {
+    kind: 'string',
+    metavar: 'ZONE',
+    help: `grid zone: a folder grid/ZONE of the data directory (shipped: ${listZones().join(', ')})`,
+  },
+  site: {
+    kind: 'string',
+    metavar: 'FILE.json',
+    help: 'site description (zone, type, PV, battery, EV chargers, GPUs, grid; docs/SITE_FILE.md); gives --zone and --model',
+  },
+  'data-dir': {
+    kind: 'string',
+    metavar: 'DIR',
+    help: 'data directory with grid/<ZONE>/zone.json and grid/<ZONE>/2023/* (default: the shipped data/)',
+  },
   model: { kind: 'enum', values: MODELS, help: 'site / investment model' },
   controller: { kind: 'enum', values: ['optimizer', 'rule'], default: 'optimizer', help: 'dispatch controller' },
   config: { kind: 'string', metavar: 'FILE.json', help: 'partial override of the model config and its "site" (below)' },
@@ -97,13 +120,13 @@ const INVEST_FLAGS: FlagSpecs = {
 
 const SITE_HELP =
   helpText(
-    'greenhour site simulate --zone ZONE --model MODEL [options]',
+    'greenhour site simulate (--zone ZONE --model MODEL | --site FILE.json) [options]',
     'Simulate one year of a site hour by hour (PV, battery, EV, GPU, grid) on real zone data.',
     SITE_SIMULATE_FLAGS,
   ) + `\n${CONFIG_HELP}`;
 const INVEST_HELP =
   helpText(
-    'greenhour invest --model MODEL --zone ZONE [options]',
+    'greenhour invest (--model MODEL --zone ZONE | --site FILE.json) [options]',
     'Evaluate an investment model on a simulated year: capex, revenue streams, cash flows, NPV, IRR,\n' +
       'payback, LCOE and a tornado sensitivity.\n\nModels:\n' +
       MODELS.map((m) => `  ${m.padEnd(8)} ${MODEL_NAMES[m]}`).join('\n'),
@@ -158,6 +181,10 @@ function reportError(e: unknown, io: Io): number {
 
 interface Common {
   zone: ZoneId;
+  /** Absolute data directory (the shipped data/ unless --data-dir). */
+  dataDir: string;
+  /** The site of --site FILE (else the model's default site). */
+  site?: SiteConfig;
   model: ModelId;
   controller: Controller;
   overrides: unknown;
@@ -170,10 +197,50 @@ interface Common {
 }
 
 function common(flags: ParsedFlags): Common {
+  let dataDir = DATA_DIR;
+  if (typeof flags['data-dir'] === 'string') {
+    try {
+      dataDir = checkDataDir(flags['data-dir']);
+    } catch (e) {
+      throw new UsageError(`--data-dir ${(e as Error).message}`);
+    }
+  }
+  let fromFile: ReturnType<typeof parseSiteFile> | undefined;
+  if (typeof flags.site === 'string') {
+    const file = flags.site;
+    const json = readJson('--site', file);
+    try {
+      fromFile = parseSiteFile(json, dataDir);
+    } catch (e) {
+      if (e instanceof SchemaError) throw new UsageError(`--site ${file}: field "${e.path}": ${e.reason}`);
+      if (e instanceof Error && e.name === 'DataError') throw e; // the zone's data is broken, not the site file
+      // a rule of the energy validator not checked field by field: name the built site's field
+      throw new UsageError(`--site ${file}: the site it describes: ${(e as Error).message}`);
+    }
+    for (const [flag, value] of [
+      ['zone', fromFile.zone],
+      ['model', fromFile.type],
+    ] as const) {
+      if (flags[flag] === undefined) flags[flag] = value;
+      else if (flags[flag] !== value)
+        throw new UsageError(
+          `--${flag}: ${String(flags[flag])} contradicts the site file ${file} (${flag === 'zone' ? 'zone' : 'type'} ${value}); give one of them`,
+        );
+    }
+  }
   requireFlag(flags, 'zone');
   requireFlag(flags, 'model');
+  const zones = listZones(dataDir);
+  if (!zones.includes(flags.zone as string)) {
+    const where = dataDir === DATA_DIR ? '' : ` in ${join(dataDir, 'grid')}`;
+    throw new UsageError(
+      `--zone: unknown zone ${JSON.stringify(flags.zone)} (expected one of ${zones.join(', ')}${where})`,
+    );
+  }
   const c: Common = {
     zone: flags.zone as ZoneId,
+    dataDir,
+    ...(fromFile ? { site: fromFile.site } : {}),
     model: flags.model as ModelId,
     controller: flags.controller as Controller,
     overrides: undefined,
@@ -190,7 +257,7 @@ function common(flags: ParsedFlags): Common {
     const start = Date.UTC(DATA_YEAR, 0, 1) / 1000 + (c.startHour ?? 0) * 3600;
     const n = c.hours ?? 8760 - (c.startHour ?? 0);
     const { date } = localDatesOf(
-      c.zone,
+      loadZone(c.zone, c.dataDir).timeZone,
       Array.from({ length: n }, (_, i) => start + i * 3600),
     );
     if (!date.includes(c.day))
@@ -198,27 +265,32 @@ function common(flags: ParsedFlags): Common {
   }
   if (typeof flags.config === 'string') {
     c.configPath = flags.config;
-    let text: string;
-    try {
-      text = readFileSync(flags.config, 'utf8');
-    } catch (e) {
-      throw new UsageError(
-        `--config ${flags.config}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
-    try {
-      c.overrides = JSON.parse(text);
-    } catch (e) {
-      throw new UsageError(`--config ${flags.config}: invalid JSON (${(e as Error).message})`);
-    }
+    c.overrides = readJson('--config', flags.config);
   }
   return c;
+}
+
+/** Read and parse a JSON file named by a flag; errors name the flag, the file and the reason. */
+function readJson(flag: string, file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(
+      `${flag} ${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`${flag} ${file}: invalid JSON (${(e as Error).message})`);
+  }
 }
 
 /** Build config + site, turning ConfigError into a usage error that names the file and the field. */
 function build(c: Common): { site: SiteConfig } {
   try {
-    return buildInvestment(c.model, c.zone, c.overrides);
+    return buildInvestment(c.model, c.zone, c.overrides, { dataDir: c.dataDir, ...(c.site ? { site: c.site } : {}) });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(`--config ${c.configPath}: ${e.message}`);
     throw e;
@@ -286,6 +358,7 @@ async function siteSimulate(argv: readonly string[], io: Io): Promise<number> {
   const { site } = build(c);
   const year = await simulateYear({
     zone: c.zone,
+    dataDir: c.dataDir,
     site,
     controller: c.controller,
     onProgress: progress(io, `simulating ${c.zone} ${c.model} (${c.controller})`),
@@ -393,6 +466,8 @@ async function invest(argv: readonly string[], io: Io): Promise<number> {
   const { result, year, site } = await runInvestment({
     model: c.model,
     zone: c.zone,
+    dataDir: c.dataDir,
+    ...(c.site ? { site: c.site } : {}),
     controller: c.controller,
     overrides: c.overrides,
     onProgress: progress(io, `simulating ${c.zone} ${c.model} (${c.controller})`),

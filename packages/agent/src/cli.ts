@@ -4,7 +4,7 @@
 // Only the flag parser's own needs are imported up front; the fleet catalog, viem, the telemetry package, mqtt and the
 // agent are imported once the flags that need them have been parsed, so a mistyped command fails fast.
 import type { Address } from 'viem';
-import { ZONES, SITE_TYPES, type SiteType, type ZoneId } from '@greenhour/energy';
+import { listZones, SITE_TYPES, type SiteType, type ZoneId } from '@greenhour/energy';
 import type { DeviceKey } from './keystore.ts';
 import type { NodeAgent } from './agent.ts';
 import type { SiteSpec } from './simulated.ts';
@@ -61,7 +61,7 @@ const RUN_FLAGS = {
     help: 'scrypt cost of a new key: standard n=262144 (default), light n=4096',
   },
   site: { kind: 'enum', values: SITE_TYPES, help: 'site type' },
-  zone: { kind: 'enum', values: ZONES, help: 'grid zone (weather of the simulated meter)' },
+  zone: { kind: 'enum', values: listZones(), help: 'grid zone of the shipped data (weather of the simulated meter)' },
   'pv-wp': { kind: 'integer', metavar: 'W', min: 0, max: UINT32_MAX, help: 'PV peak power, W (as registered)' },
   'battery-wh': { kind: 'integer', metavar: 'WH', min: 0, max: UINT32_MAX, help: 'battery capacity, Wh' },
   'charger-w': { kind: 'integer', metavar: 'W', min: 0, max: UINT32_MAX, help: 'total EV charger power, W' },

@@ -26,8 +26,8 @@ import {
   mulberry32,
   socBoundsWh,
   SITE_TYPES,
-  ZONE_INFO,
-  ZONES,
+  listZones,
+  loadZone,
   type BatteryConfig,
   type EvChargersConfig,
   type GpuFleetConfig,
@@ -117,8 +117,9 @@ export class SimulatedSiteDriver implements MeterDriver {
   constructor(opts: SimulatedSiteOptions) {
     if (!(SITE_TYPES as readonly string[]).includes(opts.siteType))
       throw new Error(`siteType: must be one of ${SITE_TYPES.join(', ')}, got ${String(opts.siteType)}`);
-    if (!(ZONES as readonly string[]).includes(opts.zone))
-      throw new Error(`zone: must be one of ${ZONES.join(', ')}, got ${String(opts.zone)}`);
+    const zones = listZones();
+    if (!zones.includes(opts.zone))
+      throw new Error(`zone: must be one of ${zones.join(', ')}, got ${String(opts.zone)}`);
     checkSpec(opts.spec);
     this.siteType = opts.siteType;
     this.zone = opts.zone;
@@ -127,7 +128,7 @@ export class SimulatedSiteDriver implements MeterDriver {
     const site = defaultSite(opts.siteType, opts.zone);
     this.data = loadZoneYear(opts.zone);
     const hours = this.data.cloudCoverPct.length;
-    this.location = { ...this.data.location, linkeTurbidity: ZONE_INFO[opts.zone].linkeTurbidity };
+    this.location = { ...this.data.location, linkeTurbidity: loadZone(opts.zone).linkeTurbidity };
     this.pvArray = { ...site.pv[0]!, dcCapacityW: opts.spec.pvWp };
     this.baseW = site.baseLoad.meanW;
 

@@ -9,7 +9,8 @@
 // Sources are quoted next to each default with their year; where no public source exists the
 // value is marked as an assumption.
 
-import type { SiteType, ZoneId } from '@greenhour/energy';
+import { DATA_DIR, loadZone } from '@greenhour/energy';
+import type { Segment, SiteType, ZoneId } from '@greenhour/energy';
 import { usd, type Usdc6 } from './money.ts';
 
 export type ModelId = SiteType;
@@ -176,99 +177,11 @@ export interface InvestmentConfig {
 //           public price lists) → −12%/yr within a generation.
 // ---------------------------------------------------------------------------------------------
 
-type Segment = 'residential' | 'commercial';
-
-interface ZoneCosts {
-  /** PV cost split in USD/W: modules, inverter (per W AC), BOS, installation + EPC. */
-  pv: Record<Segment, { modules: number; inverter: number; bos: number; install: number }>;
-  /** Battery installed USD/kWh and PCS USD/kW. */
-  battery: Record<Segment, { perKwh: number; pcsPerKw: number }>;
-  /** PV fixed O&M USD/kW-yr. */
-  pvOm: Record<Segment, number>;
-  /** Nominal WACC. */
-  wacc: number;
-  certificateUsdPerMwh: number;
-  /** Labour/installation cost index relative to the US (chargers, grid connection, leases). */
-  labourIndex: number;
-  /** Capital incentives: fractions of PV / battery capex and a cap in USD (0 = none). */
-  incentive: Record<Segment, { pv: number; battery: number; capUsd: number }>;
-}
-
-const NO_INCENTIVE = { pv: 0, battery: 0, capUsd: 0 };
-
-// The per-zone split is chosen so the total matches each source's installed cost:
-// US residential ≈ $2.9/W and commercial ≈ $1.9/W [ATB, NRELB]; DE residential ≈ $1.5/W, C&I ≈ $1.0/W [HTW];
-// JP residential ≈ $1.8/W, C&I ≈ $1.4/W [METI]; IN residential ≈ $0.6/W, C&I ≈ $0.5/W [MNRE];
-// SG residential ≈ $1.3/W, C&I ≈ $0.9/W [EMA]. Module prices [IRENA], US higher because of tariffs.
-const ZONE_COSTS: Record<ZoneId, ZoneCosts> = {
-  'US-CAL-CISO': {
-    pv: {
-      residential: { modules: 0.35, inverter: 0.3, bos: 0.35, install: 1.9 },
-      commercial: { modules: 0.35, inverter: 0.12, bos: 0.33, install: 1.1 },
-    },
-    battery: { residential: { perKwh: 1000, pcsPerKw: 250 }, commercial: { perKwh: 480, pcsPerKw: 150 } }, // [ATB]
-    pvOm: { residential: 29, commercial: 19 }, // [ATB]
-    wacc: 0.07, // [IRENA] 5% real OECD + 2% inflation
-    certificateUsdPerMwh: 3, // [CERT]
-    labourIndex: 1,
-    // US Inflation Reduction Act 2022: §25D residential clean energy credit 30% (PV and batteries >= 3 kWh,
-    // 2023–2032); §48/48E ITC 30% for projects < 1 MW (exempt from prevailing-wage rules).
-    incentive: { residential: { pv: 0.3, battery: 0.3, capUsd: 0 }, commercial: { pv: 0.3, battery: 0.3, capUsd: 0 } },
-  },
-  'DE-LU': {
-    pv: {
-      residential: { modules: 0.22, inverter: 0.16, bos: 0.27, install: 0.85 },
-      commercial: { modules: 0.22, inverter: 0.07, bos: 0.23, install: 0.48 },
-    },
-    battery: { residential: { perKwh: 900, pcsPerKw: 200 }, commercial: { perKwh: 450, pcsPerKw: 130 } }, // [HTW, BNEF]
-    pvOm: { residential: 25, commercial: 15 },
-    wacc: 0.06, // [IRENA] low-risk OECD market
-    certificateUsdPerMwh: 2, // [CERT] GO 2024
-    labourIndex: 0.9,
-    // No capital subsidy: 0% VAT on residential PV <= 30 kWp (JStG 2022) is already in the installed price.
-    incentive: { residential: NO_INCENTIVE, commercial: NO_INCENTIVE },
-  },
-  'JP-TK': {
-    pv: {
-      residential: { modules: 0.22, inverter: 0.2, bos: 0.3, install: 1.1 },
-      commercial: { modules: 0.22, inverter: 0.1, bos: 0.28, install: 0.8 },
-    },
-    battery: { residential: { perKwh: 950, pcsPerKw: 220 }, commercial: { perKwh: 550, pcsPerKw: 150 } }, // [METI]
-    pvOm: { residential: 22, commercial: 16 },
-    wacc: 0.045, // [IRENA] Japan has the lowest financing costs in the OECD set
-    certificateUsdPerMwh: 2.7, // [CERT] ¥0.4/kWh
-    labourIndex: 0.85,
-    // National capital subsidies ended with FIT; municipal (e.g. Tokyo Metropolitan) subsidies vary by year: not included.
-    incentive: { residential: NO_INCENTIVE, commercial: NO_INCENTIVE },
-  },
-  SG: {
-    pv: {
-      residential: { modules: 0.22, inverter: 0.15, bos: 0.25, install: 0.65 },
-      commercial: { modules: 0.22, inverter: 0.07, bos: 0.21, install: 0.4 },
-    },
-    battery: { residential: { perKwh: 750, pcsPerKw: 200 }, commercial: { perKwh: 450, pcsPerKw: 130 } },
-    pvOm: { residential: 20, commercial: 14 }, // tropical soiling: more cleaning than the US median
-    wacc: 0.065,
-    certificateUsdPerMwh: 5, // [CERT] Singapore RECs trade above the I-REC Asia average
-    labourIndex: 0.8,
-    // No capital subsidy for solar or storage in Singapore.
-    incentive: { residential: NO_INCENTIVE, commercial: NO_INCENTIVE },
-  },
-  'IN-WE': {
-    pv: {
-      residential: { modules: 0.25, inverter: 0.08, bos: 0.12, install: 0.15 },
-      commercial: { modules: 0.25, inverter: 0.05, bos: 0.1, install: 0.1 },
-    },
-    battery: { residential: { perKwh: 420, pcsPerKw: 120 }, commercial: { perKwh: 320, pcsPerKw: 90 } },
-    pvOm: { residential: 10, commercial: 7 }, // [MNRE] O&M contracts ~1% of capex
-    wacc: 0.1, // [IRENA] 7.5% real outside OECD + inflation
-    certificateUsdPerMwh: 1, // [CERT]
-    labourIndex: 0.3,
-    // PM Surya Ghar Muft Bijli Yojana (MNRE, 2024): INR30k/kW for 2 kW + INR18k for the 3rd kW, max INR78k
-    // (~$944) for residential rooftop PV; C&I gets accelerated depreciation (a tax effect, not modelled).
-    incentive: { residential: { pv: 0.4, battery: 0, capUsd: 944 }, commercial: NO_INCENTIVE },
-  },
-};
+// Per-zone costs (PV split, battery, PV O&M, WACC, certificate price, labour index, incentives) are data:
+// each zone's `grid/<ZONE>/zone.json` `costs`, with the source of each group (data/README.md). The split is
+// chosen so the total matches each source's installed cost: US residential ≈ $2.9/W and commercial ≈ $1.9/W
+// [ATB, NRELB]; DE residential ≈ $1.5/W, C&I ≈ $1.0/W [HTW]; JP residential ≈ $1.8/W, C&I ≈ $1.4/W [METI];
+// IN residential ≈ $0.6/W, C&I ≈ $0.5/W [MNRE]; SG residential ≈ $1.3/W, C&I ≈ $0.9/W [EMA]. Module prices [IRENA].
 
 interface ModelDefaults {
   segment: Segment;
@@ -336,9 +249,9 @@ const MODEL_DEFAULTS: Record<ModelId, ModelDefaults> = {
   },
 };
 
-/** Defaults for one model in one zone. Pure; returns a fresh object each call. */
-export function defaultInvestmentConfig(model: ModelId, zone: ZoneId): InvestmentConfig {
-  const z = ZONE_COSTS[zone];
+/** Defaults for one model in one zone (costs from the zone's zone.json in `dataDir`); a fresh object each call. */
+export function defaultInvestmentConfig(model: ModelId, zone: ZoneId, dataDir = DATA_DIR): InvestmentConfig {
+  const z = loadZone(zone, dataDir).costs;
   const m = MODEL_DEFAULTS[model];
   const pv = z.pv[m.segment];
   const bat = z.battery[m.segment];
@@ -353,12 +266,12 @@ export function defaultInvestmentConfig(model: ModelId, zone: ZoneId): Investmen
     batteryFadePerYear: 0.02, // LFP ~80% capacity after 10 years of daily cycling (warranty terms 2024)
     preExistingLoads: { baseLoad: model === 'home', ev: model === 'home' },
     capex: {
-      pvModulesUsdc6PerKwp: usd(pv.modules * 1000),
-      pvInvertersUsdc6PerKwAc: usd(pv.inverter * 1000),
-      pvBosUsdc6PerKwp: usd(pv.bos * 1000),
-      pvInstallationUsdc6PerKwp: usd(pv.install * 1000),
-      batteryUsdc6PerKwh: usd(bat.perKwh),
-      batteryPcsUsdc6PerKw: usd(bat.pcsPerKw),
+      pvModulesUsdc6PerKwp: usd(pv.modulesUsdPerW * 1000),
+      pvInvertersUsdc6PerKwAc: usd(pv.inverterUsdPerWac * 1000),
+      pvBosUsdc6PerKwp: usd(pv.bosUsdPerW * 1000),
+      pvInstallationUsdc6PerKwp: usd(pv.installUsdPerW * 1000),
+      batteryUsdc6PerKwh: usd(bat.usdPerKwh),
+      batteryPcsUsdc6PerKw: usd(bat.pcsUsdPerKw),
       gpuUnitUsdc6: usd(m.gpuUnitUsd), // hardware is globally priced: no zone index
       gpuHostUsdc6PerGpu: usd(m.gpuHostUsd),
       computeInfraUsdc6: usd(m.computeInfraUsd),
@@ -366,13 +279,13 @@ export function defaultInvestmentConfig(model: ModelId, zone: ZoneId): Investmen
       evChargerInstallUsdc6PerUnit: usd(Math.round(m.evInstallUsd * li)),
       gridConnectionUsdc6: usd(Math.round(m.gridConnectionUsd * li)),
       softCostFraction: m.segment === 'residential' ? 0.08 : 0.1, // [NRELB] permitting, design, contingency
-      incentivePvFraction: z.incentive[m.segment].pv,
-      incentiveBatteryFraction: z.incentive[m.segment].battery,
+      incentivePvFraction: z.incentive[m.segment].pvFraction,
+      incentiveBatteryFraction: z.incentive[m.segment].batteryFraction,
       incentiveCapUsdc6: usd(z.incentive[m.segment].capUsd),
     },
     opex: {
-      pvOmUsdc6PerKwpYear: usd(z.pvOm[m.segment]),
-      batteryOmUsdc6PerKwhYear: usd(round6(bat.perKwh * 0.025)), // [ATB] storage FOM ≈ 2.5% of capex/yr
+      pvOmUsdc6PerKwpYear: usd(z.pvOm[m.segment].usdPerKwYear),
+      batteryOmUsdc6PerKwhYear: usd(round6(bat.usdPerKwh * 0.025)), // [ATB] storage FOM ≈ 2.5% of capex/yr
       insuranceFractionOfCapex: 0.005, // [NRELB] 0.25–0.5% of capex/yr
       connectivityUsdc6PerYear: usd(m.connectivityUsdPerYear),
       gpuMaintenanceFractionOfCapex: 0.03, // assumption: extended warranty + spares ≈ 3%/yr of hardware

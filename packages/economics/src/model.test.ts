@@ -18,7 +18,7 @@ import {
 } from './model.ts';
 import { runInvestment, buildInvestment, type InvestmentRun } from './run.ts';
 import { ConfigError } from './overrides.ts';
-import { ZONES, defaultSite } from '@greenhour/energy';
+import { defaultSite, listZones } from '@greenhour/energy';
 import type { ZoneId } from '@greenhour/energy';
 
 const CASES: { model: ModelId; zone: ZoneId; controller: 'optimizer' | 'rule'; hours?: number; startHour?: number }[] =
@@ -36,7 +36,7 @@ before(async () => {
 
 test('default configs: every model and zone prices a positive capex with the expected lines', () => {
   for (const model of MODELS) {
-    for (const zone of ZONES) {
+    for (const zone of listZones()) {
       const { config, site } = buildInvestment(model, zone);
       const lines = capexLines(config, siteSizes(site));
       for (const l of lines)
@@ -211,7 +211,7 @@ test('config overrides: partial merge, and errors name the field', () => {
 
 test('one source of the site operating assumptions: the investment prices the simulated site', () => {
   for (const model of MODELS) {
-    for (const zone of ZONES) {
+    for (const zone of listZones()) {
       const { config, site } = buildInvestment(model, zone);
       // the site is energy's default site unchanged; the config holds no GPU / EV price or utilisation
       assert.deepEqual(site, defaultSite(model, zone));

@@ -9,14 +9,28 @@ import { defaultInvestmentConfig, type InvestmentConfig, type ModelId } from './
 import { evaluateInvestment, type InvestmentResult } from './model.ts';
 import { ConfigError, applyOverrides, validateInvestmentConfig } from './overrides.ts';
 
-/** Defaults for the model and zone with an optional `--config` document applied (throws ConfigError). */
+export interface BuildOptions {
+  /** Data directory holding grid/<zone>/ (default: the shipped data/). */
+  dataDir?: string;
+  /** The site to price instead of `defaultSite(model, zone)` (e.g. from a site file); its type must be `model`. */
+  site?: SiteConfig;
+}
+
+/**
+ * Defaults for the model and zone (or the given site) with an optional `--config` document applied
+ * (throws ConfigError).
+ */
 export function buildInvestment(
   model: ModelId,
   zone: ZoneId,
   overrides?: unknown,
+  opts: BuildOptions = {},
 ): { config: InvestmentConfig; site: SiteConfig } {
-  const config = defaultInvestmentConfig(model, zone);
-  const site = defaultSite(model, zone);
+  const config = defaultInvestmentConfig(model, zone, opts.dataDir);
+  if (opts.site !== undefined && opts.site.type !== model) {
+    throw new Error(`site.type: the site is a ${opts.site.type}, the investment model is ${model}`);
+  }
+  const site = opts.site !== undefined ? structuredClone(opts.site) : defaultSite(model, zone, opts.dataDir);
   const merged = overrides === undefined ? { config, site } : applyOverrides(config, site, overrides);
   validateInvestmentConfig(merged.config);
   if (overrides !== undefined) {
@@ -44,6 +58,10 @@ export interface RunInvestmentOptions {
   hours?: number;
   startHour?: number;
   tornadoVariation?: number;
+  /** Data directory holding grid/<zone>/ (default: the shipped data/). */
+  dataDir?: string;
+  /** The site to price instead of the model's default site (see BuildOptions). */
+  site?: SiteConfig;
 }
 
 export interface InvestmentRun {
@@ -54,9 +72,13 @@ export interface InvestmentRun {
 
 /** Simulate the site's year with @greenhour/energy and evaluate the investment on it. */
 export async function runInvestment(opts: RunInvestmentOptions): Promise<InvestmentRun> {
-  const { config, site } = buildInvestment(opts.model, opts.zone, opts.overrides);
+  const { config, site } = buildInvestment(opts.model, opts.zone, opts.overrides, {
+    ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+    ...(opts.site !== undefined ? { site: opts.site } : {}),
+  });
   const year = await simulateYear({
     zone: opts.zone,
+    ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
     site,
     controller: opts.controller ?? 'optimizer',
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

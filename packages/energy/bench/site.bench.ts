@@ -3,7 +3,7 @@
 // markdown report; with --write also replaces the "## Site optimizer" section of BENCHMARKS.md.
 // Options: --sites station,pile,home  --zones SG,DE-LU  (defaults: all).
 import { cpus } from 'node:os';
-import { defaultSite, planWindow, progressBar, simulateYear, SITE_TYPES, ZONES } from '../src/index.ts';
+import { defaultSite, planWindow, progressBar, simulateYear, SITE_TYPES, listZones } from '../src/index.ts';
 import type { SiteType, YearResult, ZoneId } from '../src/index.ts';
 import { updateSection } from './benchmarksMd.ts';
 
@@ -13,7 +13,7 @@ function arg(name: string): string[] | null {
   return v ? v.split(',') : null;
 }
 const sites = (arg('--sites') ?? [...SITE_TYPES]) as SiteType[];
-const zones = (arg('--zones') ?? [...ZONES]) as ZoneId[];
+const zones = (arg('--zones') ?? listZones()) as ZoneId[];
 
 /** Costs a site pays in the year (bill + battery wear + carbon + penalties), micro-USD. */
 const costSide = (r: YearResult) =>

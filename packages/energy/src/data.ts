@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ZONES, type ZoneId } from './types.ts';
+import type { ZoneId } from './types.ts';
 
-/** /work/main/data, resolved from this file so the working directory does not matter. */
+/** The repository's data/ (the shipped zones), resolved from this file so the working directory does not matter. */
 export const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../data');
 
 export const HOURS_PER_YEAR = 8760;
@@ -44,13 +44,54 @@ export class DataError extends Error {
   }
 }
 
-export function assertZone(zone: unknown): asserts zone is ZoneId {
-  if (typeof zone !== 'string' || !(ZONES as readonly string[]).includes(zone)) {
-    throw new Error(`zone: unknown zone ${JSON.stringify(zone)} (expected one of ${ZONES.join(', ')})`);
+/**
+ * The zones of a data directory: the folders under `<dataDir>/grid`, sorted. A folder is a zone whether or
+ * not it is complete; a half-added one fails when it is used, naming the missing file or field.
+ */
+export function listZones(dataDir = DATA_DIR): ZoneId[] {
+  const grid = join(dataDir, 'grid');
+  try {
+    return readdirSync(grid, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
+  } catch (e) {
+    throw new DataError(
+      grid,
+      null,
+      null,
+      `cannot read the zone folders (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
 }
 
-function readText(file: string): string {
+export function assertZone(zone: unknown, dataDir = DATA_DIR): asserts zone is ZoneId {
+  const zones = listZones(dataDir);
+  if (typeof zone !== 'string' || !zones.includes(zone)) {
+    const where = resolve(dataDir) === DATA_DIR ? '' : ` in ${join(dataDir, 'grid')}`;
+    throw new Error(`zone: unknown zone ${JSON.stringify(zone)} (expected one of ${zones.join(', ')}${where})`);
+  }
+}
+
+/**
+ * Check that `dir` is a data directory: an existing directory with at least one `grid/<ZONE>/zone.json`.
+ * Returns its absolute path; throws Error naming the directory and what is wrong.
+ */
+export function checkDataDir(dir: string): string {
+  const abs = resolve(dir);
+  if (!existsSync(abs)) throw new Error(`${dir}: does not exist`);
+  if (!statSync(abs).isDirectory()) throw new Error(`${dir}: not a directory`);
+  const grid = join(abs, 'grid');
+  if (!existsSync(grid) || !statSync(grid).isDirectory()) {
+    throw new Error(`${dir}: no grid/ folder (a data directory holds grid/<ZONE>/zone.json and grid/<ZONE>/<year>/*)`);
+  }
+  if (!listZones(abs).some((z) => existsSync(join(grid, z, 'zone.json')))) {
+    throw new Error(`${dir}: no zone in grid/ (expected grid/<ZONE>/zone.json)`);
+  }
+  return abs;
+}
+
+export function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
@@ -334,7 +375,7 @@ const cache = new Map<string, ZoneYearData>();
  * Throws DataError naming file, line and field on missing or corrupt data. Results are cached.
  */
 export function loadZoneYear(zone: ZoneId, year = 2023, dataDir = DATA_DIR): ZoneYearData {
-  assertZone(zone);
+  assertZone(zone, dataDir);
   const key = `${dataDir}|${zone}|${year}`;
   const hit = cache.get(key);
   if (hit) return hit;

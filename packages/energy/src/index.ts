@@ -1,14 +1,19 @@
 // Public API of @greenhour/energy.
 export type * from './types.ts';
-export { ZONES, SITE_TYPES } from './types.ts';
+export { SITE_TYPES } from './types.ts';
 
 export { simulateYear, planWindow, PLAN_HOURS, COMMIT_HOURS } from './simulate.ts';
 export type { PlanWindowOptions, WindowResult } from './simulate.ts';
 export type { StepRecord } from './dispatch.ts';
 export { defaultSite, optimalTiltDeg, DEFAULT_CARBON_PRICE_USD_PER_T } from './sites.ts';
 export { validateSite } from './validate.ts';
-export { zoneTariff, ZONE_INFO, FX_USD } from './zones.ts';
-export { loadZoneYear, loadWorkloadTrace, DataError, DATA_DIR } from './data.ts';
+export { parseSiteFile } from './siteFile.ts';
+export type { SiteFile } from './siteFile.ts';
+export { zoneTariff, loadZone, parseZoneFile } from './zones.ts';
+export type { ZoneInfo, ZoneCosts, Segment } from './zones.ts';
+export { loadZoneYear, loadWorkloadTrace, listZones, assertZone, checkDataDir, DataError, DATA_DIR } from './data.ts';
+export { SchemaError } from './schema.ts';
+export * as schema from './schema.ts';
 export type { ZoneYearData, ZoneLocation } from './data.ts';
 export { progressBar, type ProgressSink } from './progress.ts';
 export { getHighs } from './highs.ts';

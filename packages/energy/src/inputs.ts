@@ -6,7 +6,8 @@ import { localClock, type LocalClock } from './localTime.ts';
 import { arrayPower, irradianceFromCloudCover, pvHourlyAcWh } from './pv/pvSystem.ts';
 import { hourlyPrices } from './tariff.ts';
 import type { SiteConfig, ZoneId } from './types.ts';
-import { ZONE_INFO } from './zones.ts';
+import { DATA_DIR } from './data.ts';
+import { loadZone } from './zones.ts';
 
 /** Exogenous inputs of a planning window, one entry per step (energies per step, Wh). */
 export interface StepInputs {
@@ -28,6 +29,9 @@ export interface SiteYear {
   zone: ZoneId;
   site: SiteConfig;
   data: ZoneYearData;
+  /** The zone's IANA time zone and clear-sky turbidity (zone.json). */
+  timeZone: string;
+  linkeTurbidity: number;
   clock: LocalClock;
   hours: number;
   pvWh: Float64Array;
@@ -38,11 +42,12 @@ export interface SiteYear {
   evSessions: EvSession[];
 }
 
-export function buildSiteYear(zone: ZoneId, site: SiteConfig, year = 2023): SiteYear {
-  const data = loadZoneYear(zone, year);
+export function buildSiteYear(zone: ZoneId, site: SiteConfig, year = 2023, dataDir = DATA_DIR): SiteYear {
+  const data = loadZoneYear(zone, year, dataDir);
+  const info = loadZone(zone, dataDir);
   const hours = data.priceUsdPerMwh.length;
-  const clock = localClock(data.location.timeZone, data.startUtcS, hours);
-  const loc = { ...data.location, linkeTurbidity: ZONE_INFO[zone].linkeTurbidity };
+  const clock = localClock(info.timeZone, data.startUtcS, hours);
+  const loc = { ...data.location, linkeTurbidity: info.linkeTurbidity };
   const pvWh = new Float64Array(hours);
   if (site.pv.some((a) => a.dcCapacityW > 0)) {
     // one time series, so the PVWatts cell temperature carries its heat from hour to hour as PVWatts does
@@ -60,6 +65,8 @@ export function buildSiteYear(zone: ZoneId, site: SiteConfig, year = 2023): Site
     zone,
     site,
     data,
+    timeZone: info.timeZone,
+    linkeTurbidity: info.linkeTurbidity,
     clock,
     hours,
     pvWh,
@@ -107,7 +114,7 @@ export function stepInputs(sy: SiteYear, startHour: number, hours: number, stepM
   }
   const per = 60 / stepMinutes;
   const dt = stepMinutes / 60;
-  const loc = { ...sy.data.location, linkeTurbidity: ZONE_INFO[sy.zone].linkeTurbidity };
+  const loc = { ...sy.data.location, linkeTurbidity: sy.linkeTurbidity };
   const out: StepInputs = {
     stepHours: dt,
     startUtcS: [],

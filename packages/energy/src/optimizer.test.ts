@@ -48,8 +48,8 @@ for (const { zone, startHour } of WINDOWS) {
       const o = opt.result.totals;
       const r = rule.result.totals;
       assert.ok(o.netCostUsdc6 <= r.netCostUsdc6, `optimizer ${o.netCostUsdc6} > rule ${r.netCostUsdc6}`);
-      // the optimizer must not buy its saving by dropping compute
-      assert.equal(o.gpuHoursUnmet, 0);
+      // the optimizer must not buy its saving by dropping compute (up to the LP's ~1e-8 numerical residue)
+      assert.ok(o.gpuHoursUnmet < 1e-6, `unmet ${o.gpuHoursUnmet} GPU-h`);
     });
   }
 }
@@ -77,7 +77,7 @@ test('compute demand is served by its deadline, later when energy is cheaper', a
     assert.ok(cumServed >= due - 1e-6, `step ${t}: served ${cumServed} < due ${due}`);
     assert.ok(served[t]! <= site.gpu!.count + 1e-9);
   }
-  assert.equal(w.result.totals.gpuHoursUnmet, 0);
+  assert.ok(w.result.totals.gpuHoursUnmet < 1e-6, `unmet ${w.result.totals.gpuHoursUnmet} GPU-h`); // LP residue only
   // deferral actually happens: at some step the optimizer serves less than the rule would (backlog)
   const rule = await planWindow({ zone: 'DE-LU', site, controller: 'rule', startHour: 24 * 200, hours: 48 });
   assert.ok(w.steps.some((s, i) => s.gpuHours < rule.steps[i]!.gpuHours - 1));

@@ -1,4 +1,4 @@
-import { assertZone } from './data.ts';
+import { DATA_DIR, assertZone } from './data.ts';
 import {
   commitStep,
   initialState,
@@ -29,11 +29,11 @@ export const PLAN_HOURS = 48;
 export const COMMIT_HOURS = 24;
 
 const siteYearCache = new Map<string, SiteYear>();
-function siteYear(zone: ZoneId, site: SiteConfig): SiteYear {
-  const key = `${zone}|${JSON.stringify(site)}`;
+function siteYear(zone: ZoneId, site: SiteConfig, dataDir: string): SiteYear {
+  const key = `${dataDir}|${zone}|${JSON.stringify(site)}`;
   let sy = siteYearCache.get(key);
   if (!sy) {
-    sy = buildSiteYear(zone, site);
+    sy = buildSiteYear(zone, site, 2023, dataDir);
     if (siteYearCache.size > 16) siteYearCache.clear();
     siteYearCache.set(key, sy);
   }
@@ -50,10 +50,11 @@ function controllerOk(c: unknown): asserts c is Controller {
  */
 export async function simulateYear(opts: SimulateYearOptions): Promise<YearResult> {
   const { zone, site, controller } = opts;
-  assertZone(zone);
+  const dataDir = opts.dataDir ?? DATA_DIR;
+  assertZone(zone, dataDir);
   validateSite(site);
   controllerOk(controller);
-  const sy = siteYear(zone, site);
+  const sy = siteYear(zone, site, dataDir);
   const startHour = opts.startHour ?? 0;
   const hours = opts.hours ?? sy.hours - startHour;
   if (!Number.isInteger(startHour) || startHour < 0 || startHour >= sy.hours) {
@@ -123,6 +124,8 @@ export interface PlanWindowOptions {
   hours?: number;
   /** Step length, minutes: 15, 30 or 60 (default 60). */
   stepMinutes?: number;
+  /** Data directory holding grid/<zone>/ (default: the shipped data/). */
+  dataDir?: string;
 }
 
 export interface WindowResult {
@@ -142,10 +145,11 @@ export interface WindowResult {
  */
 export async function planWindow(opts: PlanWindowOptions): Promise<WindowResult> {
   const { zone, site, controller } = opts;
-  assertZone(zone);
+  const dataDir = opts.dataDir ?? DATA_DIR;
+  assertZone(zone, dataDir);
   validateSite(site);
   controllerOk(controller);
-  const sy = siteYear(zone, site);
+  const sy = siteYear(zone, site, dataDir);
   const hours = opts.hours ?? 48;
   const inp = stepInputs(sy, opts.startHour, hours, opts.stepMinutes ?? 60);
   const T = inp.startUtcS.length;
@@ -378,6 +382,7 @@ export function buildYearResult(
   const firstStart = steps[0]?.startUtcS ?? sy.data.startUtcS;
   return {
     zone,
+    timeZone: sy.timeZone,
     siteType: site.type,
     controller,
     year: sy.data.year,

@@ -1,17 +1,8 @@
-import { assertZone } from './data.ts';
+import { DATA_DIR, assertZone, loadZoneYear } from './data.ts';
 import { defaultArrayOrientation, optimalTiltDeg } from './pv/arrayTypes.ts';
 import type { PvArrayConfig, SiteConfig, SiteType, ZoneId } from './types.ts';
 import { validateSite } from './validate.ts';
-import { ZONE_INFO, zoneTariff } from './zones.ts';
-
-/** Latitude of each zone's weather reference point (weather.json), for default tilts. */
-const ZONE_LAT: Record<ZoneId, number> = {
-  SG: 1.3,
-  'JP-TK': 35.68,
-  'IN-WE': 19.09,
-  'DE-LU': 50.09,
-  'US-CAL-CISO': 37.43,
-};
+import { loadZone, zoneTariff } from './zones.ts';
 
 /**
  * Internal carbon price, USD/tCO2: low end of the USD 40-80/t range the High-Level Commission on
@@ -27,18 +18,7 @@ export const DEFAULT_CARBON_PRICE_USD_PER_T = 50;
 //  $2.49-2.99/h; Vast.ai RTX 4090 median ~$0.35/h; Google Cloud g2 (L4) ~$0.71/h incl. vCPUs.
 //  Utilisation: no audited public series; independent GPU hosts report 50-70 % of GPU-hours rented.
 
-/**
- * Public DC charging price charged to drivers, USD/kWh, per zone (2024 ad-hoc prices): Germany EnBW/Ionity
- * €0.59–0.69/kWh DC; California Electrify America $0.48–0.56/kWh; Singapore SP Mobility S$0.60–0.70/kWh;
- * Japan e-Mobility Power ~¥30–40/kWh equivalent; India Tata Power EZ ~₹18–24/kWh.
- */
-const ZONE_EV_PRICE_USD_PER_KWH: Record<ZoneId, number> = {
-  'US-CAL-CISO': 0.5,
-  'DE-LU': 0.62, // €0.59/kWh ≈ $0.64
-  'JP-TK': 0.3,
-  SG: 0.5, // S$0.65/kWh
-  'IN-WE': 0.25, // ₹21/kWh
-};
+//  Public DC charging price charged to drivers: each zone's zone.json `evCharging` (with its source).
 
 export { optimalTiltDeg }; // defined with the other orientation defaults in pv/arrayTypes.ts
 
@@ -66,10 +46,12 @@ function pvArray(
  * Default site for a type and zone (validated). Sizes follow the seed article's three investment
  * models; component numbers and sources are in the comments of each branch.
  */
-export function defaultSite(type: SiteType, zone: ZoneId): SiteConfig {
-  assertZone(zone);
-  const lat = ZONE_LAT[zone];
-  const tariff = zoneTariff(zone, type);
+export function defaultSite(type: SiteType, zone: ZoneId, dataDir = DATA_DIR): SiteConfig {
+  assertZone(zone, dataDir);
+  // latitude of the zone's weather reference point (weather.json), for default tilts
+  const lat = loadZoneYear(zone, 2023, dataDir).location.latDeg;
+  const info = loadZone(zone, dataDir);
+  const tariff = zoneTariff(zone, type, dataDir);
   let site: SiteConfig;
   if (type === 'station') {
     site = {
@@ -128,14 +110,14 @@ export function defaultSite(type: SiteType, zone: ZoneId): SiteConfig {
         degradationUsdPerKwh: 0.05,
       },
       // 6 x 50 kW DC chargers at a retail/parking site; 5 sessions per charger per day, 30 kWh mean,
-      // 1.5 h mean dwell. Price: the zone's public DC price (ZONE_EV_PRICE_USD_PER_KWH).
+      // 1.5 h mean dwell. Price: the zone's public DC price (zone.json evCharging).
       ev: {
         count: 6,
         powerW: 50_000,
         sessionsPerChargerPerDay: 5,
         meanSessionEnergyWh: 30_000,
         meanDwellHours: 1.5,
-        chargePriceUsdPerKwh: ZONE_EV_PRICE_USD_PER_KWH[zone],
+        chargePriceUsdPerKwh: info.evChargePriceUsdPerKwh,
         // Delivery is a service obligation: the penalty ($5/kWh, ~10x the price) must outweigh a demand-charge
         // increment (CA: $25/kW-month, i.e. up to $25 for one extra kWh in the peak hour is rare but a
         // 50 kW session hour at $5/kWh = $250 > 50 kW x $25 = $1,250 only over a multi-hour peak).
@@ -194,7 +176,7 @@ export function defaultSite(type: SiteType, zone: ZoneId): SiteConfig {
         demandTrace: 'google',
         deadlineHours: 24,
       },
-      baseLoad: { meanW: (ZONE_INFO[zone].householdKwhPerYear * 1000) / 8760, profile: 'household' },
+      baseLoad: { meanW: (info.householdKwhPerYear * 1000) / 8760, profile: 'household' },
       // ~40-63 A single phase / small three-phase service
       gridLimitW: 10_000,
       tariff,

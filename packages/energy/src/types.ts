@@ -11,8 +11,11 @@
 import type { PvArrayType } from './pv/arrayTypes.ts';
 import type { SapmThermalParams } from './pv/cellTemperature.ts';
 
-export const ZONES = ['SG', 'JP-TK', 'IN-WE', 'DE-LU', 'US-CAL-CISO'] as const;
-export type ZoneId = (typeof ZONES)[number];
+/**
+ * A grid zone: the name of a folder `grid/<ZONE>/` of a data directory (zone.json + hourly series). Zones are
+ * data, not code: `listZones(dataDir)` gives the zones a directory holds.
+ */
+export type ZoneId = string;
 
 export const SITE_TYPES = ['station', 'pile', 'home'] as const;
 /** 2B green energy station, 2B charging-and-storage pile, 2C green smart home. */
@@ -268,6 +271,8 @@ export interface YearTotals {
 
 export interface YearResult {
   zone: ZoneId;
+  /** The zone's IANA time zone (its zone.json): the local clock of tariffs, months and charts. */
+  timeZone: string;
   siteType: SiteType;
   controller: Controller;
   year: number;
@@ -290,4 +295,6 @@ export interface SimulateYearOptions {
   hours?: number;
   /** Start hour offset within the year (default 0). */
   startHour?: number;
+  /** Data directory holding grid/<zone>/ (default: the shipped data/). */
+  dataDir?: string;
 }

@@ -17,7 +17,10 @@ export interface Zone {
   readonly bbox: { readonly latMin: number; readonly latMax: number; readonly lonMin: number; readonly lonMax: number };
 }
 
-export const ZONE_AREAS: Readonly<Record<ZoneId, Zone>> = Object.freeze({
+/** The zones of the demo fleet: the ones the project ships data for (data/grid/). */
+export type DemoZoneId = 'SG' | 'JP-TK' | 'IN-WE' | 'DE-LU' | 'US-CAL-CISO';
+
+export const ZONE_AREAS: Readonly<Record<DemoZoneId, Zone>> = Object.freeze({
   SG: {
     id: 'SG',
     name: 'Singapore',
@@ -122,7 +125,7 @@ export function validateDevice(d: FleetDevice): void {
   if (typeof d.id !== 'string' || d.id.length === 0) throw new Error('device: id must be a non-empty string');
   const envelope = SITE_ENVELOPES[d.siteType];
   if (!envelope) throw new Error(`${where}: siteType must be station, pile or home, got ${String(d.siteType)}`);
-  const zone = ZONE_AREAS[d.zone];
+  const zone = (ZONE_AREAS as Readonly<Record<string, Zone | undefined>>)[d.zone];
   if (!zone)
     throw new Error(`${where}: zone must be one of ${Object.keys(ZONE_AREAS).join(', ')}, got ${String(d.zone)}`);
   const { latMin, latMax, lonMin, lonMax } = zone.bbox;

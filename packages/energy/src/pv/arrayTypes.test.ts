@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defaultSite } from '../sites.ts';
-import { SITE_TYPES, ZONES, type PvArrayConfig } from '../types.ts';
+import { SITE_TYPES, type PvArrayConfig } from '../types.ts';
+import { listZones } from '../data.ts';
+
 import { validateSite } from '../validate.ts';
 import { PV_ARRAY_TYPES, PVWATTS_ARRAY_TYPE, defaultArrayOrientation, optimalTiltDeg } from './arrayTypes.ts';
 import { arrayPower } from './pvSystem.ts';
 import { solarPosition } from './solarPosition.ts';
+
+const ZONES = listZones();
 
 test('PVWatts v5 array types carry SSC cmod_pvwattsv5 parameters: INOCT 45, roof mount 49', () => {
   assert.deepEqual(
