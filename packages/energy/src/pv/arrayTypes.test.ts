@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { defaultSite } from '../sites.ts';
 import { SITE_TYPES, type PvArrayConfig } from '../types.ts';
 import { listZones } from '../data.ts';
-
 import { validateSite } from '../validate.ts';
 import { PV_ARRAY_TYPES, PVWATTS_ARRAY_TYPE, defaultArrayOrientation, optimalTiltDeg } from './arrayTypes.ts';
 import { arrayPower } from './pvSystem.ts';
