@@ -90,6 +90,8 @@ interface IHourMarket {
     error Slippage(string field, uint256 value, uint256 limit);
     error NotPositionOwner(uint256 positionId, address caller);
     error SharesExceedPosition(uint256 positionId, uint256 shares, uint256 held);
+    /// @dev Before the slot a withdrawal takes whole hours only (R4), and `shares` of the position hold less than one.
+    error LessThanOneHour(uint256 positionId, uint256 shares);
     error PositionMarketMismatch(uint256 positionId, uint256 positionHourId, uint256 hourId);
     error ReserveOverflow(string field);
 
