@@ -6,7 +6,6 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 import {IERC1155Receiver} from "@openzeppelin/contracts/token/ERC1155/IERC1155Receiver.sol";
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IHourMarket} from "./interfaces/IHourMarket.sol";
@@ -471,7 +470,8 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
     }
 
     /// @dev Adds a deposit to the market's reserves and returns the shares it earns: the rise of the market's liquidity
-    /// in proportion to the shares outstanding, rounded down.
+    /// in proportion to the shares outstanding, rounded down, after the swap fee on its net trade has left the reserves
+    /// (R3): that fee is paid as a swap's is, 80 % to the providers already in and 20 % to the protocol.
     function _deposit(
         uint256 hourId,
         MarketParams memory p,
@@ -488,49 +488,57 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         (d.hoursBefore, d.unitsBefore) = (s.hoursReserve, s.unitsReserve);
         (d.hoursAfter, d.unitsAfter) = (d.hoursBefore + hoursIn, d.unitsBefore + unitsIn);
         (d.sqrtAsk, d.invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
-        shares = _sharesFor(hourId, d, book.totalShares, valueWad);
+        uint256 feeUnits;
+        (shares, feeUnits) = _sharesFor(hourId, d, book.totalShares, valueWad);
         if (shares == 0 || shares < minShares) revert Slippage("shares", shares, minShares);
 
-        s.hoursReserve = uint32(_fit(uint256(s.hoursReserve) + hoursIn, type(uint32).max, "hoursReserve"));
-        s.unitsReserve = uint64(_fit(uint256(s.unitsReserve) + unitsIn, type(uint64).max, "unitsReserve"));
+        s.hoursReserve = uint32(_fit(d.hoursAfter, type(uint32).max, "hoursReserve"));
+        s.unitsReserve = uint64(_fit(d.unitsAfter, type(uint64).max, "unitsReserve"));
         s.cashUsdc6 = uint96(_fit(uint256(s.cashUsdc6) + cashUsdc6, type(uint96).max, "cashUsdc6"));
+        _payDepositFee(s, book, HourCurve.toCashDown(feeUnits, valueWad));
         _states[hourId] = s;
         _setCurve(hourId, d.liquidityAfter, d.sqrtAsk, d.invSqrtCap);
         book.totalShares = uint128(_fit(uint256(book.totalShares) + shares, type(uint128).max, "totalShares"));
         _books[hourId] = book;
     }
 
-    /// @dev Shares of a deposit and the market's liquidity after it. The first deposit's shares are its liquidity;
-    /// later ones get the rise of the liquidity in proportion to the shares outstanding, rounded down, less the swap
-    /// fee on the part of the deposit a swap would convert to bring it into the reserves' proportion (F7, R3).
-    /// The deposit's claim on the reserves after it is kept / afterL, with kept = afterL − before fee-free: shares
-    /// S·kept/(afterL − kept). Its part in proportion to the reserves, λ·before, swaps nothing; the rest is a trade along
-    /// the curve and `HourCurve.imbalanceCut` withholds the fee a direct swap would pay on it, capped at the fee on the
-    /// whole excess (rounded up). Cutting the claim, not the shares, leaves the withheld part wholly to the providers
-    /// already in: the depositor's new shares do not own a slice of it, however large the deposit.
+    /// @dev Pays a deposit's swap fee, whose units have left the reserves, out of the backing as a swap's fee is paid:
+    /// the protocol's share (rounded down) to the protocol, the rest to the providers already in, per share, before
+    /// the deposit's shares exist. Cash ≥ ⌈v·units⌉ still holds: ⌊v·fee units⌋ leaves with ⌈v·…⌉ of backing freed.
+    function _payDepositFee(MarketState memory s, Book memory book, uint256 feeCash) private pure {
+        if (feeCash == 0) return;
+        uint256 protocolCash = feeCash * C.PROTOCOL_FEE_SHARE_BPS / C.BPS;
+        s.cashUsdc6 -= uint96(feeCash);
+        s.protocolFeesUsdc6 =
+            uint64(_fit(uint256(s.protocolFeesUsdc6) + protocolCash, type(uint64).max, "protocolFeesUsdc6"));
+        book.earnedUsdc6 += uint128(feeCash - protocolCash);
+        book.earnedPerShareX128 += ((feeCash - protocolCash) << 128) / book.totalShares;
+    }
+
+    /// @dev Shares of a deposit and the units of its swap fee (F7, R3). The first deposit's shares are its liquidity.
+    /// A later deposit, withdrawn at once, is a trade along the curve of the providers already in (their L0 of the
+    /// liquidity L1 after it holds (a, b)·L0/L1, on their curve): `HourCurve.imbalanceFeeUnits` is the fee a direct
+    /// swap would pay on that trade, taken out of the deposit's units side of the reserves (`d.unitsAfter` is set to
+    /// what stays), and the shares are the rise of the liquidity of what stays, S·(L' − L0)/L0, rounded down. A
+    /// deposit in the reserves' proportion trades nothing and pays only the rounding margin.
     function _sharesFor(uint256 hourId, HourCurve.Deposit memory d, uint256 totalShares, uint256 valueWad)
         private
         view
-        returns (uint256 shares)
+        returns (uint256 shares, uint256 feeUnits)
     {
         d.liquidityAfter = HourCurve.liquidity(d.hoursAfter, d.unitsAfter, d.sqrtAsk, d.invSqrtCap);
-        if (totalShares == 0) return d.liquidityAfter;
+        if (totalShares == 0) return (d.liquidityAfter, 0);
         d.liquidityBefore = HourCurve.liquidity(d.hoursBefore, d.unitsBefore, d.sqrtAsk, d.invSqrtCap);
-        uint256 kept = d.liquidityAfter - d.liquidityBefore;
         uint256 fee = _heads[uint16(hourId >> 32)].feeBps; // the class of an id that _tradable decoded
-        uint256 cut;
-        uint256 margin;
-        unchecked {
-            // liquidity is far below 2^200 and the fee at most 10 %; the unit value is at least floor/ask > 0
-            cut = (kept * fee + C.BPS - 1) / C.BPS;
-            // two usdc6 at the unit value: the rounding of the swap it is compared with
-            margin = (2 * HourCurve.WAD + valueWad - 1) / valueWad;
+        if (fee != 0) {
+            // two usdc6 at the unit value (≥ floor/ask > 0): the rounding of the swap it is compared with
+            feeUnits = HourCurve.imbalanceFeeUnits(d, fee, (2 * HourCurve.WAD + valueWad - 1) / valueWad);
+            d.unitsAfter -= feeUnits;
+            d.liquidityAfter = HourCurve.liquidity(d.hoursAfter, d.unitsAfter, d.sqrtAsk, d.invSqrtCap);
         }
-        if (cut != 0) {
-            uint256 fair = HourCurve.imbalanceCut(d, cut, fee, margin);
-            kept -= fair < cut ? fair : cut;
+        if (d.liquidityAfter > d.liquidityBefore) {
+            shares = totalShares * (d.liquidityAfter - d.liquidityBefore) / d.liquidityBefore;
         }
-        shares = totalShares * kept / (d.liquidityAfter - kept);
     }
 
     /// @dev Takes `shares`' part of the market's hours and units out of the reserves; returns the shares burned, the

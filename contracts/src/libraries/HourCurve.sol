@@ -61,48 +61,32 @@ library HourCurve {
         return (b + root) * WAD / (2 * d);
     }
 
-    /// @notice Liquidity withheld from a deposit for the swap inside it (R3): the fee a direct swap would pay on the
-    /// units the deposit's net trade moves, expressed as a claim on the reserves after the deposit.
+    /// @notice The swap fee of a deposit, in units (R3): what a direct swap would pay on the deposit's net trade.
     /// With the reserves (x, z) → (a, b) and the liquidity L0 → L1, the providers already in own L0/L1 of the reserves
-    /// after a fee-free deposit: (a, b)·L0/L1 is on their curve L0, so the deposit, withdrawn at once, is a trade of
-    /// m0 = |z − b·L0/L1| units along it. A claim cut δ (fraction of the reserves after) takes δa hours and δb units from
-    /// the depositor, so withdrawn at once the deposit trades δa hours more (a sale) or fewer (a purchase). On the
-    /// concave curve those hours move units by at least δa·q_lo, q_lo the marginal price at the far end, so add +
-    /// remove pays no less than a direct swap with fee f when
-    ///     δ·(b + (1 ∓ f)·a·q_lo) ≥ f·m0        (− for a sale, + for a purchase),
-    /// and δ = (f·m0 + margin)/(b + (1 ∓ f)·a·q_lo) is taken, as liquidity W = δ·L1. The caller caps W at `cutMax`, the
-    /// fee on the whole excess (a bound that holds by itself), so δ·a ≤ cutMax·a/L1 and q_lo is the price on L0 with
-    /// that many hours more at the pool: X'' = a·(L0 + cutMax)/L1 + L0/√cap, q_lo = X0·Y0/X''². For a deposit small
-    /// against the pool q_lo → q_after and δ is the Balancer/Curve imbalance fee: f × the excess × the other side's
-    /// share of the pool's value. `marginUnits` covers the roundings of a direct swap (its fee is rounded up).
-    /// Everything rounds toward the larger cut.
-    function imbalanceCut(Deposit memory d, uint256 cutMax, uint256 feeBps, uint256 marginUnits)
+    /// after a fee-free deposit: (a, b)·L0/L1 is on their curve L0 (L is homogeneous), so the deposit withdrawn at once
+    /// is a trade of m0 = |z − b·L0/L1| units along it: a sale of hours when the depositor takes units out
+    /// (z > b·L0/L1), a purchase when it leaves units in. The fee F leaves the reserves before the shares are counted
+    /// (shares = S·(L' − L0)/L0 with L' = L(a, b − F)), so the providers' curve ends exactly where a direct swap would
+    /// put it and the depositor's trade is m' units along it, less F. A direct swap pays f·m'. For a purchase
+    /// m' ≤ m0 (b/L(a, b) grows with b), so F = f·m0 is enough; for a sale m' ≤ m0 + F·L0/L1 ≤ m0 + F, so
+    /// F = f·m0/(1 − f) is: at most f/(1 − f) of the fair fee more (0.3 % of it at 30 bps, 11 % at the 10 % maximum).
+    /// A deposit in the reserves' proportion trades nothing (m0 ≈ 0). `marginUnits` covers the roundings of the direct
+    /// swap (its fee is rounded up) and is added; F is rounded up and at most b (all the units there are).
+    function imbalanceFeeUnits(Deposit memory d, uint256 feeBps, uint256 marginUnits)
         internal
         pure
-        returns (uint256)
+        returns (uint256 feeUnits)
     {
-        uint256 aq = _hoursAtFarPrice(d, cutMax);
-        // the units the providers already in hold after a fee-free deposit; the net trade moves m0 units
+        // the units the providers already in hold after a fee-free deposit
         uint256 theirs = Math.mulDiv(d.unitsAfter, d.liquidityBefore, d.liquidityAfter);
-        bool sale = d.unitsBefore > theirs; // the depositor takes units out: it sold hours
-        // Unchecked: units are below 2^65, aq far below 2^200 and the fee at most 10,000 bps.
+        // Unchecked: units are below 2^65 and the fee at most 10,000 bps (in fact 1,000).
         unchecked {
-            uint256 m0 = sale ? d.unitsBefore - theirs : theirs + 1 - d.unitsBefore;
-            return Math.mulDiv(
-                (m0 * feeBps + 9_999) / 10_000 + marginUnits,
-                d.liquidityAfter,
-                d.unitsAfter + aq * (sale ? 10_000 - feeBps : 10_000 + feeBps) / 10_000,
-                Math.Rounding.Ceil
-            );
+            feeUnits = d.unitsBefore > theirs
+                ? ((d.unitsBefore - theirs) * feeBps + 9_999 - feeBps) / (10_000 - feeBps)
+                : ((theirs + 1 - d.unitsBefore) * feeBps + 9_999) / 10_000;
+            feeUnits += marginUnits;
         }
-    }
-
-    /// @dev a·q_lo in units (see imbalanceCut): (a·WAD)·X0·Y0/X''² rounded down, X'' rounded up.
-    function _hoursAtFarPrice(Deposit memory d, uint256 cutMax) private pure returns (uint256) {
-        (uint256 vx, uint256 vy) = offsets(d.liquidityBefore, d.sqrtAsk, d.invSqrtCap);
-        uint256 aWad = d.hoursAfter * WAD;
-        uint256 farX = Math.mulDiv(aWad, d.liquidityBefore + cutMax, d.liquidityAfter, Math.Rounding.Ceil) + vx + 1;
-        return Math.mulDiv(Math.mulDiv(d.unitsBefore + vy, d.hoursBefore * WAD + vx, farX), aWad, farX);
+        if (feeUnits > d.unitsAfter) feeUnits = d.unitsAfter;
     }
 
     /// @notice Virtual offsets of liquidity L: hours L/√cap (WAD hours) and units L·√ask (usdc6), both rounded down.
