@@ -529,10 +529,12 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         d.liquidityAfter = HourCurve.liquidity(d.hoursAfter, d.unitsAfter, d.sqrtAsk, d.invSqrtCap);
         if (totalShares == 0) return (d.liquidityAfter, 0);
         d.liquidityBefore = HourCurve.liquidity(d.hoursBefore, d.unitsBefore, d.sqrtAsk, d.invSqrtCap);
-        uint256 fee = _heads[uint16(hourId >> 32)].feeBps; // the class of an id that _tradable decoded
-        if (fee != 0) {
-            // two usdc6 at the unit value (≥ floor/ask > 0): the rounding of the swap it is compared with
-            feeUnits = HourCurve.imbalanceFeeUnits(d, fee, (2 * HourCurve.WAD + valueWad - 1) / valueWad);
+        // The fee of the class of an id that _tradable decoded, plus two usdc6 at the unit value (≥ floor/ask > 0) for
+        // the roundings of the swap it is compared with, also at a zero fee: rounding favours the market.
+        feeUnits = HourCurve.imbalanceFeeUnits(
+            d, _heads[uint16(hourId >> 32)].feeBps, (2 * HourCurve.WAD + valueWad - 1) / valueWad
+        );
+        if (feeUnits != 0) {
             d.unitsAfter -= feeUnits;
             d.liquidityAfter = HourCurve.liquidity(d.hoursAfter, d.unitsAfter, d.sqrtAsk, d.invSqrtCap);
         }

@@ -160,6 +160,14 @@ contract HourMarketFindingsTest is MarketFixture {
         _addRemoveVsSwap(38, 700, 648, 20, 756);
     }
 
+    /// F7/R3 regression: the counterexample the fuzz found when the deposit fee's rounding margin applied only to a
+    /// non-zero fee: at fee 0, 3 usdc6 of cash with hours, the sale came out 1 usdc6 dearer than `sell`.
+    function test_F7_zeroFeeRoundingRegression() public {
+        testFuzz_F7_addRemoveNeverBeatsSwap(
+            306227760452964892791001889207479147818304509996352846678394817060933752, 3, 0, type(uint256).max - 1, 3
+        );
+    }
+
     /// @dev `h` ≤ 20 hours and `cash` ≤ 200 USD (bounded here), after `pre` hours bought. The deposit is withdrawn at
     /// once; since R4 a withdrawal takes whole hours only and the rest of the position (its fraction of an hour, with
     /// that part's units) stays the trader's, so the trader's end state is its hours, its cash and that claim. The
