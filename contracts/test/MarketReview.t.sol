@@ -150,7 +150,7 @@ contract MarketReviewTest is MarketFixture {
     /// makes (the 1.02 USD of units a swap-then-deposit would sell for), not on the whole deposit. Withdrawn at once the
     /// deposit brings back at most what the direct sale of the same hours pays, and at most f/(1 − f) of that sale's
     /// fee + 4 usdc6 less (the bound of HourCurve.imbalanceFeeUnits: the (1 − f) of a sale, the 2-usdc6 margin and
-    /// the roundings). Measured: fee 3,063 usdc6 against the sale's 3,052; before the fix the deposit's claim was cut
+    /// the roundings). Measured: fee 3,063 usdc6 against the sale's 3,056; before the fix the deposit's claim was cut
     /// by 183,089 usdc6 (0.30 % of the 61 USD claim, 60 × the fair fee).
     function test_R3_singleSidedDepositPaysTheFeeOfItsSwapOnly() public {
         (uint256 feePaid, uint256 saleFee, uint256 overcharge) = _r3RoundTrip(30);
