@@ -290,8 +290,10 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         // MATH and WRITE
         {
             Book memory book = _settle(hourId, valueWad);
+            uint256 requested = shares;
+            (shares, hoursOut, cashUsdc6) = _withdraw(hourId, book, shares, valueWad, st == Status.Upcoming);
+            if (shares == 0) revert LessThanOneHour(positionId, requested);
             _accrue(positionId, book.earnedPerShareX128).shares -= uint128(shares);
-            (hoursOut, cashUsdc6) = _withdraw(hourId, book, shares, valueWad, st == Status.Upcoming);
         }
         if (hoursOut < minHoursOut) revert Slippage("hoursOut", hoursOut, minHoursOut);
         if (cashUsdc6 < minCashUsdc6) revert Slippage("cashUsdc6", cashUsdc6, minCashUsdc6);
@@ -495,7 +497,8 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
     }
 
     /// @dev Adds a deposit to the market's reserves and returns the shares it earns: the rise of the market's liquidity
-    /// in proportion to the shares outstanding, rounded down.
+    /// in proportion to the shares outstanding, rounded down, after the swap fee on its net trade has left the reserves
+    /// (R3): that fee is paid as a swap's is, 80 % to the providers already in and 20 % to the protocol.
     function _deposit(
         uint256 hourId,
         MarketParams memory p,
@@ -508,93 +511,104 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         uint256 unitsIn = HourCurve.toUnitsDown(cashUsdc6, valueWad);
         if (cashUsdc6 != 0 && unitsIn == 0) revert ZeroAmount("unitsIn");
         MarketState memory s = _states[hourId];
-        uint256 liquidityAfter;
-        (shares, liquidityAfter) = _sharesFor(hourId, p, s, book.totalShares, hoursIn, unitsIn);
+        HourCurve.Deposit memory d;
+        (d.hoursBefore, d.unitsBefore) = (s.hoursReserve, s.unitsReserve);
+        (d.hoursAfter, d.unitsAfter) = (d.hoursBefore + hoursIn, d.unitsBefore + unitsIn);
+        (d.sqrtAsk, d.invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
+        uint256 feeUnits;
+        (shares, feeUnits) = _sharesFor(hourId, d, book.totalShares, valueWad);
         if (shares == 0 || shares < minShares) revert Slippage("shares", shares, minShares);
 
-        s.hoursReserve = _u32(uint256(s.hoursReserve) + hoursIn, "hoursReserve");
-        s.unitsReserve = _u64(uint256(s.unitsReserve) + unitsIn, "unitsReserve");
-        s.cashUsdc6 = _u96(uint256(s.cashUsdc6) + cashUsdc6, "cashUsdc6");
+        s.hoursReserve = uint32(_fit(d.hoursAfter, type(uint32).max, "hoursReserve"));
+        s.unitsReserve = uint64(_fit(d.unitsAfter, type(uint64).max, "unitsReserve"));
+        s.cashUsdc6 = uint96(_fit(uint256(s.cashUsdc6) + cashUsdc6, type(uint96).max, "cashUsdc6"));
+        _payDepositFee(s, book, HourCurve.toCashDown(feeUnits, valueWad));
         _states[hourId] = s;
-        (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
-        _setCurve(hourId, liquidityAfter, sqrtAsk, invSqrtCap);
-        book.totalShares = _u128(uint256(book.totalShares) + shares, "totalShares");
+        _setCurve(hourId, d.liquidityAfter, d.sqrtAsk, d.invSqrtCap);
+        book.totalShares = uint128(_fit(uint256(book.totalShares) + shares, type(uint128).max, "totalShares"));
         _books[hourId] = book;
     }
 
-    /// @dev Shares of a deposit and the market's liquidity after it. The first deposit's shares are its liquidity;
-    /// later ones get the rise of the liquidity in proportion to the shares outstanding, rounded down, less the swap
-    /// fee on the part out of proportion to the reserves (F7).
-    function _sharesFor(
-        uint256 hourId,
-        MarketParams memory p,
-        MarketState memory s,
-        uint256 totalShares,
-        uint256 hoursIn,
-        uint256 unitsIn
-    ) private view returns (uint256 shares, uint256 liquidityAfter) {
-        uint256 liquidityBefore;
-        {
-            (uint256 sqrtAsk, uint256 invSqrtCap) = HourCurve.rangeRoots(p.askUsdc6, p.capUsdc6);
-            liquidityAfter = HourCurve.liquidity(
-                uint256(s.hoursReserve) + hoursIn, uint256(s.unitsReserve) + unitsIn, sqrtAsk, invSqrtCap
-            );
-            if (totalShares == 0) return (liquidityAfter, liquidityAfter);
-            liquidityBefore = HourCurve.liquidity(s.hoursReserve, s.unitsReserve, sqrtAsk, invSqrtCap);
-        }
-        uint256 fee = _heads[uint16(hourId >> 32)].feeBps; // the class of an id that _tradable decoded
-        shares = _unbalancedShares(
-            totalShares, liquidityBefore, liquidityAfter, _proportionWad(s, hoursIn, unitsIn) * liquidityBefore, fee
+    /// @dev Pays a deposit's swap fee, whose units have left the reserves, out of the backing as a swap's fee is paid:
+    /// the protocol's share (rounded down) to the protocol, the rest to the providers already in, per share, before
+    /// the deposit's shares exist. Cash ≥ ⌈v·units⌉ still holds: ⌊v·fee units⌋ leaves with ⌈v·…⌉ of backing freed.
+    function _payDepositFee(MarketState memory s, Book memory book, uint256 feeCash) private pure {
+        if (feeCash == 0) return;
+        uint256 protocolCash = feeCash * C.PROTOCOL_FEE_SHARE_BPS / C.BPS;
+        s.cashUsdc6 -= uint96(feeCash);
+        s.protocolFeesUsdc6 =
+            uint64(_fit(uint256(s.protocolFeesUsdc6) + protocolCash, type(uint64).max, "protocolFeesUsdc6"));
+        book.earnedUsdc6 += uint128(feeCash - protocolCash);
+        book.earnedPerShareX128 += ((feeCash - protocolCash) << 128) / book.totalShares;
+    }
+
+    /// @dev Shares of a deposit and the units of its swap fee (F7, R3). The first deposit's shares are its liquidity.
+    /// A later deposit, withdrawn at once, is a trade along the curve of the providers already in (their L0 of the
+    /// liquidity L1 after it holds (a, b)·L0/L1, on their curve): `HourCurve.imbalanceFeeUnits` is the fee a direct
+    /// swap would pay on that trade, taken out of the deposit's units side of the reserves (`d.unitsAfter` is set to
+    /// what stays), and the shares are the rise of the liquidity of what stays, S·(L' − L0)/L0, rounded down. A
+    /// deposit in the reserves' proportion trades nothing and pays only the rounding margin.
+    function _sharesFor(uint256 hourId, HourCurve.Deposit memory d, uint256 totalShares, uint256 valueWad)
+        private
+        view
+        returns (uint256 shares, uint256 feeUnits)
+    {
+        d.liquidityAfter = HourCurve.liquidity(d.hoursAfter, d.unitsAfter, d.sqrtAsk, d.invSqrtCap);
+        if (totalShares == 0) return (d.liquidityAfter, 0);
+        d.liquidityBefore = HourCurve.liquidity(d.hoursBefore, d.unitsBefore, d.sqrtAsk, d.invSqrtCap);
+        // The fee of the class of an id that _tradable decoded, plus two usdc6 at the unit value (≥ floor/ask > 0) for
+        // the roundings of the swap it is compared with, also at a zero fee: rounding favours the market.
+        feeUnits = HourCurve.imbalanceFeeUnits(
+            d, _heads[uint16(hourId >> 32)].feeBps, (2 * HourCurve.WAD + valueWad - 1) / valueWad
         );
+        if (feeUnits != 0) {
+            d.unitsAfter -= feeUnits;
+            d.liquidityAfter = HourCurve.liquidity(d.hoursAfter, d.unitsAfter, d.sqrtAsk, d.invSqrtCap);
+        }
+        if (d.liquidityAfter > d.liquidityBefore) {
+            shares = totalShares * (d.liquidityAfter - d.liquidityBefore) / d.liquidityBefore;
+        }
     }
 
-    /// @dev The largest λ (WAD) with λ·(hours, units reserves) ≤ (hoursIn, unitsIn): the part of a deposit in proportion
-    /// to the reserves. A reserve at zero takes any amount of its side (0·λ ≤ anything); both at zero: no proportion.
-    function _proportionWad(MarketState memory s, uint256 hoursIn, uint256 unitsIn) private pure returns (uint256) {
-        uint256 byHours = s.hoursReserve == 0 ? type(uint256).max : hoursIn * HourCurve.WAD / s.hoursReserve;
-        uint256 byUnits = s.unitsReserve == 0 ? type(uint256).max : unitsIn * HourCurve.WAD / s.unitsReserve;
-        uint256 lambda = byHours < byUnits ? byHours : byUnits;
-        return lambda == type(uint256).max ? 0 : lambda;
-    }
-
-    /// @dev Shares of a deposit that raised the liquidity from `before` to `afterL` (F7). Its claim on the reserves
-    /// after it is kept / afterL, with kept = afterL − before fee-free: shares S·kept/(afterL − kept) = S·(afterL −
-    /// before)/before. The part in proportion to the reserves, λ·before (`proportionalWad` = λ·before in WAD), swaps
-    /// nothing and keeps its claim; the excess is a swap along the curve and its claim is cut by the class's fee
-    /// (rounded up). Cutting the claim, not the shares, leaves the withheld part wholly to the providers already in:
-    /// the depositor's new shares do not own a slice of it, however large the deposit.
-    function _unbalancedShares(
-        uint256 totalShares,
-        uint256 before,
-        uint256 afterL,
-        uint256 proportionalWad,
-        uint256 feeBps_
-    ) private pure returns (uint256) {
-        uint256 grown = afterL - before;
-        uint256 proportional = proportionalWad / HourCurve.WAD;
-        if (proportional < grown) grown -= ((grown - proportional) * feeBps_ + C.BPS - 1) / C.BPS;
-        return totalShares * grown / (afterL - grown);
-    }
-
-    /// @dev Takes `shares`' part of the market's hours and units out of the reserves; returns the hours to send (none
-    /// once the slot has started: hours cannot move then and are worthless, so they stay here) and the units' cash.
+    /// @dev Takes `shares`' part of the market's hours and units out of the reserves; returns the shares burned, the
+    /// hours to send (none once the slot has started: hours cannot move then and are worthless, so they stay here) and
+    /// the units' cash. Before the slot only whole hours leave (R4): when the shares' part of the hours is not whole,
+    /// only the shares of its whole hours are burned, rounded up against the withdrawer (⌈h·S/x⌉ ≤ shares), so the
+    /// providers who stay are never diluted, and the rest of the position, with its fraction of an hour, stays its
+    /// claim (sold with the market's hours or, after the slot, withdrawn as the units' cash). Paying the fraction in
+    /// cash instead would be a fee-free sale of it to the other providers (F7). A part below one hour burns nothing:
+    /// the caller reverts `LessThanOneHour` (with the hours, 0).
     function _withdraw(uint256 hourId, Book memory book, uint256 shares, uint256 valueWad, bool upcoming)
         private
-        returns (uint256 hoursOut, uint256 cashUsdc6)
+        returns (uint256 burned, uint256 hoursOut, uint256 cashUsdc6)
     {
         MarketState memory s = _states[hourId];
-        uint256 hoursShare = uint256(s.hoursReserve) * shares / book.totalShares;
-        uint256 unitsShare = uint256(s.unitsReserve) * shares / book.totalShares;
+        uint256 total = book.totalShares;
+        uint256 hoursShare;
+        uint256 unitsShare;
+        // Unchecked: shares ≤ total < 2^128, hours < 2^32 and units < 2^64, so no product reaches 2^256; total > 0.
+        unchecked {
+            hoursShare = uint256(s.hoursReserve) * shares / total;
+            burned = shares;
+            if (upcoming) {
+                hoursOut = hoursShare;
+                if (hoursShare * total != uint256(s.hoursReserve) * shares) {
+                    if (hoursShare == 0) return (0, 0, 0);
+                    burned = (hoursShare * total - 1) / s.hoursReserve + 1;
+                }
+            }
+            unitsShare = uint256(s.unitsReserve) * burned / total;
+        }
         cashUsdc6 = HourCurve.toCashDown(unitsShare, valueWad);
-        hoursOut = upcoming ? hoursShare : 0;
 
-        book.totalShares -= uint128(shares);
+        book.totalShares -= uint128(burned);
         s.hoursReserve -= uint32(hoursShare);
         s.unitsReserve -= uint64(unitsShare);
         s.cashUsdc6 -= uint96(cashUsdc6);
         if (book.totalShares == 0) {
             // The last provider is out: what rounding left behind belongs to no one but the protocol.
-            s.protocolFeesUsdc6 = _u64(uint256(s.protocolFeesUsdc6) + s.cashUsdc6, "protocolFeesUsdc6");
+            s.protocolFeesUsdc6 =
+                uint64(_fit(uint256(s.protocolFeesUsdc6) + s.cashUsdc6, type(uint64).max, "protocolFeesUsdc6"));
             s.cashUsdc6 = 0;
         }
         _states[hourId] = s;
@@ -725,23 +739,9 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         if (positionHourId != hourId) revert PositionMarketMismatch(positionId, positionHourId, hourId);
     }
 
-    function _u128(uint256 v, string memory field) private pure returns (uint128) {
-        if (v > type(uint128).max) revert ReserveOverflow(field);
-        return uint128(v);
-    }
-
-    function _u32(uint256 v, string memory field) private pure returns (uint32) {
-        if (v > type(uint32).max) revert ReserveOverflow(field);
-        return uint32(v);
-    }
-
-    function _u64(uint256 v, string memory field) private pure returns (uint64) {
-        if (v > type(uint64).max) revert ReserveOverflow(field);
-        return uint64(v);
-    }
-
-    function _u96(uint256 v, string memory field) private pure returns (uint96) {
-        if (v > type(uint96).max) revert ReserveOverflow(field);
-        return uint96(v);
+    /// @dev `v`, checked to fit a reserve field whose largest value is `max`.
+    function _fit(uint256 v, uint256 max, string memory field) private pure returns (uint256) {
+        if (v > max) revert ReserveOverflow(field);
+        return v;
     }
 }

@@ -93,6 +93,8 @@ interface IHourMarket {
     error Slippage(string field, uint256 value, uint256 limit);
     error NotPositionOwner(uint256 positionId, address caller);
     error SharesExceedPosition(uint256 positionId, uint256 shares, uint256 held);
+    /// @dev Before the slot a withdrawal takes whole hours only (R4), and `shares` of the position hold less than one.
+    error LessThanOneHour(uint256 positionId, uint256 shares);
     error PositionMarketMismatch(uint256 positionId, uint256 positionHourId, uint256 hourId);
     error ReserveOverflow(string field);
 
@@ -145,8 +147,10 @@ interface IHourMarket {
 
     /// @notice Deposits hours and/or cash into the market of `hourId`. Either may be zero: a node adds its hours
     /// single-sided. `positionId` 0 mints a new position to `recipient`; otherwise the caller must own or be approved
-    /// for the position, which must be in the same market. Shares are the increase of the market's liquidity, so an
-    /// unbalanced deposit is worth what it would fetch on the curve without fee.
+    /// for the position, which must be in the same market. Shares are the increase of the market's liquidity after the
+    /// swap fee on the deposit's net trade (what it would trade along the curve if withdrawn at once) has left the
+    /// reserves, paid as a swap's fee is (docs/HOUR_MARKET.md, property 5). A deposit worth less than the fee's 2-usdc6
+    /// rounding margin gets no shares.
     /// @return id the position; @return shares the shares minted, at least `minShares`.
     function addLiquidity(
         uint256 positionId,
@@ -160,6 +164,9 @@ interface IHourMarket {
 
     /// @notice Burns `shares` of a position for its share of the market's hours (Upcoming only: hours cannot move once
     /// the slot starts) and of its units at their current value. Not during the slot. Earnings stay on the position.
+    /// Before the slot only whole hours leave (R4): if the shares' part of the hours is not whole, only the shares of
+    /// its whole hours are burned (rounded up) and the rest stays on the position with its fraction of an hour; the
+    /// event reports the shares burned. A part below one hour reverts `LessThanOneHour`.
     function removeLiquidity(
         uint256 positionId,
         uint256 shares,

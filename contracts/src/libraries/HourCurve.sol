@@ -11,6 +11,18 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 library HourCurve {
     uint256 internal constant WAD = 1e18;
 
+    /// @notice A deposit's reserves and liquidity before and after it, and the range's roots (see `imbalanceCut`).
+    struct Deposit {
+        uint256 hoursBefore;
+        uint256 unitsBefore;
+        uint256 hoursAfter;
+        uint256 unitsAfter;
+        uint256 liquidityBefore;
+        uint256 liquidityAfter;
+        uint256 sqrtAsk;
+        uint256 invSqrtCap;
+    }
+
     /// @notice Worth of one premium unit in usdc6 at time `t` (WAD): 1 until `horizonS` before `slotStart`, then linear
     /// down to floor/ask at `slotStart`, constant after. Continuous in t, so no trade can profit from a jump.
     function unitValueWad(uint256 askUsdc6, uint256 floorUsdc6, uint256 horizonS, uint256 slotStart, uint256 t)
@@ -47,6 +59,34 @@ library HourCurve {
         uint256 d = WAD - sqrtAsk * invSqrtCap / WAD;
         uint256 root = Math.sqrt(b * b + 4 * hoursReserve * unitsReserve * d * WAD);
         return (b + root) * WAD / (2 * d);
+    }
+
+    /// @notice The swap fee of a deposit, in units (R3): what a direct swap would pay on the deposit's net trade.
+    /// With the reserves (x, z) → (a, b) and the liquidity L0 → L1, the providers already in own L0/L1 of the reserves
+    /// after a fee-free deposit: (a, b)·L0/L1 is on their curve L0 (L is homogeneous), so the deposit withdrawn at once
+    /// is a trade of m0 = |z − b·L0/L1| units along it: a sale of hours when the depositor takes units out
+    /// (z > b·L0/L1), a purchase when it leaves units in. The fee F leaves the reserves before the shares are counted
+    /// (shares = S·(L' − L0)/L0 with L' = L(a, b − F)), so the providers' curve ends exactly where a direct swap would
+    /// put it and the depositor's trade is m' units along it, less F. A direct swap pays f·m'. For a purchase
+    /// m' ≤ m0 (b/L(a, b) grows with b), so F = f·m0 is enough; for a sale m' ≤ m0 + F·L0/L1 ≤ m0 + F, so
+    /// F = f·m0/(1 − f) is: at most f/(1 − f) of the fair fee more (0.3 % of it at 30 bps, 11 % at the 10 % maximum).
+    /// A deposit in the reserves' proportion trades nothing (m0 ≈ 0). `marginUnits` covers the roundings of the direct
+    /// swap (its fee is rounded up) and is added; F is rounded up and at most b (all the units there are).
+    function imbalanceFeeUnits(Deposit memory d, uint256 feeBps, uint256 marginUnits)
+        internal
+        pure
+        returns (uint256 feeUnits)
+    {
+        // the units the providers already in hold after a fee-free deposit
+        uint256 theirs = Math.mulDiv(d.unitsAfter, d.liquidityBefore, d.liquidityAfter);
+        // Unchecked: units are below 2^65 and the fee at most 10,000 bps (in fact 1,000).
+        unchecked {
+            feeUnits = d.unitsBefore > theirs
+                ? ((d.unitsBefore - theirs) * feeBps + 9_999 - feeBps) / (10_000 - feeBps)
+                : ((theirs + 1 - d.unitsBefore) * feeBps + 9_999) / 10_000;
+            feeUnits += marginUnits;
+        }
+        if (feeUnits > d.unitsAfter) feeUnits = d.unitsAfter;
     }
 
     /// @notice Virtual offsets of liquidity L: hours L/√cap (WAD hours) and units L·√ask (usdc6), both rounded down.

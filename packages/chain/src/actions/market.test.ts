@@ -300,16 +300,21 @@ describe('hour market on a real anvil: provide, trade, expire, redeem, withdraw'
     assert.equal(await hoursBalance(trader.account.address, id2), 0n);
   });
 
-  it('the provider withdraws part of a position before the slot: hours and cash pro rata', async () => {
+  it('the provider withdraws part of a position before the slot: whole hours and their cash pro rata', async () => {
     const id = ids[2]!;
     const view = await marketView(node, deployment, id);
     const { shares } = await positionView(node, deployment, positions[2]!);
     const half = shares / 2n;
     const cashBefore = await tokenBalance(node.account.address);
     const out = await removeLiquidity(node, deployment, { positionId: positions[2]!, shares: half });
+    // Whole hours leave; only their shares are burned (rounded up) and the fraction of an hour stays on the position.
+    const hoursReserve = BigInt(view.hoursReserve);
+    assert.equal(out.hoursOut, (hoursReserve * half) / view.totalShares);
+    const wholeShares = (out.hoursOut * view.totalShares + hoursReserve - 1n) / hoursReserve;
+    assert.equal(out.sharesBurned, hoursReserve * half === out.hoursOut * view.totalShares ? half : wholeShares);
+    assert.equal((await positionView(node, deployment, positions[2]!)).shares, shares - out.sharesBurned);
     // Units are at full value (more than 24 h before the slot), so their cash is the units themselves.
-    assert.equal(out.hoursOut, (BigInt(view.hoursReserve) * half) / view.totalShares);
-    assert.equal(out.cashUsdc6, (view.unitsReserve * half) / view.totalShares);
+    assert.equal(out.cashUsdc6, (view.unitsReserve * out.sharesBurned) / view.totalShares);
     assert.equal(await hoursBalance(node.account.address, id), out.hoursOut);
     assert.equal(await tokenBalance(node.account.address), cashBefore + out.cashUsdc6);
     addPaid(id, -out.cashUsdc6);
