@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command. Build, static checks, contracts (unit, fuzz, invariant, gas snapshot check), then every
-# TypeScript test (node's test runner). Exits non-zero on any failure.
+# TypeScript test (node's test runner). Exits non-zero on any failure: forge runs through contracts/tools/forge.mjs,
+# since the npm launcher of forge exits 0 whatever forge's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== build (forge build + typed ABIs) =="
@@ -9,9 +10,9 @@ echo "== typecheck =="
 npx tsc -p tsconfig.json
 echo "== format =="
 npx prettier --check --log-level warn --no-error-on-unmatched-pattern "packages/*/src/**/*.ts" "packages/*/bench/**/*.ts" "apps/*/src/**/*.ts" "contracts/scripts/**/*.ts"
-(cd contracts && npx forge fmt --check)
+(cd contracts && node tools/forge.mjs fmt --check)
 echo "== contracts: forge test (unit, fuzz, invariants) =="
-(cd contracts && npx forge test --summary)
+(cd contracts && node tools/forge.mjs test --summary)
 echo "== contracts: gas snapshot check =="
 npm run --silent gas:check --workspace contracts
 echo "== typescript tests =="

@@ -67,15 +67,15 @@ contract IndexReviewTest is MarketFixture {
     }
 
     /// @dev The attack of finding A, one transaction of carol's: buy `k` hours in the index slot (observed), add and
-    /// remove a 1-cent deposit (the market's liquidityBlock is now this block), sell the `k` hours back (not observed).
+    /// leave a 1-cent deposit (the market's liquidityBlock is now this block), sell the `k` hours back (then not observed;
+    /// since the fix, observed). Since R4 a part below one hour waits for the slot, so the deposit stays.
     /// Returns carol's net cost in usdc6; she ends with no hours and no position.
     function _flashPump(uint256 id, uint256 k) internal returns (uint256 cost) {
         uint256 before = token.balanceOf(carol);
         vm.startPrank(carol);
         market.buy(id, k, type(uint256).max, carol, block.timestamp);
-        (uint256 pos,) = market.addLiquidity(0, id, 0, 10_000, 0, carol, block.timestamp);
-        market.removeLiquidity(pos, market.position(pos).shares, 0, 0, carol, block.timestamp);
-        market.collect(pos, carol);
+        // a 1-cent deposit marks the block as a liquidity block (its withdrawal, below one hour, waits for the slot)
+        market.addLiquidity(0, id, 0, 10_000, 0, carol, block.timestamp);
         market.sell(id, k, 0, carol, block.timestamp);
         vm.stopPrank();
         cost = before - token.balanceOf(carol);
@@ -106,7 +106,8 @@ contract IndexReviewTest is MarketFixture {
         uint256 cost = _flashPump(id, 40);
         PriceOracle.Head memory hd = market.oracleHead(DC_CLASS);
         vm.assertEq(hd.lastRelativePpm, _relativeSpot(id), "the oracle: at its market's spot");
-        vm.assertTrue(_near(_relativeSpot(id), spotBefore, 2), "the market: back at its spot");
+        // back at its spot but for the cent the attacker left in it
+        vm.assertTrue(_near(_relativeSpot(id), spotBefore, 1000), "the market: back at its spot");
         vm.assertGe(cost, 900_000, "the attacker still pays two fees on ~165 USD");
 
         _next(h0 + 3600 + 1800);
@@ -161,8 +162,7 @@ contract IndexReviewTest is MarketFixture {
         _flashPump(id, 39);
         _next(h0 + 600);
         vm.startPrank(carol);
-        (uint256 pos,) = market.addLiquidity(0, id, 0, 10_000, 0, carol, block.timestamp);
-        market.removeLiquidity(pos, market.position(pos).shares, 0, 0, carol, block.timestamp);
+        market.addLiquidity(0, id, 0, 10_000, 0, carol, block.timestamp);
         vm.stopPrank();
         vm.prank(bob);
         market.buy(id, 2, type(uint256).max, bob, block.timestamp); // honest, at the market's real spot
