@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {MarketFixture} from "./utils/MarketFixture.sol";
+import {PriceSeriesFixture} from "./utils/PriceSeriesFixture.sol";
 import {IHourMarket} from "../src/interfaces/IHourMarket.sol";
 import {IGreenComputeIndex} from "../src/interfaces/IGreenComputeIndex.sol";
 import {INodeRegistry} from "../src/interfaces/INodeRegistry.sol";
@@ -13,13 +13,7 @@ import "../src/libraries/Constants.sol" as C;
 
 /// @dev The index against relative prices written out by hand: every trade's relative price after is read from the
 /// oracle head and the cumulative at any hour boundary is recomputed from the (time, price) list, so it must be exact.
-contract GreenComputeIndexTest is MarketFixture {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant PPM = 1e6;
-
-    // (time, relative price in force from then on) of the dc class, one entry per block with observed trades
-    uint256[] internal times;
-    uint256[] internal prices;
+contract GreenComputeIndexTest is PriceSeriesFixture {
     uint256 internal consumerNode;
 
     function setUp() public override {
@@ -43,35 +37,8 @@ contract GreenComputeIndexTest is MarketFixture {
         _note();
     }
 
-    /// @dev Records the relative price in force now, as the hand-written series.
-    function _note() internal {
-        uint256 price = market.oracleHead(DC_CLASS).lastRelativePpm;
-        if (times.length != 0 && times[times.length - 1] == block.timestamp) {
-            prices[prices.length - 1] = price;
-        } else {
-            times.push(block.timestamp);
-            prices.push(price);
-        }
-    }
-
-    /// @dev Σ price × seconds from the first recorded trade up to `target`.
-    function _cumAt(uint256 target) internal view returns (uint256 c) {
-        for (uint256 i; i < times.length && times[i] < target; ++i) {
-            uint256 end = i + 1 < times.length && times[i + 1] < target ? times[i + 1] : target;
-            c += prices[i] * (end - times[i]);
-        }
-    }
-
-    function _end() internal view returns (uint256) {
-        return block.timestamp - block.timestamp % 3600;
-    }
-
     function _twapByHand(uint32 window) internal view returns (uint256) {
         return (_cumAt(_end()) - _cumAt(_end() - window)) / window;
-    }
-
-    function _toNextHour() internal {
-        vm.warp(_end() + 3600);
     }
 
     /// @dev The dc class's index slot now: the slot starting in (now + horizon, now + horizon + 1 h].
@@ -90,14 +57,6 @@ contract GreenComputeIndexTest is MarketFixture {
         market.addLiquidity(0, hourId, amount, 0, 0, alice, block.timestamp);
         vm.stopPrank();
         vm.roll(block.number + 1); // trades in the block of a liquidity change do not set the class price
-    }
-
-    /// @dev A market's spot relative to its own ask, ppm, as the oracle records it.
-    function _relativeSpot(uint256 id) internal view returns (uint256) {
-        (IHourMarket.MarketParams memory p, IHourMarket.MarketState memory s, HourMarket.Curve memory c,) =
-            market.market(id);
-        uint256 x = uint256(s.hoursReserve) * WAD + c.virtualHoursWad;
-        return HourCurve.spotUnits(x, uint256(s.unitsReserve) + c.virtualUnits) * PPM / p.askUsdc6;
     }
 
     // ---------------------------------------------------------------- twap and cumulatives

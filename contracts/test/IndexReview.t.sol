@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {MarketFixture} from "./utils/MarketFixture.sol";
+import {PriceSeriesFixture} from "./utils/PriceSeriesFixture.sol";
 import {IHourMarket} from "../src/interfaces/IHourMarket.sol";
 import {IGreenComputeIndex} from "../src/interfaces/IGreenComputeIndex.sol";
 import {HourMarket} from "../src/HourMarket.sol";
@@ -26,14 +26,8 @@ import "../src/libraries/Constants.sol" as C;
 ///    the next hour while the buyer sells back one block later, unobserved;
 ///  - C (low): index slots observed inside their decay (horizon > 167 h, or after a relisting to a shorter horizon)
 ///    are moved at v(t) times the documented cost.
-contract IndexReviewTest is MarketFixture {
+contract IndexReviewTest is PriceSeriesFixture {
     event log_named_uint(string key, uint256 val);
-
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant PPM = 1e6;
-
-    uint256[] internal times;
-    uint256[] internal prices;
 
     // ---------------------------------------------------------------- helpers
 
@@ -41,25 +35,9 @@ contract IndexReviewTest is MarketFixture {
         return uint32((block.timestamp + market.oracleHead(DC_CLASS).indexLeadS) / 3600 + 1);
     }
 
-    function _end() internal view returns (uint256) {
-        return block.timestamp - block.timestamp % 3600;
-    }
-
-    function _toNextHour() internal {
-        vm.warp(_end() + 3600);
-    }
-
     function _next(uint256 t) internal {
         vm.warp(t);
         vm.roll(block.number + 1);
-    }
-
-    /// @dev A market's spot over its own ask, ppm, as the oracle would record it.
-    function _relativeSpot(uint256 id) internal view returns (uint256) {
-        (IHourMarket.MarketParams memory p, IHourMarket.MarketState memory s, HourMarket.Curve memory c,) =
-            market.market(id);
-        uint256 x = uint256(s.hoursReserve) * WAD + c.virtualHoursWad;
-        return HourCurve.spotUnits(x, uint256(s.unitsReserve) + c.virtualUnits) * PPM / p.askUsdc6;
     }
 
     function _near(uint256 a, uint256 b, uint256 tol) internal pure returns (bool) {
@@ -287,23 +265,6 @@ contract IndexReviewTest is MarketFixture {
     }
 
     // ======================================================================== safe
-
-    function _note() internal {
-        uint256 price = market.oracleHead(DC_CLASS).lastRelativePpm;
-        if (times.length != 0 && times[times.length - 1] == block.timestamp) {
-            prices[prices.length - 1] = price;
-        } else {
-            times.push(block.timestamp);
-            prices.push(price);
-        }
-    }
-
-    function _cumAt(uint256 target) internal view returns (uint256 c) {
-        for (uint256 i; i < times.length && times[i] < target; ++i) {
-            uint256 end = i + 1 < times.length && times[i + 1] < target ? times[i + 1] : target;
-            c += prices[i] * (end - times[i]);
-        }
-    }
 
     function _checkAllBoundaries(uint256 from) internal view {
         for (uint256 b = from; b <= _end(); b += 3600) {

@@ -27,6 +27,7 @@ import { attestationOracleAbi } from '@greenhour/contracts';
 import { transact, type Clients } from '@greenhour/chain';
 import {
   aggregate,
+  FAULTS,
   greenShareBps,
   leafOf,
   MAX_WINDOWS_PER_RECORD,
@@ -731,7 +732,7 @@ export class LightNode {
       c.status = 'succeeded';
       c.revealTx = receipt.transactionHash;
       c.revealGas = Number(receipt.gasUsed);
-      c.fault = FAULT_NAMES[Number(excluded.args.fault)] ?? String(excluded.args.fault);
+      c.fault = FAULTS[Number(excluded.args.fault)] ?? String(excluded.args.fault);
       c.rewardUsdc6 = rewardUsdc6;
       c.rewardTo = excluded.args.challenger;
       delete c.evidence;
@@ -754,18 +755,5 @@ export class LightNode {
     }
   }
 }
-
-/** IAttestationOracle.Fault, in enum order. */
-const FAULT_NAMES = [
-  'None',
-  'BadSignature',
-  'WrongDevice',
-  'OutsideSlot',
-  'NotIncreasing',
-  'Impossible',
-  'AggregateMismatch',
-  'MessageCount',
-  'DuplicateNodeHour',
-] as const;
 
 export type { OutboxEntry };

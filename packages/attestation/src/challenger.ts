@@ -5,7 +5,7 @@ import { bytesToHex, type Address, type Hex } from 'viem';
 import { randomBytes } from 'node:crypto';
 import { attestationOracleAbi } from '@greenhour/contracts';
 import { transact, type Clients } from '@greenhour/chain';
-import { leafOf, MAX_WINDOWS_PER_RECORD, type NodeHourRecord, type Telemetry } from '@greenhour/telemetry';
+import { FAULTS, leafOf, MAX_WINDOWS_PER_RECORD, type NodeHourRecord, type Telemetry } from '@greenhour/telemetry';
 import type { Sql } from './db.ts';
 import { messageOfRow, recordOfRow, type MessageRow, type NodeHourRow } from './rows.ts';
 
@@ -34,19 +34,6 @@ export async function loadEvidence(db: Sql, slot: number, nodeId: number): Promi
     signatures: messages.map((m) => m.signature),
   };
 }
-
-export const FAULTS = [
-  'None',
-  'BadSignature',
-  'WrongDevice',
-  'OutsideSlot',
-  'NotIncreasing',
-  'Impossible',
-  'AggregateMismatch',
-  'MessageCount',
-  'DuplicateNodeHour',
-] as const;
-export type Fault = (typeof FAULTS)[number];
 
 /** Whether a record's window count is itself a fault: 0, or above MAX_WINDOWS_PER_RECORD (provable without messages). */
 export const countOutOfBounds = (r: Pick<NodeHourRecord, 'messageCount'>) =>

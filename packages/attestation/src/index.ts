@@ -14,6 +14,7 @@ export {
 export { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 export { subscribeTelemetry, type Subscriber } from './subscriber.ts';
 export { messageOfRow, recordOfRow } from './rows.ts';
-export { loadEvidence, challengeRecord, FAULTS, type Fault, type NodeHourEvidence } from './challenger.ts';
+export { loadEvidence, challengeRecord, type NodeHourEvidence } from './challenger.ts';
+export { FAULTS, type Fault } from '@greenhour/telemetry';
 export { recordArg } from './attester.ts';
 export { startApi, ApiError, type ApiServer, type ApiOptions, type LightNodeReport } from './api.ts';

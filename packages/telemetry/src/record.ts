@@ -111,3 +111,17 @@ export function leafOf(r: NodeHourRecord): Hex {
   ]);
   return keccak256(keccak256(encoded));
 }
+
+/** IAttestationOracle.Fault, in the contract's enum order: what a fraud proof showed (None: the record is honest). */
+export const FAULTS = [
+  'None',
+  'BadSignature',
+  'WrongDevice',
+  'OutsideSlot',
+  'NotIncreasing',
+  'Impossible',
+  'AggregateMismatch',
+  'MessageCount',
+  'DuplicateNodeHour',
+] as const;
+export type Fault = (typeof FAULTS)[number];
