@@ -253,7 +253,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
             pos.shares += uint128(shares);
         }
         _params[hourId].liquidityBlock = uint32(block.number);
-        _observeLiquidity(hourId, p.askUsdc6);
+        _observeLiquidity(hourId, p.askUsdc6, false);
         emit LiquidityAdded(id, hourId, hoursIn, cashUsdc6, shares);
 
         // INTERACTIONS
@@ -298,7 +298,7 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
         if (hoursOut < minHoursOut) revert Slippage("hoursOut", hoursOut, minHoursOut);
         if (cashUsdc6 < minCashUsdc6) revert Slippage("cashUsdc6", cashUsdc6, minCashUsdc6);
         _params[hourId].liquidityBlock = uint32(block.number);
-        if (st == Status.Upcoming) _observeLiquidity(hourId, _params[hourId].askUsdc6);
+        if (st == Status.Upcoming) _observeLiquidity(hourId, _params[hourId].askUsdc6, true);
         emit LiquidityRemoved(positionId, hourId, hoursOut, cashUsdc6, shares);
 
         // INTERACTIONS
@@ -474,16 +474,21 @@ contract HourMarket is IHourMarket, AccessControl, ReentrancyGuardTransient, Pul
     }
 
     /// @dev A liquidity change in the market that sets its class price moves the price with the market's spot, so no
-    /// action there is unobserved; and it may not leave that market shallower than the class's minimum depth (at least
-    /// one hour), or a market emptied after moving the price would hold it with nothing left to trade against.
-    function _observeLiquidity(uint256 hourId, uint256 askUsdc6) private {
+    /// action there is unobserved; and a withdrawal may not leave that market shallower than the class's minimum depth
+    /// (at least one hour), or a market emptied after moving the price would hold it with nothing left to trade
+    /// against. The depth here is its liquidity's, in hours at the bottom of its range (L/√ask = virtual units / ask),
+    /// which trades do not change: buying the market out does not lock its providers. A deposit only deepens it, so it
+    /// is never refused.
+    function _observeLiquidity(uint256 hourId, uint256 askUsdc6, bool withdrawal) private {
         PriceOracle.Head memory h = _heads[uint16(hourId >> 32)];
         if (uint32(hourId) != h.priceSlot) return;
         MarketState memory s = _states[hourId];
         Curve memory c = _curves[hourId];
-        uint256 xWad = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
         uint256 minDepth = h.minDepthHours == 0 ? 1 : h.minDepthHours;
-        if (xWad < minDepth * HourCurve.WAD) revert PriceMarketTooShallow(hourId, xWad / HourCurve.WAD, minDepth);
+        if (withdrawal && c.virtualUnits < minDepth * askUsdc6) {
+            revert PriceMarketTooShallow(hourId, c.virtualUnits / askUsdc6, minDepth);
+        }
+        uint256 xWad = uint256(s.hoursReserve) * HourCurve.WAD + c.virtualHoursWad;
         _observe(hourId, h, HourCurve.spotUnits(xWad, uint256(s.unitsReserve) + c.virtualUnits), askUsdc6);
     }
 

@@ -503,4 +503,40 @@ contract IndexReviewTest is PriceSeriesFixture {
             }
         }
     }
+
+    /// A price market bought out by trades (its depth under the minimum) still takes deposits: they only deepen it, and
+    /// the price follows its spot after them. (Refusing them would let a buyer lock the market's liquidity.)
+    function test_priceMarketThinnedByTradesStillTakesDeposits() public {
+        _toNextHour();
+        (uint256 id,) = provide(_indexSlot(), 9); // 18 virtual hours, just over MIN_DEPTH 16
+        vm.startPrank(carol);
+        market.buy(id, 1, type(uint256).max, carol, block.timestamp); // takes the class price
+        market.buy(id, 8, type(uint256).max, carol, block.timestamp); // observed: 9 virtual hours left
+        vm.stopPrank();
+        vm.assertEq(market.oracleHead(DC_CLASS).priceSlot, uint32(id), "the price market");
+        vm.prank(bob);
+        market.addLiquidity(0, id, 0, 5e6, 0, bob, block.timestamp); // 5 USD of cash into the thin market
+        vm.assertEq(market.oracleHead(DC_CLASS).lastRelativePpm, _relativeSpot(id), "the price follows the deposit");
+    }
+
+    /// The price market's providers are not locked by trades: bought out (no hours left, 9 virtual hours < MIN_DEPTH),
+    /// its liquidity still spans 18 hours at the bottom of its range, so a provider may take a tenth of it out; only a
+    /// withdrawal that takes its liquidity under the minimum is refused.
+    function test_priceMarketBoughtOutDoesNotLockItsProviders() public {
+        _toNextHour();
+        (uint256 id, uint256 pos) = provide(_indexSlot(), 9);
+        vm.startPrank(carol);
+        market.buy(id, 1, type(uint256).max, carol, block.timestamp); // takes the class price
+        market.buy(id, 8, type(uint256).max, carol, block.timestamp); // bought out
+        vm.stopPrank();
+        uint256 shares = market.position(pos).shares;
+        vm.prank(alice);
+        (uint256 hoursOut, uint256 cash) = market.removeLiquidity(pos, shares / 10, 0, 0, alice, block.timestamp);
+        vm.assertEq(hoursOut, 0, "no hours left to take");
+        vm.assertGt(cash, 0, "the buyers' cash");
+        vm.assertEq(market.oracleHead(DC_CLASS).lastRelativePpm, _relativeSpot(id), "the price follows");
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IHourMarket.PriceMarketTooShallow.selector, id, 7, MIN_DEPTH)); // 18 × 0.9 × 0.5 hours left
+        market.removeLiquidity(pos, shares / 2, 0, 0, alice, block.timestamp);
+    }
 }

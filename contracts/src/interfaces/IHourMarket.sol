@@ -69,8 +69,9 @@ interface IHourMarket {
         uint256 earnedPerShareX128;
     }
 
-    /// @notice A withdrawal would leave the market that sets its class price with `depthHours` virtual hours, under
-    /// the class's minimum depth `minDepthHours` (at least 1): wait until a later index slot takes the price over.
+    /// @notice A withdrawal would leave the market that sets its class price with liquidity for `depthHours` hours at
+    /// the bottom of its range, under the class's minimum depth `minDepthHours` (at least 1): wait until a later index
+    /// slot takes the price over, or the slot starts.
     error PriceMarketTooShallow(uint256 hourId, uint256 depthHours, uint256 minDepthHours);
     error ZeroAddress(string field);
     error ZeroAmount(string field);
