@@ -66,6 +66,9 @@ contract GreenComputeIndex is IGreenComputeIndex {
             // A class whose history starts inside the window is left out rather than guessed. Only the first
             // observation can be younger than a window: the ring spans the longest one (C.OBSERVATIONS).
             if (h.lastTime == 0 || _oldestTime(classes[i], h) > end - windowS) continue;
+            // A class whose price market's slot began by the window's end has a price no market can trade any more
+            // (no index slot took it over since): stale, left out rather than carried.
+            if (uint256(h.priceSlot) * C.SECONDS_PER_SLOT <= end) continue;
             uint256 cumulativeSpan = _cumulativeAt(classes[i], h, end) - _cumulativeAt(classes[i], h, end - windowS);
             weighted += weight * cumulativeSpan / windowS;
             totalWeight += weight;

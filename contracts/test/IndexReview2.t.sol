@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {PriceSeriesFixture} from "./utils/PriceSeriesFixture.sol";
 import {IHourMarket} from "../src/interfaces/IHourMarket.sol";
+import {IGreenComputeIndex} from "../src/interfaces/IGreenComputeIndex.sol";
 import {PriceOracle} from "../src/libraries/PriceOracle.sol";
 
 /// @dev Second independent review of the index: the price market (`priceSlot`, `_observed`, `_observeLiquidity`,
@@ -136,12 +137,16 @@ contract IndexReview2Test is PriceSeriesFixture {
         market.removeLiquidity(pos, shares, 0, 0, alice, block.timestamp);
         vm.assertEq(market.oracleHead(DC_CLASS).lastRelativePpm >= 3_990_000, true, "an Exited withdrawal leaves it");
 
+        // fixed part: once the price market's slot has begun, the class is stale and left out of the index (here the
+        // only class with history, so there is no index), instead of carrying the pumped price for days
         vm.warp(uint256(s) * 3600 + 2 days);
-        uint256 published = index.publishIndex(24 hours);
-        vm.assertGe(published, 39_500, "the day index is the cap, two days after the market's slot");
+        vm.expectRevert(IGreenComputeIndex.IndexEmpty.selector);
+        index.publishIndex(24 hours);
+        vm.warp(uint256(s) * 3600 + 3600);
+        vm.expectRevert(IGreenComputeIndex.IndexEmpty.selector);
+        index.indexBps(3600); // from the first window ending after the slot's start
         emit log_named_uint("M2: attacker cost in the decay (usdc6)", cost);
         emit log_named_uint("M2: same buy at full value (usdc6)", fullValueQuote);
-        emit log_named_uint("M2: published 24 h index 2 days later (bps)", published);
     }
 
     /// M3. A takeover is censored by a dust deposit in the index slot in the same block (the liquidityBlock rule), so

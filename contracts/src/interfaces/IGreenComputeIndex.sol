@@ -40,7 +40,9 @@ interface IGreenComputeIndex {
 
     /// @notice The index over the `windowS` seconds (whole hours) ending at the last hour boundary: the index-weighted
     /// mean of each listed class's TWAP relative price, in basis points (10,000 = every class trades at its ask), rounded
-    /// down. Classes whose first observed trade is inside the window are left out; reverts `IndexEmpty` when none is left.
+    /// down. Classes whose first observed trade is inside the window are left out, and so are stale ones (the market
+    /// whose spot is their price in force reached its slot by the window's end, no index slot having taken over);
+    /// reverts `IndexEmpty` when none is left.
     function indexBps(uint32 windowS) external view returns (uint256);
 
     /// @notice Stores and emits the index over the last `windowS` seconds (any caller), for an allowed window only;
