@@ -15,6 +15,15 @@ const HOME = {
   gridLimitKw: 15,
 };
 
+test('a tracker site: any PVWatts array type, its orientation defaulting to the tracker axis, not a fixed tilt', () => {
+  const { site } = parseSiteFile({ zone: 'US-CAL-CISO', type: 'station', pv: { kWp: 500, mounting: 'one_axis' } });
+  assert.equal(site.pv[0]!.mounting, 'one_axis');
+  assert.equal(site.pv[0]!.tiltDeg, 0, 'a horizontal north-south axis');
+  assert.equal(site.pv[0]!.azimuthDeg, 180);
+  const fixed = parseSiteFile({ zone: 'US-CAL-CISO', type: 'station', pv: { kWp: 500, mounting: 'open_rack' } });
+  assert.equal(fixed.site.pv[0]!.tiltDeg, defaultSite('station', 'US-CAL-CISO').pv[0]!.tiltDeg, 'fixed: as before');
+});
+
 test('a minimal site file: the zone, the type and the PV; everything else from the default site or absent', () => {
   const { zone, type, site } = parseSiteFile({ zone: 'SG', type: 'home', pv: { kWp: 5, mounting: 'roof_mount' } });
   const d = defaultSite('home', 'SG');
@@ -61,7 +70,12 @@ const BAD: [string, (s: any) => unknown, string, RegExp][] = [
   ['missing field', (s) => delete s.pv.mounting, 'pv.mounting', /missing/],
   ['wrong type', (s) => (s.pv.kWp = '8'), 'pv.kWp', /must be a number in \[0, 1000000\], got "8"/],
   ['out of range', (s) => (s.pv.tiltDeg = 95), 'pv.tiltDeg', /in \[0, 90\], got 95/],
-  ['bad mounting', (s) => (s.pv.mounting = 'tracker'), 'pv.mounting', /must be one of "open_rack", "roof_mount"/],
+  [
+    'bad mounting',
+    (s) => (s.pv.mounting = 'tracker'),
+    'pv.mounting',
+    /must be one of "open_rack", "roof_mount", "one_axis", "one_axis_backtracking", "two_axis"/,
+  ],
   ['bad type', (s) => (s.type = 'castle'), 'type', /must be one of "station", "pile", "home"/],
   ['unknown zone', (s) => (s.zone = 'XX'), 'zone', /unknown zone "XX" \(expected one of DE-LU, /],
   ['fractional GPU count', (s) => (s.gpus.count = 1.5), 'gpus.count', /must be an integer in \[1, 10000\], got 1.5/],

@@ -3,7 +3,8 @@
 // field. Everything it does not say comes from the default site of its type in its zone (`defaultSite`),
 // so a file can be as short as a zone, a type and a PV size. Fields: docs/SITE_FILE.md.
 
-import { DATA_DIR, listZones } from './data.ts';
+import { DATA_DIR, listZones, loadZoneYear } from './data.ts';
+import { PV_ARRAY_TYPES, defaultArrayOrientation } from './pv/arrayTypes.ts';
 import { SchemaError, number, object, oneOf, string } from './schema.ts';
 import { defaultSite } from './sites.ts';
 import { SITE_TYPES, type EvChargersConfig, type SiteConfig, type SiteType, type ZoneId } from './types.ts';
@@ -19,7 +20,7 @@ const siteSchema = object(
     zone: string(),
     type: oneOf(SITE_TYPES),
     pv: object(
-      { kWp: number({ min: 0, max: 1_000_000 }), mounting: oneOf(['open_rack', 'roof_mount']) },
+      { kWp: number({ min: 0, max: 1_000_000 }), mounting: oneOf(PV_ARRAY_TYPES) },
       { tiltDeg: number({ min: 0, max: 90 }), azimuthDeg: number({ min: 0, max: 360 }) },
     ),
   },
@@ -82,6 +83,8 @@ export function parseSiteFile(json: unknown, dataDir = DATA_DIR): { zone: ZoneId
     fail('zone', `unknown zone ${JSON.stringify(f.zone)} (expected one of ${zones.join(', ')})`);
   const base = defaultSite(f.type, f.zone, dataDir);
   const pv0 = base.pv[0]!;
+  // an orientation not given is the array type's default at the zone's latitude (a tracker's axis, not a fixed tilt)
+  const orientation = defaultArrayOrientation(loadZoneYear(f.zone, 2023, dataDir).location.latDeg, f.pv.mounting);
   const site: SiteConfig = {
     ...base,
     pv: [
@@ -89,8 +92,8 @@ export function parseSiteFile(json: unknown, dataDir = DATA_DIR): { zone: ZoneId
         ...pv0,
         dcCapacityW: f.pv.kWp * 1000,
         mounting: f.pv.mounting,
-        tiltDeg: f.pv.tiltDeg ?? pv0.tiltDeg,
-        azimuthDeg: f.pv.azimuthDeg ?? pv0.azimuthDeg,
+        tiltDeg: f.pv.tiltDeg ?? orientation.tiltDeg,
+        azimuthDeg: f.pv.azimuthDeg ?? orientation.azimuthDeg,
       },
     ],
   };
