@@ -41,11 +41,6 @@ contract GreenComputeIndexTest is PriceSeriesFixture {
         return (_cumAt(_end()) - _cumAt(_end() - window)) / window;
     }
 
-    /// @dev The dc class's index slot now: the slot starting in (now + horizon, now + horizon + 1 h].
-    function _indexSlot() internal view returns (uint32) {
-        return uint32((block.timestamp + HORIZON) / 3600 + 1);
-    }
-
     /// @dev alice provides `amount` hours to the market of the current index slot.
     function _indexMarket(uint256 amount) internal returns (uint256 id) {
         (id,) = provide(_indexSlot(), amount);

@@ -31,15 +31,6 @@ contract IndexReviewTest is PriceSeriesFixture {
 
     // ---------------------------------------------------------------- helpers
 
-    function _indexSlot() internal view returns (uint32) {
-        return uint32((block.timestamp + market.oracleHead(DC_CLASS).indexLeadS) / 3600 + 1);
-    }
-
-    function _next(uint256 t) internal {
-        vm.warp(t);
-        vm.roll(block.number + 1);
-    }
-
     function _near(uint256 a, uint256 b, uint256 tol) internal pure returns (bool) {
         return a > b ? a - b <= tol : b - a <= tol;
     }

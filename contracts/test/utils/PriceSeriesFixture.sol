@@ -43,6 +43,17 @@ abstract contract PriceSeriesFixture is MarketFixture {
         vm.warp(_end() + 3600);
     }
 
+    /// @dev A later block at time `t`.
+    function _next(uint256 t) internal {
+        vm.warp(t);
+        vm.roll(block.number + 1);
+    }
+
+    /// @dev The dc class's index slot now: the slot starting in (now + lead, now + lead + 1 h], lead = its horizon.
+    function _indexSlot() internal view returns (uint32) {
+        return uint32((block.timestamp + market.oracleHead(DC_CLASS).indexLeadS) / 3600 + 1);
+    }
+
     /// @dev A market's spot relative to its own ask, ppm, as the oracle records it.
     function _relativeSpot(uint256 id) internal view returns (uint256) {
         (IHourMarket.MarketParams memory p, IHourMarket.MarketState memory s, HourMarket.Curve memory c,) =
