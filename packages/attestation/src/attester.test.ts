@@ -20,7 +20,7 @@ import { Attester, recordArg } from './attester.ts';
 import { challengeRecord, loadEvidence } from './challenger.ts';
 import { startApi } from './api.ts';
 import { startTestChain, testDatabases, type TestChain, type TestDatabase, type TestDevice } from './testing.ts';
-import type { Database } from './db.ts';
+import type { Database } from '@greenhour/store';
 
 const HOUR = 3600;
 const CHALLENGER_KEY = toHex(
@@ -164,11 +164,11 @@ describe('hourly attestation on chain', () => {
         assert.equal(verifyRecord(committed.root, record, proof), true);
       assert.deepEqual(await get('/v1/attestations/abc'), {
         status: 400,
-        body: { error: 'slot: must be a non-negative integer, got "abc"' },
+        body: { error: { code: 'bad_request', field: 'path.slot', reason: 'must be a non-negative integer' } },
       });
       assert.equal((await get(`/v1/attestations/${slot + 5}`)).status, 404);
       assert.equal((await get(`/v1/attestations/${slot}/nodes/999`)).status, 404);
-      assert.equal((await fetch(`${api.url}/v1/attestations`, { method: 'POST' })).status, 405);
+      assert.equal((await fetch(`${api.url}/v1/attestations`, { method: 'POST' })).status, 404);
       assert.equal((await get('/v1/telemetry/stats')).body.rejected.late_window, 1);
 
       // The challenger, from the API: an honest record of `slot` stands (NoFraud); the inflated one of `falseSlot` falls.

@@ -7,7 +7,7 @@ import { hexToBytes, type Address, type Hex } from 'viem';
 import { attestationOracleAbi, settlementTokenAbi } from '@greenhour/contracts';
 import { transact, type Clients } from '@greenhour/chain';
 import { aggregate, buildTree, leafOf, slotOf, type NodeHourRecord, type Telemetry } from '@greenhour/telemetry';
-import type { Database } from './db.ts';
+import type { Database } from '@greenhour/store';
 import type { Ingest } from './ingest.ts';
 import { messageOfRow, recordOfRow, type MessageRow, type NodeHourRow } from './rows.ts';
 

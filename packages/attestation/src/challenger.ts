@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { attestationOracleAbi } from '@greenhour/contracts';
 import { transact, type Clients } from '@greenhour/chain';
 import { FAULTS, leafOf, MAX_WINDOWS_PER_RECORD, type NodeHourRecord, type Telemetry } from '@greenhour/telemetry';
-import type { Sql } from './db.ts';
+import type { Sql } from '@greenhour/store';
 import { messageOfRow, recordOfRow, type MessageRow, type NodeHourRow } from './rows.ts';
 
 export interface NodeHourEvidence {

@@ -17,7 +17,7 @@ import { Attester } from './attester.ts';
 import { startEmbeddedBroker } from './broker.ts';
 import { subscribeTelemetry, type Subscriber } from './subscriber.ts';
 import { startTestChain, testDatabases, type TestChain, type TestDatabase } from './testing.ts';
-import type { Database } from './db.ts';
+import type { Database } from '@greenhour/store';
 
 const WINDOWS = 20;
 

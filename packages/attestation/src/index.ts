@@ -1,4 +1,4 @@
-export { openDatabase, bindDeployment, ConfigError as DatabaseConfigError, type Database, type Sql } from './db.ts';
+export { openDatabase, bindDeployment, type Database, type Sql } from '@greenhour/store';
 export { RegistryDirectory, type NodeDirectory, type NodeInfo } from './directory.ts';
 export { Ingest, REJECTIONS, MAX_CLOCK_SKEW_S, type Rejection, type Gap, type IngestStats } from './ingest.ts';
 export {
@@ -17,4 +17,6 @@ export { messageOfRow, recordOfRow } from './rows.ts';
 export { loadEvidence, challengeRecord, type NodeHourEvidence } from './challenger.ts';
 export { FAULTS, type Fault } from '@greenhour/telemetry';
 export { recordArg } from './attester.ts';
-export { startApi, ApiError, type ApiServer, type ApiOptions, type LightNodeReport } from './api.ts';
+export { startApi } from './api.ts';
+export type { ApiServer } from '@greenhour/api';
+export { attestationRoutes, type AttestationRoutesOptions, type LightNodeReport } from './routes.ts';

@@ -13,7 +13,7 @@ import {
 import { RegistryDirectory } from './directory.ts';
 import { Ingest, type Gap } from './ingest.ts';
 import { startTestChain, testDatabases, type TestChain, type TestDatabase, type TestDevice } from './testing.ts';
-import type { Database } from './db.ts';
+import type { Database } from '@greenhour/store';
 
 const HOUR = 3600;
 const now = () => Math.floor(Date.now() / 1000);

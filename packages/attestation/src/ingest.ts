@@ -17,7 +17,7 @@ import {
   type Telemetry,
   type Violation,
 } from '@greenhour/telemetry';
-import type { Database, Sql } from './db.ts';
+import type { Database, Sql } from '@greenhour/store';
 import type { NodeDirectory } from './directory.ts';
 
 export const REJECTIONS = [

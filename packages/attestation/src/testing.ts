@@ -1,10 +1,9 @@
 // Test fixtures shared by the attestation and coordinator tests: a real anvil with the system deployed and nodes
-// registered, and the two databases every storage test runs against (PGlite and the PostgreSQL server).
+// registered; the two databases every storage test runs against come from @greenhour/store/testing.
 import { mkdtempSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { stringToHex, toHex, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import {
@@ -23,7 +22,6 @@ import {
   type SiteTypeName,
 } from '@greenhour/chain';
 import { addressOfPrivateKey, TelemetryHasher, type NodeLimits } from '@greenhour/telemetry';
-import { openDatabase, type Database } from './db.ts';
 
 export const TEST_CLASSES = [
   {
@@ -112,41 +110,4 @@ export async function startTestChain(siteTypes: SiteTypeName[] = ['station', 'pi
   return { anvil, clients, deployment, hasher, devices, stop: () => anvil.stop() };
 }
 
-/** The PostgreSQL server the tests use; DATABASE_URL overrides it. */
-export const TEST_POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-export interface TestDatabase {
-  kind: 'pglite' | 'postgres';
-  /** What DATABASE_URL would be set to ('' for PGlite). */
-  url: string;
-  /** PGlite's data directory, so that a restarted process finds the data. */
-  dataDir?: string;
-  open(): Promise<Database>;
-  drop(): Promise<void>;
-}
-
-/** A fresh PGlite directory and a fresh database on the PostgreSQL server: every storage test runs on both. */
-export async function testDatabases(): Promise<TestDatabase[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'gh-pglite-'));
-  const name = `greenhour_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(TEST_POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return [
-    { kind: 'pglite', url: '', dataDir, open: () => openDatabase({ dataDir }), drop: async () => {} },
-    {
-      kind: 'postgres',
-      url: url.toString(),
-      open: () => openDatabase({ databaseUrl: url.toString() }),
-      async drop() {
-        const c = new pg.Client({ connectionString: TEST_POSTGRES_URL });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      },
-    },
-  ];
-}
+export { testDatabases, TEST_POSTGRES_URL, type TestDatabase } from '@greenhour/store/testing';

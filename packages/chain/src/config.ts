@@ -15,15 +15,9 @@ export interface ChainConfig {
   deploymentsDir: string;
 }
 
-export class ConfigError extends Error {
-  constructor(
-    readonly field: string,
-    reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
+import { ConfigError } from '@greenhour/errors';
+
+export { ConfigError };
 
 export function chainConfigFromEnv(env: NodeJS.ProcessEnv, defaultDeploymentsDir: string): ChainConfig {
   const rpcUrl = env.RPC_URL?.trim() || undefined;

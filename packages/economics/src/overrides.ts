@@ -1,16 +1,13 @@
 // Partial overrides of an investment config (and of the energy site config) from untrusted JSON,
 // and range validation. Every error names the dotted field path and the reason.
 
+import { GreenhourError } from '@greenhour/errors';
 import type { SiteConfig } from '@greenhour/energy';
 import type { InvestmentConfig } from './config.ts';
 
-export class ConfigError extends Error {
-  constructor(
-    readonly field: string,
-    readonly reason: string,
-  ) {
-    super(`config field "${field}": ${reason}`);
-    this.name = 'ConfigError';
+export class ConfigError extends GreenhourError {
+  constructor(field: string, reason: string) {
+    super(field, reason, { message: `config field "${field}": ${reason}` });
   }
 }
 

@@ -11,10 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ANVIL_DEFAULT_PRIVATE_KEY, writeDeployment } from '@greenhour/chain';
 import { NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
-import { openDatabase } from '@greenhour/attestation';
+import { openDatabase } from '@greenhour/store';
 import { startTestChain, testDatabases, type TestChain, type TestDatabase } from '@greenhour/attestation/testing';
 
-const entry = join(dirname(fileURLToPath(import.meta.url)), 'telemetry-main.ts');
+const entry = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const WINDOWS = 20;
 
 function startService(env: Record<string, string>) {

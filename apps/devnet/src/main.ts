@@ -1,37 +1,55 @@
-// `npm start`: the local EVM (or RPC_URL), the contracts, the demo fleet, telemetry ingest and hourly attestation
-// (database, MQTT broker, API) and one node agent per demo device. Stops cleanly on Ctrl-C.
+// `npm start`: the local devnet. The local EVM (or RPC_URL), the contracts, the demo fleet, the Greenhour service
+// (apps/service: database, MQTT broker, ingest, attester, API and dashboard) and one node agent per demo device.
+// Stops cleanly on Ctrl-C.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestClient, http } from 'viem';
-import { chainConfigFromEnv, connect, startAnvil, type Anvil } from '@greenhour/chain';
+import { connect, startAnvil, type Anvil } from '@greenhour/chain';
+import {
+  createLogger,
+  loadServiceConfig,
+  openServiceDatabase,
+  portFromEnv,
+  startService,
+  type Service,
+} from '@greenhour/service';
 import { bringUpDemo, startDemoAgents } from './demo.ts';
-import { portFromEnv, startTelemetryServices, telemetryConfigFromEnv, type TelemetryServices } from './telemetry.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 async function main(): Promise<void> {
-  const config = chainConfigFromEnv(process.env, join(repoRoot, 'deployments'));
-  const telemetryConfig = telemetryConfigFromEnv(process.env);
-  const log = (line: string) => console.log(`[greenhour] ${line}`);
+  // Every variable is checked, and the database opened, before anything starts or deploys.
+  const serviceConfig = loadServiceConfig(process.env, join(repoRoot, 'deployments'));
+  const config = serviceConfig.chain;
+  const anvilPort = portFromEnv('ANVIL_PORT', process.env.ANVIL_PORT, 8545);
+  const logger = createLogger({
+    level: serviceConfig.logLevel,
+    format: process.env.LOG_FORMAT,
+    prefix: 'greenhour',
+    defaultFormat: 'text',
+  });
+  const log = (line: string) => logger.info(line);
+  const db = await openServiceDatabase(serviceConfig);
 
   let anvil: Anvil | undefined;
   let rpcUrl = config.rpcUrl;
   if (rpcUrl === undefined) {
-    anvil = await startAnvil({ port: portFromEnv('ANVIL_PORT', process.env.ANVIL_PORT, 8545) });
+    anvil = await startAnvil({ port: anvilPort });
     rpcUrl = anvil.rpcUrl;
     log(`local EVM (anvil) at ${rpcUrl}, chain id ${anvil.chainId}`);
   }
   let stopping = false;
-  let services: TelemetryServices | undefined;
+  let services: Service | undefined;
   let agents: Awaited<ReturnType<typeof startDemoAgents>> | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
     await agents?.stop();
-    await services?.stop();
+    if (services) await services.stop();
+    else await db.close();
     await anvil?.stop();
     log('stopped');
     process.exit(0);
@@ -47,10 +65,11 @@ async function main(): Promise<void> {
     // says otherwise (`none`: honest): the devices, as light nodes, catch it and challenge it themselves.
     const first = nodes[0];
     const servicesConfig =
-      telemetryConfig.attesterFaultSet || first === undefined
-        ? telemetryConfig
-        : { ...telemetryConfig, attesterFault: { mode: 'inflate-green' as const, nodeIds: [Number(first.nodeId)] } };
-    services = await startTelemetryServices(servicesConfig, deployment, deployer, log, {
+      serviceConfig.attesterFaultSet || first === undefined
+        ? serviceConfig
+        : { ...serviceConfig, attesterFault: { mode: 'inflate-green' as const, nodeIds: [Number(first.nodeId)] } };
+    services = await startService(servicesConfig, deployment, deployer, logger, {
+      db,
       lightNodes: () => agents?.lightNodeReports() ?? [],
     });
     const localChain = anvil;
@@ -84,12 +103,16 @@ async function main(): Promise<void> {
     console.log(`nodes registered  ${nodes.length}`);
     console.log(`database          ${services.databaseKind}`);
     console.log(`mqtt              ${services.mqttUrl}`);
-    console.log(`api               ${services.apiUrl}/v1/telemetry/stats, /v1/attestations, /v1/light-nodes`);
+    console.log(
+      `api               ${services.apiUrl}/v1 (described at ${services.apiUrl}/openapi.json, read at /docs)`,
+    );
+    console.log(`dashboard         ${services.dashboardUrl ?? '(not built: npm run build)'}`);
     console.log('');
     log('ready; Ctrl-C to stop');
   } catch (err) {
     await agents?.stop();
-    await services?.stop();
+    if (services) await services.stop();
+    else await db.close();
     await anvil?.stop();
     throw err;
   }

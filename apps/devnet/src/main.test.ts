@@ -13,7 +13,7 @@ import { demoDeviceSigner } from './demo.ts';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 
-function startCoordinator(env: Record<string, string>) {
+function startDevnet(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', main], {
     env: { ...process.env, RPC_URL: '', DEPLOYER_PRIVATE_KEY: '', SETTLEMENT_TOKEN_ADDRESS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -25,8 +25,7 @@ function startCoordinator(env: Record<string, string>) {
   const waitFor = async (pattern: RegExp, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(output)) {
-      if (child.exitCode !== null)
-        throw new Error(`coordinator exited ${child.exitCode} before ${pattern}:\n${output}`);
+      if (child.exitCode !== null) throw new Error(`devnet exited ${child.exitCode} before ${pattern}:\n${output}`);
       if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -34,10 +33,10 @@ function startCoordinator(env: Record<string, string>) {
   return { child, exited, waitFor, output: () => output };
 }
 
-describe('npm start (coordinator, first cut)', () => {
+describe('npm start (the local devnet)', () => {
   it('starts a local EVM, deploys, registers the demo fleet with hours, catches the dishonest attester through the devices, and stops cleanly on SIGINT', async () => {
     const deploymentsDir = mkdtempSync(join(tmpdir(), 'gh-start-'));
-    const run = startCoordinator({ ANVIL_PORT: '0', API_PORT: '0', DEPLOYMENTS_DIR: deploymentsDir });
+    const run = startDevnet({ ANVIL_PORT: '0', API_PORT: '0', DEPLOYMENTS_DIR: deploymentsDir });
     try {
       await run.waitFor(/ready; Ctrl-C to stop/, 120_000);
       const rpcUrl = /rpc\s+(http:\/\/\S+)/.exec(run.output())![1]!;
@@ -96,7 +95,7 @@ describe('npm start (coordinator, first cut)', () => {
       // Telemetry is up: PGlite and the embedded broker by default, the API answering, one agent per device.
       assert.match(run.output(), /database\s+pglite/);
       assert.match(run.output(), new RegExp(`${DEMO_FLEET.length} node agents publishing`));
-      const apiUrl = /api\s+(http:\/\/\S+)\/v1\/telemetry\/stats/.exec(run.output())![1]!;
+      const apiUrl = /api\s+(http:\/\/\S+)\/v1 /.exec(run.output())![1]!;
       const stats = await (await fetch(`${apiUrl}/v1/telemetry/stats`)).json();
       assert.deepEqual(Object.keys(stats).sort(), ['accepted', 'devices', 'openGaps', 'rejected']);
 
@@ -112,7 +111,7 @@ describe('npm start (coordinator, first cut)', () => {
         run.output(),
         new RegExp(`light node: MISREPORT node ${cheatedNode} hour ${cheatedHour} .*misreported: greenWh`),
       );
-      const reports = async () => (await (await fetch(`${apiUrl}/v1/light-nodes`)).json()) as any[];
+      const reports = async () => ((await (await fetch(`${apiUrl}/v1/light-nodes`)).json()) as { items: any[] }).items;
       const deadline = Date.now() + 120_000;
       let verified = 0;
       while (Date.now() < deadline) {
@@ -147,12 +146,13 @@ describe('npm start (coordinator, first cut)', () => {
         'the inflated record is excluded on chain',
       );
       for (const [path, status, error] of [
-        ['/v1/light-nodes/abc', 400, /nodeId: must be a non-negative integer/],
-        ['/v1/light-nodes/9999', 404, /nodeId: no light node of node 9999/],
+        ['/v1/light-nodes/abc', 400, /path\.nodeId: must be a non-negative integer/],
+        ['/v1/light-nodes/9999', 404, /path\.nodeId: no light node of node 9999/],
       ] as const) {
         const res = await fetch(`${apiUrl}${path}`);
         assert.equal(res.status, status, path);
-        assert.match(((await res.json()) as { error: string }).error, error);
+        const { error: e } = (await res.json()) as { error: { field: string; reason: string } };
+        assert.match(`${e.field}: ${e.reason}`, error);
       }
 
       run.child.kill('SIGINT');
@@ -181,7 +181,7 @@ describe('npm start (coordinator, first cut)', () => {
       [{ RPC_URL: 'localhost:8545' }, /RPC_URL: (not a URL|protocol must be)/],
       [{ RPC_URL: 'http://127.0.0.1:1', DEPLOYER_PRIVATE_KEY: 'abc' }, /DEPLOYER_PRIVATE_KEY: must be 0x/],
     ] as const) {
-      const run = startCoordinator(env);
+      const run = startDevnet(env);
       assert.equal(await run.exited, 1, JSON.stringify(env));
       assert.match(run.output(), message);
     }

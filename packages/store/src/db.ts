@@ -1,10 +1,14 @@
 // One small SQL interface over PGlite (embedded, the default) and a PostgreSQL server (DATABASE_URL). Both speak the
-// same SQL; the schema below is the only one.
+// same SQL; the schema is the migrations in ../migrations, applied in name order (migrate.ts).
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { ConfigError } from '@greenhour/errors';
+import { migrate, type MigrateOptions } from './migrate.ts';
 
 export interface Sql {
   query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (a migration). */
+  exec(script: string): Promise<void>;
 }
 
 export interface Database extends Sql {
@@ -14,18 +18,13 @@ export interface Database extends Sql {
   readonly kind: 'pglite' | 'postgres';
 }
 
-export class ConfigError extends Error {
-  constructor(variable: string, reason: string) {
-    super(`${variable}: ${reason}`);
-    this.name = 'ConfigError';
-  }
-}
-
 /**
  * Opens the database: a PostgreSQL server when `databaseUrl` is a postgres:// URL, otherwise PGlite, in memory or in
- * `dataDir` when given. Applies the schema.
+ * `dataDir` when given. Applies every migration it has not applied yet.
  */
-export async function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string }): Promise<Database> {
+export async function openDatabase(
+  options: { databaseUrl?: string | undefined; dataDir?: string } & MigrateOptions,
+): Promise<Database> {
   const { databaseUrl } = options;
   let db: Database;
   if (databaseUrl !== undefined && databaseUrl !== '') {
@@ -41,7 +40,12 @@ export async function openDatabase(options: { databaseUrl?: string | undefined; 
   } else {
     db = await openPglite(options.dataDir);
   }
-  await migrate(db);
+  try {
+    await migrate(db, options);
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
   return db;
 }
 
@@ -51,9 +55,13 @@ async function openPglite(dataDir?: string): Promise<Database> {
   return {
     kind: 'pglite',
     query,
+    exec: async (script) => void (await lite.exec(script)),
     transaction: (fn) =>
       lite.transaction((tx) =>
-        fn({ query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows }),
+        fn({
+          query: async <Row>(text: string, params?: unknown[]) => (await tx.query<Row>(text, params)).rows,
+          exec: async (script) => void (await tx.exec(script)),
+        }),
       ),
     close: () => lite.close(),
   };
@@ -69,17 +77,19 @@ async function openPostgres(connectionString: string): Promise<Database> {
     await pool.query('SELECT 1');
   } catch (err) {
     await pool.end();
-    throw new ConfigError('DATABASE_URL', `cannot connect: ${(err as Error).message}`);
+    throw new ConfigError('DATABASE_URL', `cannot connect: ${(err as Error).message}`, { cause: err });
   }
   return {
     kind: 'postgres',
     query: async <Row>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as Row[],
+    exec: async (script) => void (await pool.query(script)),
     async transaction(fn) {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
         const result = await fn({
           query: async <Row>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as Row[],
+          exec: async (script) => void (await client.query(script)),
         });
         await client.query('COMMIT');
         return result;
@@ -93,74 +103,6 @@ async function openPostgres(connectionString: string): Promise<Database> {
     close: () => pool.end(),
   };
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS deployment (
-  id BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (id),
-  chain_id BIGINT NOT NULL,
-  oracle TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS telemetry_messages (
-  device TEXT NOT NULL,
-  seq BIGINT NOT NULL,
-  node_id BIGINT NOT NULL,
-  slot BIGINT NOT NULL,
-  window_start BIGINT NOT NULL,
-  window_end BIGINT NOT NULL,
-  pv_wh BIGINT NOT NULL,
-  battery_in_wh BIGINT NOT NULL,
-  battery_out_wh BIGINT NOT NULL,
-  grid_import_wh BIGINT NOT NULL,
-  grid_export_wh BIGINT NOT NULL,
-  gpu_wh BIGINT NOT NULL,
-  ev_wh BIGINT NOT NULL,
-  uptime_s BIGINT NOT NULL,
-  jobs_hash TEXT NOT NULL,
-  signature TEXT NOT NULL,
-  digest TEXT NOT NULL,
-  PRIMARY KEY (device, seq)
-);
-CREATE INDEX IF NOT EXISTS telemetry_messages_slot ON telemetry_messages (slot, node_id, seq);
-CREATE TABLE IF NOT EXISTS device_state (
-  device TEXT PRIMARY KEY,
-  node_id BIGINT NOT NULL,
-  last_seq BIGINT NOT NULL,
-  last_window_end BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS telemetry_gaps (
-  device TEXT NOT NULL,
-  from_seq BIGINT NOT NULL,
-  to_seq BIGINT NOT NULL,
-  after_window_end BIGINT NOT NULL,
-  before_window_start BIGINT NOT NULL,
-  PRIMARY KEY (device, from_seq)
-);
-CREATE TABLE IF NOT EXISTS telemetry_rejections (
-  reason TEXT PRIMARY KEY,
-  count BIGINT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS attestations (
-  slot BIGINT PRIMARY KEY,
-  root TEXT,
-  record_count BIGINT NOT NULL,
-  status TEXT NOT NULL,
-  tx_hash TEXT
-);
-CREATE TABLE IF NOT EXISTS node_hours (
-  slot BIGINT NOT NULL,
-  node_id BIGINT NOT NULL,
-  leaf_index BIGINT NOT NULL,
-  green_wh BIGINT NOT NULL,
-  grid_wh BIGINT NOT NULL,
-  gpu_wh BIGINT NOT NULL,
-  uptime_s BIGINT NOT NULL,
-  message_count BIGINT NOT NULL,
-  messages_hash TEXT NOT NULL,
-  proof TEXT NOT NULL,
-  claimed BOOLEAN NOT NULL DEFAULT FALSE,
-  PRIMARY KEY (slot, node_id)
-);
-`;
 
 /**
  * Ties the database to one deployment: telemetry signed for another oracle (another EIP-712 domain) and hours attested
@@ -177,13 +119,4 @@ export async function bindDeployment(db: Database, chainId: number, oracle: stri
       'DATABASE_URL',
       `the database holds telemetry of chain ${row!.chain_id}, oracle ${row!.oracle}; this is chain ${chainId}, oracle ${oracle}: use a fresh database`,
     );
-}
-
-async function migrate(db: Database): Promise<void> {
-  await db.transaction(async (tx) => {
-    for (const statement of SCHEMA.split(';')
-      .map((s) => s.trim())
-      .filter(Boolean))
-      await tx.query(statement);
-  });
 }

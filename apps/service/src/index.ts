@@ -1,0 +1,3 @@
+export { startService, openServiceDatabase, SERVICE_VERSION, type Service, type ServiceExtras } from './service.ts';
+export { loadServiceConfig, portFromEnv, type ServiceConfig } from './config.ts';
+export { createLogger } from './logger.ts';

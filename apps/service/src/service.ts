@@ -1,0 +1,154 @@
+// The Greenhour service: the database (PGlite or DATABASE_URL), the MQTT broker (embedded aedes, or MQTT_URL), telemetry
+// ingest, the attester loop, and the HTTP API (every domain's routes, /openapi.json, /docs) that also serves the
+// dashboard. The local devnet (apps/devnet) starts it beside its chain and demo fleet; `npm run service` starts it
+// alone against a deployed system.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+import type { Clients, Deployment } from '@greenhour/chain';
+import {
+  Attester,
+  attestationRoutes,
+  bindDeployment,
+  Ingest,
+  RegistryDirectory,
+  startEmbeddedBroker,
+  subscribeTelemetry,
+  type Gap,
+  type LightNodeReport,
+} from '@greenhour/attestation';
+import { createApi, publishOpenApi, serveApi, serveDashboard } from '@greenhour/api';
+import { openDatabase, type Database } from '@greenhour/store';
+import { TelemetryHasher } from '@greenhour/telemetry';
+import type { ServiceConfig } from './config.ts';
+
+/** How often the attester looks for hours to build, commit and claim. */
+const ATTESTER_INTERVAL_MS = 30_000;
+export const SERVICE_VERSION = '0.1.0';
+const SHIPPED_DASHBOARD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dashboard', 'dist');
+
+export interface Service {
+  mqttUrl: string;
+  apiUrl: string;
+  databaseKind: string;
+  /** Where the dashboard is served; undefined when no built dashboard was found. */
+  dashboardUrl: string | undefined;
+  db: Database;
+  stop(): Promise<void>;
+}
+
+export interface ServiceExtras {
+  lightNodes?: () => readonly LightNodeReport[];
+  /** A database already opened (the devnet opens it before deploying, so a bad one is reported first). */
+  db?: Database;
+}
+
+/** Opens the configured database (PostgreSQL server or PGlite) and applies its migrations. */
+export function openServiceDatabase(config: ServiceConfig): Promise<Database> {
+  return openDatabase({
+    databaseUrl: config.databaseUrl,
+    ...(config.pgliteDir ? { dataDir: config.pgliteDir } : {}),
+  });
+}
+
+export async function startService(
+  config: ServiceConfig,
+  deployment: Deployment,
+  attesterClients: Clients,
+  logger: Logger,
+  extras: ServiceExtras = {},
+): Promise<Service> {
+  const log = (line: string) => logger.info(line);
+  const db = extras.db ?? (await openServiceDatabase(config));
+  // In stop order: the API first (no new requests; those in flight finish), then what feeds the database, then it.
+  const stops: (() => Promise<void>)[] = [() => db.close()];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err: Error) => logger.error({ err }, 'stopping'));
+  };
+  try {
+    await bindDeployment(db, deployment.chainId, deployment.attestationOracle);
+    let mqttUrl = config.mqttUrl;
+    if (mqttUrl === undefined) {
+      const broker = await startEmbeddedBroker(config.mqttPort);
+      stops.push(() => broker.close());
+      mqttUrl = broker.url;
+    }
+    let requestResend: (gap: Gap) => void = () => {};
+    const ingest = new Ingest({
+      db,
+      directory: new RegistryDirectory(attesterClients.publicClient, deployment.nodeRegistry),
+      hasher: new TelemetryHasher({ chainId: deployment.chainId, verifyingContract: deployment.attestationOracle }),
+      onGap: (gap) => {
+        log(`ingest: ${gap.device} missed seq ${gap.fromSeq}..${gap.toSeq}; asking it to resend`);
+        requestResend(gap);
+      },
+    });
+    await ingest.start();
+    stops.push(() => ingest.stop());
+    let brokerUp = false;
+    const subscriber = await subscribeTelemetry(ingest, {
+      mqttUrl,
+      // The embedded broker speaks MQTT 3.1.1 only.
+      protocolVersion: config.mqttUrl === undefined ? 4 : 5,
+      onError: (err) => {
+        brokerUp = false;
+        log(`mqtt: ${err.message}`);
+      },
+    });
+    brokerUp = true;
+    requestResend = (gap) => subscriber.requestResend(gap);
+    stops.push(() => subscriber.close());
+    const fault = config.attesterFault;
+    if (fault)
+      log(`attester: DISHONEST on purpose (ATTESTER_FAULT=${fault.mode}) for node(s) ${fault.nodeIds.join(', ')}`);
+    const attester = new Attester({
+      db,
+      ingest,
+      clients: attesterClients,
+      oracle: deployment.attestationOracle,
+      log,
+      ...(fault ? { fault } : {}),
+    });
+    const timer = setInterval(() => {
+      attester.tick().catch((err: Error) => log(`attester: ${err.message.split('\n')[0]}`));
+    }, ATTESTER_INTERVAL_MS);
+    stops.push(async () => clearInterval(timer));
+
+    const app = createApi({
+      log: logger,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      version: SERVICE_VERSION,
+      readiness: async () => ({
+        database: await db.query('SELECT 1').then(
+          () => 'ok',
+          (err: Error) => `unreachable: ${err.message}`,
+        ),
+        chain: await attesterClients.publicClient.getBlockNumber().then(
+          () => 'ok',
+          () => 'the RPC endpoint does not answer',
+        ),
+        mqtt: brokerUp ? 'ok' : 'the broker connection failed',
+      }),
+    });
+    app.route('/', attestationRoutes(db, ingest, extras.lightNodes ? { lightNodes: extras.lightNodes } : {}));
+    publishOpenApi(app, SERVICE_VERSION);
+    const dashboardDir = config.dashboardDir ?? SHIPPED_DASHBOARD;
+    const withDashboard = existsSync(join(dashboardDir, 'index.html'));
+    if (withDashboard) serveDashboard(app, dashboardDir);
+    else if (config.dashboardDir !== undefined) throw new Error(`DASHBOARD_DIR: no index.html in ${dashboardDir}`);
+    const api = await serveApi(app, config.apiPort, config.apiHost);
+    stops.push(() => api.close());
+    return {
+      mqttUrl,
+      apiUrl: api.url,
+      databaseKind: db.kind,
+      dashboardUrl: withDashboard ? `${api.url}/` : undefined,
+      db,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

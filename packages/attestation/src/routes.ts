@@ -1,0 +1,345 @@
+// The public read API of ingest and attestation (mounted by the service): anyone can fetch an hour's records with their
+// proofs and the signed windows behind each, recompute them, and challenge a wrong one on chain; each node's telemetry
+// windows; what the devices running as light nodes report about their own records.
+import {
+  ApiError,
+  createRoute,
+  createRouter,
+  decodeIntegerCursor,
+  errorResponses,
+  PageQuery,
+  pageOf,
+  toPage,
+  z,
+  DEFAULT_PAGE_LIMIT,
+} from '@greenhour/api';
+import type { Database } from '@greenhour/store';
+import type { Ingest } from './ingest.ts';
+import { REJECTIONS } from './ingest.ts';
+import { loadEvidence } from './challenger.ts';
+import { messageOfRow, recordOfRow, type MessageRow, type NodeHourRow } from './rows.ts';
+import { greenShareBps } from '@greenhour/telemetry';
+
+/**
+ * What the node agents running as light nodes report about their own records (docs/TELEMETRY.md, "Light node"): one
+ * entry a device, its node id once proven from the registry, each checked hour's state and the challenge's outcome.
+ */
+export interface LightNodeReport {
+  device: string;
+  nodeId: number | null;
+  [field: string]: unknown;
+}
+
+export interface AttestationRoutesOptions {
+  /** The light nodes' reports (in `npm start`, the demo agents in this process). Absent: the routes answer 404. */
+  lightNodes?: () => readonly LightNodeReport[];
+}
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const integer = (name: string, where: 'path' | 'query', description: string) =>
+  z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be a non-negative integer')
+    .transform(Number)
+    .openapi({ param: { name, in: where }, example: '1', description });
+
+const Hex = z.string().regex(/^0x[0-9a-fA-F]*$/);
+const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+
+const Stats = z
+  .object({
+    accepted: z.number().int().openapi({ description: 'Signed windows accepted since the service started.' }),
+    rejected: z
+      .record(z.enum(REJECTIONS), z.number().int())
+      .openapi({ description: 'Windows refused since the start, by reason.' }),
+    openGaps: z.number().int().openapi({ description: 'Runs of missing sequence numbers still being re-requested.' }),
+    devices: z.number().int().openapi({ description: 'Devices that sent at least one accepted window.' }),
+  })
+  .openapi('TelemetryStats');
+const Gap = z
+  .object({
+    device: Address,
+    fromSeq: z.number().int(),
+    toSeq: z.number().int(),
+    afterWindowEnd: z.number().int().openapi({ description: 'UTC seconds' }),
+    beforeWindowStart: z.number().int().openapi({ description: 'UTC seconds' }),
+  })
+  .openapi('TelemetryGap');
+const Hour = z
+  .object({
+    slot: z.number().int().openapi({ description: 'Hour slot: floor(UTC seconds / 3600).' }),
+    root: Hex.nullable().openapi({ description: 'Merkle root committed on chain; null for an hour with no record.' }),
+    recordCount: z.number().int(),
+    status: z.string().openapi({ description: 'built, committed, claimed or empty.' }),
+    txHash: Hex.nullable(),
+  })
+  .openapi('AttestedHour');
+const NodeHourRecord = z
+  .object({
+    nodeId: z.number().int(),
+    slot: z.number().int(),
+    greenWh: z.number().int(),
+    gridWh: z.number().int(),
+    gpuWh: z.number().int(),
+    uptimeS: z.number().int(),
+    messageCount: z.number().int(),
+    messagesHash: Hex,
+  })
+  .openapi('NodeHourRecord');
+const HourRecords = z
+  .object({
+    slot: z.number().int(),
+    root: Hex.nullable(),
+    status: z.string(),
+    txHash: Hex.nullable(),
+    records: z.array(
+      z.object({
+        record: NodeHourRecord,
+        greenShareBps: z
+          .number()
+          .int()
+          .openapi({ description: 'greenWh / (greenWh + gridWh) in basis points, rounded down.' }),
+        proof: z.array(Hex),
+      }),
+    ),
+  })
+  .openapi('HourRecords');
+const Window = z
+  .object({
+    device: Address,
+    seq: z.number().int(),
+    windowStart: z.number().int().openapi({ description: 'UTC seconds' }),
+    windowEnd: z.number().int().openapi({ description: 'UTC seconds' }),
+    pvWh: z.number().int(),
+    batteryInWh: z.number().int(),
+    batteryOutWh: z.number().int(),
+    gridImportWh: z.number().int(),
+    gridExportWh: z.number().int(),
+    gpuWh: z.number().int(),
+    evWh: z.number().int(),
+    uptimeS: z.number().int(),
+    jobsHash: Hex,
+  })
+  .openapi('TelemetryWindow');
+const Evidence = z
+  .object({ record: NodeHourRecord, proof: z.array(Hex), messages: z.array(Window), signatures: z.array(Hex) })
+  .openapi('NodeHourEvidence');
+const LightNode = z
+  .object({ device: Address, nodeId: z.number().int().nullable() })
+  .catchall(z.unknown())
+  .openapi('LightNodeReport', { description: "A device's own checks of its hourly records (docs/TELEMETRY.md §5)." });
+
+/** An in-memory list (gaps, light nodes) paged by position: it is small and rebuilt on every read. */
+function pageList<T>(list: readonly T[], limit: number, cursor: string | undefined) {
+  const [from = 0] = decodeIntegerCursor(cursor, 1) ?? [];
+  const rows = list.slice(from, from + limit + 1).map((item, i) => ({ item, at: from + i + 1 }));
+  return toPage(
+    rows,
+    limit,
+    (r) => r.item,
+    (r) => [r.at],
+  );
+}
+
+export function attestationRoutes(db: Database, ingest: Ingest, options: AttestationRoutesOptions = {}) {
+  const lightNodesOf = (): readonly LightNodeReport[] => {
+    if (options.lightNodes === undefined)
+      throw new ApiError('not_found', 'path', 'no light nodes report to this service');
+    return options.lightNodes();
+  };
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/telemetry/stats',
+        tags: ['telemetry'],
+        summary: 'Ingest counters: windows accepted and rejected by reason, open gaps',
+        responses: { 200: json(Stats, 'Counters since the service started'), ...errorResponses },
+      }),
+      async (c) => c.json(ingest.stats() as z.infer<typeof Stats>, 200),
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/telemetry/gaps',
+        tags: ['telemetry'],
+        summary: 'Runs of missing windows that ingest is asking devices to resend',
+        request: { query: PageQuery },
+        responses: { 200: json(pageOf(Gap, 'TelemetryGapPage'), 'Open gaps'), ...errorResponses },
+      }),
+      async (c) => {
+        const { limit = DEFAULT_PAGE_LIMIT, cursor } = c.req.valid('query');
+        return c.json(pageList(ingest.openGaps(), limit, cursor), 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/nodes/{nodeId}/telemetry',
+        tags: ['telemetry'],
+        summary: "A node's accepted telemetry windows, oldest first, optionally within [from, to)",
+        request: {
+          params: z.object({ nodeId: integer('nodeId', 'path', 'Node id in the NodeRegistry.') }),
+          query: PageQuery.extend({
+            from: integer('from', 'query', 'Windows starting at or after this UTC second.').optional(),
+            to: integer('to', 'query', 'Windows starting before this UTC second.').optional(),
+          }),
+        },
+        responses: {
+          200: json(pageOf(Window, 'TelemetryWindowPage'), 'Signed windows as the device sent them'),
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        const { nodeId } = c.req.valid('param');
+        const { limit = DEFAULT_PAGE_LIMIT, cursor, from = 0, to = Number.MAX_SAFE_INTEGER } = c.req.valid('query');
+        if (from > to) throw new ApiError('bad_request', 'query.from', `must not be after query.to (${to})`);
+        const [afterStart = -1, afterSeq = -1] = decodeIntegerCursor(cursor, 2) ?? [];
+        const rows = await db.query<MessageRow>(
+          `SELECT * FROM telemetry_messages
+            WHERE node_id = $1 AND window_start >= $2 AND window_start < $3 AND (window_start, seq) > ($4, $5)
+            ORDER BY window_start, seq LIMIT $6`,
+          [nodeId, from, to, afterStart, afterSeq, limit + 1],
+        );
+        return c.json(
+          toPage(rows, limit, messageOfRow, (r) => [Number(r.window_start), Number(r.seq)]),
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/attestations',
+        tags: ['attestation'],
+        summary: 'Attested hours, newest first',
+        request: { query: PageQuery },
+        responses: {
+          200: json(pageOf(Hour, 'AttestedHourPage'), 'Hours built, committed or claimed'),
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        const { limit = DEFAULT_PAGE_LIMIT, cursor } = c.req.valid('query');
+        const [beforeSlot = Number.MAX_SAFE_INTEGER] = decodeIntegerCursor(cursor, 1) ?? [];
+        const rows = await db.query<{
+          slot: number;
+          root: string | null;
+          record_count: number;
+          status: string;
+          tx_hash: string | null;
+        }>(
+          'SELECT slot, root, record_count, status, tx_hash FROM attestations WHERE slot < $1 ORDER BY slot DESC LIMIT $2',
+          [beforeSlot, limit + 1],
+        );
+        return c.json(
+          toPage(
+            rows,
+            limit,
+            (r) => ({
+              slot: Number(r.slot),
+              root: r.root,
+              recordCount: Number(r.record_count),
+              status: r.status,
+              txHash: r.tx_hash,
+            }),
+            (r) => [Number(r.slot)],
+          ),
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/attestations/{slot}',
+        tags: ['attestation'],
+        summary: "An hour's records, each with its Merkle proof against the committed root",
+        request: { params: z.object({ slot: integer('slot', 'path', 'Hour slot: floor(UTC seconds / 3600).') }) },
+        responses: { 200: json(HourRecords, 'The records of the hour'), ...errorResponses },
+      }),
+      async (c) => {
+        const { slot } = c.req.valid('param');
+        const [hour] = await db.query<{ root: string | null; status: string; tx_hash: string | null }>(
+          'SELECT root, status, tx_hash FROM attestations WHERE slot = $1',
+          [slot],
+        );
+        if (hour === undefined) throw new ApiError('not_found', 'path.slot', `hour ${slot} is not attested (yet)`);
+        const rows = await db.query<NodeHourRow>('SELECT * FROM node_hours WHERE slot = $1 ORDER BY leaf_index', [
+          slot,
+        ]);
+        return c.json(
+          {
+            slot,
+            root: hour.root,
+            status: hour.status,
+            txHash: hour.tx_hash,
+            records: rows.map((r) => {
+              const record = recordOfRow(r);
+              return { record, greenShareBps: greenShareBps(record), proof: JSON.parse(r.proof) as string[] };
+            }),
+          },
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/attestations/{slot}/nodes/{nodeId}',
+        tags: ['attestation'],
+        summary: "A node-hour's record, its proof and the signed windows behind it: what a challenge needs",
+        request: {
+          params: z.object({
+            slot: integer('slot', 'path', 'Hour slot: floor(UTC seconds / 3600).'),
+            nodeId: integer('nodeId', 'path', 'Node id in the NodeRegistry.'),
+          }),
+        },
+        responses: { 200: json(Evidence, 'The evidence'), ...errorResponses },
+      }),
+      async (c) => {
+        const { slot, nodeId } = c.req.valid('param');
+        const evidence = await loadEvidence(db, slot, nodeId);
+        if (evidence === undefined)
+          throw new ApiError('not_found', 'path.nodeId', `node ${nodeId} has no record in hour ${slot}`);
+        return c.json(evidence as z.infer<typeof Evidence>, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/light-nodes',
+        tags: ['attestation'],
+        summary: 'What each device, as a light node, found when it checked its own records',
+        request: { query: PageQuery },
+        responses: { 200: json(pageOf(LightNode, 'LightNodePage'), 'One report a device'), ...errorResponses },
+      }),
+      async (c) => {
+        const { limit = DEFAULT_PAGE_LIMIT, cursor } = c.req.valid('query');
+        return c.json(
+          pageList(lightNodesOf(), limit, cursor) as { items: z.infer<typeof LightNode>[]; nextCursor: string | null },
+          200,
+        );
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/v1/light-nodes/{nodeId}',
+        tags: ['attestation'],
+        summary: "One node's light-node report",
+        request: { params: z.object({ nodeId: integer('nodeId', 'path', 'Node id in the NodeRegistry.') }) },
+        responses: { 200: json(LightNode, 'The report'), ...errorResponses },
+      }),
+      async (c) => {
+        const { nodeId } = c.req.valid('param');
+        const report = lightNodesOf().find((r) => r.nodeId === nodeId);
+        if (report === undefined)
+          throw new ApiError('not_found', 'path.nodeId', `no light node of node ${nodeId} reports here`);
+        return c.json(report as z.infer<typeof LightNode>, 200);
+      },
+    );
+}
