@@ -35,7 +35,7 @@ import {
 const ANVIL_MNEMONIC = 'test test test test test test test test test test test junk';
 
 /** Hours the demo mints ahead for each node: the next few slots, so the market has something to show. */
-const DEMO_MINT_SLOTS_AHEAD = 4;
+export const DEMO_MINT_SLOTS_AHEAD = 4;
 /** The first minted slot stays with each owner; the later ones go to the market, where the demo buyer buys. */
 const DEMO_MARKET_SLOTS = DEMO_MINT_SLOTS_AHEAD - 1;
 const DEMO_BUNDLE_HOURS = 2n;
@@ -46,6 +46,8 @@ export interface DemoNode {
   owner: Address;
   deviceSigner: Address;
   classId: number;
+  /** The owner's wallet on the chain: it mints and provides the node's hours. */
+  ownerClients: Clients;
 }
 
 export interface DemoSystem {
@@ -131,7 +133,14 @@ export async function bringUpDemo(
       const hourId = await mintHours(owner, deployment, nodeId, firstSlot + s, BigInt(device.gpuCount));
       if (s > 0) await addLiquidity(owner, deployment, { hourId, hoursIn: BigInt(device.gpuCount) });
     }
-    nodes.push({ device, nodeId, owner: owner.account.address, deviceSigner, classId: node.classId });
+    nodes.push({
+      device,
+      nodeId,
+      owner: owner.account.address,
+      deviceSigner,
+      classId: node.classId,
+      ownerClients: owner,
+    });
     log(`registered node ${nodeId} ${device.id} (${device.siteType}, ${device.zone}, class ${node.classId})`);
   }
   const probe = nodes[0];

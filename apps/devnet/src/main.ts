@@ -15,7 +15,8 @@ import {
   startService,
   type Service,
 } from '@greenhour/service';
-import { bringUpDemo, startDemoAgents } from './demo.ts';
+import { bringUpDemo, DEMO_MINT_SLOTS_AHEAD, startDemoAgents } from './demo.ts';
+import { startMarketKeeper } from './marketKeeper.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -43,10 +44,12 @@ async function main(): Promise<void> {
   let stopping = false;
   let services: Service | undefined;
   let agents: Awaited<ReturnType<typeof startDemoAgents>> | undefined;
+  let keeper: ReturnType<typeof startMarketKeeper> | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
+    await keeper?.stop();
     await agents?.stop();
     if (services) await services.stop();
     else await db.close();
@@ -90,6 +93,20 @@ async function main(): Promise<void> {
           : {}),
       },
     });
+    if (deployment.settlementTokenDeployed && nodes.length > 0)
+      keeper = startMarketKeeper({
+        deployment,
+        trader: deployer,
+        nodes: nodes.map((n) => ({
+          nodeId: n.nodeId,
+          classId: n.classId,
+          gpuCount: n.device.gpuCount,
+          owner: n.ownerClients,
+        })),
+        slotsAhead: DEMO_MINT_SLOTS_AHEAD,
+        intervalMs: 10_000,
+        log,
+      });
     console.log('');
     console.log(`chain id          ${deployment.chainId}`);
     console.log(`rpc               ${rpcUrl}`);
@@ -110,6 +127,7 @@ async function main(): Promise<void> {
     console.log('');
     log('ready; Ctrl-C to stop');
   } catch (err) {
+    await keeper?.stop();
     await agents?.stop();
     if (services) await services.stop();
     else await db.close();

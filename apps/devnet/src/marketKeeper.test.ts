@@ -1,0 +1,66 @@
+// The devnet's market keeper on a real chain: nodes keep their next hours minted and the later ones in the market, and
+// the demo trader's trades move the price, both of which a person watching the dashboard is meant to see.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { computeHoursAbi } from '@greenhour/contracts';
+import { faucet, hourIdOf, marketView, slotOf } from '@greenhour/chain';
+import { startTestChain, type TestChain } from '@greenhour/attestation/testing';
+import { startMarketKeeper } from './marketKeeper.ts';
+
+describe('devnet market keeper', () => {
+  let chain: TestChain;
+  before(async () => {
+    chain = await startTestChain(['station']);
+    await faucet(chain.clients, chain.deployment, chain.clients.account.address, 1_000_000_000n);
+  });
+  after(async () => chain?.stop());
+
+  it('keeps every node minted ahead, provides the later slots, and trades so that prices move', async () => {
+    const station = chain.devices[0]!;
+    const lines: string[] = [];
+    const keeper = startMarketKeeper({
+      deployment: chain.deployment,
+      trader: chain.clients,
+      nodes: [{ nodeId: BigInt(station.nodeId), classId: 1, gpuCount: station.site.gpuCount, owner: chain.clients }],
+      slotsAhead: 3,
+      intervalMs: 3_600_000,
+      log: (l) => lines.push(l),
+      seed: 7,
+    });
+    try {
+      const current = slotOf((await chain.clients.publicClient.getBlock()).timestamp);
+      const before = new Map<number, bigint | undefined>();
+      await keeper.tick();
+      for (let slot = current + 1; slot <= current + 3; slot++) {
+        const minted = await chain.clients.publicClient.readContract({
+          address: chain.deployment.computeHours,
+          abi: computeHoursAbi,
+          functionName: 'nodeSlot',
+          args: [BigInt(station.nodeId), slot],
+        });
+        assert.equal(minted.minted, station.site.gpuCount, `slot ${slot} minted in full`);
+        const view = await marketView(chain.clients, chain.deployment, hourIdOf(1, slot));
+        assert.equal(view.open, slot > current + 1, `slot ${slot} is in the market only after the next one`);
+        before.set(slot, view.priceUsdc6);
+      }
+      for (let i = 0; i < 8; i++) await keeper.tick();
+      const trades = lines.filter((l) =>
+        /^demo trader: (bought|sold) 1 hour of class 1 slot \d+ for [\d.]+ USD$/.test(l),
+      );
+      assert.ok(trades.length >= 6, `the trader traded: ${lines.join(' | ')}`);
+      assert.ok(!lines.some((l) => /^market keeper: .*(error|revert)/i.test(l)), lines.join(' | '));
+      let moved = 0;
+      for (let slot = current + 2; slot <= current + 3; slot++) {
+        const view = await marketView(chain.clients, chain.deployment, hourIdOf(1, slot));
+        if (view.priceUsdc6 !== before.get(slot)) moved++;
+      }
+      assert.ok(moved >= 1, 'a traded market’s price moved');
+      // A second tick in the same hour mints nothing new.
+      const minting = lines.filter((l) => l.startsWith('market keeper: nodes minted')).length;
+      await keeper.tick();
+      assert.equal(lines.filter((l) => l.startsWith('market keeper: nodes minted')).length, minting);
+    } finally {
+      await keeper.stop();
+    }
+  });
+});
