@@ -1,12 +1,11 @@
 // Faults on the path from agent to attested hour, against real services: the coordinator dies mid-hour and comes back
 // (in-process: its unwritten batch and its connection are dropped, as a kill would), the PostgreSQL server restarts, and
-// the broker restarts (a new aedes on the same port; the machine's Mosquitto stopped and started).
+// the broker restarts (a new aedes on the same port; a Mosquitto stopped and started). The servers restarted are
+// the test's own, started for it (never the machine's).
 // Afterwards no window is lost and no hour is attested twice.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attestationOracleAbi } from '@greenhour/contracts';
@@ -16,7 +15,8 @@ import { Ingest } from './ingest.ts';
 import { Attester } from './attester.ts';
 import { startEmbeddedBroker } from './broker.ts';
 import { subscribeTelemetry, type Subscriber } from './subscriber.ts';
-import { startTestChain, testDatabases, type TestChain, type TestDatabase } from './testing.ts';
+import { openDatabase } from '@greenhour/store';
+import { startOwnMosquitto, startOwnPostgres, startTestChain, type TestChain } from './testing.ts';
 import type { Database } from '@greenhour/store';
 
 const WINDOWS = 20;
@@ -27,26 +27,6 @@ async function until(what: string | (() => string), check: () => boolean | Promi
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function startMosquitto(): void {
-  execFileSync('mosquitto', ['-d', '-c', '/etc/mosquitto/mosquitto.conf'], { stdio: 'ignore' });
-}
-
-function restartPostgres(): void {
-  const version = readdirSync('/etc/postgresql')[0]!;
-  execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart'], { stdio: 'ignore' });
 }
 
 describe('faults: coordinator crash, PostgreSQL restart, broker restart', () => {
@@ -84,18 +64,8 @@ describe('faults: coordinator crash, PostgreSQL restart, broker restart', () => 
       name: 'Mosquitto',
       protocolVersion: 5,
       async start() {
-        return {
-          url: 'mqtt://127.0.0.1:1883',
-          // The machine's Mosquitto, stopped and started with its own configuration (persistence on).
-          async restart() {
-            execFileSync('pkill', ['-x', 'mosquitto']);
-            await until('Mosquitto stopped', async () => !(await portOpen(1883)));
-            startMosquitto();
-          },
-          close: async () => {
-            if (!(await portOpen(1883))) startMosquitto();
-          },
-        };
+        const mosquitto = await startOwnMosquitto();
+        return { url: mosquitto.url, restart: () => mosquitto.restart(), close: () => mosquitto.stop() };
       },
     },
   ];
@@ -108,13 +78,14 @@ describe('faults: coordinator crash, PostgreSQL restart, broker restart', () => 
         const { clients, deployment, hasher, devices } = chain;
         const b = await broker.start();
         t.after(() => b.close());
-        // A fresh database per combination.
-        const databases: TestDatabase[] = await testDatabases();
-        t.after(async () => {
-          for (const d of databases) await d.drop();
-        });
-        const database = databases.find((d) => d.kind === kind)!;
-        let db: Database = await database.open();
+        // A fresh database per combination; PostgreSQL is a server of this test's own, which it may restart.
+        const postgres = kind === 'postgres' ? await startOwnPostgres() : undefined;
+        if (postgres) t.after(() => postgres.stop());
+        const open = () =>
+          openDatabase(
+            postgres ? { databaseUrl: postgres.url } : { dataDir: mkdtempSync(join(tmpdir(), 'gh-pglite-')) },
+          );
+        let db: Database = await open();
         const clientId = `faults-${broker.name}-${kind}-${Date.now()}`;
         const chainNow = Number((await clients.publicClient.getBlock()).timestamp);
         const start = async () => {
@@ -175,15 +146,14 @@ describe('faults: coordinator crash, PostgreSQL restart, broker restart', () => 
         coordinator.ingest.abort();
         if (kind === 'postgres') {
           await db.close();
-          restartPostgres();
-          db = await database.open();
+          await postgres!.restart();
+          db = await openDatabase({ databaseUrl: postgres!.url });
         }
         for (let w = WINDOWS / 2; w < WINDOWS - 4; w++) await tick(w);
         coordinator = await start();
         for (let w = WINDOWS - 4; w < WINDOWS - 2; w++) await tick(w);
         // The broker restarts: everyone reconnects, the agents replay what was not acknowledged.
         await b.restart();
-        if (broker.name === 'Mosquitto') await until('Mosquitto started', () => portOpen(1883));
         for (let w = WINDOWS - 2; w < WINDOWS; w++) await tick(w);
 
         // Devices keep reporting: a window lost at the tail of the outage shows up as a gap at the next one and is resent.

@@ -1,6 +1,9 @@
 // Test fixtures shared by the attestation and coordinator tests: a real anvil with the system deployed and nodes
 // registered; the two databases every storage test runs against come from @greenhour/store/testing.
-import { mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as connectNet, createServer as createNetServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,4 +113,80 @@ export async function startTestChain(siteTypes: SiteTypeName[] = ['station', 'pi
   return { anvil, clients, deployment, hasher, devices, stop: () => anvil.stop() };
 }
 
-export { testDatabases, TEST_POSTGRES_URL, type TestDatabase } from '@greenhour/store/testing';
+export {
+  testDatabases,
+  startOwnPostgres,
+  postgresBinaries,
+  TEST_POSTGRES_URL,
+  type TestDatabase,
+  type OwnPostgres,
+} from '@greenhour/store/testing';
+
+/** A Mosquitto broker a test started for itself (to restart it), persistence on, stopped by its own process id. */
+export interface OwnMosquitto {
+  url: string;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const MOSQUITTO_BIN = '/usr/sbin/mosquitto';
+
+export async function startOwnMosquitto(): Promise<OwnMosquitto> {
+  const dir = mkdtempSync(join(tmpdir(), 'gh-mosquitto-'));
+  const probe = createNetServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as { port: number };
+  await new Promise((r) => probe.close(r));
+  const config = join(dir, 'mosquitto.conf');
+  writeFileSync(
+    config,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence true',
+      `persistence_location ${dir}/`,
+      // As root it would switch to the mosquitto user, which cannot write this directory.
+      'user root',
+      '',
+    ].join('\n'),
+  );
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(MOSQUITTO_BIN, ['-c', config], { stdio: 'ignore' });
+    const deadline = Date.now() + 10_000;
+    while (!(await portAccepts(port))) {
+      if (child.exitCode !== null) throw new Error(`own Mosquitto exited with ${child.exitCode}`);
+      if (Date.now() > deadline) throw new Error('own Mosquitto did not listen within 10 s');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const stop = async () => {
+    const c = child;
+    if (c === undefined || c.exitCode !== null) return;
+    c.kill('SIGTERM'); // Mosquitto saves its persistence file on SIGTERM.
+    await once(c, 'exit');
+  };
+  await start();
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    async restart() {
+      await stop();
+      await start();
+    },
+    async stop() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function portAccepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectNet(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

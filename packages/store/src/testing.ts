@@ -1,6 +1,9 @@
 // The two databases every storage test runs against: a fresh PGlite directory and a fresh database on a PostgreSQL
 // server (TEST_DATABASE_URL, by default the machine's server on 127.0.0.1:5432).
-import { mkdtempSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -54,4 +57,101 @@ export async function testDatabases(): Promise<TestDatabase[]> {
       },
     },
   ];
+}
+
+/** A PostgreSQL server a test started for itself (to restart it), stopped by its own process id. */
+export interface OwnPostgres {
+  url: string;
+  port: number;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const POSTGRES_BIN_ROOT = '/usr/lib/postgresql';
+
+/** The server binaries of the machine's PostgreSQL installation, or undefined when there are none. */
+export function postgresBinaries(): string | undefined {
+  if (!existsSync(POSTGRES_BIN_ROOT)) return undefined;
+  const versions = readdirSync(POSTGRES_BIN_ROOT).sort((a, b) => Number(b) - Number(a));
+  for (const v of versions) {
+    const bin = join(POSTGRES_BIN_ROOT, v, 'bin');
+    if (existsSync(join(bin, 'initdb')) && existsSync(join(bin, 'postgres'))) return bin;
+  }
+  return undefined;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+/**
+ * Starts a PostgreSQL server of the test's own, in a fresh directory on a free port, trust auth on loopback only. As
+ * root (a container), it runs as the `postgres` system user, since PostgreSQL refuses to run as root.
+ */
+export async function startOwnPostgres(): Promise<OwnPostgres> {
+  const bin = postgresBinaries();
+  if (bin === undefined) throw new Error(`no PostgreSQL server binaries under ${POSTGRES_BIN_ROOT}`);
+  // Node's spawn sets the user itself: the server is then our direct child, and a signal to it reaches it.
+  const user =
+    process.getuid?.() === 0
+      ? {
+          uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()),
+          gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()),
+        }
+      : {};
+  const dir = mkdtempSync(join(tmpdir(), 'gh-postgres-'));
+  if ('uid' in user) execFileSync('chown', [`${user.uid}:${user.gid}`, dir]);
+  execFileSync(join(bin, 'initdb'), ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8'], {
+    stdio: 'ignore',
+    cwd: dir,
+    ...user,
+  });
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const start = async () => {
+    child = spawn(
+      join(bin, 'postgres'),
+      ['-D', join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off'],
+      { stdio: 'ignore', cwd: dir, ...user },
+    );
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const c = new pg.Client({ connectionString: url });
+      try {
+        await c.connect();
+        await c.end();
+        return;
+      } catch {
+        await c.end().catch(() => {});
+        if (child.exitCode !== null) throw new Error(`own PostgreSQL exited with ${child.exitCode}`);
+        if (Date.now() > deadline) throw new Error('own PostgreSQL did not accept connections within 30 s');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  };
+  const stop = async () => {
+    const c = child;
+    if (c === undefined || c.exitCode !== null) return;
+    // SIGINT: PostgreSQL's fast shutdown, sent to the server this test started and to nothing else.
+    c.kill('SIGINT');
+    await once(c, 'exit');
+  };
+  await start();
+  return {
+    url,
+    port,
+    async restart() {
+      await stop();
+      await start();
+    },
+    stop: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
