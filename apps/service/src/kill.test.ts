@@ -12,7 +12,14 @@ import { fileURLToPath } from 'node:url';
 import { ANVIL_DEFAULT_PRIVATE_KEY, writeDeployment } from '@greenhour/chain';
 import { NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
 import { openDatabase } from '@greenhour/store';
-import { startTestChain, testDatabases, type TestChain, type TestDatabase } from '@greenhour/attestation/testing';
+import {
+  DATABASE_KINDS,
+  MOSQUITTO_MISSING,
+  startTestChain,
+  testDatabases,
+  type TestChain,
+  type TestDatabase,
+} from '@greenhour/attestation/testing';
 
 const entry = join(dirname(fileURLToPath(import.meta.url)), 'main.ts');
 const WINDOWS = 20;
@@ -72,7 +79,7 @@ describe('telemetry service killed mid-hour (SIGKILL) and restarted', () => {
     for (const d of databases ?? []) await d.drop();
   });
 
-  for (const kind of ['pglite', 'postgres'] as const) {
+  for (const kind of MOSQUITTO_MISSING === undefined ? DATABASE_KINDS : (['pglite'] as const)) {
     it(`${kind === 'pglite' ? 'PGlite on disk + embedded broker' : 'PostgreSQL + Mosquitto'}: no window lost`, async (t) => {
       const database = databases.find((d) => d.kind === kind)!;
       const env: Record<string, string> = {

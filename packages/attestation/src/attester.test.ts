@@ -19,7 +19,14 @@ import { Ingest } from './ingest.ts';
 import { Attester, recordArg } from './attester.ts';
 import { challengeRecord, loadEvidence } from './challenger.ts';
 import { startApi } from './api.ts';
-import { startTestChain, testDatabases, type TestChain, type TestDatabase, type TestDevice } from './testing.ts';
+import {
+  DATABASE_KINDS,
+  startTestChain,
+  testDatabases,
+  type TestChain,
+  type TestDatabase,
+  type TestDevice,
+} from './testing.ts';
 import type { Database } from '@greenhour/store';
 
 const HOUR = 3600;
@@ -59,7 +66,7 @@ describe('hourly attestation on chain', () => {
     for (const d of databases ?? []) await d.drop();
   });
 
-  for (const kind of ['pglite', 'postgres'] as const) {
+  for (const kind of DATABASE_KINDS) {
     it(`on ${kind}: builds, commits once, survives a challenge, is claimed; a false record is proven and excluded`, async (t) => {
       const db: Database = await databases.find((d) => d.kind === kind)!.open();
       t.after(() => db.close());

@@ -12,7 +12,14 @@ import {
 } from '@greenhour/telemetry';
 import { RegistryDirectory } from './directory.ts';
 import { Ingest, type Gap } from './ingest.ts';
-import { startTestChain, testDatabases, type TestChain, type TestDatabase, type TestDevice } from './testing.ts';
+import {
+  DATABASE_KINDS,
+  startTestChain,
+  testDatabases,
+  type TestChain,
+  type TestDatabase,
+  type TestDevice,
+} from './testing.ts';
 import type { Database } from '@greenhour/store';
 
 const HOUR = 3600;
@@ -55,7 +62,7 @@ describe('telemetry ingest', () => {
   const payload = (m: Telemetry, key: Uint8Array) =>
     encodeTelemetry({ message: m, signature: signDigest(chain.hasher.digest(m), key) });
 
-  for (const kind of ['pglite', 'postgres'] as const) {
+  for (const kind of DATABASE_KINDS) {
     describe(`on ${kind}`, () => {
       let db: Database;
       const gaps: Gap[] = [];

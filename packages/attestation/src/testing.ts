@@ -116,6 +116,10 @@ export async function startTestChain(siteTypes: SiteTypeName[] = ['station', 'pi
 export {
   testDatabases,
   startOwnPostgres,
+  DATABASE_KINDS,
+  POSTGRES_MISSING,
+  MOSQUITTO_MISSING,
+  OWN_SERVERS_MISSING,
   postgresBinaries,
   TEST_POSTGRES_URL,
   type TestDatabase,

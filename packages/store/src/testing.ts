@@ -3,7 +3,8 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect as connectTcp, createServer, type AddressInfo } from 'node:net';
+import { test } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -25,9 +26,18 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh PGlite directory and a fresh database on the PostgreSQL server: every storage test runs on both. */
+/** A fresh PGlite directory and a fresh database on the PostgreSQL server (when it is here): each storage test runs on both. */
 export async function testDatabases(): Promise<TestDatabase[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gh-pglite-'));
+  const pglite: TestDatabase = {
+    kind: 'pglite',
+    url: '',
+    dataDir,
+    options: { dataDir },
+    open: () => openDatabase({ dataDir }),
+    drop: async () => {},
+  };
+  if (POSTGRES_MISSING !== undefined) return [pglite];
   const name = `greenhour_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_POSTGRES_URL });
   await admin.connect();
@@ -155,3 +165,55 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     },
   };
 }
+
+/**
+ * Whether the servers the storage and broker suites run against are here. On a machine with only Node they are not:
+ * those suites are then skipped, saying so (a skipped test in the summary naming what is missing), unless
+ * GREENHOUR_REQUIRE_SERVERS=1 (CI sets it), which makes a missing server a failure.
+ */
+async function serverMissing(name: string, check: () => Promise<void>): Promise<string | undefined> {
+  try {
+    await check();
+    return undefined;
+  } catch (err) {
+    const reason = `${name} is not available here (${(err as Error).message}); its suites are skipped`;
+    if (process.env.GREENHOUR_REQUIRE_SERVERS === '1')
+      throw new Error(`${reason}, but GREENHOUR_REQUIRE_SERVERS=1 requires it`);
+    test(`${name} suites`, { skip: reason }, () => {});
+    return reason;
+  }
+}
+
+function tcpAccepts(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (err) => reject(err));
+  });
+}
+
+/** Why the PostgreSQL server (TEST_DATABASE_URL) cannot be used, or undefined when it can. */
+export const POSTGRES_MISSING = await serverMissing('PostgreSQL', async () => {
+  const c = new pg.Client({ connectionString: TEST_POSTGRES_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+  } finally {
+    await c.end().catch(() => {});
+  }
+});
+
+/** The databases the storage suites run on: PGlite always, PostgreSQL when its server is here. */
+export const DATABASE_KINDS: readonly ('pglite' | 'postgres')[] =
+  POSTGRES_MISSING === undefined ? ['pglite', 'postgres'] : ['pglite'];
+
+/** Why the machine's Mosquitto (127.0.0.1:1883) cannot be used, or undefined when it can. */
+export const MOSQUITTO_MISSING = await serverMissing('Mosquitto at 127.0.0.1:1883', () => tcpAccepts(1883));
+
+/** Why a test cannot start PostgreSQL or Mosquitto servers of its own (to restart them), or undefined. */
+export const OWN_SERVERS_MISSING = await serverMissing('PostgreSQL and Mosquitto server binaries', async () => {
+  if (postgresBinaries() === undefined) throw new Error(`no initdb and postgres under ${POSTGRES_BIN_ROOT}`);
+  if (!existsSync('/usr/sbin/mosquitto')) throw new Error('no /usr/sbin/mosquitto');
+});
