@@ -30,6 +30,29 @@ echarts.use([
 ]);
 
 const topology = countries as unknown as Topology<{ countries: GeometryCollection }>;
-echarts.registerMap('world', feature(topology, topology.objects.countries) as never);
+const world = feature(topology, topology.objects.countries) as unknown as {
+  type: 'FeatureCollection';
+  features: { id?: string; geometry: { type: string; coordinates: number[][][] | number[][][][] } | null }[];
+};
+
+/** A ring that crosses the antimeridian (Russia, Fiji) is drawn east of 180° instead of as a line across the map. */
+function unwrapRing(ring: number[][]): number[][] {
+  const lons = ring.map((p) => p[0]!);
+  if (Math.max(...lons) - Math.min(...lons) <= 270) return ring;
+  return ring.map(([lon, lat]) => [lon! < 0 ? lon! + 360 : lon!, lat!]);
+}
+
+// Antarctica (ISO 3166 numeric 010) has no sites and takes a third of the height.
+world.features = world.features
+  .filter((f) => f.id !== '010' && f.geometry !== null)
+  .map((f) => {
+    const g = f.geometry!;
+    const coordinates =
+      g.type === 'Polygon'
+        ? (g.coordinates as number[][][]).map(unwrapRing)
+        : (g.coordinates as number[][][][]).map((poly) => poly.map(unwrapRing));
+    return { ...f, geometry: { ...g, coordinates } };
+  });
+echarts.registerMap('world', world as never);
 
 export { echarts };

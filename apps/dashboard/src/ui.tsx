@@ -63,6 +63,11 @@ export function Show<T>({
   return <>{children(value.data)}</>;
 }
 
+/** Time-axis labels: hours and minutes, the date at each day's start (ECharts' default shows a bare day number). */
+export const TIME_LABELS = {
+  formatter: { year: '{yyyy}', month: '{MM}-{dd}', day: '{MM}-{dd}', hour: '{HH}:{mm}', minute: '{HH}:{mm}' },
+};
+
 export function Chart({ option, height = 320, id }: { option: EChartsCoreOption; height?: number; id?: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof echarts.init> | null>(null);

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { getNodeEnergy, listLightNodes, listNodes, type EnergyWindow } from '../api.ts';
 import { formatInt, formatUtc } from '../format.ts';
-import { Chart, Empty, Show, useApi } from '../ui.tsx';
+import { Chart, Empty, Show, TIME_LABELS, useApi } from '../ui.tsx';
 
 const REFRESH_MS = 5_000;
 const SPAN_SECONDS = 6 * 3600;
@@ -38,7 +38,7 @@ function EnergyChart({ windows }: { windows: EnergyWindow[] }) {
       },
       legend: { top: 0 },
       grid: { left: 70, right: 30, top: 60, bottom: 70 },
-      xAxis: { type: 'time', name: 'window start (UTC)', nameLocation: 'middle', nameGap: 30 },
+      xAxis: { type: 'time', name: 'window start (UTC)', nameLocation: 'middle', nameGap: 30, axisLabel: TIME_LABELS },
       yAxis: {
         type: 'value',
         name: 'Wh per window (sources above 0, uses below)',
@@ -125,7 +125,7 @@ export function EnergyPage() {
                 Latest window: {formatUtc(page.items[page.items.length - 1]!.windowStart)} –{' '}
                 {formatUtc(page.items[page.items.length - 1]!.windowEnd)}
               </p>
-              <table id="energy-latest">
+              <table id="energy-latest" aria-label="latest window, Wh">
                 <thead>
                   <tr>
                     {FLOWS.map((f) => (

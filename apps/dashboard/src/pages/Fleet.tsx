@@ -36,6 +36,11 @@ function FleetMap({ nodes }: { nodes: Node[] }) {
       legend: { bottom: 0, data: Object.values(STATUS_LABEL) },
       geo: {
         map: 'world',
+        // The inhabited band, so that the sites are not squeezed into a corner; drag and scroll to move and zoom.
+        boundingCoords: [
+          [-135, 65],
+          [155, -45],
+        ],
         roam: true,
         silent: true,
         itemStyle: { areaColor: '#eef1f4', borderColor: '#b8c0c8' },
@@ -64,7 +69,7 @@ function FleetMap({ nodes }: { nodes: Node[] }) {
     }),
     [nodes],
   );
-  return <Chart option={option} height={420} id="fleet-map" />;
+  return <Chart option={option} height={460} id="fleet-map" />;
 }
 
 export function FleetPage() {
@@ -107,6 +112,10 @@ export function FleetPage() {
         )}
       </Show>
       <h3>Sites on the map</h3>
+      <p className="note">
+        Each dot is a site at its registered location (geohash), labelled with its grid zone; hover a dot for its specs.
+        Drag or scroll the map to move and zoom.
+      </p>
       <Show value={nodes} what="Registered sites">
         {(list) =>
           list.length === 0 ? (

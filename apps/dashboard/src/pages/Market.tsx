@@ -9,7 +9,7 @@ import {
   shortHex,
   usdc6ToChartNumber,
 } from '../format.ts';
-import { Chart, Empty, Show, useApi } from '../ui.tsx';
+import { Chart, Empty, Show, TIME_LABELS, useApi } from '../ui.tsx';
 
 const REFRESH_MS = 10_000;
 const usd = (v: number) => `${v.toFixed(6)} USD`;
@@ -25,8 +25,8 @@ function PriceCharts({ trades }: { trades: Trade[] }) {
       tooltip: { trigger: 'item', valueFormatter: usd },
       legend: { top: 0, type: 'scroll' },
       grid: { left: 80, right: 20, top: 40, bottom: 50 },
-      xAxis: { type: 'time', name: 'trade time (UTC)', nameLocation: 'middle', nameGap: 30 },
-      yAxis: { type: 'value', name: 'price per hour (USD)', nameLocation: 'middle', nameGap: 60 },
+      xAxis: { type: 'time', name: 'trade time (UTC)', nameLocation: 'middle', nameGap: 30, axisLabel: TIME_LABELS },
+      yAxis: { type: 'value', scale: true, name: 'price per hour (USD)', nameLocation: 'middle', nameGap: 60 },
       series: bySlot.map(([slot, ts]) => ({
         name: `slot ${formatSlot(slot).slice(5, 16)}`,
         type: 'line',
@@ -47,7 +47,7 @@ function PriceCharts({ trades }: { trades: Trade[] }) {
         nameGap: 30,
         inverse: true,
       },
-      yAxis: { type: 'value', name: 'price per hour (USD)', nameLocation: 'middle', nameGap: 60 },
+      yAxis: { type: 'value', scale: true, name: 'price per hour (USD)', nameLocation: 'middle', nameGap: 60 },
       series: bySlot.map(([slot, ts]) => ({
         name: `slot ${formatSlot(slot).slice(5, 16)}`,
         type: 'line',
@@ -99,6 +99,7 @@ function Depth({ markets }: { markets: Market[] }) {
         {
           name: 'cash in the market (USD)',
           type: 'bar',
+          barMaxWidth: 40,
           yAxisIndex: 1,
           color: '#3a8dde',
           data: sorted.map((m) => usdc6ToChartNumber(m.cashReserveUsdc6)),
@@ -116,8 +117,8 @@ function IndexChart({ points, classId }: { points: IndexPoint[]; classId: number
       tooltip: { trigger: 'axis', valueFormatter: usd },
       legend: { top: 0 },
       grid: { left: 80, right: 20, top: 40, bottom: 50 },
-      xAxis: { type: 'time', name: 'UTC', nameLocation: 'middle', nameGap: 30 },
-      yAxis: { type: 'value', name: 'index value per hour (USD)', nameLocation: 'middle', nameGap: 60 },
+      xAxis: { type: 'time', name: 'time (UTC)', nameLocation: 'middle', nameGap: 30, axisLabel: TIME_LABELS },
+      yAxis: { type: 'value', scale: true, name: 'index value per hour (USD)', nameLocation: 'middle', nameGap: 60 },
       series: classes.map((c) => ({
         name: `class ${c}`,
         type: 'line',
