@@ -72,7 +72,7 @@ function HourRecords({ slot }: { slot: number }) {
                   </td>
                   <td data-col="challenge">
                     {r.challenge === undefined
-                      ? '— (not served yet; see the light nodes below)'
+                      ? '— (see light nodes below)'
                       : r.challenge === null
                         ? 'none'
                         : `${r.challenge.status}${r.challenge.fault ? ' (' + r.challenge.fault + ')' : ''}`}
@@ -92,6 +92,39 @@ const STATE_LABEL = {
   missing: 'missing (no record of its own windows)',
   misreported: 'misreported',
 } as const;
+
+function GreenShares({ nodes }: { nodes: LightNode[] }) {
+  const option = useMemo(() => {
+    const latest = Math.max(...nodes.flatMap((n) => n.hours.map((h) => h.slot)));
+    const rows = nodes
+      .map((n) => ({ n, h: n.hours.find((h) => h.slot === latest) }))
+      .filter((r) => r.h !== undefined)
+      .sort((a, b) => (a.n.nodeId ?? 0) - (b.n.nodeId ?? 0));
+    return {
+      title: { text: `Green share of each node's GPU energy, hour ${formatSlot(latest)}`, textStyle: { fontSize: 13 } },
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => `${v.toFixed(2)} %` },
+      grid: { left: 60, right: 20, top: 40, bottom: 50 },
+      xAxis: {
+        type: 'category',
+        name: 'node',
+        nameLocation: 'middle',
+        nameGap: 30,
+        data: rows.map((r) => String(r.n.nodeId)),
+      },
+      yAxis: { type: 'value', name: 'green share (%)', max: 100 },
+      series: [
+        {
+          type: 'bar',
+          name: "green share (device's own record)",
+          color: '#2e9e55',
+          barMaxWidth: 36,
+          data: rows.map((r) => r.h!.expected.greenShareBps / 100),
+        },
+      ],
+    };
+  }, [nodes]);
+  return <Chart option={option} height={240} id="greenshare-chart" />;
+}
 
 function LightNodes({ nodes }: { nodes: LightNode[] }) {
   const checks = nodes
@@ -151,6 +184,7 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
         record is challenged on chain by the device; a successful challenge excludes the record and pays the node's
         owner.
       </p>
+      {checks.length > 0 ? <GreenShares nodes={nodes} /> : null}
       {checks.length === 0 ? (
         <Empty>No hour has been checked yet: the first check follows the first attested hour.</Empty>
       ) : (

@@ -26,6 +26,7 @@ export function PortfolioPage() {
           <input
             id="portfolio-address"
             size={46}
+            style={{ fontFamily: 'monospace', minWidth: '30em' }}
             placeholder="0x… (an account address, 40 hex digits)"
             value={input}
             onChange={(e) => setInput(e.target.value)}
