@@ -39,13 +39,11 @@ export function formatSlot(slot: number): string {
   return formatUtc(slot * 3600);
 }
 
-/** Seconds → "2 h 05 min" (or "-1 h 10 min" after the slot started). */
+/** Seconds until something → "2 h 05 min", or "started 0 h 10 min ago" when negative. */
 export function formatDuration(seconds: number): string {
-  const sign = seconds < 0 ? '-' : '';
   const s = Math.abs(Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return `${sign}${h} h ${String(m).padStart(2, '0')} min`;
+  const text = `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  return seconds < 0 ? `started ${text} ago` : text;
 }
 
 /** 0x… address or hash shortened for tables; the full value goes in the title attribute. */
