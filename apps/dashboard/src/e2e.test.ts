@@ -109,7 +109,7 @@ describe('dashboard in a browser', { skip }, () => {
   };
   const open = async (route: string) => {
     const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(`${route}: ${e.message}`));
+    page.on('pageerror', (e) => pageErrors.push(`${route}: ${e.stack ?? e.message}`));
     await page.goto(`${server!.url}/#/${route}`);
     return page;
   };
@@ -342,7 +342,7 @@ describe('dashboard in a browser', { skip }, () => {
       feesUsdc6: '1234567',
     };
     const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(`fixtures: ${e.message}`));
+    page.on('pageerror', (e) => pageErrors.push(`fixtures: ${e.stack ?? e.message}`));
     const fixture = (body: unknown) => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
     await page.route(/\/v1\/nodes(\?|$)/, (r) => r.fulfill(fixture({ items: nodes, nextCursor: null })));
     await page.route(/\/v1\/nodes\/\d+\/energy/, (r) => r.fulfill(fixture({ items: windows, nextCursor: null })));

@@ -63,9 +63,13 @@ export function Show<T>({
   return <>{children(value.data)}</>;
 }
 
-/** Time-axis labels: hours and minutes, the date at each day's start (ECharts' default shows a bare day number). */
+/** Time-axis labels in UTC: hours and minutes, the date (MM-DD) at each day's start. */
 export const TIME_LABELS = {
-  formatter: { year: '{yyyy}', month: '{MM}-{dd}', day: '{MM}-{dd}', hour: '{HH}:{mm}', minute: '{HH}:{mm}' },
+  hideOverlap: true,
+  formatter: (value: number) => {
+    const iso = new Date(value).toISOString();
+    return iso.slice(11, 16) === '00:00' ? iso.slice(5, 10) : iso.slice(11, 16);
+  },
 };
 
 export function Chart({ option, height = 320, id }: { option: EChartsCoreOption; height?: number; id?: string }) {
@@ -81,7 +85,8 @@ export function Chart({ option, height = 320, id }: { option: EChartsCoreOption;
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
+    // Every time on the dashboard is UTC, in charts too (ECharts would use the browser's time zone).
+    chart.current?.setOption({ useUTC: true, ...option }, { notMerge: true });
   }, [option]);
   return <div className="chart" id={id} ref={ref} style={{ height }} />;
 }
