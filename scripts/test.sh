@@ -4,12 +4,13 @@
 # since the npm launcher of forge exits 0 whatever forge's status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-echo "== build (forge build + typed ABIs) =="
+echo "== build (forge build + typed ABIs, dashboard) =="
 npm run --silent build
 echo "== typecheck =="
 npx tsc -p tsconfig.json
+npx tsc -p apps/dashboard/tsconfig.json
 echo "== format =="
-npx prettier --check --log-level warn --no-error-on-unmatched-pattern "packages/*/src/**/*.ts" "packages/*/bench/**/*.ts" "apps/*/src/**/*.ts" "contracts/scripts/**/*.ts"
+npx prettier --check --log-level warn --no-error-on-unmatched-pattern "packages/*/src/**/*.ts" "packages/*/bench/**/*.ts" "apps/*/src/**/*.ts" "apps/*/src/**/*.tsx" "contracts/scripts/**/*.ts"
 (cd contracts && node tools/forge.mjs fmt --check)
 echo "== contracts: forge test (unit, fuzz, invariants) =="
 (cd contracts && node tools/forge.mjs test --summary)
