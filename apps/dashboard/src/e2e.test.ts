@@ -32,6 +32,8 @@ const SCREENSHOTS = process.env.DASHBOARD_SCREENSHOTS;
 const skip = existsSync(CHROMIUM)
   ? false
   : `no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`;
+if (skip && process.env.GREENHOUR_REQUIRE_SERVERS === '1')
+  throw new Error(`${skip}; GREENHOUR_REQUIRE_SERVERS=1 requires the browser tests to run`);
 if (skip) console.log(`# SKIP dashboard browser tests: ${skip}`);
 
 // ---- the test's own formatters (independent of src/format.ts on purpose) ----
