@@ -160,7 +160,12 @@ describe('npm start (the local devnet)', () => {
       assert.match(run.output(), /stopped/);
       await assert.rejects(client.getChainId(), 'the local EVM is gone');
     } finally {
-      run.child.kill('SIGKILL');
+      // On a failure the devnet is still up: SIGINT lets it stop its own anvil; SIGKILL would leave that running.
+      if (run.child.exitCode === null) {
+        run.child.kill('SIGINT');
+        const stopped = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
+        if (stopped === 'timeout') run.child.kill('SIGKILL');
+      }
     }
   });
 
