@@ -1,8 +1,6 @@
 // The dashboard's one API client: one function per route of the service, the type of each response, and the errors
 // the pages show. Every request is same-origin (`/v1/...`): the service serves this app and its API together.
-//
-// While the service moves to its new routes, two shapes of today's coordinator API are also read: list routes that
-// answer a bare array (read as one page, nextCursor null) and errors of the form `{ error: "field: reason" }`.
+// Lists are pages `{ items, nextCursor }`; errors are `{ error: { code, field, reason } }` (packages/api).
 
 export type Usdc6 = string;
 
@@ -40,10 +38,6 @@ function errorOf(status: number, body: unknown, path: string): ApiError {
     const { code, field, reason } = e as { code?: string; field?: string | null; reason?: string };
     return new ApiError(status, code ?? String(status), field ?? null, reason ?? 'error', path);
   }
-  if (typeof e === 'string') {
-    const m = /^([\w.]+): (.*)$/s.exec(e);
-    return new ApiError(status, String(status), m ? m[1]! : null, m ? m[2]! : e, path);
-  }
   return new ApiError(
     status,
     String(status),
@@ -73,10 +67,7 @@ async function get<T>(path: string, query: Record<string, string | number | unde
   return body as T;
 }
 
-async function getPage<T>(path: string, query: Record<string, string | number | undefined>): Promise<Page<T>> {
-  const body = await get<Page<T> | T[]>(path, query);
-  return Array.isArray(body) ? { items: body, nextCursor: null } : body;
-}
+const getPage = <T>(path: string, query: Record<string, string | number | undefined>) => get<Page<T>>(path, query);
 
 // ---- telemetry ----
 
@@ -126,7 +117,7 @@ export interface EnergyWindow {
 }
 
 export const getNodeEnergy = (nodeId: number, from: number, to: number, q: PageQuery = {}) =>
-  getPage<EnergyWindow>(`/v1/nodes/${nodeId}/energy`, { from, to, ...q });
+  getPage<EnergyWindow>(`/v1/nodes/${nodeId}/telemetry`, { from, to, ...q });
 
 // ---- attestation ----
 
@@ -148,23 +139,18 @@ export interface HourRecord {
   gpuWh: number;
   uptimeS: number;
   messageCount: number;
-  /** In the new route; absent from today's coordinator. */
-  greenShareBps?: number;
-  /** The record's challenge state, in the new route. */
+  /** greenWh / (greenWh + gridWh) in basis points, rounded down: as the service computes it. */
+  greenShareBps: number;
+  /** The record's challenge state, when the service knows it. */
   challenge?: { status: string; fault?: string } | null;
 }
 
-/** The records of one attested hour: `/v1/attestations/{slot}/records`, or today's `/v1/attestations/{slot}`. */
-export async function listHourRecords(slot: number, q: PageQuery = {}): Promise<Page<HourRecord>> {
-  type Old = { records: { record: HourRecord }[] };
-  try {
-    const page = await getPage<HourRecord | { record: HourRecord }>(`/v1/attestations/${slot}/records`, { ...q });
-    return { ...page, items: page.items.map((r) => ('record' in r ? { ...r, ...r.record } : r)) };
-  } catch (err) {
-    if (!(err instanceof ApiError && err.unavailable)) throw err;
-    const old = await get<Old>(`/v1/attestations/${slot}`);
-    return { items: old.records.map((r) => r.record), nextCursor: null };
-  }
+/** The records of one attested hour (`/v1/attestations/{slot}`: each record with its proof and green share). */
+export async function listHourRecords(slot: number): Promise<Page<HourRecord>> {
+  const hour = await get<{ records: { record: Omit<HourRecord, 'greenShareBps'>; greenShareBps: number }[] }>(
+    `/v1/attestations/${slot}`,
+  );
+  return { items: hour.records.map((r) => ({ ...r.record, greenShareBps: r.greenShareBps })), nextCursor: null };
 }
 
 export type HourState = 'verified' | 'missing' | 'misreported';

@@ -28,7 +28,7 @@ function RecordsPerHour({ hours }: { hours: AttestedHour[] }) {
 }
 
 function HourRecords({ slot }: { slot: number }) {
-  const records = useApi(() => listHourRecords(slot, { limit: 500 }), [slot]);
+  const records = useApi(() => listHourRecords(slot), [slot]);
   return (
     <Show value={records} what={`Records of the hour ${formatSlot(slot)}`}>
       {(page) =>
@@ -62,7 +62,7 @@ function HourRecords({ slot }: { slot: number }) {
                     {formatInt(r.gpuWh)}
                   </td>
                   <td className="num" data-col="greenShare">
-                    {r.greenShareBps === undefined ? '— (not served yet)' : formatBps(r.greenShareBps)}
+                    {formatBps(r.greenShareBps)}
                   </td>
                   <td className="num" data-col="uptimeS">
                     {formatInt(r.uptimeS)}
