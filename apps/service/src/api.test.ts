@@ -4,6 +4,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import pino from 'pino';
+import { toHex } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { REPORT_TYPES, reportDomain, reportHashOf } from '@greenhour/attestation';
 import { startTestChain, type TestChain } from '@greenhour/attestation/testing';
 import { loadServiceConfig } from './config.ts';
 import { startService, type Service } from './service.ts';
@@ -50,6 +53,7 @@ describe('service API', () => {
       '/v1/light-nodes/{nodeId}',
     ])
       assert.ok(body.paths[path]?.get, `${path} is described`);
+    assert.ok(body.paths['/v1/light-nodes/{nodeId}/reports']?.post, 'the report route is described');
     assert.ok(body.components.schemas.Error, 'the error shape is described');
     const docs = await fetch(`${service.apiUrl}/docs`);
     assert.match(await docs.text(), /swagger-ui-bundle\.js/);
@@ -91,7 +95,7 @@ describe('service API', () => {
       ['/v1/attestations/100/nodes/x', 400, 'path.nodeId', /non-negative integer/],
       ['/v1/nodes/1/telemetry?from=10&to=5', 400, 'query.from', /not be after/],
       ['/v1/nodes/1/telemetry?from=1.5', 400, 'query.from', /non-negative integer/],
-      ['/v1/light-nodes', 404, 'path', /no light nodes/],
+      ['/v1/light-nodes/7', 404, 'path.nodeId', /no light node of node 7/],
       ['/v1/no-such-route', 404, 'path', /no route for GET \/v1\/no-such-route/],
     ];
     for (const [path, status, field, reason] of cases) {
@@ -103,6 +107,143 @@ describe('service API', () => {
       assert.equal(typeof res.body.error.code, 'string', path);
     }
     assert.equal((await get('/v1/attestations', { method: 'DELETE' })).body.error.code, 'not_found');
+  });
+
+  it('takes a light-node report signed by the node’s device key once, and refuses forgeries, stale ones and replays', async () => {
+    const device = chain.devices[0]!;
+    const deviceAccount = privateKeyToAccount(toHex(device.privateKey));
+    const domain = reportDomain(chain.deployment.chainId, chain.deployment.attestationOracle);
+    const now = Math.floor(Date.now() / 1000);
+    const reportOf = (over: Record<string, unknown> = {}) =>
+      JSON.stringify({ device: device.address.toLowerCase(), nodeId: device.nodeId, hours: [], ...over });
+    const sign = (
+      report: string,
+      issuedAt: number,
+      {
+        account = deviceAccount,
+        nodeId = device.nodeId,
+        d = domain,
+      }: { account?: typeof deviceAccount; nodeId?: number; d?: typeof domain } = {},
+    ) =>
+      account.signTypedData({
+        domain: d,
+        types: REPORT_TYPES,
+        primaryType: 'LightNodeReport',
+        message: { nodeId: BigInt(nodeId), issuedAt: BigInt(issuedAt), reportHash: reportHashOf(report) },
+      });
+    const post = async (nodeId: number, body: unknown) => {
+      const res = await fetch(`${service.apiUrl}/v1/light-nodes/${nodeId}/reports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const good = reportOf({ metrics: { hoursVerified: 3 } });
+    const accepted = await post(device.nodeId, { issuedAt: now, report: good, signature: await sign(good, now) });
+    assert.deepEqual(accepted, { status: 201, body: { nodeId: device.nodeId, issuedAt: now } });
+    const listed = await get(`/v1/light-nodes/${device.nodeId}`);
+    assert.equal(listed.status, 200);
+    assert.equal(listed.body.source, 'signed report');
+    assert.equal(listed.body.metrics.hoursVerified, 3);
+
+    const stranger = privateKeyToAccount(generatePrivateKey());
+    const otherDomain = { ...domain, verifyingContract: chain.deployment.nodeRegistry };
+    const later = reportOf({ metrics: { hoursVerified: 4 } });
+    const cases: [string, number, unknown, number, string][] = [
+      [
+        'the same report again',
+        device.nodeId,
+        { issuedAt: now, report: good, signature: await sign(good, now) },
+        409,
+        'body.issuedAt',
+      ],
+      [
+        'an older one',
+        device.nodeId,
+        { issuedAt: now - 10, report: good, signature: await sign(good, now - 10) },
+        409,
+        'body.issuedAt',
+      ],
+      [
+        'signed 20 minutes ago',
+        device.nodeId,
+        { issuedAt: now - 1200, report: later, signature: await sign(later, now - 1200) },
+        401,
+        'body.issuedAt',
+      ],
+      [
+        'signed by another key',
+        device.nodeId,
+        { issuedAt: now + 1, report: later, signature: await sign(later, now + 1, { account: stranger }) },
+        401,
+        'body.signature',
+      ],
+      [
+        'signed for another node, posted for this one',
+        device.nodeId,
+        { issuedAt: now + 1, report: later, signature: await sign(later, now + 1, { nodeId: 99 }) },
+        401,
+        'body.signature',
+      ],
+      [
+        'signed under another contract',
+        device.nodeId,
+        { issuedAt: now + 1, report: later, signature: await sign(later, now + 1, { d: otherDomain }) },
+        401,
+        'body.signature',
+      ],
+      [
+        'altered after signing',
+        device.nodeId,
+        {
+          issuedAt: now + 1,
+          report: reportOf({ metrics: { hoursVerified: 99 } }),
+          signature: await sign(later, now + 1),
+        },
+        401,
+        'body.signature',
+      ],
+      [
+        'about another device',
+        device.nodeId,
+        {
+          issuedAt: now + 1,
+          report: reportOf({ device: stranger.address }),
+          signature: await sign(reportOf({ device: stranger.address }), now + 1),
+        },
+        400,
+        'body.report.device',
+      ],
+      [
+        'a report that is not JSON',
+        device.nodeId,
+        { issuedAt: now + 1, report: '{nope', signature: await sign('{nope', now + 1) },
+        400,
+        'body.report',
+      ],
+      [
+        'a short signature',
+        device.nodeId,
+        { issuedAt: now + 1, report: later, signature: '0x1234' },
+        400,
+        'body.signature',
+      ],
+      ['no issuedAt', device.nodeId, { report: later, signature: await sign(later, now + 1) }, 400, 'body.issuedAt'],
+      ['a body that is not JSON', device.nodeId, 'issuedAt=1', 400, 'body'],
+    ];
+    for (const [what, nodeId, body, status, field] of cases) {
+      const res = await post(nodeId, body);
+      assert.equal(res.status, status, what);
+      assert.equal(res.body.error.field, field, `${what}: ${JSON.stringify(res.body)}`);
+    }
+    // None of them replaced the stored report; a newer genuine one does.
+    assert.equal((await get(`/v1/light-nodes/${device.nodeId}`)).body.metrics.hoursVerified, 3);
+    assert.equal(
+      (await post(device.nodeId, { issuedAt: now + 1, report: later, signature: await sign(later, now + 1) })).status,
+      201,
+    );
+    assert.equal((await get(`/v1/light-nodes/${device.nodeId}`)).body.metrics.hoursVerified, 4);
   });
 
   it('serves a node’s telemetry windows (none yet) as a page', async () => {

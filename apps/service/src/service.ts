@@ -12,7 +12,9 @@ import {
   attestationRoutes,
   bindDeployment,
   Ingest,
+  LightNodeReports,
   RegistryDirectory,
+  reportDomain,
   startEmbeddedBroker,
   subscribeTelemetry,
   type Gap,
@@ -75,9 +77,10 @@ export async function startService(
       mqttUrl = broker.url;
     }
     let requestResend: (gap: Gap) => void = () => {};
+    const directory = new RegistryDirectory(attesterClients.publicClient, deployment.nodeRegistry);
     const ingest = new Ingest({
       db,
-      directory: new RegistryDirectory(attesterClients.publicClient, deployment.nodeRegistry),
+      directory,
       hasher: new TelemetryHasher({ chainId: deployment.chainId, verifyingContract: deployment.attestationOracle }),
       onGap: (gap) => {
         log(`ingest: ${gap.device} missed seq ${gap.fromSeq}..${gap.toSeq}; asking it to resend`);
@@ -131,7 +134,11 @@ export async function startService(
         mqtt: brokerUp ? 'ok' : 'the broker connection failed',
       }),
     });
-    app.route('/', attestationRoutes(db, ingest, extras.lightNodes ? { lightNodes: extras.lightNodes } : {}));
+    const reports = new LightNodeReports(db, directory, reportDomain(deployment.chainId, deployment.attestationOracle));
+    app.route(
+      '/',
+      attestationRoutes(db, ingest, { reports, ...(extras.lightNodes ? { lightNodes: extras.lightNodes } : {}) }),
+    );
     publishOpenApi(app, SERVICE_VERSION);
     const dashboardDir = config.dashboardDir ?? SHIPPED_DASHBOARD;
     const withDashboard = existsSync(join(dashboardDir, 'index.html'));

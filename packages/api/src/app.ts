@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { rateLimiter } from 'hono-rate-limiter';
+import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import { ApiError, ErrorBody } from './errors.ts';
 
@@ -91,6 +92,9 @@ export function createApi(config: ApiConfig): OpenAPIHono {
 
   app.onError((err, c) => {
     if (err instanceof ApiError) return c.json(err.body(), err.status as 400);
+    // Hono's own refusals of a request (a body that is not JSON, say) are the caller's fault, not ours.
+    if (err instanceof HTTPException && err.status < 500)
+      return c.json(new ApiError('bad_request', 'body', err.message || 'malformed request').body(), 400);
     config.log.error({ err, method: c.req.method, path: c.req.path }, 'internal error');
     return c.json(new ApiError('internal', 'request', 'internal error; the service logged it').body(), 500);
   });

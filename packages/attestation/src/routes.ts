@@ -7,6 +7,7 @@ import {
   createRouter,
   decodeIntegerCursor,
   errorResponses,
+  ErrorBody,
   PageQuery,
   pageOf,
   toPage,
@@ -17,6 +18,7 @@ import type { Database } from '@greenhour/store';
 import type { Ingest } from './ingest.ts';
 import { REJECTIONS } from './ingest.ts';
 import { loadEvidence } from './challenger.ts';
+import { MAX_REPORT_BYTES, type LightNodeReports } from './reports.ts';
 import { messageOfRow, recordOfRow, type MessageRow, type NodeHourRow } from './rows.ts';
 import { greenShareBps } from '@greenhour/telemetry';
 
@@ -31,8 +33,10 @@ export interface LightNodeReport {
 }
 
 export interface AttestationRoutesOptions {
-  /** The light nodes' reports (in `npm start`, the demo agents in this process). Absent: the routes answer 404. */
+  /** The light nodes' reports of agents in this process (in `npm start`, the demo agents). */
   lightNodes?: () => readonly LightNodeReport[];
+  /** Reports signed and posted by remote agents. Absent: POST answers 404 and only in-process reports are listed. */
+  reports?: LightNodeReports;
 }
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -145,10 +149,19 @@ function pageList<T>(list: readonly T[], limit: number, cursor: string | undefin
 }
 
 export function attestationRoutes(db: Database, ingest: Ingest, options: AttestationRoutesOptions = {}) {
-  const lightNodesOf = (): readonly LightNodeReport[] => {
-    if (options.lightNodes === undefined)
-      throw new ApiError('not_found', 'path', 'no light nodes report to this service');
-    return options.lightNodes();
+  // In-process agents' reports first; a remote agent's signed report fills in a node no local agent reports on.
+  const lightNodesOf = async (): Promise<LightNodeReport[]> => {
+    const local = [...(options.lightNodes?.() ?? [])];
+    const seen = new Set(local.map((r) => r.nodeId));
+    for (const r of (await options.reports?.all()) ?? [])
+      if (!seen.has(r.nodeId))
+        local.push({
+          ...(r.report as LightNodeReport),
+          nodeId: r.nodeId,
+          reportedAt: r.issuedAt,
+          source: 'signed report',
+        });
+    return local.sort((a, b) => (a.nodeId ?? 0) - (b.nodeId ?? 0));
   };
   return createRouter()
     .openapi(
@@ -320,7 +333,10 @@ export function attestationRoutes(db: Database, ingest: Ingest, options: Attesta
       async (c) => {
         const { limit = DEFAULT_PAGE_LIMIT, cursor } = c.req.valid('query');
         return c.json(
-          pageList(lightNodesOf(), limit, cursor) as { items: z.infer<typeof LightNode>[]; nextCursor: string | null },
+          pageList(await lightNodesOf(), limit, cursor) as {
+            items: z.infer<typeof LightNode>[];
+            nextCursor: string | null;
+          },
           200,
         );
       },
@@ -336,10 +352,66 @@ export function attestationRoutes(db: Database, ingest: Ingest, options: Attesta
       }),
       async (c) => {
         const { nodeId } = c.req.valid('param');
-        const report = lightNodesOf().find((r) => r.nodeId === nodeId);
+        const report = (await lightNodesOf()).find((r) => r.nodeId === nodeId);
         if (report === undefined)
           throw new ApiError('not_found', 'path.nodeId', `no light node of node ${nodeId} reports here`);
         return c.json(report as z.infer<typeof LightNode>, 200);
+      },
+    )
+    .openapi(
+      createRoute({
+        method: 'post',
+        path: '/v1/light-nodes/{nodeId}/reports',
+        tags: ['attestation'],
+        summary: "A remote agent's light-node report, signed by the node's device key (EIP-712), newer than its last",
+        description:
+          'The device signs `LightNodeReport(uint64 nodeId, uint64 issuedAt, bytes32 reportHash)` under the domain ' +
+          '`Greenhour light-node report`, version 1, the chain id and the AttestationOracle address; `reportHash` is ' +
+          "keccak256 of `report`, the JSON text exactly as sent. Refused: a signer that is not the node's device key " +
+          "(401), `issuedAt` more than 300 s from the service's clock (401), a report not newer than the stored one (409).",
+        request: {
+          params: z.object({ nodeId: integer('nodeId', 'path', 'Node id in the NodeRegistry.') }),
+          body: {
+            content: {
+              'application/json': {
+                schema: z
+                  .object({
+                    issuedAt: z
+                      .number()
+                      .int()
+                      .nonnegative()
+                      .openapi({ description: 'UTC seconds the device signed at.' }),
+                    report: z
+                      .string()
+                      .max(MAX_REPORT_BYTES)
+                      .openapi({ description: 'The report object as JSON text.' }),
+                    signature: z
+                      .string()
+                      .regex(/^0x[0-9a-fA-F]{130}$/, 'must be a 65-byte signature, 0x and 130 hex digits')
+                      .openapi({ description: 'EIP-712 signature by the device key.' }),
+                  })
+                  .openapi('SignedLightNodeReport'),
+              },
+            },
+            required: true,
+          },
+        },
+        responses: {
+          201: json(z.object({ nodeId: z.number().int(), issuedAt: z.number().int() }), 'Stored'),
+          401: errorResponses[400] && {
+            description: 'Not signed by the node, or not fresh',
+            content: errorResponses[400].content,
+          },
+          409: { description: 'Not newer than the stored report (a replay)', content: errorResponses[400].content },
+          ...errorResponses,
+        },
+      }),
+      async (c) => {
+        if (options.reports === undefined) throw new ApiError('not_found', 'path', 'this service takes no reports');
+        const { nodeId } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const stored = await options.reports.accept({ nodeId, ...body, signature: body.signature as `0x${string}` });
+        return c.json(stored, 201);
       },
     );
 }
