@@ -3,7 +3,7 @@
 // provide the later ones to the hour market single-sided, and let a demo buyer buy a bundle through the router.
 import { join } from 'node:path';
 import { keccak256, stringToHex, type Address, type Hex } from 'viem';
-import { LightNode, NodeAgent, SimulatedSiteDriver, type HourCheck } from '@greenhour/agent';
+import { LightNode, lightNodeReport, NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
 import type { LightNodeReport } from '@greenhour/attestation';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { attestationOracleAbi, computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
@@ -259,17 +259,10 @@ export async function startDemoAgents(
     },
     lightNodeReports: () =>
       lightNodes.map(({ node, lightNode }) => ({
-        device: lightNode.device,
+        ...lightNodeReport(lightNode),
         deviceId: node.device.id,
         nodeId: Number(node.nodeId),
         owner: node.owner,
-        registration: lightNode.registration,
-        hours: lightNode.hours().map(({ challenge, ...h }): HourCheck => {
-          if (challenge === undefined) return h;
-          const { evidence: _evidence, salt: _salt, ...shown } = challenge;
-          return { ...h, challenge: shown };
-        }),
-        metrics: lightNode.metrics,
       })),
   };
 }

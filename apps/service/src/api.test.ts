@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import { toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { REPORT_TYPES, reportDomain, reportHashOf } from '@greenhour/attestation';
+import { REPORT_TYPES, reportDomain, reportHashOf } from '@greenhour/telemetry';
+import { postLightNodeReport } from '@greenhour/agent';
 import { startTestChain, type TestChain } from '@greenhour/attestation/testing';
 import { loadServiceConfig } from './config.ts';
 import { startService, type Service } from './service.ts';
@@ -244,6 +245,30 @@ describe('service API', () => {
       201,
     );
     assert.equal((await get(`/v1/light-nodes/${device.nodeId}`)).body.metrics.hoursVerified, 4);
+  });
+
+  it('takes the report the agent signs and posts (postLightNodeReport), trying each API in turn', async () => {
+    const device = chain.devices[0]!;
+    const report = { device: device.address, nodeId: device.nodeId, hours: [], metrics: { hoursVerified: 7 } };
+    const stored = await postLightNodeReport(report, {
+      privateKey: toHex(device.privateKey),
+      chainId: chain.deployment.chainId,
+      oracle: chain.deployment.attestationOracle,
+      apiUrls: ['http://127.0.0.1:1', service.apiUrl],
+      nowS: Math.floor(Date.now() / 1000) + 2,
+    });
+    assert.equal(stored, service.apiUrl);
+    assert.equal((await get(`/v1/light-nodes/${device.nodeId}`)).body.metrics.hoursVerified, 7);
+    await assert.rejects(
+      postLightNodeReport(report, {
+        privateKey: toHex(device.privateKey),
+        chainId: chain.deployment.chainId,
+        oracle: chain.deployment.nodeRegistry,
+        apiUrls: [service.apiUrl],
+        nowS: Math.floor(Date.now() / 1000) + 3,
+      }),
+      /HTTP 401 body\.signature/,
+    );
   });
 
   it('serves a node’s telemetry windows (none yet) as a page', async () => {

@@ -14,7 +14,6 @@ import {
   Ingest,
   LightNodeReports,
   RegistryDirectory,
-  reportDomain,
   startEmbeddedBroker,
   subscribeTelemetry,
   type Gap,
@@ -22,7 +21,7 @@ import {
 } from '@greenhour/attestation';
 import { createApi, publishOpenApi, serveApi, serveDashboard } from '@greenhour/api';
 import { openDatabase, type Database } from '@greenhour/store';
-import { TelemetryHasher } from '@greenhour/telemetry';
+import { reportDomain, TelemetryHasher } from '@greenhour/telemetry';
 import type { ServiceConfig } from './config.ts';
 
 /** How often the attester looks for hours to build, commit and claim. */

@@ -490,8 +490,27 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
       io.stdout(`greenhour-agent: light node on ${light.rpcUrl}, records from ${light.apiUrls.join(', ')}\n`);
     }
     agent.start();
-    if (light) lightNode?.start(light.intervalS * 1000);
+    let reporter: NodeJS.Timeout | undefined;
+    if (light && lightNode) {
+      const node = lightNode;
+      node.start(light.intervalS * 1000);
+      // Tell the service what the light node found, signed by the device key (its dashboard shows remote devices too).
+      const { bytesToHex } = await import('viem');
+      const { lightNodeReport, postLightNodeReport } = await import('./report.ts');
+      const report = () => {
+        const r = lightNodeReport(node);
+        if (r.nodeId === null) return;
+        postLightNodeReport(r, {
+          privateKey: bytesToHex(key.privateKey),
+          chainId: flags['chain-id'] as number,
+          oracle,
+          apiUrls: light.apiUrls,
+        }).catch((err: Error) => io.stderr(`greenhour-agent: ${err.message}\n`));
+      };
+      reporter = setInterval(report, light.intervalS * 1000);
+    }
     await io.stopSignal();
+    clearInterval(reporter);
     await lightNode?.stop();
     await agent.stop();
     io.stdout(

@@ -77,3 +77,4 @@ export {
   type ProvenCommitment,
   type ProvenStorage,
 } from './lightclient.ts';
+export { lightNodeReport, postLightNodeReport, type PostReportOptions } from './report.ts';

@@ -22,9 +22,6 @@ export type { ApiServer } from '@greenhour/api';
 export { attestationRoutes, type AttestationRoutesOptions, type LightNodeReport } from './routes.ts';
 export {
   LightNodeReports,
-  reportDomain,
-  reportHashOf,
-  REPORT_TYPES,
   MAX_REPORT_AGE_S,
   MAX_REPORT_BYTES,
   type SignedReport,

@@ -2,7 +2,8 @@
 // oracle's chain and address, so a report for one deployment is worthless on another), the service checks that the
 // signer is the node's registered device key, that the report is fresh (signed within MAX_REPORT_AGE_S of the
 // service's clock) and newer than the last one it stored for the node (a replayed report is refused), then keeps it.
-import { keccak256, recoverTypedDataAddress, stringToBytes, type Address, type Hex } from 'viem';
+import { recoverTypedDataAddress, type Address, type Hex } from 'viem';
+import { REPORT_TYPES, reportDomain, reportHashOf } from '@greenhour/telemetry';
 import type { Database } from '@greenhour/store';
 import { ApiError } from '@greenhour/api';
 import type { NodeDirectory } from './directory.ts';
@@ -11,21 +12,6 @@ import type { NodeDirectory } from './directory.ts';
 export const MAX_REPORT_AGE_S = 300;
 /** A report is a status summary, not evidence: its JSON text is bounded. */
 export const MAX_REPORT_BYTES = 256 * 1024;
-
-export const REPORT_TYPES = {
-  LightNodeReport: [
-    { name: 'nodeId', type: 'uint64' },
-    { name: 'issuedAt', type: 'uint64' },
-    { name: 'reportHash', type: 'bytes32' },
-  ],
-} as const;
-
-export function reportDomain(chainId: number, oracle: Address) {
-  return { name: 'Greenhour light-node report', version: '1', chainId, verifyingContract: oracle } as const;
-}
-
-/** The hash a device signs: keccak256 of the report's JSON text exactly as sent. */
-export const reportHashOf = (reportJson: string): Hex => keccak256(stringToBytes(reportJson));
 
 export interface SignedReport {
   nodeId: number;
