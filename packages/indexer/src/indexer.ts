@@ -236,7 +236,7 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
       )
         throw new ChainMovedError('another indexer moved the cursor of this chain');
       const n = await insertEvents(tx, rows);
-      const blocks = [...new Set(rows.map((r) => r.blockNumber)), toBlock];
+      const blocks = [...new Set([...rows.map((r) => r.blockNumber), toBlock])];
       await tx.query(
         `INSERT INTO chain_blocks (chain_id, block_number, block_hash)
          SELECT $1, n, h FROM unnest($2::BIGINT[], $3::TEXT[]) AS b(n, h)
@@ -262,7 +262,8 @@ export async function createIndexer(options: IndexerOptions): Promise<Indexer> {
       try {
         rolledBackTo = await rollBackIfReorged();
         for (;;) {
-          const head = Number(await client.getBlockNumber());
+          // cacheTime 0: viem caches the block number for the client's polling interval, which would hide new blocks.
+          const head = Number(await client.getBlockNumber({ cacheTime: 0 }));
           status.headBlock = head;
           const from = cursor?.number ?? deployedAtBlock - 1;
           status.lagBlocks = Math.max(0, head - from);
