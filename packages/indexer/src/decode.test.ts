@@ -67,7 +67,7 @@ describe('decodeLog', () => {
       abi: hourMarketAbi,
       eventName: 'Bought',
       args: { hourId: (1n << 32n) | 500_000n, buyer: addr(11) },
-    }),
+    }) as Hex[],
     data: encodeAbiParameters(
       [{ type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }],
       [2n, 4_020_000n, 20_000n],
@@ -98,7 +98,7 @@ describe('decodeLog', () => {
           abi: computeHoursAbi,
           eventName: 'TransferBatch',
           args: { operator: addr(1), from: addr(2), to: addr(11) },
-        }),
+        }) as Hex[],
         data: encodeAbiParameters(
           [{ type: 'uint256[]' }, { type: 'uint256[]' }],
           [
