@@ -8,6 +8,7 @@ import { toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { REPORT_TYPES, reportDomain, reportHashOf } from '@greenhour/telemetry';
 import { postLightNodeReport } from '@greenhour/agent';
+import { nodeRegistryAbi } from '@greenhour/contracts';
 import { startTestChain, type TestChain } from '@greenhour/attestation/testing';
 import { loadServiceConfig } from './config.ts';
 import { startService, type Service } from './service.ts';
@@ -52,6 +53,14 @@ describe('service API', () => {
       '/v1/attestations/{slot}/nodes/{nodeId}',
       '/v1/light-nodes',
       '/v1/light-nodes/{nodeId}',
+      '/v1/nodes',
+      '/v1/nodes/{nodeId}',
+      '/v1/market/trades',
+      '/v1/market/markets',
+      '/v1/market/index',
+      '/v1/portfolio/{address}',
+      '/v1/events',
+      '/v1/indexer/status',
     ])
       assert.ok(body.paths[path]?.get, `${path} is described`);
     assert.ok(body.paths['/v1/light-nodes/{nodeId}/reports']?.post, 'the report route is described');
@@ -98,6 +107,12 @@ describe('service API', () => {
       ['/v1/nodes/1/telemetry?from=1.5', 400, 'query.from', /non-negative integer/],
       ['/v1/light-nodes/7', 404, 'path.nodeId', /no light node of node 7/],
       ['/v1/no-such-route', 404, 'path', /no route for GET \/v1\/no-such-route/],
+      ['/v1/nodes?cursor=x', 400, 'query.cursor', /not a cursor/],
+      ['/v1/nodes/999', 404, 'path.nodeId', /no node 999/],
+      ['/v1/market/trades?classId=a', 400, 'query.classId', /non-negative integer/],
+      ['/v1/market/index?windowS=100', 400, 'query.windowS', /whole hours/],
+      ['/v1/portfolio/0x12', 400, 'path.address', /not an address/],
+      ['/v1/events?contract=Nope', 400, 'query.contract', /./],
     ];
     for (const [path, status, field, reason] of cases) {
       const res = await get(path);
@@ -271,6 +286,29 @@ describe('service API', () => {
     );
   });
 
+  it('serves the indexed fleet as the chain has it, once the indexer has caught up', async () => {
+    const deadline = Date.now() + 30_000;
+    while ((await get('/v1/indexer/status')).body.lagBlocks !== 0) {
+      assert.ok(Date.now() < deadline, 'the indexer caught up');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const device = chain.devices[0]!;
+    const node = await chain.clients.publicClient.readContract({
+      address: chain.deployment.nodeRegistry,
+      abi: nodeRegistryAbi,
+      functionName: 'node',
+      args: [BigInt(device.nodeId)],
+    });
+    const { body } = await get('/v1/nodes');
+    assert.equal(body.items.length, 1);
+    assert.equal(body.items[0].nodeId, String(device.nodeId));
+    assert.equal(body.items[0].owner.toLowerCase(), node.owner.toLowerCase());
+    assert.equal(body.items[0].stakeUsdc6, node.stakeUsdc6.toString());
+    assert.deepEqual((await get(`/v1/nodes/${device.nodeId}`)).body, body.items[0]);
+    const events = await get('/v1/events?contract=NodeRegistry&limit=500');
+    assert.ok(events.body.items.some((e: any) => e.event === 'NodeRegistered'));
+  });
+
   it('serves a node’s telemetry windows (none yet) as a page', async () => {
     const { status, body } = await get('/v1/nodes/1/telemetry?limit=10');
     assert.equal(status, 200);
@@ -283,7 +321,7 @@ describe('service API', () => {
     assert.equal(health.body.status, 'ok');
     const ready = await get('/ready');
     assert.equal(ready.status, 200);
-    assert.deepEqual(ready.body, { ready: true, checks: { database: 'ok', chain: 'ok', mqtt: 'ok' } });
+    assert.deepEqual(ready.body, { ready: true, checks: { database: 'ok', chain: 'ok', mqtt: 'ok', indexer: 'ok' } });
   });
 });
 

@@ -1,5 +1,5 @@
 // The Greenhour service: the database (PGlite or DATABASE_URL), the MQTT broker (embedded aedes, or MQTT_URL), telemetry
-// ingest, the attester loop, and the HTTP API (every domain's routes, /openapi.json, /docs) that also serves the
+// ingest, the attester loop, the chain indexer, and the HTTP API (every domain's routes, /openapi.json, /docs) that also serves the
 // dashboard. The local devnet (apps/devnet) starts it beside its chain and demo fleet; `npm run service` starts it
 // alone against a deployed system.
 import { existsSync } from 'node:fs';
@@ -20,6 +20,7 @@ import {
   type LightNodeReport,
 } from '@greenhour/attestation';
 import { createApi, publishOpenApi, serveApi, serveDashboard } from '@greenhour/api';
+import { indexerRoutes, startIndexer } from '@greenhour/indexer';
 import { openDatabase, type Database } from '@greenhour/store';
 import { reportDomain, TelemetryHasher } from '@greenhour/telemetry';
 import type { ServiceConfig } from './config.ts';
@@ -117,6 +118,15 @@ export async function startService(
     }, ATTESTER_INTERVAL_MS);
     stops.push(async () => clearInterval(timer));
 
+    const indexer = await startIndexer({
+      db,
+      client: attesterClients.publicClient,
+      deployment,
+      ...(config.indexerConfirmations === undefined ? {} : { confirmations: config.indexerConfirmations }),
+      log: logger,
+    });
+    stops.push(() => indexer.stop());
+
     const app = createApi({
       log: logger,
       rateLimitPerMinute: config.rateLimitPerMinute,
@@ -131,6 +141,7 @@ export async function startService(
           () => 'the RPC endpoint does not answer',
         ),
         mqtt: brokerUp ? 'ok' : 'the broker connection failed',
+        indexer: indexer.status().lastError === null ? 'ok' : `failing: ${indexer.status().lastError}`,
       }),
     });
     const reports = new LightNodeReports(db, directory, reportDomain(deployment.chainId, deployment.attestationOracle));
@@ -138,6 +149,7 @@ export async function startService(
       '/',
       attestationRoutes(db, ingest, { reports, ...(extras.lightNodes ? { lightNodes: extras.lightNodes } : {}) }),
     );
+    app.route('/', indexerRoutes({ db, clients: attesterClients, deployment, status: () => indexer.status() }));
     publishOpenApi(app, SERVICE_VERSION);
     const dashboardDir = config.dashboardDir ?? SHIPPED_DASHBOARD;
     const withDashboard = existsSync(join(dashboardDir, 'index.html'));

@@ -38,3 +38,4 @@ export {
   type EventListRow,
   type Portfolio,
 } from './queries.ts';
+export { indexerRoutes, type IndexerRoutesOptions } from './routes.ts';
