@@ -53,7 +53,8 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
     /// @inheritdoc IAttestationOracle
     mapping(uint32 slot => uint256) public openOmissionClaims;
 
-    bytes32 private constant RECEIPT_TYPEHASH = keccak256("Receipt(uint64 nodeId,uint32 slot,uint64 seq,bytes32 digest)");
+    bytes32 private constant RECEIPT_TYPEHASH =
+        keccak256("Receipt(uint64 nodeId,uint32 slot,uint64 seq,bytes32 digest)");
 
     constructor(INodeRegistry registry_, IComputeHours hours_, address admin, uint256 bondPerRecordUsdc6_)
         EIP712("Greenhour Telemetry", "1")
@@ -195,10 +196,12 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
     /// @dev `windows` is the preimage of the record's `messagesHash` (digest_1 ‖ signature_1 ‖ … , 97 bytes a window,
     /// `messageCount` windows), and `receiptedDigest` is not one of its digests. The fixed width (32 + 65) makes the
     /// split into windows unique, so a challenger cannot shift the boundaries to hide a window an honest record holds.
-    function _checkDropped(NodeHourRecord calldata record, bytes32 leaf, bytes calldata windows, bytes32 receiptedDigest)
-        private
-        pure
-    {
+    function _checkDropped(
+        NodeHourRecord calldata record,
+        bytes32 leaf,
+        bytes calldata windows,
+        bytes32 receiptedDigest
+    ) private pure {
         uint256 count = record.messageCount;
         if (!_countInBounds(record.messageCount)) revert MessageCountOutOfBoundsForDrop(record.slot, leaf, count);
         uint256 width = 32 + TelemetryLib.SIGNATURE_LENGTH;

@@ -144,9 +144,7 @@ contract ReceiptsTest is OracleFixture {
     function test_droppedWindow_includedWindowIsNotDropped() public {
         armChallenge(device, dropped);
         bytes32 d = digestOf(address(oracle), ms[2]);
-        vm.expectRevert(
-            abi.encodeWithSelector(IAttestationOracle.WindowNotDropped.selector, slot, leafOf(dropped), d)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.WindowNotDropped.selector, slot, leafOf(dropped), d));
         proveDrop(device, ATTESTER_KEY, 2);
         vm.assertFalse(oracle.isExcluded(leafOf(dropped)), "not excluded");
     }
@@ -192,7 +190,9 @@ contract ReceiptsTest is OracleFixture {
         bytes memory other = bytes.concat(windowsOf(2), digestOf(address(oracle), ms[4]), sigs[4]);
         other = bytes.concat(other, digestOf(address(oracle), ms[3]), sigs[3]);
         vm.expectRevert(
-            abi.encodeWithSelector(IAttestationOracle.MessagesHashMismatch.selector, dropped.messagesHash, keccak256(other))
+            abi.encodeWithSelector(
+                IAttestationOracle.MessagesHashMismatch.selector, dropped.messagesHash, keccak256(other)
+            )
         );
         vm.prank(device);
         oracle.challengeDroppedWindow(dropped, proofDropped, other, r, rs, saltOf(device));
@@ -315,7 +315,10 @@ contract ReceiptsTest is OracleFixture {
         vm.warp(finalAt(slot));
         vm.expectRevert(
             abi.encodeWithSelector(
-                IAttestationOracle.OmissionClaimNotOpen.selector, slot, nodeA, IAttestationOracle.OmissionStatus.Answered
+                IAttestationOracle.OmissionClaimNotOpen.selector,
+                slot,
+                nodeA,
+                IAttestationOracle.OmissionStatus.Answered
             )
         );
         oracle.resolveOmissionClaim(slot, uint64(nodeA));
@@ -363,7 +366,9 @@ contract ReceiptsTest is OracleFixture {
         vm.prank(deviceC);
         oracle.openOmissionClaim(r, rs);
         (r, rs) = receiptOf(ATTESTER_KEY, nodeB, slot, w);
-        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.NotDeviceSigner.selector, nodeB, deviceC, otherDevice));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttestationOracle.NotDeviceSigner.selector, nodeB, deviceC, otherDevice)
+        );
         vm.prank(deviceC);
         oracle.openOmissionClaim(r, rs);
         // A claim for a slot with no commitment has no bond to take.
@@ -381,7 +386,9 @@ contract ReceiptsTest is OracleFixture {
         vm.warp(lastOpenAt + 1);
         IAttestationOracle.Telemetry memory w = stationWindow(device, 99, slot, 7);
         (IAttestationOracle.Receipt memory r, bytes memory rs) = receiptOf(ATTESTER_KEY, nodeA, slot, w);
-        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.OmissionClaimTooLate.selector, slot, nodeA, lastOpenAt));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAttestationOracle.OmissionClaimTooLate.selector, slot, nodeA, lastOpenAt)
+        );
         vm.prank(device);
         oracle.openOmissionClaim(r, rs);
         vm.warp(lastOpenAt);
@@ -431,5 +438,26 @@ contract ReceiptsTest is OracleFixture {
         openClaim(device, nodeA, slot, DEVICE_KEY);
         vm.assertEq(before - token.balanceOf(device), 5e6, "the new claim bond");
         vm.assertEq(oracle.omissionClaim(slot, uint64(nodeA)).bondUsdc6, 5e6, "kept with the claim");
+    }
+
+    /// The costliest drop proof a valid record allows: 60 committed windows, the receipted one not among them, every
+    /// digest compared (its gas is the `challengeDroppedWindow` max of the gas report, BENCHMARKS.md).
+    function test_droppedWindow_largestValidRecord() public {
+        uint32 s = slot + 1;
+        vm.warp(HourId.startOf(s + 1) + 5 minutes);
+        IAttestationOracle.Telemetry[] memory m = stationHour(device, 100, s, 0, 60);
+        bytes[] memory sg = signAll(address(oracle), DEVICE_KEY, m);
+        IAttestationOracle.NodeHourRecord memory r = recordOf(address(oracle), uint64(nodeA), s, m, sg);
+        commitAs(s, hashPair(leafOf(r), leafOf(filler)), 2);
+        bytes memory w;
+        for (uint256 i; i < m.length; ++i) {
+            w = bytes.concat(w, digestOf(address(oracle), m[i]), sg[i]);
+        }
+        IAttestationOracle.Telemetry memory lost = stationWindow(device, 99, s, 0);
+        (IAttestationOracle.Receipt memory rc, bytes memory rs) = receiptOf(ATTESTER_KEY, nodeA, s, lost);
+        armChallenge(device, r);
+        vm.prank(device);
+        oracle.challengeDroppedWindow(r, proofOf(leafOf(filler)), w, rc, rs, saltOf(device));
+        vm.assertTrue(oracle.isExcluded(leafOf(r)), "excluded");
     }
 }

@@ -3,3 +3,4 @@ export * from './wire.ts';
 export * from './bounds.ts';
 export * from './record.ts';
 export * from './signature.ts';
+export * from './receipt.ts';
