@@ -122,10 +122,14 @@ contract OracleHandler is TelemetryBuilder {
             _checkCommitment(slot);
             return;
         }
-        // Every eighth slot Dropped and every eighth Omitted (else any kind), so that every run proves drops and omissions.
+        // Of every eight slots one Dropped, one Omitted, one Empty and one OverBound (the rest any kind), so that every run
+        // proves drops and omissions and meets records out of the window bound.
         uint256 nth = slots.length % 8;
-        Kind kind =
-            nth == 3 ? Kind.Dropped : nth == 6 ? Kind.Omitted : Kind(_pick(kindSeed, uint256(type(Kind).max) + 1));
+        Kind kind = nth == 1
+            ? Kind.OverBound
+            : nth == 3
+                ? Kind.Dropped
+                : nth == 5 ? Kind.Empty : nth == 6 ? Kind.Omitted : Kind(_pick(kindSeed, uint256(type(Kind).max) + 1));
         kindOf[slot] = kind;
         uint256 n0 = bound(sizeSeed, 1, C.MAX_WINDOWS_PER_RECORD);
         uint256 n1 =
@@ -273,9 +277,14 @@ contract OracleHandler is TelemetryBuilder {
     function openClaim(uint256 slotSeed, uint256 nodeSeed) external {
         if (slots.length == 0) return;
         calls++;
-        uint32 slot = nodeSeed % 4 != 0 ? _recent(Kind.Omitted, slotSeed) : slots[_pick(slotSeed, slots.length)];
+        // Half the time node 1 of a recent Omitted slot (a true claim), a quarter the latest slot (mostly spurious, to be
+        // answered), a quarter any.
+        uint256 mode = nodeSeed % 4;
+        uint32 slot = mode == 0
+            ? slots[_pick(slotSeed, slots.length)]
+            : mode == 3 ? slots[slots.length - 1] : _recent(Kind.Omitted, slotSeed);
         uint256 i = _pick(nodeSeed, RECORDS);
-        if (kindOf[slot] == Kind.Omitted && nodeSeed % 4 != 0) i = 1;
+        if (kindOf[slot] == Kind.Omitted && (mode == 1 || mode == 2)) i = 1;
         (IAttestationOracle.Receipt memory rc, bytes memory rs) = _receiptOf(slot, i, 0);
         address device = vm.addr(keys[i]);
         uint256 lastOpenAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS - C.OMISSION_ANSWER_SECONDS;
