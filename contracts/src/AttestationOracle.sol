@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
@@ -45,6 +46,15 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
     mapping(bytes32 commitment => uint256 blockNumber) public challengeCommittedAt;
     /// @inheritdoc IAttestationOracle
     address public treasury;
+    /// @inheritdoc IAttestationOracle
+    uint256 public omissionClaimBondUsdc6 = C.DEFAULT_OMISSION_CLAIM_BOND_USDC6;
+    /// @dev Keyed by {_nodeHour}(slot, nodeId).
+    mapping(bytes32 nodeHour => OmissionClaim) private _omissions;
+    /// @inheritdoc IAttestationOracle
+    mapping(uint32 slot => uint256) public openOmissionClaims;
+
+    bytes32 private constant RECEIPT_TYPEHASH =
+        keccak256("Receipt(uint64 nodeId,uint32 slot,uint64 seq,bytes32 digest)");
 
     constructor(INodeRegistry registry_, IComputeHours hours_, address admin, uint256 bondPerRecordUsdc6_)
         EIP712("Greenhour Telemetry", "1")
@@ -66,6 +76,13 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         if (treasury_ == address(0)) revert ZeroAddress("treasury");
         treasury = treasury_;
         emit TreasurySet(treasury_);
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function setOmissionClaimBond(uint256 bondUsdc6) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (bondUsdc6 == 0 || bondUsdc6 > type(uint96).max) revert ZeroBond();
+        omissionClaimBondUsdc6 = bondUsdc6;
+        emit OmissionClaimBondSet(bondUsdc6);
     }
 
     // ---------------------------------------------------------------- commit
@@ -134,6 +151,74 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         return _challenge(record, proof, messages, signatures, salt, n.owner);
     }
 
+    /// @dev The registered node whose device signer is the caller (`NotDeviceSigner` otherwise).
+    function _deviceNode(uint256 nodeId) private view returns (INodeRegistry.Node memory n) {
+        n = registry.node(nodeId);
+        if (n.status == INodeRegistry.NodeStatus.None || n.deviceSigner != msg.sender) {
+            revert NotDeviceSigner(nodeId, msg.sender, n.deviceSigner);
+        }
+    }
+
+    /// @dev A receipt signed by `attester`, the slot's (`BadReceiptSignature` otherwise).
+    function _checkReceiptSignature(address attester, Receipt calldata receipt, bytes calldata signature) private view {
+        (address signer,,) = ECDSA.tryRecoverCalldata(receiptDigestOf(receipt), signature);
+        if (signer != attester || signer == address(0)) revert BadReceiptSignature(signer, attester);
+    }
+
+    /// @dev The checks of {challengeDroppedWindow} but the caller's and the commitment's: the proven, open leaf.
+    function _droppedWindowLeaf(
+        NodeHourRecord calldata record,
+        bytes32[] calldata proof,
+        bytes calldata windows,
+        Receipt calldata receipt,
+        bytes calldata receiptSignature
+    ) private view returns (bytes32 leaf) {
+        Commitment storage c = _commitments[record.slot];
+        leaf = _openLeaf(c, record, proof);
+        if (receipt.nodeId != record.nodeId) revert ReceiptMismatch("nodeId", record.nodeId, receipt.nodeId);
+        if (receipt.slot != record.slot) revert ReceiptMismatch("slot", record.slot, receipt.slot);
+        _checkReceiptSignature(c.attester, receipt, receiptSignature);
+        _checkDropped(record, leaf, windows, receipt.digest);
+    }
+
+    /// @dev A record in the slot's root, not excluded, while the window is open.
+    function _openLeaf(Commitment storage c, NodeHourRecord calldata record, bytes32[] calldata proof)
+        private
+        view
+        returns (bytes32 leaf)
+    {
+        uint256 closesAt = _finalAt(c, record.slot);
+        if (block.timestamp >= closesAt) revert ChallengeWindowClosed(record.slot, closesAt);
+        leaf = _provenLeaf(c, record, proof);
+        if (_records[leaf] == RecordStatus.Excluded) revert AlreadyExcluded(record.slot, leaf);
+    }
+
+    /// @dev `windows` is the preimage of the record's `messagesHash` (digest_1 ‖ signature_1 ‖ … , 97 bytes a window,
+    /// `messageCount` windows), and `receiptedDigest` is not one of its digests. The fixed width (32 + 65) makes the
+    /// split into windows unique, so a challenger cannot shift the boundaries to hide a window an honest record holds.
+    function _checkDropped(
+        NodeHourRecord calldata record,
+        bytes32 leaf,
+        bytes calldata windows,
+        bytes32 receiptedDigest
+    ) private pure {
+        uint256 count = record.messageCount;
+        if (!_countInBounds(record.messageCount)) revert MessageCountOutOfBoundsForDrop(record.slot, leaf, count);
+        uint256 width = 32 + TelemetryLib.SIGNATURE_LENGTH;
+        if (windows.length != count * width) revert MessageCountMismatch(count * width, windows.length);
+        bytes32 got = keccak256(windows);
+        if (got != record.messagesHash) revert MessagesHashMismatch(record.messagesHash, got);
+        for (uint256 i; i < count; ++i) {
+            if (bytes32(windows[i * width:i * width + 32]) == receiptedDigest) {
+                revert WindowNotDropped(record.slot, leaf, receiptedDigest);
+            }
+        }
+    }
+
+    function _nodeHour(uint32 slot, uint256 nodeId) private pure returns (bytes32) {
+        return keccak256(abi.encode(slot, nodeId));
+    }
+
     /// @inheritdoc IAttestationOracle
     function challengeDuplicate(
         NodeHourRecord calldata a,
@@ -158,6 +243,95 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         // EFFECTS and INTERACTIONS
         if (aOpen) _exclude(c, a.slot, a.nodeId, leafA, Fault.DuplicateNodeHour, 0, msg.sender);
         if (bOpen) _exclude(c, b.slot, b.nodeId, leafB, Fault.DuplicateNodeHour, 0, msg.sender);
+    }
+
+    // ---------------------------------------------------------------- receipts: dropped windows, omitted records
+
+    /// @inheritdoc IAttestationOracle
+    function challengeDroppedWindow(
+        NodeHourRecord calldata record,
+        bytes32[] calldata proof,
+        bytes calldata windows,
+        Receipt calldata receipt,
+        bytes calldata receiptSignature,
+        bytes32 salt
+    ) external nonReentrant {
+        // CHECKS
+        address owner = _deviceNode(record.nodeId).owner;
+        bytes32 leaf = _droppedWindowLeaf(record, proof, windows, receipt, receiptSignature);
+        _spendChallengeCommitment(leaf, salt);
+
+        // EFFECTS and INTERACTIONS
+        _exclude(_commitments[record.slot], record.slot, record.nodeId, leaf, Fault.DroppedWindow, 0, owner);
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function openOmissionClaim(Receipt calldata receipt, bytes calldata receiptSignature) external nonReentrant {
+        // CHECKS
+        _deviceNode(receipt.nodeId);
+        uint32 slot = receipt.slot;
+        Commitment storage c = _commitments[slot];
+        uint256 finalAt = _finalAt(c, slot);
+        uint256 lastOpenAt = finalAt - C.OMISSION_ANSWER_SECONDS;
+        if (block.timestamp > lastOpenAt) revert OmissionClaimTooLate(slot, receipt.nodeId, lastOpenAt);
+        _checkReceiptSignature(c.attester, receipt, receiptSignature);
+        OmissionClaim storage o = _omissions[_nodeHour(slot, receipt.nodeId)];
+        if (o.status != OmissionStatus.None) revert OmissionClaimExists(slot, receipt.nodeId, o.status);
+
+        // EFFECTS
+        uint256 bondUsdc6 = omissionClaimBondUsdc6;
+        o.claimant = msg.sender;
+        o.openedAt = uint40(block.timestamp);
+        o.status = OmissionStatus.Open;
+        o.bondUsdc6 = uint96(bondUsdc6);
+        ++openOmissionClaims[slot];
+        emit OmissionClaimOpened(slot, receipt.nodeId, msg.sender, bondUsdc6, finalAt);
+
+        // INTERACTIONS
+        settlementToken.safeTransferFrom(msg.sender, address(this), bondUsdc6);
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function answerOmissionClaim(NodeHourRecord calldata record, bytes32[] calldata proof) external nonReentrant {
+        // CHECKS
+        Commitment storage c = _commitments[record.slot];
+        uint256 closesAt = _finalAt(c, record.slot);
+        if (block.timestamp >= closesAt) revert ChallengeWindowClosed(record.slot, closesAt);
+        OmissionClaim storage o = _omissions[_nodeHour(record.slot, record.nodeId)];
+        if (o.status != OmissionStatus.Open) revert OmissionClaimNotOpen(record.slot, record.nodeId, o.status);
+        bytes32 leaf = _provenLeaf(c, record, proof);
+
+        // EFFECTS
+        o.status = OmissionStatus.Answered;
+        --openOmissionClaims[record.slot];
+        address attester = c.attester;
+        uint256 bondUsdc6 = o.bondUsdc6;
+        emit OmissionClaimAnswered(record.slot, record.nodeId, leaf, attester, bondUsdc6);
+
+        // INTERACTIONS
+        settlementToken.safeTransfer(attester, bondUsdc6);
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function resolveOmissionClaim(uint32 slot, uint64 nodeId) external nonReentrant {
+        // CHECKS
+        Commitment storage c = _commitments[slot];
+        uint256 finalAt = _finalAt(c, slot);
+        if (block.timestamp < finalAt) revert OmissionNotDue(slot, nodeId, finalAt);
+        OmissionClaim storage o = _omissions[_nodeHour(slot, nodeId)];
+        if (o.status != OmissionStatus.Open) revert OmissionClaimNotOpen(slot, nodeId, o.status);
+
+        // EFFECTS
+        o.status = OmissionStatus.Proven;
+        --openOmissionClaims[slot];
+        uint256 bondUsdc6 = _forfeitOne(c, slot);
+        address owner = registry.node(nodeId).owner;
+        uint256 claimBondUsdc6 = o.bondUsdc6;
+        emit OmissionProven(slot, nodeId, owner, bondUsdc6, claimBondUsdc6);
+
+        // INTERACTIONS
+        _payForfeit(bondUsdc6, owner);
+        settlementToken.safeTransfer(o.claimant, claimBondUsdc6);
     }
 
     // ---------------------------------------------------------------- finality
@@ -198,6 +372,9 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
         uint256 finalAt = _finalAt(c, slot);
         if (block.timestamp < finalAt) revert NotFinal(slot, finalAt);
         if (c.bondReleased) revert NoBondToRelease(slot);
+        // An open claim may still forfeit a bond (it is due now: resolve it first).
+        uint256 open = openOmissionClaims[slot];
+        if (open != 0) revert OmissionClaimsOpen(slot, open);
 
         // EFFECTS
         c.bondReleased = true;
@@ -240,6 +417,18 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
 
     function isClaimed(bytes32 leaf) external view returns (bool) {
         return _records[leaf] == RecordStatus.Claimed;
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function omissionClaim(uint32 slot, uint64 nodeId) external view returns (OmissionClaim memory) {
+        return _omissions[_nodeHour(slot, nodeId)];
+    }
+
+    /// @inheritdoc IAttestationOracle
+    function receiptDigestOf(Receipt calldata receipt) public view returns (bytes32) {
+        return _hashTypedDataV4(
+            keccak256(abi.encode(RECEIPT_TYPEHASH, receipt.nodeId, receipt.slot, receipt.seq, receipt.digest))
+        );
     }
 
     function digestOf(Telemetry calldata message) external view returns (bytes32) {
@@ -390,11 +579,23 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
     ) private {
         // EFFECTS
         _records[leaf] = RecordStatus.Excluded;
-        uint256 excluded = excludedCount[slot];
-        excludedCount[slot] = excluded + 1;
-        // Always true by the bound on proofs (see {_bondedRecords}); kept so that no payout can exceed what is held.
-        uint256 bondUsdc6 = excluded < _bondedRecords(c.recordCount) ? bondPerRecordUsdc6 : 0;
+        uint256 bondUsdc6 = _forfeitOne(c, slot);
         emit RecordExcluded(slot, nodeId, leaf, fault, rewardTo, bondUsdc6, slashUsdc6);
+        // The node-hour had a record and it has paid: no omission claim of it pays again; an open one is closed with its
+        // claim bond returned (the claimant was right that something was wrong, and the record's bond is paid).
+        OmissionClaim storage o = _omissions[_nodeHour(slot, nodeId)];
+        OmissionStatus was = o.status;
+        address claimant;
+        uint256 claimBondUsdc6;
+        if (was == OmissionStatus.None || was == OmissionStatus.Open) {
+            o.status = OmissionStatus.RecordExcluded;
+            if (was == OmissionStatus.Open) {
+                --openOmissionClaims[slot];
+                claimant = o.claimant;
+                claimBondUsdc6 = o.bondUsdc6;
+                emit OmissionClaimClosed(slot, nodeId, claimBondUsdc6);
+            }
+        }
 
         // INTERACTIONS
         if (slashUsdc6 != 0) {
@@ -402,11 +603,25 @@ contract AttestationOracle is IAttestationOracle, AccessControl, ReentrancyGuard
             if (rewardUsdc6 != 0) registry.slash(nodeId, rewardUsdc6, rewardTo, "IMPOSSIBLE_TELEMETRY");
             registry.slash(nodeId, slashUsdc6 - rewardUsdc6, treasury, "IMPOSSIBLE_TELEMETRY");
         }
-        if (bondUsdc6 != 0) {
-            uint256 rewardUsdc6 = _challengerShare(bondUsdc6);
-            if (rewardUsdc6 != 0) settlementToken.safeTransfer(rewardTo, rewardUsdc6);
-            settlementToken.safeTransfer(treasury, bondUsdc6 - rewardUsdc6);
-        }
+        _payForfeit(bondUsdc6, rewardTo);
+        if (claimBondUsdc6 != 0) settlementToken.safeTransfer(claimant, claimBondUsdc6);
+    }
+
+    /// @dev Counts one forfeited bond of the slot (an excluded record or a proven omission) and returns it: one record's
+    /// bond while the slot holds one, else 0. Records alone never exceed the bonded count (see {_bondedRecords}); with
+    /// omissions they may, and then the slot's bond is spent and nothing more is paid, so no payout exceeds what is held.
+    function _forfeitOne(Commitment storage c, uint32 slot) private returns (uint256) {
+        uint256 forfeited = excludedCount[slot];
+        excludedCount[slot] = forfeited + 1;
+        return forfeited < _bondedRecords(c.recordCount) ? bondPerRecordUsdc6 : 0;
+    }
+
+    /// @dev Pays a forfeited bond: CHALLENGER_REWARD_BPS to `rewardTo`, the rest to the treasury.
+    function _payForfeit(uint256 bondUsdc6, address rewardTo) private {
+        if (bondUsdc6 == 0) return;
+        uint256 rewardUsdc6 = _challengerShare(bondUsdc6);
+        if (rewardUsdc6 != 0) settlementToken.safeTransfer(rewardTo, rewardUsdc6);
+        settlementToken.safeTransfer(treasury, bondUsdc6 - rewardUsdc6);
     }
 
     /// @dev The challenger's part of a forfeited amount, rounded down (the rest, the treasury's, is never below it).

@@ -97,7 +97,41 @@ interface IAttestationOracle {
         MessageCount,
         // Two records of one node and slot in the root: a node-hour has one record, so the attester committed at least
         // one false one; both are excluded (which is right cannot be told on chain, and either could be claimed first).
-        DuplicateNodeHour
+        DuplicateNodeHour,
+        // The attester signed a receipt (see {Receipt}) for a window of the node-hour, and the record's committed
+        // windows do not include its digest: the attester dropped a window it had acknowledged ({challengeDroppedWindow}).
+        DroppedWindow
+    }
+
+    /// @notice The ingest's acknowledgement of one accepted window, signed as EIP-712 `Receipt(uint64 nodeId,uint32
+    /// slot,uint64 seq,bytes32 digest)` in this contract's domain ("Greenhour Telemetry", "1", chain id, this contract)
+    /// by the attester account that commits the slot's root. A receipt is the attester's promise that the window with
+    /// this EIP-712 `digest` (of the device's `Telemetry` message, `seq` its sequence number) is in the record of node
+    /// `nodeId` for hour `slot`; the ingest signs one only for a window it accepts into the hour it will build.
+    struct Receipt {
+        uint64 nodeId;
+        uint32 slot;
+        uint64 seq;
+        bytes32 digest;
+    }
+
+    /// @notice The state of the omission claim of one node-hour (at most one per node-hour, ever).
+    enum OmissionStatus {
+        None, // no claim, and no record of the node-hour excluded by a challenge
+        Open, // claimed, waiting for the attester's answer until the slot's challenge window closes
+        Answered, // a record of the node-hour was proven in the root: the claim bond went to the attester
+        Proven, // no answer by the close of the window: the omission is proven, one record's bond forfeited
+        // A record of the node-hour was excluded by a challenge: it existed and has paid its bond, so no omission
+        // claim of the node-hour can pay again (an open one is closed and its claim bond returned).
+        RecordExcluded
+    }
+
+    /// @notice An omission claim: who opened it, when, and the claim bond it holds (the governance value at opening).
+    struct OmissionClaim {
+        address claimant;
+        uint40 openedAt;
+        OmissionStatus status;
+        uint96 bondUsdc6;
     }
 
     error ZeroAddress(string field);
@@ -134,6 +168,26 @@ interface IAttestationOracle {
     /// @notice {challengeByDevice} from an address that is not the registered device signer of the record's node
     /// (`deviceSigner` is address(0) for an unknown node).
     error NotDeviceSigner(uint256 nodeId, address caller, address deviceSigner);
+    /// @notice A receipt whose signature does not recover (`signer` address(0): malformed) to the slot's attester.
+    error BadReceiptSignature(address signer, address attester);
+    /// @notice A receipt that is not for the record's or claim's node-hour; `field` names the first that differs
+    /// ("nodeId" or "slot").
+    error ReceiptMismatch(string field, uint256 expected, uint256 got);
+    /// @notice A drop proof whose receipted window is among the record's committed windows: nothing was dropped.
+    error WindowNotDropped(uint32 slot, bytes32 leaf, bytes32 digest);
+    /// @notice A drop proof for a record whose messageCount is 0 or above MAX_WINDOWS_PER_RECORD: use {challenge}
+    /// (`MessageCount`), which needs no windows.
+    error MessageCountOutOfBoundsForDrop(uint32 slot, bytes32 leaf, uint256 messageCount);
+    /// @notice The node-hour already has an omission claim, or a record of it was excluded (`status`).
+    error OmissionClaimExists(uint32 slot, uint256 nodeId, OmissionStatus status);
+    /// @notice An omission claim opened after `lastOpenAt`: the attester would have less than OMISSION_ANSWER_SECONDS.
+    error OmissionClaimTooLate(uint32 slot, uint256 nodeId, uint256 lastOpenAt);
+    /// @notice No open omission claim for the node-hour (`status` is what there is).
+    error OmissionClaimNotOpen(uint32 slot, uint256 nodeId, OmissionStatus status);
+    /// @notice An omission claim resolved before its answer deadline, the close of the slot's challenge window.
+    error OmissionNotDue(uint32 slot, uint256 nodeId, uint256 dueAt);
+    /// @notice {releaseBond} while `count` omission claims of the slot are unresolved ({resolveOmissionClaim} first).
+    error OmissionClaimsOpen(uint32 slot, uint256 count);
 
     event Committed(uint32 indexed slot, address indexed attester, bytes32 root, uint32 recordCount, uint256 bondUsdc6);
     /// @param challenger who was paid the challenger's share: the caller of {challenge} or {challengeDuplicate}, or the
@@ -158,6 +212,24 @@ interface IAttestationOracle {
     event AttesterBondReleased(uint32 indexed slot, address indexed attester, uint256 bondUsdc6);
     event ChallengeCommitted(bytes32 indexed commitment, uint256 blockNumber);
     event TreasurySet(address treasury);
+    event OmissionClaimBondSet(uint256 bondUsdc6);
+    /// @param answerBy the attester must prove a record of the node-hour before this time (the window's close).
+    event OmissionClaimOpened(
+        uint32 indexed slot, uint256 indexed nodeId, address claimant, uint256 bondUsdc6, uint256 answerBy
+    );
+    /// @param bondUsdc6 the claim bond, paid to `attester`.
+    event OmissionClaimAnswered(
+        uint32 indexed slot, uint256 indexed nodeId, bytes32 leaf, address attester, uint256 bondUsdc6
+    );
+    /// @param owner the node's owner, paid CHALLENGER_REWARD_BPS of `bondPaidUsdc6` (the rest to the treasury).
+    /// @param bondPaidUsdc6 one record's bond forfeited by the attester (0 once the slot's bond is spent).
+    /// @param claimBondUsdc6 returned to the claimant.
+    event OmissionProven(
+        uint32 indexed slot, uint256 indexed nodeId, address owner, uint256 bondPaidUsdc6, uint256 claimBondUsdc6
+    );
+    /// @notice An open omission claim closed because a challenge excluded a record of the node-hour (it existed and
+    /// paid its bond); the claim bond is returned.
+    event OmissionClaimClosed(uint32 indexed slot, uint256 indexed nodeId, uint256 claimBondUsdc6);
 
     /// @notice Attester role: commits the Merkle root of a slot that has ended, at most COMMIT_DEADLINE_SECONDS (18 h)
     /// after its end (`CommitTooLate`), pulling `bondOf(recordCount)` from the caller. Once per slot.
@@ -225,6 +297,62 @@ interface IAttestationOracle {
         bytes32 salt
     ) external;
 
+    /// @notice The record's device (its light node) proves that the attester dropped a window it acknowledged: `receipt`
+    /// ({Receipt}, signed by the slot's attester, `BadReceiptSignature` otherwise) is for the record's node and slot
+    /// (`ReceiptMismatch`), and the record's committed windows, given as `windows` = digest_1 ‖ signature_1 ‖ … ‖
+    /// digest_n ‖ signature_n (the preimage of `messagesHash`: 97 bytes a window, `messageCount` windows, else
+    /// `MessageCountMismatch` with the byte lengths, or `MessagesHashMismatch`), do not include `receipt.digest`
+    /// (`WindowNotDropped` otherwise). The fixed width (a 32-byte digest and a 65-byte signature) makes the split of
+    /// the committed bytes into windows unique, so an honest record cannot be re-read to hide a window it holds. (A
+    /// record committing to entries of another width is a `BadSignature` fault of {challenge}.) Bounded and
+    /// front-run safe as {challengeByDevice}: only the node's `deviceSigner` (`NotDeviceSigner`), within the window, the
+    /// record in the root with a proof of at most ceil(log2(recordCount)) hashes, not excluded, after
+    /// `commitChallenge(challengeCommitment(leaf, msg.sender, salt))` in an earlier block; a record with messageCount 0
+    /// or above MAX_WINDOWS_PER_RECORD is refused (`MessageCountOutOfBoundsForDrop`: {challenge} proves it without
+    /// windows). The record is excluded (`DroppedWindow`) and one record's bond split between the node's owner
+    /// (CHALLENGER_REWARD_BPS) and the treasury.
+    function challengeDroppedWindow(
+        NodeHourRecord calldata record,
+        bytes32[] calldata proof,
+        bytes calldata windows,
+        Receipt calldata receipt,
+        bytes calldata receiptSignature,
+        bytes32 salt
+    ) external;
+
+    /// @notice The device of `receipt.nodeId` claims that the slot's root omits its node-hour, which the attester
+    /// acknowledged with `receipt` (signed by the slot's attester). Answer-or-forfeit: the caller (the node's
+    /// `deviceSigner`, `NotDeviceSigner` otherwise) pays `omissionClaimBondUsdc6`, at the latest OMISSION_ANSWER_SECONDS
+    /// before the slot's challenge window closes (`OmissionClaimTooLate`), once per node-hour (`OmissionClaimExists`,
+    /// also when a challenge has excluded a record of it). The attester must answer ({answerOmissionClaim}) before the
+    /// window closes; otherwise {resolveOmissionClaim} proves the omission.
+    function openOmissionClaim(Receipt calldata receipt, bytes calldata receiptSignature) external;
+
+    /// @notice Anyone, before the slot's challenge window closes: answers the open omission claim of the record's
+    /// node-hour by proving `record` in the root (proof of at most ceil(log2(recordCount)) hashes; excluded or not: a
+    /// record that existed was not omitted, and an excluded one has paid its bond already). The claim bond goes to the
+    /// slot's attester. The claim answered is the record's own (`record.slot`, `record.nodeId`), so a record of another
+    /// node can answer only that node's claim (`OmissionClaimNotOpen` when it has none).
+    function answerOmissionClaim(NodeHourRecord calldata record, bytes32[] calldata proof) external;
+
+    /// @notice Anyone, once the slot's challenge window has closed: an omission claim still open is proven. One
+    /// record's bond of the slot is forfeited (while any is left: at most 2^ceil(log2(recordCount)) forfeits of records
+    /// and omissions together pay), CHALLENGER_REWARD_BPS of it to the node's registered owner and the rest to the
+    /// treasury, and the claim bond returns to the claimant. The slot's bond is released only when no claim is open.
+    function resolveOmissionClaim(uint32 slot, uint64 nodeId) external;
+
+    /// @notice Admin: the claim bond of omission claims opened from now on (nonzero: it is what deters a flood of
+    /// claims an honest attester must answer).
+    function setOmissionClaimBond(uint256 bondUsdc6) external;
+    /// @notice The bond an omission claim holds; 1 USD at deployment.
+    function omissionClaimBondUsdc6() external view returns (uint256);
+    /// @notice The omission claim of a node-hour.
+    function omissionClaim(uint32 slot, uint64 nodeId) external view returns (OmissionClaim memory);
+    /// @notice Omission claims of the slot not yet answered or resolved.
+    function openOmissionClaims(uint32 slot) external view returns (uint256);
+    /// @notice The EIP-712 digest the attester signs for `receipt`.
+    function receiptDigestOf(Receipt calldata receipt) external view returns (bytes32);
+
     /// @notice Anyone, once the slot is final: for a record in the root and not excluded, sets the node-hour's green
     /// share in the compute-hour contract and, when `uptimeS` reaches `MIN_UPTIME_BPS` of the hour, credits the node with
     /// one PoGCS credit. Once per record. The proof is at most ceil(log2(recordCount)) hashes long (`ProofTooLong`), and
@@ -233,8 +361,9 @@ interface IAttestationOracle {
         external
         returns (uint16 shareBps, bool credited);
 
-    /// @notice Anyone, once the slot is final, once: returns to the attester the bond of the records that were not
-    /// excluded, `(bondOf(recordCount) / bondPerRecordUsdc6 - excludedCount) × bondPerRecordUsdc6` (possibly 0).
+    /// @notice Anyone, once the slot is final and no omission claim of it is open (`OmissionClaimsOpen`), once: returns
+    /// to the attester the bond that no fault forfeited, `(bondOf(recordCount) / bondPerRecordUsdc6 - excludedCount) ×
+    /// bondPerRecordUsdc6` (possibly 0).
     function releaseBond(uint32 slot) external;
 
     /// @notice Admin: where the part of a forfeited bond or slash that is not the challenger's reward goes.
@@ -246,7 +375,7 @@ interface IAttestationOracle {
     /// @notice What a commit of `recordCount` records pulls: `bondPerRecordUsdc6` × 2^ceil(log2(recordCount)), one bond
     /// per record a tree can hold at the proof depth that claims accept.
     function bondOf(uint32 recordCount) external view returns (uint256);
-    /// @notice Records of the slot excluded by a challenge.
+    /// @notice Bonds of the slot forfeited: records excluded by a challenge and omissions proven.
     function excludedCount(uint32 slot) external view returns (uint256);
     /// @notice keccak256(abi.encode(leaf, challenger, salt)): what `commitChallenge` records.
     function challengeCommitment(bytes32 leaf, address challenger, bytes32 salt) external pure returns (bytes32);

@@ -70,7 +70,7 @@ uint16 constant DEVICE_FRAUD_SLASH_BPS = 5_000;
 
 // A node-hour record aggregates at most 60 windows: one-minute windows, the agent's default and shortest allowed
 // length. A challenge resubmits every window of a record in one transaction: for 60 windows, a 32-hash proof and every
-// check run, 1,212,308 gas under EIP-7623 calldata pricing, at most 1,533,548 whatever the bytes (measured in
+// check run, 1,250,310 gas under EIP-7623 calldata pricing, at most 1,571,550 whatever the bytes (measured in
 // AttestationOracleChallengeGasTest), against a budget of 5M: every false record is provable in a sixth of a 30M-gas
 // block. Unbounded, a 3,600-window record of one-second windows took 18.4M gas and ~3,400 forged windows filled a block.
 // A record whose messageCount is 0 or above the bound is itself a fault, provable without messages.
@@ -144,3 +144,15 @@ uint32 constant DEFAULT_INDEX_WINDOW_S = 24 hours;
 // A bundle spans at most one week of slots (168): a weekly training run is the longest job a buyer books in one go,
 // and the router's quote loops over every slot once per hour bought, so the bound keeps a bundle's gas predictable.
 uint256 constant MAX_BUNDLE_SLOTS = 168;
+
+// An omission claim (docs/TELEMETRY.md section 5) can be opened until 2 h before the slot's challenge window closes, and
+// the attester answers it by the close: an attester always has at least 2 h to prove a record it holds (a transaction
+// of one Merkle proof), however late in the window the claim comes, and every claim is answered or due when the slot
+// becomes final. The device checks each minute and sees the commit within minutes, so the first 4 h of the 6 h window
+// leave it ample time to claim.
+uint256 constant OMISSION_ANSWER_SECONDS = 2 hours;
+
+// The claim bond of an omission claim at deployment (governance sets it later): 1 USD, a tenth of the default record
+// bond. A claim the attester answers costs its claimant this, which pays the attester's answer (one proof, ~60k gas)
+// many times over on an L2, so a flood of false claims pays the attester; a true one returns it.
+uint256 constant DEFAULT_OMISSION_CLAIM_BOND_USDC6 = 1_000_000;

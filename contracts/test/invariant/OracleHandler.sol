@@ -28,13 +28,20 @@ contract OracleHandler is TelemetryBuilder {
         NotIncreasing,
         Empty, // messageCount 0, any messagesHash, an aggregate claiming the hour
         OverBound, // messageCount above MAX_WINDOWS_PER_RECORD: no messages could be resubmitted
-        BothWrong
+        BothWrong,
+        // Node 1's record leaves out its last window, which the attester receipted, and aggregates the rest right:
+        // {challenge} finds no fault, {dropProof} does.
+        Dropped,
+        // Node 1's record is left out of the root (a tree of node 0's record alone), though the attester receipted its
+        // windows: only an omission claim that is not answered proves it.
+        Omitted
     }
 
     SettlementToken internal token;
     NodeRegistry internal registry;
     AttestationOracle internal oracle;
     address internal attester;
+    uint256 internal attesterKey; // signs the ingest receipts
     uint256[2] internal nodeIds;
     uint256[2] internal keys;
     address[] internal challengers;
@@ -54,7 +61,14 @@ contract OracleHandler is TelemetryBuilder {
     mapping(bytes32 leaf => bool) internal _excluded;
     mapping(bytes32 leaf => bool) internal _claimed;
 
+    mapping(uint32 slot => IAttestationOracle.OmissionStatus[2]) internal _claimOf; // node 0's and node 1's claim
+    mapping(uint32 slot => uint256) internal _openIn;
+
     // Ghosts.
+    uint256 public claimBondsHeld; // claim bonds of open omission claims
+    uint256 public omissionsProven;
+    uint256 public omissionsAnswered;
+    uint256 public drops;
     uint256 public bondsHeld; // by this account: bonds of committed slots neither paid to a challenger nor released
     uint256 public bondsIn;
     uint256 public bondsPaid;
@@ -74,6 +88,7 @@ contract OracleHandler is TelemetryBuilder {
         NodeRegistry registry_,
         AttestationOracle oracle_,
         address attester_,
+        uint256 attesterKey_,
         uint256[2] memory nodeIds_,
         uint256[2] memory keys_
     ) {
@@ -81,6 +96,7 @@ contract OracleHandler is TelemetryBuilder {
         registry = registry_;
         oracle = oracle_;
         attester = attester_;
+        attesterKey = attesterKey_;
         nodeIds = nodeIds_;
         keys = keys_;
         for (uint256 i = 1; i <= 3; ++i) {
@@ -106,10 +122,18 @@ contract OracleHandler is TelemetryBuilder {
             _checkCommitment(slot);
             return;
         }
-        Kind kind = Kind(_pick(kindSeed, uint256(type(Kind).max) + 1));
+        // Of every eight slots one Dropped, one Omitted, one Empty and one OverBound (the rest any kind), so that every run
+        // proves drops and omissions and meets records out of the window bound.
+        uint256 nth = slots.length % 8;
+        Kind kind = nth == 1
+            ? Kind.OverBound
+            : nth == 3
+                ? Kind.Dropped
+                : nth == 5 ? Kind.Empty : nth == 6 ? Kind.Omitted : Kind(_pick(kindSeed, uint256(type(Kind).max) + 1));
         kindOf[slot] = kind;
         uint256 n0 = bound(sizeSeed, 1, C.MAX_WINDOWS_PER_RECORD);
-        uint256 n1 = bound(sizeSeed >> 8, kind == Kind.NotIncreasing ? 2 : 1, C.MAX_WINDOWS_PER_RECORD);
+        uint256 n1 =
+            bound(sizeSeed >> 8, kind == Kind.NotIncreasing || kind == Kind.Dropped ? 2 : 1, C.MAX_WINDOWS_PER_RECORD);
         _windows[slot] = [n0, n1];
         if (n0 > maxWindows) maxWindows = n0;
         if (n1 > maxWindows) maxWindows = n1;
@@ -119,7 +143,7 @@ contract OracleHandler is TelemetryBuilder {
             _records[slot][i] = _recordOf(slot, i);
             _leaves[slot][i] = leafOf(_records[slot][i]);
         }
-        bytes32 root = hashPair(_leaves[slot][0], _leaves[slot][1]);
+        bytes32 root = kind == Kind.Omitted ? _leaves[slot][0] : hashPair(_leaves[slot][0], _leaves[slot][1]);
         uint256 bond = oracle.bondOf(uint32(RECORDS));
         uint256 before = token.balanceOf(attester);
         vm.prank(attester);
@@ -147,6 +171,7 @@ contract OracleHandler is TelemetryBuilder {
         // Three times in four a challenger goes for the wrong record of the slot, if it has one, as a watcher would: so
         // that every run excludes records (afterInvariant) rather than spending most challenges on honest ones.
         if (recordSeed % 4 != 0 && _isHonest(slot, i) && !_isHonest(slot, 1 - i)) i = 1 - i;
+        if (kindOf[slot] == Kind.Omitted) i = 0; // node 1 has no record
         IAttestationOracle.NodeHourRecord memory r = _records[slot][i];
         bytes32 leaf = _leaves[slot][i];
         address challenger = challengers[_pick(challengerSeed, challengers.length)];
@@ -155,7 +180,7 @@ contract OracleHandler is TelemetryBuilder {
         oracle.commitChallenge(oracle.challengeCommitment(leaf, challenger, salt));
         vm.roll(block.number + 1);
         (IAttestationOracle.Telemetry[] memory ms, bytes[] memory sigs) = _evidenceOf(slot, i);
-        bytes32[] memory proof = proofOf(_leaves[slot][1 - i]);
+        bytes32[] memory proof = _proofOf(slot, i);
 
         uint256 closesAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS;
         if (block.timestamp >= closesAt) {
@@ -185,10 +210,10 @@ contract OracleHandler is TelemetryBuilder {
         calls++;
         uint32 slot = slots[_pick(slotSeed, slots.length)];
         _checkCommitment(slot);
-        uint256 i = _pick(recordSeed, RECORDS);
+        uint256 i = kindOf[slot] == Kind.Omitted ? 0 : _pick(recordSeed, RECORDS);
         bytes32 leaf = _leaves[slot][i];
         IAttestationOracle.NodeHourRecord memory r = _records[slot][i];
-        bytes32[] memory proof = proofOf(_leaves[slot][1 - i]);
+        bytes32[] memory proof = _proofOf(slot, i);
         uint256 finalAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS;
         if (block.timestamp < finalAt) {
             _expectRevert(abi.encodeWithSelector(IAttestationOracle.NotFinal.selector, slot, finalAt));
@@ -230,6 +255,13 @@ contract OracleHandler is TelemetryBuilder {
             oracle.releaseBond(slot);
             return;
         }
+        if (_openIn[slot] != 0) {
+            // An open claim may still forfeit a bond: resolved first.
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.OmissionClaimsOpen.selector, slot, _openIn[slot]));
+            oracle.releaseBond(slot);
+            return;
+        }
+        // _excludedIn counts every forfeited bond: records excluded and omissions proven.
         uint256 expected = (RECORDS - _excludedIn[slot]) * oracle.bondPerRecordUsdc6();
         uint256 before = token.balanceOf(attester);
         oracle.releaseBond(slot);
@@ -238,6 +270,169 @@ contract OracleHandler is TelemetryBuilder {
         bondsReleased += expected;
         bondsHeld -= expected;
         releases++;
+    }
+
+    /// @dev A device opens an omission claim for its node-hour with a receipt of its first window: true in an
+    /// Omitted slot (node 1), spurious otherwise (its record is in the root and can be answered).
+    function openClaim(uint256 slotSeed, uint256 nodeSeed) external {
+        if (slots.length == 0) return;
+        calls++;
+        // Half the time node 1 of a recent Omitted slot (a true claim), a quarter the latest slot (mostly spurious, to be
+        // answered), a quarter any.
+        uint256 mode = nodeSeed % 4;
+        uint32 slot = mode == 0
+            ? slots[_pick(slotSeed, slots.length)]
+            : mode == 3 ? slots[slots.length - 1] : _recent(Kind.Omitted, slotSeed);
+        uint256 i = _pick(nodeSeed, RECORDS);
+        if (kindOf[slot] == Kind.Omitted && (mode == 1 || mode == 2)) i = 1;
+        (IAttestationOracle.Receipt memory rc, bytes memory rs) = _receiptOf(slot, i, 0);
+        address device = vm.addr(keys[i]);
+        uint256 lastOpenAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS - C.OMISSION_ANSWER_SECONDS;
+        IAttestationOracle.OmissionStatus st = _claimOf[slot][i];
+        if (block.timestamp > lastOpenAt) {
+            _expectRevert(
+                abi.encodeWithSelector(IAttestationOracle.OmissionClaimTooLate.selector, slot, nodeIds[i], lastOpenAt)
+            );
+        } else if (st != IAttestationOracle.OmissionStatus.None) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.OmissionClaimExists.selector, slot, nodeIds[i], st));
+        } else {
+            uint256 bond = oracle.omissionClaimBondUsdc6();
+            uint256 before = token.balanceOf(device);
+            vm.prank(device);
+            oracle.openOmissionClaim(rc, rs);
+            vm.assertEq(before - token.balanceOf(device), bond, "the claim bond is pulled");
+            _claimOf[slot][i] = IAttestationOracle.OmissionStatus.Open;
+            _openIn[slot]++;
+            claimBondsHeld += bond;
+            return;
+        }
+        vm.prank(device);
+        oracle.openOmissionClaim(rc, rs);
+    }
+
+    /// @dev The attester answers node `i`'s claim with its record; for an omitted node 1 it can only relabel node 0's
+    /// record, which is not in the root.
+    function answerClaim(uint256 slotSeed, uint256 nodeSeed) external {
+        if (slots.length == 0) return;
+        calls++;
+        uint32 slot = slots[_pick(slotSeed, slots.length)];
+        uint256 i = _pick(nodeSeed, RECORDS);
+        // Three times in four a claim the attester can answer, as an honest attester watching its claims would.
+        if (nodeSeed % 4 != 0) (slot, i) = _recentAnswerable(slot, i);
+        bool omitted = kindOf[slot] == Kind.Omitted && i == 1;
+        IAttestationOracle.NodeHourRecord memory r = _records[slot][omitted ? 0 : i];
+        if (omitted) r.nodeId = uint64(nodeIds[1]);
+        bytes32[] memory proof = omitted ? new bytes32[](0) : _proofOf(slot, i);
+        uint256 closesAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS;
+        IAttestationOracle.OmissionStatus st = _claimOf[slot][i];
+        if (block.timestamp >= closesAt) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.ChallengeWindowClosed.selector, slot, closesAt));
+        } else if (st != IAttestationOracle.OmissionStatus.Open) {
+            _expectRevert(
+                abi.encodeWithSelector(IAttestationOracle.OmissionClaimNotOpen.selector, slot, nodeIds[i], st)
+            );
+        } else if (omitted) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.NotInRoot.selector, slot, leafOf(r)));
+        } else {
+            uint256 bond = oracle.omissionClaimBondUsdc6();
+            uint256 before = token.balanceOf(attester);
+            vm.prank(attester);
+            oracle.answerOmissionClaim(r, proof);
+            vm.assertEq(token.balanceOf(attester) - before, bond, "the attester takes the claim bond");
+            _claimOf[slot][i] = IAttestationOracle.OmissionStatus.Answered;
+            _openIn[slot]--;
+            claimBondsHeld -= bond;
+            omissionsAnswered++;
+            return;
+        }
+        vm.prank(attester);
+        oracle.answerOmissionClaim(r, proof);
+    }
+
+    /// @dev Anyone resolves node `i`'s claim once the window has closed: an open one is proven and pays the owner.
+    function resolveClaim(uint256 slotSeed, uint256 nodeSeed) external {
+        if (slots.length == 0) return;
+        calls++;
+        uint32 slot = slots[_pick(slotSeed, slots.length)];
+        uint256 i = _pick(nodeSeed, RECORDS);
+        // Three times in four a claim that is due, as its device (or anyone) resolving it would.
+        if (nodeSeed % 4 != 0) (slot, i) = _recentDue(slot, i);
+        uint256 finalAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS;
+        IAttestationOracle.OmissionStatus st = _claimOf[slot][i];
+        if (block.timestamp < finalAt) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.OmissionNotDue.selector, slot, nodeIds[i], finalAt));
+        } else if (st != IAttestationOracle.OmissionStatus.Open) {
+            _expectRevert(
+                abi.encodeWithSelector(IAttestationOracle.OmissionClaimNotOpen.selector, slot, nodeIds[i], st)
+            );
+        } else {
+            uint256 bond = oracle.bondPerRecordUsdc6();
+            uint256 claimBond = oracle.omissionClaim(slot, uint64(nodeIds[i])).bondUsdc6;
+            address owner = registry.node(nodeIds[i]).owner;
+            address device = vm.addr(keys[i]);
+            _challengerBefore = token.balanceOf(owner);
+            _treasuryBefore = token.balanceOf(oracle.treasury());
+            uint256 deviceBefore = token.balanceOf(device);
+            oracle.resolveOmissionClaim(slot, uint64(nodeIds[i]));
+            _forfeit = bond;
+            _assertForfeitSplit(owner);
+            vm.assertEq(token.balanceOf(device) - deviceBefore, claimBond, "the claim bond returns");
+            _claimOf[slot][i] = IAttestationOracle.OmissionStatus.Proven;
+            _openIn[slot]--;
+            claimBondsHeld -= claimBond;
+            _forfeited(slot, bond);
+            omissionsProven++;
+            return;
+        }
+        oracle.resolveOmissionClaim(slot, uint64(nodeIds[i]));
+    }
+
+    /// @dev Node 1's device proves a dropped window: the receipted last window in a Dropped slot; elsewhere it tries
+    /// with a receipt of its first window, which the record holds (or the record is out of the window bound).
+    function dropProof(uint256 slotSeed, uint256 saltSeed) external {
+        if (slots.length == 0) return;
+        // Three times in four the device of a Dropped slot, as a light node would (only it holds the receipt).
+        uint32 slot = saltSeed % 4 != 0 ? _recent(Kind.Dropped, slotSeed) : slots[_pick(slotSeed, slots.length)];
+        Kind kind = kindOf[slot];
+        if (kind == Kind.Omitted) return; // no record of node 1 to prove anything of
+        calls++;
+        address device = vm.addr(keys[1]);
+        IAttestationOracle.NodeHourRecord memory r = _records[slot][1];
+        bytes32 leaf = _leaves[slot][1];
+        bytes32 salt = keccak256(abi.encode(saltSeed, calls));
+        vm.prank(device);
+        oracle.commitChallenge(oracle.challengeCommitment(leaf, device, salt));
+        vm.roll(block.number + 1);
+        uint256 w = kind == Kind.Dropped ? _windows[slot][1] - 1 : 0;
+        (IAttestationOracle.Receipt memory rc, bytes memory rs) = _receiptOf(slot, 1, w);
+        bytes memory windows = _windowsOf(slot, 1);
+        uint256 closesAt = _committed[slot].committedAt + C.CHALLENGE_WINDOW_SECONDS;
+        if (block.timestamp >= closesAt) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.ChallengeWindowClosed.selector, slot, closesAt));
+        } else if (_excluded[leaf]) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.AlreadyExcluded.selector, slot, leaf));
+        } else if (kind == Kind.Empty || kind == Kind.OverBound) {
+            _expectRevert(
+                abi.encodeWithSelector(
+                    IAttestationOracle.MessageCountOutOfBoundsForDrop.selector, slot, leaf, r.messageCount
+                )
+            );
+        } else if (kind != Kind.Dropped) {
+            _expectRevert(abi.encodeWithSelector(IAttestationOracle.WindowNotDropped.selector, slot, leaf, rc.digest));
+        } else {
+            address owner = registry.node(nodeIds[1]).owner;
+            _forfeit = oracle.bondPerRecordUsdc6();
+            _challengerBefore = token.balanceOf(owner);
+            _treasuryBefore = token.balanceOf(oracle.treasury());
+            vm.prank(device);
+            oracle.challengeDroppedWindow(r, _proofOf(slot, 1), windows, rc, rs, salt);
+            _assertForfeitSplit(owner);
+            _excludedRecord(slot, 1);
+            drops++;
+            return;
+        }
+        vm.prank(device);
+        oracle.challengeDroppedWindow(r, _proofOf(slot, 1), windows, rc, rs, salt);
     }
 
     function warp(uint256 secondsSeed) external {
@@ -294,11 +489,34 @@ contract OracleHandler is TelemetryBuilder {
         IAttestationOracle.Fault fault = oracle.challenge(_records[slot][i], proof, ms, sigs, salt);
         vm.assertEq(uint256(fault), uint256(_faultOf(kindOf[slot])), "the fault of the slot's kind");
         _assertForfeitSplit(challenger);
+        _excludedRecord(slot, i);
+    }
+
+    /// @dev A record excluded (one bond forfeited); the node-hour's omission claim can no longer pay: an open one is
+    /// closed with its claim bond returned.
+    function _excludedRecord(uint32 slot, uint256 i) internal {
         _excluded[_leaves[slot][i]] = true;
-        _excludedIn[slot]++;
-        vm.assertEq(oracle.excludedCount(slot), _excludedIn[slot], "excluded count");
-        vm.assertLe(_excludedIn[slot], RECORDS, "never more exclusions than bonded records");
         exclusions++;
+        _forfeited(slot, oracle.bondPerRecordUsdc6());
+        IAttestationOracle.OmissionStatus st = _claimOf[slot][i];
+        if (st == IAttestationOracle.OmissionStatus.Open) {
+            _openIn[slot]--;
+            claimBondsHeld -= oracle.omissionClaim(slot, uint64(nodeIds[i])).bondUsdc6;
+        }
+        if (st == IAttestationOracle.OmissionStatus.None || st == IAttestationOracle.OmissionStatus.Open) {
+            _claimOf[slot][i] = IAttestationOracle.OmissionStatus.RecordExcluded;
+        }
+        vm.assertEq(
+            uint256(oracle.omissionClaim(slot, uint64(nodeIds[i])).status), uint256(_claimOf[slot][i]), "claim state"
+        );
+    }
+
+    /// @dev One bond of the slot forfeited (a record excluded or an omission proven). Each node-hour forfeits at most
+    /// one (an exclusion closes its claim; a claim is answered or proven once), so never more than the bonded records.
+    function _forfeited(uint32 slot, uint256 bond) internal {
+        _excludedIn[slot]++;
+        vm.assertEq(oracle.excludedCount(slot), _excludedIn[slot], "forfeited count");
+        vm.assertLe(_excludedIn[slot], RECORDS, "never more forfeits than bonded records: no double payment");
         bondsPaid += bond;
         bondsHeld -= bond;
     }
@@ -314,7 +532,8 @@ contract OracleHandler is TelemetryBuilder {
 
     function _isHonest(uint32 slot, uint256 i) internal view returns (bool) {
         Kind kind = kindOf[slot];
-        return kind == Kind.Honest || (i == 0 && kind != Kind.BothWrong);
+        // A Dropped record is consistent with what it commits to; an Omitted slot's only record is node 0's, honest.
+        return kind == Kind.Honest || kind == Kind.Dropped || kind == Kind.Omitted || (i == 0 && kind != Kind.BothWrong);
     }
 
     /// @dev Records whether the oracle's commitment of `slot` still says what was committed (the release flag aside).
@@ -375,6 +594,78 @@ contract OracleHandler is TelemetryBuilder {
         }
     }
 
+    /// @dev The latest of the last eight committed slots of `kind`, else a random one.
+    function _recent(Kind kind, uint256 seed) internal view returns (uint32) {
+        uint256 n = slots.length;
+        for (uint256 k = n; k > 0 && k + 8 > n; --k) {
+            if (kindOf[slots[k - 1]] == kind) return slots[k - 1];
+        }
+        return slots[_pick(seed, n)];
+    }
+
+    /// @dev The latest open claim of the last eight slots that a record answers, else (`slot`, `i`).
+    function _recentAnswerable(uint32 slot, uint256 i) internal view returns (uint32, uint256) {
+        uint256 n = slots.length;
+        for (uint256 k = n; k > 0 && k + 8 > n; --k) {
+            uint32 s = slots[k - 1];
+            for (uint256 j; j < RECORDS; ++j) {
+                bool omitted = kindOf[s] == Kind.Omitted && j == 1;
+                if (!omitted && _claimOf[s][j] == IAttestationOracle.OmissionStatus.Open) return (s, j);
+            }
+        }
+        return (slot, i);
+    }
+
+    /// @dev The latest open claim of the last sixteen slots whose window has closed, else (`slot`, `i`).
+    function _recentDue(uint32 slot, uint256 i) internal view returns (uint32, uint256) {
+        uint256 n = slots.length;
+        for (uint256 k = n; k > 0 && k + 16 > n; --k) {
+            uint32 s = slots[k - 1];
+            if (block.timestamp < _committed[s].committedAt + C.CHALLENGE_WINDOW_SECONDS) continue;
+            for (uint256 j; j < RECORDS; ++j) {
+                if (_claimOf[s][j] == IAttestationOracle.OmissionStatus.Open) return (s, j);
+            }
+        }
+        return (slot, i);
+    }
+
+    /// @dev The proof of node `i`'s record: the other leaf, or none in an Omitted slot (a tree of one leaf).
+    function _proofOf(uint32 slot, uint256 i) internal view returns (bytes32[] memory) {
+        if (kindOf[slot] == Kind.Omitted) return new bytes32[](0);
+        return proofOf(_leaves[slot][1 - i]);
+    }
+
+    /// @dev The attester's receipt of node `i`'s window `w` (of all it sent, the dropped one included).
+    function _receiptOf(uint32 slot, uint256 i, uint256 w)
+        internal
+        view
+        returns (IAttestationOracle.Receipt memory rc, bytes memory sig)
+    {
+        IAttestationOracle.Telemetry memory m = _messagesOf(slot, i)[w];
+        rc = IAttestationOracle.Receipt({
+            nodeId: uint64(nodeIds[i]), slot: slot, seq: m.seq, digest: digestOf(address(oracle), m)
+        });
+        sig = signDigest(attesterKey, oracle.receiptDigestOf(rc));
+    }
+
+    /// @dev The preimage of node `i`'s messagesHash (none for a record out of the window bound).
+    function _windowsOf(uint32 slot, uint256 i) internal view returns (bytes memory w) {
+        (IAttestationOracle.Telemetry[] memory ms, bytes[] memory sigs) = _evidenceOf(slot, i);
+        for (uint256 k; k < ms.length; ++k) {
+            w = bytes.concat(w, digestOf(address(oracle), ms[k]), sigs[k]);
+        }
+    }
+
+    /// @dev Node `i`'s committed windows: all it sent, but the last for node 1 of a Dropped slot.
+    function _committedOf(uint32 slot, uint256 i) internal view returns (IAttestationOracle.Telemetry[] memory ms) {
+        ms = _messagesOf(slot, i);
+        if (i == 1 && kindOf[slot] == Kind.Dropped) {
+            assembly {
+                mstore(ms, sub(mload(ms), 1))
+            }
+        }
+    }
+
     /// @dev What a challenger passes for node `i`'s record: its committed messages and signatures, or none for a record
     /// out of the window bound (provable from the record alone).
     function _evidenceOf(uint32 slot, uint256 i)
@@ -386,12 +677,12 @@ contract OracleHandler is TelemetryBuilder {
         if (i == 1 && (kind == Kind.Empty || kind == Kind.OverBound)) {
             return (new IAttestationOracle.Telemetry[](0), new bytes[](0));
         }
-        ms = _messagesOf(slot, i);
+        ms = _committedOf(slot, i);
         sigs = _signaturesOf(slot, i, ms);
     }
 
     function _recordOf(uint32 slot, uint256 i) internal view returns (IAttestationOracle.NodeHourRecord memory r) {
-        IAttestationOracle.Telemetry[] memory ms = _messagesOf(slot, i);
+        IAttestationOracle.Telemetry[] memory ms = _committedOf(slot, i);
         r = recordOf(address(oracle), uint64(nodeIds[i]), slot, ms, _signaturesOf(slot, i, ms));
         Kind kind = kindOf[slot];
         if ((i == 1 && kind == Kind.AggregateMismatch) || kind == Kind.BothWrong) r.greenWh += 1;

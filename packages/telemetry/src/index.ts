@@ -4,3 +4,4 @@ export * from './bounds.ts';
 export * from './record.ts';
 export * from './signature.ts';
 export * from './report.ts';
+export * from './receipt.ts';

@@ -123,5 +123,6 @@ export const FAULTS = [
   'AggregateMismatch',
   'MessageCount',
   'DuplicateNodeHour',
+  'DroppedWindow',
 ] as const;
 export type Fault = (typeof FAULTS)[number];

@@ -1,0 +1,96 @@
+// Signed ingest receipts (docs/TELEMETRY.md section 5): the attester's EIP-712 acknowledgement of one accepted window,
+// in the oracle's domain (domainOf), which AttestationOracle checks in challengeDroppedWindow and openOmissionClaim.
+// The wire form is strict like the telemetry's: unknown or missing fields and out-of-range values are rejected with the
+// field named.
+import { type Address, type Hex, hashTypedData } from 'viem';
+import { domainOf, type TelemetryDomain } from './message.ts';
+import { recoverSigner, signDigest } from './signature.ts';
+import { MAX_PAYLOAD_BYTES, TOPIC_PREFIX, WireError } from './wire.ts';
+
+export interface Receipt {
+  nodeId: number;
+  slot: number;
+  seq: number;
+  /** EIP-712 digest of the device's Telemetry message. */
+  digest: Hex;
+}
+
+export interface SignedReceipt {
+  receipt: Receipt;
+  /** 65 bytes r ‖ s ‖ v by the attester account that commits the slot's root. */
+  signature: Hex;
+}
+
+export const RECEIPT_TYPES = {
+  Receipt: [
+    { name: 'nodeId', type: 'uint64' },
+    { name: 'slot', type: 'uint32' },
+    { name: 'seq', type: 'uint64' },
+    { name: 'digest', type: 'bytes32' },
+  ],
+} as const;
+
+/** Where the ingest publishes a device's receipts. */
+export const receiptTopic = (device: Address) => `${TOPIC_PREFIX}${device.toLowerCase()}/receipts`;
+
+export function receiptDigest(domain: TelemetryDomain, r: Receipt): Hex {
+  return hashTypedData({
+    domain: domainOf(domain),
+    types: RECEIPT_TYPES,
+    primaryType: 'Receipt',
+    message: { nodeId: BigInt(r.nodeId), slot: r.slot, seq: BigInt(r.seq), digest: r.digest },
+  });
+}
+
+export function signReceipt(domain: TelemetryDomain, r: Receipt, attesterKey: Uint8Array): SignedReceipt {
+  return { receipt: r, signature: signDigest(Buffer.from(receiptDigest(domain, r).slice(2), 'hex'), attesterKey) };
+}
+
+/** Whether `signed` is signed by `attester` (as the oracle checks it: low s, v ∈ {27, 28}). */
+export function isReceiptOf(domain: TelemetryDomain, signed: SignedReceipt, attester: Address): boolean {
+  const signer = recoverSigner(Buffer.from(receiptDigest(domain, signed.receipt).slice(2), 'hex'), signed.signature);
+  return signer !== undefined && signer.toLowerCase() === attester.toLowerCase();
+}
+
+const FIELDS = new Set(['nodeId', 'slot', 'seq', 'digest', 'signature']);
+const BITS = { nodeId: 64, slot: 32, seq: 64 } as const;
+const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+
+export function encodeReceipt(signed: SignedReceipt): string {
+  return JSON.stringify({ ...signed.receipt, signature: signed.signature });
+}
+
+/** Parses one receipt payload; a bad one throws a WireError naming the field. */
+export function decodeReceipt(payload: Uint8Array | string): SignedReceipt {
+  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
+  if (size > MAX_PAYLOAD_BYTES)
+    throw new WireError('oversized', 'payload', `${size} bytes, limit ${MAX_PAYLOAD_BYTES}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'));
+  } catch (err) {
+    throw new WireError('malformed', 'payload', `not JSON (${(err as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new WireError('malformed', 'payload', 'not a JSON object');
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) if (!FIELDS.has(key)) throw new WireError('malformed', key, 'unknown field');
+  const receipt = {} as Receipt;
+  for (const [name, bits] of Object.entries(BITS) as [keyof typeof BITS, number][]) {
+    const value = obj[name];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      throw new WireError('malformed', name, `must be a non-negative integer, got ${JSON.stringify(value)}`);
+    if (bits < 53 && value >= 2 ** bits) throw new WireError('malformed', name, `exceeds uint${bits}`);
+    receipt[name] = value;
+  }
+  if (receipt.seq === 0) throw new WireError('malformed', 'seq', 'sequence numbers start at 1');
+  const digest = obj.digest;
+  if (typeof digest !== 'string' || !BYTES32.test(digest))
+    throw new WireError('malformed', 'digest', 'must be 0x-prefixed 32-byte hex');
+  receipt.digest = digest.toLowerCase() as Hex;
+  const signature = obj.signature;
+  if (typeof signature !== 'string' || !SIGNATURE.test(signature))
+    throw new WireError('malformed', 'signature', 'must be 0x-prefixed 65-byte hex');
+  return { receipt, signature: signature.toLowerCase() as Hex };
+}
