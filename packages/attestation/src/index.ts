@@ -20,9 +20,4 @@ export { recordArg } from './attester.ts';
 export { startApi } from './api.ts';
 export type { ApiServer } from '@greenhour/api';
 export { attestationRoutes, type AttestationRoutesOptions, type LightNodeReport } from './routes.ts';
-export {
-  LightNodeReports,
-  MAX_REPORT_AGE_S,
-  MAX_REPORT_BYTES,
-  type SignedReport,
-} from './reports.ts';
+export { LightNodeReports, MAX_REPORT_AGE_S, MAX_REPORT_BYTES, type SignedReport } from './reports.ts';
