@@ -44,6 +44,31 @@ export interface ServiceExtras {
   db?: Database;
 }
 
+export interface ApiDependencies {
+  logger: Logger;
+  rateLimitPerMinute: number;
+  db: Database;
+  ingest: Ingest;
+  readiness: () => Promise<Record<string, string>>;
+  lightNodes?: () => readonly LightNodeReport[];
+}
+
+/**
+ * The service's HTTP API (every domain's routes and /openapi.json, no dashboard) given its dependencies; it touches
+ * them only inside handlers, so `packages/sdk/scripts/openapi.ts` builds it with idle ones to write the document.
+ */
+export function buildApi(deps: ApiDependencies): ReturnType<typeof createApi> {
+  const app = createApi({
+    log: deps.logger,
+    rateLimitPerMinute: deps.rateLimitPerMinute,
+    version: SERVICE_VERSION,
+    readiness: deps.readiness,
+  });
+  app.route('/', attestationRoutes(deps.db, deps.ingest, deps.lightNodes ? { lightNodes: deps.lightNodes } : {}));
+  publishOpenApi(app, SERVICE_VERSION);
+  return app;
+}
+
 /** Opens the configured database (PostgreSQL server or PGlite) and applies its migrations. */
 export function openServiceDatabase(config: ServiceConfig): Promise<Database> {
   return openDatabase({
@@ -115,10 +140,12 @@ export async function startService(
     }, ATTESTER_INTERVAL_MS);
     stops.push(async () => clearInterval(timer));
 
-    const app = createApi({
-      log: logger,
+    const app = buildApi({
+      logger,
       rateLimitPerMinute: config.rateLimitPerMinute,
-      version: SERVICE_VERSION,
+      db,
+      ingest,
+      ...(extras.lightNodes ? { lightNodes: extras.lightNodes } : {}),
       readiness: async () => ({
         database: await db.query('SELECT 1').then(
           () => 'ok',
@@ -131,8 +158,6 @@ export async function startService(
         mqtt: brokerUp ? 'ok' : 'the broker connection failed',
       }),
     });
-    app.route('/', attestationRoutes(db, ingest, extras.lightNodes ? { lightNodes: extras.lightNodes } : {}));
-    publishOpenApi(app, SERVICE_VERSION);
     const dashboardDir = config.dashboardDir ?? SHIPPED_DASHBOARD;
     const withDashboard = existsSync(join(dashboardDir, 'index.html'));
     if (withDashboard) serveDashboard(app, dashboardDir);
