@@ -61,6 +61,16 @@ const BAD: { name: string; args: () => string[]; mentions: string[] }[] = [
   },
   { name: 'missing zone', args: () => ['invest', '--model', 'home'], mentions: ['--zone', 'required'] },
   {
+    name: 'repeated flag',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--zone', 'DE-LU'],
+    mentions: ['--zone', 'given more than once'],
+  },
+  {
+    name: 'hexadecimal number',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--hours', '0x30'],
+    mentions: ['--hours', 'must be an integer'],
+  },
+  {
     name: 'bad day',
     args: () => ['invest', '--model', 'home', '--zone', 'SG', '--day', '2023-02-30'],
     mentions: ['--day', '2023-02-30'],

@@ -43,6 +43,7 @@ import {
   tornadoChartFor,
 } from './charts.ts';
 import { num, pct, table, toJson, years } from './format.ts';
+import { TELEMETRY_STATUS_HELP, telemetryStatus } from './telemetry.ts';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -136,6 +137,7 @@ const MAIN_HELP = [
   'Commands:',
   '  site simulate   simulate a year of a site (energy flows, costs, charts)',
   '  invest          evaluate an investment model (NPV, IRR, payback, tornado, charts)',
+  '  telemetry status  ingest statistics and open gaps of a running service (--api URL)',
   '',
   "Run 'greenhour <command> --help' for the options of a command.",
   'Exit codes: 0 ok, 1 runtime or data error, 2 bad input.',
@@ -157,9 +159,18 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       return await siteSimulate(argv.slice(2), io);
     }
     if (argv[0] === 'invest') return await invest(argv.slice(1), io);
+    if (argv[0] === 'telemetry') {
+      if (argv[1] === '--help' || argv[1] === undefined) {
+        io.stdout(TELEMETRY_STATUS_HELP + '\n');
+        return argv[1] === undefined ? 2 : 0;
+      }
+      if (argv[1] !== 'status')
+        throw new UsageError('command', `telemetry: unknown subcommand ${JSON.stringify(argv[1])} (expected status)`);
+      return await telemetryStatus(argv.slice(2), io);
+    }
     throw new UsageError(
       'command',
-      `unknown command ${JSON.stringify(argv[0])} (expected site simulate or invest; see --help)`,
+      `unknown command ${JSON.stringify(argv[0])} (expected site simulate, invest or telemetry status; see --help)`,
     );
   } catch (e) {
     return reportError(e, io);
