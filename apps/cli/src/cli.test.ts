@@ -373,7 +373,8 @@ function sandbox(name: string, damage: (dataDir: string) => void): string {
   ] as const)
     symlinkSync(join(root, pkg), join(root, 'node_modules/@greenhour', n));
   // Packages that read no data are used from the repository itself.
-  for (const n of ['flags', 'errors']) symlinkSync(join(ROOT, 'packages', n), join(root, 'node_modules/@greenhour', n));
+  for (const n of ['flags', 'errors', 'sdk'])
+    symlinkSync(join(ROOT, 'packages', n), join(root, 'node_modules/@greenhour', n));
   for (const dep of readdirSync(join(ROOT, 'node_modules'))) {
     if (dep !== '@greenhour' && !dep.startsWith('.'))
       symlinkSync(join(ROOT, 'node_modules', dep), join(root, 'node_modules', dep));
