@@ -61,6 +61,16 @@ const BAD: { name: string; args: () => string[]; mentions: string[] }[] = [
   },
   { name: 'missing zone', args: () => ['invest', '--model', 'home'], mentions: ['--zone', 'required'] },
   {
+    name: 'repeated flag',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--zone', 'DE-LU'],
+    mentions: ['--zone', 'given more than once'],
+  },
+  {
+    name: 'hexadecimal number',
+    args: () => ['invest', '--model', 'home', '--zone', 'SG', '--hours', '0x30'],
+    mentions: ['--hours', 'must be an integer'],
+  },
+  {
     name: 'bad day',
     args: () => ['invest', '--model', 'home', '--zone', 'SG', '--day', '2023-02-30'],
     mentions: ['--day', '2023-02-30'],
@@ -68,7 +78,7 @@ const BAD: { name: string; args: () => string[]; mentions: string[] }[] = [
   {
     name: 'bad number',
     args: () => ['invest', '--model', 'home', '--zone', 'SG', '--hours', '12x'],
-    mentions: ['--hours', 'not a number'],
+    mentions: ['--hours', 'must be an integer'],
   },
   {
     name: 'number out of range',
@@ -362,6 +372,9 @@ function sandbox(name: string, damage: (dataDir: string) => void): string {
     ['cli', 'apps/cli'],
   ] as const)
     symlinkSync(join(root, pkg), join(root, 'node_modules/@greenhour', n));
+  // Packages that read no data are used from the repository itself.
+  for (const n of ['flags', 'errors', 'sdk'])
+    symlinkSync(join(ROOT, 'packages', n), join(root, 'node_modules/@greenhour', n));
   for (const dep of readdirSync(join(ROOT, 'node_modules'))) {
     if (dep !== '@greenhour' && !dep.startsWith('.'))
       symlinkSync(join(ROOT, 'node_modules', dep), join(root, 'node_modules', dep));
@@ -516,7 +529,7 @@ test('--data-dir that is missing, not a directory or holds no zone → exit 2 na
     assert.equal(r.code, 2, r.stderr);
     assert.equal(
       r.stderr.trim(),
-      `greenhour: --data-dir ${dir}: ${reason}${reason === 'no zone in grid/' ? ' (expected grid/<ZONE>/zone.json)' : ''}`,
+      `greenhour: --data-dir: ${dir}: ${reason}${reason === 'no zone in grid/' ? ' (expected grid/<ZONE>/zone.json)' : ''}`,
     );
   }
 });
@@ -562,12 +575,12 @@ test('--site: bad site files → exit 2 naming the file and the field', async ()
     const r = await cli(['site', 'simulate', '--site', file]);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
-    for (const m of [`--site ${file}`, ...mentions])
+    for (const m of [`--site: ${file}`, ...mentions])
       assert.ok(r.stderr.includes(m), `"${r.stderr}" should mention ${m}`);
   }
   const broken = await cli(['invest', '--site', configFile('broken-site.json', '{"zone": ')]);
   assert.equal(broken.code, 2);
-  assert.match(broken.stderr, /--site .*broken-site\.json: invalid JSON/);
+  assert.match(broken.stderr, /--site: .*broken-site\.json: invalid JSON/);
   const contra = await cli(['invest', '--site', configFile('c.json', JSON.stringify(MY_SITE)), '--zone', 'SG']);
   assert.equal(contra.code, 2);
   assert.match(contra.stderr, /--zone: SG contradicts the site file .*c\.json \(zone DE-LU\)/);

@@ -30,7 +30,7 @@ import {
   type ModelId,
   type OpexId,
 } from '@greenhour/economics';
-import { UsageError, helpText, parseFlags, requireFlag, type FlagSpecs, type ParsedFlags } from './args.ts';
+import { UsageError, helpText, parseFlags, requireFlag, type FlagSpecs, type ParsedFlags } from '@greenhour/flags';
 import {
   cashFlowChart,
   dayIndices,
@@ -43,6 +43,7 @@ import {
   tornadoChartFor,
 } from './charts.ts';
 import { num, pct, table, toJson, years } from './format.ts';
+import { TELEMETRY_STATUS_HELP, telemetryStatus } from './telemetry.ts';
 
 export interface Io {
   stdout: (s: string) => void;
@@ -77,19 +78,17 @@ const COMMON: FlagSpecs = {
   out: { kind: 'string', metavar: 'DIR', help: 'write SVG charts into DIR' },
   day: { kind: 'date', help: 'local day for the dispatch and SoC charts (default <data year>-06-21)' },
   hours: {
-    kind: 'number',
+    kind: 'integer',
     metavar: 'N',
     min: 24,
     max: 8760,
-    integer: true,
     help: 'simulate only N hours and annualise (quick runs); default the full year',
   },
   'start-hour': {
-    kind: 'number',
+    kind: 'integer',
     metavar: 'H',
     min: 0,
     max: 8759,
-    integer: true,
     help: 'first simulated hour of the year',
   },
   help: { kind: 'boolean', help: 'show this help' },
@@ -138,6 +137,7 @@ const MAIN_HELP = [
   'Commands:',
   '  site simulate   simulate a year of a site (energy flows, costs, charts)',
   '  invest          evaluate an investment model (NPV, IRR, payback, tornado, charts)',
+  '  telemetry status  ingest statistics and open gaps of a running service (--api URL)',
   '',
   "Run 'greenhour <command> --help' for the options of a command.",
   'Exit codes: 0 ok, 1 runtime or data error, 2 bad input.',
@@ -155,11 +155,23 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         return argv[1] === undefined ? 2 : 0;
       }
       if (argv[1] !== 'simulate')
-        throw new UsageError(`site: unknown subcommand ${JSON.stringify(argv[1])} (expected simulate)`);
+        throw new UsageError('command', `site: unknown subcommand ${JSON.stringify(argv[1])} (expected simulate)`);
       return await siteSimulate(argv.slice(2), io);
     }
     if (argv[0] === 'invest') return await invest(argv.slice(1), io);
-    throw new UsageError(`unknown command ${JSON.stringify(argv[0])} (expected site simulate or invest; see --help)`);
+    if (argv[0] === 'telemetry') {
+      if (argv[1] === '--help' || argv[1] === undefined) {
+        io.stdout(TELEMETRY_STATUS_HELP + '\n');
+        return argv[1] === undefined ? 2 : 0;
+      }
+      if (argv[1] !== 'status')
+        throw new UsageError('command', `telemetry: unknown subcommand ${JSON.stringify(argv[1])} (expected status)`);
+      return await telemetryStatus(argv.slice(2), io);
+    }
+    throw new UsageError(
+      'command',
+      `unknown command ${JSON.stringify(argv[0])} (expected site simulate, invest or telemetry status; see --help)`,
+    );
   } catch (e) {
     return reportError(e, io);
   }
@@ -202,7 +214,7 @@ function common(flags: ParsedFlags): Common {
     try {
       dataDir = checkDataDir(flags['data-dir']);
     } catch (e) {
-      throw new UsageError(`--data-dir ${(e as Error).message}`);
+      throw new UsageError('--data-dir', `${(e as Error).message}`);
     }
   }
   let fromFile: ReturnType<typeof parseSiteFile> | undefined;
@@ -212,10 +224,10 @@ function common(flags: ParsedFlags): Common {
     try {
       fromFile = parseSiteFile(json, dataDir);
     } catch (e) {
-      if (e instanceof SchemaError) throw new UsageError(`--site ${file}: field "${e.path}": ${e.reason}`);
+      if (e instanceof SchemaError) throw new UsageError('--site', `${file}: field "${e.path}": ${e.reason}`);
       if (e instanceof Error && e.name === 'DataError') throw e; // the zone's data is broken, not the site file
       // a rule of the energy validator not checked field by field: name the built site's field
-      throw new UsageError(`--site ${file}: the site it describes: ${(e as Error).message}`);
+      throw new UsageError('--site', `${file}: the site it describes: ${(e as Error).message}`);
     }
     for (const [flag, value] of [
       ['zone', fromFile.zone],
@@ -224,7 +236,8 @@ function common(flags: ParsedFlags): Common {
       if (flags[flag] === undefined) flags[flag] = value;
       else if (flags[flag] !== value)
         throw new UsageError(
-          `--${flag}: ${String(flags[flag])} contradicts the site file ${file} (${flag === 'zone' ? 'zone' : 'type'} ${value}); give one of them`,
+          `--${flag}`,
+          `${String(flags[flag])} contradicts the site file ${file} (${flag === 'zone' ? 'zone' : 'type'} ${value}); give one of them`,
         );
     }
   }
@@ -234,7 +247,8 @@ function common(flags: ParsedFlags): Common {
   if (!zones.includes(flags.zone as string)) {
     const where = dataDir === DATA_DIR ? '' : ` in ${join(dataDir, 'grid')}`;
     throw new UsageError(
-      `--zone: unknown zone ${JSON.stringify(flags.zone)} (expected one of ${zones.join(', ')}${where})`,
+      '--zone',
+      `unknown zone ${JSON.stringify(flags.zone)} (expected one of ${zones.join(', ')}${where})`,
     );
   }
   const c: Common = {
@@ -251,7 +265,10 @@ function common(flags: ParsedFlags): Common {
   if (typeof flags.hours === 'number') c.hours = flags.hours;
   if (typeof flags['start-hour'] === 'number') c.startHour = flags['start-hour'];
   if ((c.startHour ?? 0) + (c.hours ?? 8760 - (c.startHour ?? 0)) > 8760)
-    throw new UsageError(`--hours: start hour ${c.startHour} + ${c.hours} hours runs past the end of the year (8760)`);
+    throw new UsageError(
+      '--hours',
+      `start hour ${c.startHour} + ${c.hours} hours runs past the end of the year (8760)`,
+    );
   if (c.day !== undefined) {
     // Check --day against the window before the (slow) simulation; re-checked on the result.
     const start = Date.UTC(DATA_YEAR, 0, 1) / 1000 + (c.startHour ?? 0) * 3600;
@@ -261,7 +278,10 @@ function common(flags: ParsedFlags): Common {
       Array.from({ length: n }, (_, i) => start + i * 3600),
     );
     if (!date.includes(c.day))
-      throw new UsageError(`--day: ${c.day} is outside the simulated window (${date[0]} .. ${date[date.length - 1]})`);
+      throw new UsageError(
+        '--day',
+        `${c.day} is outside the simulated window (${date[0]} .. ${date[date.length - 1]})`,
+      );
   }
   if (typeof flags.config === 'string') {
     c.configPath = flags.config;
@@ -277,13 +297,14 @@ function readJson(flag: string, file: string): unknown {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new UsageError(
-      `${flag} ${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      flag,
+      `${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`${flag} ${file}: invalid JSON (${(e as Error).message})`);
+    throw new UsageError(flag, `${file}: invalid JSON (${(e as Error).message})`);
   }
 }
 
@@ -292,7 +313,7 @@ function build(c: Common): { site: SiteConfig } {
   try {
     return buildInvestment(c.model, c.zone, c.overrides, { dataDir: c.dataDir, ...(c.site ? { site: c.site } : {}) });
   } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(`--config ${c.configPath}: ${e.message}`);
+    if (e instanceof ConfigError) throw new UsageError('--config', `${c.configPath}: ${e.message}`);
     throw e;
   }
 }
@@ -315,7 +336,8 @@ function chartDay(year: YearResult, requested: string | undefined): { day: strin
     if (idx.length === 0) {
       const { date } = localDates(year);
       throw new UsageError(
-        `--day: ${requested} is outside the simulated window (${date[0]} .. ${date[date.length - 1]})`,
+        '--day',
+        `${requested} is outside the simulated window (${date[0]} .. ${date[date.length - 1]})`,
       );
     }
     return { day: requested, idx };

@@ -1,3 +1,11 @@
-export { startService, openServiceDatabase, SERVICE_VERSION, type Service, type ServiceExtras } from './service.ts';
+export {
+  buildApi,
+  startService,
+  openServiceDatabase,
+  SERVICE_VERSION,
+  type ApiDependencies,
+  type Service,
+  type ServiceExtras,
+} from './service.ts';
 export { loadServiceConfig, portFromEnv, type ServiceConfig } from './config.ts';
 export { createLogger } from './logger.ts';

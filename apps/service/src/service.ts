@@ -20,7 +20,7 @@ import {
   type LightNodeReport,
 } from '@greenhour/attestation';
 import { createApi, publishOpenApi, serveApi, serveDashboard } from '@greenhour/api';
-import { indexerRoutes, startIndexer } from '@greenhour/indexer';
+import { indexerRoutes, startIndexer, type IndexerRoutesOptions } from '@greenhour/indexer';
 import { openDatabase, type Database } from '@greenhour/store';
 import { reportDomain, TelemetryHasher } from '@greenhour/telemetry';
 import type { ServiceConfig } from './config.ts';
@@ -44,6 +44,42 @@ export interface ServiceExtras {
   lightNodes?: () => readonly LightNodeReport[];
   /** A database already opened (the devnet opens it before deploying, so a bad one is reported first). */
   db?: Database;
+}
+
+export interface ApiDependencies {
+  logger: Logger;
+  rateLimitPerMinute: number;
+  db: Database;
+  ingest: Ingest;
+  readiness: () => Promise<Record<string, string>>;
+  lightNodes?: () => readonly LightNodeReport[];
+  /** Signed reports of remote agents. */
+  reports?: LightNodeReports;
+  /** The chain and the indexer behind the fleet, market and portfolio routes. */
+  chain: Omit<IndexerRoutesOptions, 'db'>;
+}
+
+/**
+ * The service's HTTP API (every domain's routes and /openapi.json, no dashboard) given its dependencies; it touches
+ * them only inside handlers, so `packages/sdk/scripts/openapi.ts` builds it with idle ones to write the document.
+ */
+export function buildApi(deps: ApiDependencies): ReturnType<typeof createApi> {
+  const app = createApi({
+    log: deps.logger,
+    rateLimitPerMinute: deps.rateLimitPerMinute,
+    version: SERVICE_VERSION,
+    readiness: deps.readiness,
+  });
+  app.route(
+    '/',
+    attestationRoutes(deps.db, deps.ingest, {
+      ...(deps.reports ? { reports: deps.reports } : {}),
+      ...(deps.lightNodes ? { lightNodes: deps.lightNodes } : {}),
+    }),
+  );
+  app.route('/', indexerRoutes({ db: deps.db, ...deps.chain }));
+  publishOpenApi(app, SERVICE_VERSION);
+  return app;
 }
 
 /** Opens the configured database (PostgreSQL server or PGlite) and applies its migrations. */
@@ -127,10 +163,15 @@ export async function startService(
     });
     stops.push(() => indexer.stop());
 
-    const app = createApi({
-      log: logger,
+    const reports = new LightNodeReports(db, directory, reportDomain(deployment.chainId, deployment.attestationOracle));
+    const app = buildApi({
+      logger,
+      reports,
+      chain: { clients: attesterClients, deployment, status: () => indexer.status() },
       rateLimitPerMinute: config.rateLimitPerMinute,
-      version: SERVICE_VERSION,
+      db,
+      ingest,
+      ...(extras.lightNodes ? { lightNodes: extras.lightNodes } : {}),
       readiness: async () => ({
         database: await db.query('SELECT 1').then(
           () => 'ok',
@@ -144,13 +185,6 @@ export async function startService(
         indexer: indexer.status().lastError === null ? 'ok' : `failing: ${indexer.status().lastError}`,
       }),
     });
-    const reports = new LightNodeReports(db, directory, reportDomain(deployment.chainId, deployment.attestationOracle));
-    app.route(
-      '/',
-      attestationRoutes(db, ingest, { reports, ...(extras.lightNodes ? { lightNodes: extras.lightNodes } : {}) }),
-    );
-    app.route('/', indexerRoutes({ db, clients: attesterClients, deployment, status: () => indexer.status() }));
-    publishOpenApi(app, SERVICE_VERSION);
     const dashboardDir = config.dashboardDir ?? SHIPPED_DASHBOARD;
     const withDashboard = existsSync(join(dashboardDir, 'index.html'));
     if (withDashboard) serveDashboard(app, dashboardDir);

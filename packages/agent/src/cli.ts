@@ -10,6 +10,9 @@ import type { NodeAgent } from './agent.ts';
 import type { SiteSpec } from './simulated.ts';
 import { MAX_WINDOWS_PER_RECORD } from '@greenhour/telemetry';
 import { DEFAULT_WINDOW_SECONDS } from './meter.ts';
+import { UsageError, flagsHelp, parseFlags, type FlagSpec, type ParsedFlags } from '@greenhour/flags';
+
+export { UsageError };
 
 export interface AgentIo {
   stdout: (s: string) => void;
@@ -24,23 +27,6 @@ export interface AgentIo {
 export const PASSWORD_ENV = 'GREENHOUR_KEYSTORE_PASSWORD';
 /** A file holding the keystore passphrase (its content without one trailing newline). */
 export const PASSWORD_FILE_ENV = 'GREENHOUR_KEYSTORE_PASSWORD_FILE';
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
-
-type Kind = 'string' | 'integer' | 'enum';
-interface FlagSpec {
-  kind: Kind;
-  help: string;
-  metavar?: string;
-  values?: readonly string[];
-  min?: number;
-  max?: number;
-}
 
 const UINT32_MAX = 2 ** 32 - 1;
 
@@ -148,58 +134,17 @@ The keystore passphrase comes from exactly one of --password-file FILE, ${PASSWO
 ${PASSWORD_ENV}=PASSPHRASE (a file's content without one trailing newline).
 
 Options:
-${Object.entries(RUN_FLAGS)
-  .map(([name, s]) => {
-    const meta = 'values' in s ? s.values.join('|') : s.metavar;
-    return `  ${`--${name} ${meta}`.padEnd(44)}${s.help}`;
-  })
-  .join('\n')}
+${flagsHelp(RUN_FLAGS, 46)}
   --help                                      show this help
 `;
 
-type Parsed = Record<string, string | number>;
+type Parsed = ParsedFlags;
 
-function parseFlags(argv: readonly string[], specs: Record<string, FlagSpec>): Parsed {
-  const out: Parsed = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const spec = specs[name];
-    if (!spec) throw new UsageError(`--${name}: unknown flag (see --help)`);
-    if (name in out) throw new UsageError(`--${name}: given more than once`);
-    let raw: string | undefined;
-    if (eq >= 0) raw = arg.slice(eq + 1);
-    else {
-      raw = argv[i + 1];
-      if (raw === undefined || raw.startsWith('--')) throw new UsageError(`--${name}: missing value`);
-      i++;
-    }
-    out[name] = parseValue(name, spec, raw);
-  }
-  for (const name of Object.keys(specs))
-    if (!(name in out) && !OPTIONAL.has(name)) throw new UsageError(`--${name}: required`);
-  return out;
-}
-
-function parseValue(name: string, spec: FlagSpec, raw: string): string | number {
-  if (raw.trim() === '') throw new UsageError(`--${name}: empty value`);
-  if (spec.kind === 'enum') {
-    if (!spec.values!.includes(raw))
-      throw new UsageError(
-        `--${name}: unknown value ${JSON.stringify(raw)} (expected one of ${spec.values!.join(', ')})`,
-      );
-    return raw;
-  }
-  if (spec.kind === 'integer') {
-    if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`--${name}: must be an integer, got ${JSON.stringify(raw)}`);
-    const v = Number(raw);
-    if (!Number.isSafeInteger(v) || v < spec.min! || v > spec.max!)
-      throw new UsageError(`--${name}: must be between ${spec.min} and ${spec.max}, got ${raw}`);
-    return v;
-  }
-  return raw;
+/** Every flag is required except the OPTIONAL ones (one list for the three commands). */
+function specs<T extends Record<string, FlagSpec>>(flags: T): T {
+  return Object.fromEntries(
+    Object.entries(flags).map(([name, s]) => [name, OPTIONAL.has(name) ? s : { ...s, required: true }]),
+  ) as T;
 }
 
 const MQTT_PROTOCOLS = ['mqtt:', 'mqtts:', 'tcp:', 'tls:', 'ssl:', 'ws:', 'wss:'];
@@ -209,26 +154,27 @@ function checkMqttUrl(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--mqtt: not a URL: ${JSON.stringify(raw)} (expected mqtt://host:port)`);
+    throw new UsageError('--mqtt', `not a URL: ${JSON.stringify(raw)} (expected mqtt://host:port)`);
   }
   if (!MQTT_PROTOCOLS.includes(url.protocol))
     throw new UsageError(
-      `--mqtt: unsupported scheme ${JSON.stringify(url.protocol)} (expected ${MQTT_PROTOCOLS.join(' ')})`,
+      '--mqtt',
+      `unsupported scheme ${JSON.stringify(url.protocol)} (expected ${MQTT_PROTOCOLS.join(' ')})`,
     );
-  if (url.hostname === '') throw new UsageError(`--mqtt: no host in ${JSON.stringify(raw)}`);
+  if (url.hostname === '') throw new UsageError('--mqtt', `no host in ${JSON.stringify(raw)}`);
   return raw;
 }
 
 function checkOracleSyntax(raw: string): void {
   if (!/^0x[0-9a-fA-F]{40}$/.test(raw))
-    throw new UsageError(`--oracle: not a 0x-prefixed 20-byte address: ${JSON.stringify(raw)}`);
-  if (/^0x0{40}$/.test(raw)) throw new UsageError('--oracle: the zero address is not a contract');
+    throw new UsageError('--oracle', `not a 0x-prefixed 20-byte address: ${JSON.stringify(raw)}`);
+  if (/^0x0{40}$/.test(raw)) throw new UsageError('--oracle', 'the zero address is not a contract');
 }
 
 async function checkOracleChecksum(raw: string): Promise<Address> {
   const { isAddress } = await import('viem');
   if (!isAddress(raw, { strict: true }))
-    throw new UsageError(`--oracle: bad EIP-55 checksum in ${raw} (use all lower case or the checksummed form)`);
+    throw new UsageError('--oracle', `bad EIP-55 checksum in ${raw} (use all lower case or the checksummed form)`);
   return raw as Address;
 }
 
@@ -244,7 +190,8 @@ async function checkSpec(site: SiteType, spec: SiteSpec): Promise<void> {
   for (const [flag, value, range, unit] of flags)
     if (value < range.min || value > range.max)
       throw new UsageError(
-        `--${flag}: ${value} ${unit} is outside the plausible range for a ${site} [${range.min}, ${range.max}] (a unit slip?)`,
+        `--${flag}`,
+        `${value} ${unit} is outside the plausible range for a ${site} [${range.min}, ${range.max}] (a unit slip?)`,
       );
 }
 
@@ -260,11 +207,13 @@ async function passwordOf(flags: Parsed, env: Readonly<Record<string, string | u
   const [source, other] = sources;
   if (source === undefined)
     throw new UsageError(
+      '--password-file',
       `no keystore passphrase: pass --password-file FILE or set ${PASSWORD_FILE_ENV} (a file) or ${PASSWORD_ENV}`,
     );
   if (other !== undefined)
     throw new UsageError(
-      `${source.name}: the passphrase is given twice (${sources.map((s) => s.name).join(' and ')}); give one`,
+      source.name,
+      `the passphrase is given twice (${sources.map((s) => s.name).join(' and ')}); give one`,
     );
   if (source.value !== undefined) return source.value;
   const { readFileSync } = await import('node:fs');
@@ -272,10 +221,10 @@ async function passwordOf(flags: Parsed, env: Readonly<Record<string, string | u
   try {
     text = readFileSync(source.file!, 'utf8');
   } catch (err) {
-    throw new UsageError(`${source.name}: cannot read ${source.file} (${(err as Error).message})`);
+    throw new UsageError(source.name, `cannot read ${source.file} (${(err as Error).message})`);
   }
   const password = text.replace(/\r?\n$/, '');
-  if (password === '') throw new UsageError(`${source.name}: ${source.file} is empty`);
+  if (password === '') throw new UsageError(source.name, `${source.file} is empty`);
   return password;
 }
 
@@ -286,7 +235,7 @@ async function loadKey(flags: Parsed, env: Readonly<Record<string, string | unde
   try {
     return await loadOrCreateDeviceKey(flags.keystore as string, { password, kdf });
   } catch (err) {
-    if (err instanceof KeystoreError) throw new UsageError(`--keystore: ${err.message}`);
+    if (err instanceof KeystoreError) throw new UsageError('--keystore', `${err.message}`);
     throw err;
   }
 }
@@ -298,10 +247,10 @@ function checkHttp(flag: string, raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--${flag}: not a URL: ${JSON.stringify(raw)}`);
+    throw new UsageError(`--${flag}`, `not a URL: ${JSON.stringify(raw)}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--${flag}: must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
+    throw new UsageError(`--${flag}`, `must be an http:// or https:// URL, got ${JSON.stringify(raw)}`);
   return raw;
 }
 
@@ -317,20 +266,21 @@ function lightNodeFlags(flags: Parsed): LightNodeFlags | undefined {
   const given = LIGHT_NODE_FLAGS.filter((f) => flags[f] !== undefined);
   if (given.length === 0) {
     if (flags['check-interval-seconds'] !== undefined)
-      throw new UsageError('--check-interval-seconds: only with --rpc, --registry and --api (the light node)');
+      throw new UsageError('--check-interval-seconds', 'only with --rpc, --registry and --api (the light node)');
     return undefined;
   }
   const missing = LIGHT_NODE_FLAGS.find((f) => flags[f] === undefined);
   if (missing)
     throw new UsageError(
-      `--${missing}: required with --${given[0]} (the light node needs --rpc, --registry and --api)`,
+      `--${missing}`,
+      `required with --${given[0]} (the light node needs --rpc, --registry and --api)`,
     );
   const registry = flags.registry as string;
   if (!/^0x[0-9a-fA-F]{40}$/.test(registry))
-    throw new UsageError(`--registry: not a 0x-prefixed 20-byte address: ${JSON.stringify(registry)}`);
-  if (/^0x0{40}$/.test(registry)) throw new UsageError('--registry: the zero address is not a contract');
+    throw new UsageError('--registry', `not a 0x-prefixed 20-byte address: ${JSON.stringify(registry)}`);
+  if (/^0x0{40}$/.test(registry)) throw new UsageError('--registry', 'the zero address is not a contract');
   const apiUrls = (flags.api as string).split(',').map((u) => u.trim());
-  if (apiUrls.some((u) => u === '')) throw new UsageError(`--api: an empty URL in ${JSON.stringify(flags.api)}`);
+  if (apiUrls.some((u) => u === '')) throw new UsageError('--api', `an empty URL in ${JSON.stringify(flags.api)}`);
   return {
     rpcUrl: checkHttp('rpc', flags.rpc as string),
     registry: registry as Address,
@@ -342,13 +292,13 @@ function lightNodeFlags(flags: Parsed): LightNodeFlags | undefined {
 async function runStatus(flags: Parsed, io: AgentIo): Promise<number> {
   const dir = flags.outbox as string;
   const { existsSync } = await import('node:fs');
-  if (!existsSync(dir)) throw new UsageError(`--outbox: no such directory: ${dir}`);
+  if (!existsSync(dir)) throw new UsageError('--outbox', `no such directory: ${dir}`);
   const { readLightNodeStore, LightNodeError } = await import('./lightnode.ts');
   let store;
   try {
     store = readLightNodeStore(dir);
   } catch (err) {
-    if (err instanceof LightNodeError) throw new UsageError(`--outbox: ${err.message}`);
+    if (err instanceof LightNodeError) throw new UsageError('--outbox', `${err.message}`);
     throw err;
   }
   if (flags.format === 'json') {
@@ -396,14 +346,14 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
     }
     const env = io.env ?? process.env;
     if (argv[0] === 'address') {
-      const flags = parseFlags(argv.slice(1), ADDRESS_FLAGS);
+      const flags = parseFlags(argv.slice(1), specs(ADDRESS_FLAGS));
       const key = await loadKey(flags, env);
       io.stdout(`${key.address}\n`);
       if (key.created) io.stderr(`created device key in ${key.path}\n`);
       return 0;
     }
-    if (argv[0] === 'status') return await runStatus(parseFlags(argv.slice(1), STATUS_FLAGS), io);
-    const flags = parseFlags(argv, RUN_FLAGS);
+    if (argv[0] === 'status') return await runStatus(parseFlags(argv.slice(1), specs(STATUS_FLAGS)), io);
+    const flags = parseFlags(argv, specs(RUN_FLAGS));
     const light = lightNodeFlags(flags);
     const site = flags.site as SiteType;
     const zone = flags.zone as ZoneId;
@@ -417,11 +367,15 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
     const mqttUrl = checkMqttUrl(flags.mqtt as string);
     const windowSeconds = (flags['window-seconds'] as number | undefined) ?? DEFAULT_WINDOW_SECONDS;
     if (3600 % windowSeconds !== 0)
-      throw new UsageError(`--window-seconds: must divide 3600 so windows stay inside one hour, got ${windowSeconds}`);
+      throw new UsageError(
+        '--window-seconds',
+        `must divide 3600 so windows stay inside one hour, got ${windowSeconds}`,
+      );
     const maxWindowsPerHour = (flags['max-windows-per-hour'] as number | undefined) ?? MAX_WINDOWS_PER_RECORD;
     if (3600 / windowSeconds > maxWindowsPerHour)
       throw new UsageError(
-        `--window-seconds: at least ${3600 / maxWindowsPerHour} (at most ${maxWindowsPerHour} windows an hour; a node-hour record holds ${MAX_WINDOWS_PER_RECORD}), got ${windowSeconds}`,
+        '--window-seconds',
+        `at least ${3600 / maxWindowsPerHour} (at most ${maxWindowsPerHour} windows an hour; a node-hour record holds ${MAX_WINDOWS_PER_RECORD}), got ${windowSeconds}`,
       );
     checkOracleSyntax(flags.oracle as string);
     await checkSpec(site, spec);
@@ -460,7 +414,7 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
           ),
       });
     } catch (err) {
-      if (err instanceof OutboxError) throw new UsageError(`--outbox: ${err.message}`);
+      if (err instanceof OutboxError) throw new UsageError('--outbox', `${err.message}`);
       throw err;
     }
     io.stdout(
@@ -484,7 +438,7 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
         });
       } catch (err) {
         await agent.stop();
-        if (err instanceof LightNodeError) throw new UsageError(`--outbox: ${err.message}`);
+        if (err instanceof LightNodeError) throw new UsageError('--outbox', `${err.message}`);
         throw err;
       }
       io.stdout(`greenhour-agent: light node on ${light.rpcUrl}, records from ${light.apiUrls.join(', ')}\n`);
