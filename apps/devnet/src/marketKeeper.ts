@@ -15,6 +15,7 @@ import {
   type Clients,
   type Deployment,
 } from '@greenhour/chain';
+import { mulberry32 } from '@greenhour/energy';
 
 export interface KeptNode {
   nodeId: bigint;
@@ -35,23 +36,11 @@ export interface MarketKeeperOptions {
   seed?: number;
 }
 
-/** mulberry32: a small deterministic PRNG; the demo's choices need repeatability, not secrecy. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const usd = (usdc6: bigint) => (Number(usdc6) / 1e6).toFixed(2);
 
 export function startMarketKeeper(options: MarketKeeperOptions): { stop(): Promise<void>; tick(): Promise<void> } {
   const { deployment, trader, nodes, slotsAhead, log } = options;
-  const random = prng(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const classes = [...new Set(nodes.map((n) => n.classId))].sort((a, b) => a - b);
   let keptThrough = -1;
   let running: Promise<void> = Promise.resolve();

@@ -11,3 +11,4 @@ export {
 } from './pagination.ts';
 export { serveApi, serveDashboard, type ApiServer } from './server.ts';
 export { z, createRoute } from '@hono/zod-openapi';
+export { jsonContent, integerParam } from './routes.ts';

@@ -7,6 +7,8 @@ import {
   createRouter,
   decodeIntegerCursor,
   errorResponses,
+  integerParam,
+  jsonContent,
   ErrorBody,
   PageQuery,
   pageOf,
@@ -39,16 +41,8 @@ export interface AttestationRoutesOptions {
   reports?: LightNodeReports;
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const integer = (name: string, where: 'path' | 'query', description: string) =>
-  z
-    .string()
-    .regex(/^\d{1,15}$/, 'must be a non-negative integer')
-    .transform(Number)
-    .openapi({ param: { name, in: where }, example: '1', description });
+const json = jsonContent;
+const integer = integerParam;
 
 const Hex = z.string().regex(/^0x[0-9a-fA-F]*$/);
 const Address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);

@@ -1,7 +1,17 @@
 // The indexed chain over HTTP (mounted by the service): the fleet, the market's trades and live markets, the class
 // index, any address's portfolio, every event, and how far the indexer is. Lists are pages of the queries in
 // queries.ts; the live market figures are read from the chain at request time (marketView, twapPpm).
-import { ApiError, createRoute, createRouter, errorResponses, PageQuery, pageOf, z } from '@greenhour/api';
+import {
+  ApiError,
+  createRoute,
+  createRouter,
+  errorResponses,
+  integerParam,
+  jsonContent,
+  PageQuery,
+  pageOf,
+  z,
+} from '@greenhour/api';
 import { InputError } from '@greenhour/errors';
 import { hourIdOf, marketView, slotOf, type Clients, type Deployment } from '@greenhour/chain';
 import { greenComputeIndexAbi } from '@greenhour/contracts';
@@ -9,16 +19,8 @@ import type { Database } from '@greenhour/store';
 import { getNode, listEvents, listNodes, listTrades, portfolio } from './queries.ts';
 import type { IndexerStatus } from './indexer.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const integer = (name: string, where: 'path' | 'query', description: string) =>
-  z
-    .string()
-    .regex(/^\d{1,15}$/, 'must be a non-negative integer')
-    .transform(Number)
-    .openapi({ param: { name, in: where }, example: '1', description });
+const json = jsonContent;
+const integer = integerParam;
 const Amount = z
   .string()
   .regex(/^-?\d+$/)
