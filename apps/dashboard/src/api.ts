@@ -80,6 +80,22 @@ export interface TelemetryStats {
 
 export const getTelemetryStats = () => get<TelemetryStats>('/v1/telemetry/stats');
 
+// ---- chain indexer ----
+
+export interface IndexerStatus {
+  chainId: number;
+  /** The last block indexed. */
+  cursorBlock: number;
+  headBlock: number;
+  lagBlocks: number;
+  confirmations: number;
+  eventsIndexed: number;
+  reorgs: number;
+  lastError: string | null;
+}
+
+export const getIndexerStatus = () => get<IndexerStatus>('/v1/indexer/status');
+
 // ---- nodes ----
 
 export type NodeStatus = 'active' | 'exiting' | 'exited';

@@ -181,6 +181,14 @@ describe('dashboard in a browser', { skip }, () => {
       assert.equal(await text(page, '[data-figure=stats-accepted]'), int(stats.accepted));
       assert.equal(await text(page, '[data-figure=stats-gaps]'), int(stats.openGaps));
     });
+    await eventually(async () => {
+      const x = (await api('/v1/indexer/status')).body;
+      assert.equal(await text(page, '[data-figure=indexer-cursor]'), int(x.cursorBlock));
+      assert.equal(await text(page, '[data-figure=indexer-head]'), int(x.headBlock));
+      assert.equal(await text(page, '[data-figure=indexer-lag]'), int(x.lagBlocks));
+      assert.equal(await text(page, '[data-figure=indexer-events]'), int(x.eventsIndexed));
+      assert.equal(await text(page, '[data-figure=indexer-error]'), x.lastError ?? 'none');
+    });
     await page.waitForSelector('#nodes-table');
     await eventually(async () => {
       const nodes = await all('/v1/nodes');

@@ -28,6 +28,18 @@ const FLOWS: { key: keyof TelemetryWindow; name: string; color: string; sign: 1 
   { key: 'gridExportWh', name: 'grid export', color: '#bdbdbd', sign: -1 },
 ];
 
+/** Chart points of the windows, with a break (a null point) wherever a window is missing, so that a time without
+ * telemetry is drawn as a gap, not as a line across it. */
+function withGaps(windows: TelemetryWindow[], value: (w: TelemetryWindow) => number): [number, number | null][] {
+  const out: [number, number | null][] = [];
+  windows.forEach((w, i) => {
+    const prev = windows[i - 1];
+    if (prev !== undefined && w.windowStart > prev.windowEnd) out.push([prev.windowEnd * 1000, null]);
+    out.push([w.windowStart * 1000, value(w)]);
+  });
+  return out;
+}
+
 function EnergyChart({ windows }: { windows: TelemetryWindow[] }) {
   const option = useMemo(
     () => ({
@@ -52,10 +64,12 @@ function EnergyChart({ windows }: { windows: TelemetryWindow[] }) {
           type: 'line',
           stack: f.sign > 0 ? 'sources' : 'uses',
           areaStyle: {},
-          symbol: 'none',
+          // Small dots, so that a window standing alone between gaps is still seen.
+          symbol: 'circle',
+          symbolSize: 2,
           lineStyle: { width: 0.5 },
           color: f.color,
-          data: windows.map((w) => [w.windowStart * 1000, f.sign * (w[f.key] as number)]),
+          data: withGaps(windows, (w) => f.sign * (w[f.key] as number)),
         })),
         {
           name: 'net battery (discharge − charge)',
@@ -63,7 +77,7 @@ function EnergyChart({ windows }: { windows: TelemetryWindow[] }) {
           symbol: 'none',
           color: '#1f3f8f',
           lineStyle: { type: 'dashed', width: 1.5 },
-          data: windows.map((w) => [w.windowStart * 1000, w.batteryOutWh - w.batteryInWh]),
+          data: withGaps(windows, (w) => w.batteryOutWh - w.batteryInWh),
         },
       ],
     }),
@@ -95,7 +109,7 @@ export function EnergyPage() {
         refreshed every {REFRESH_MS / 1000} s. Sources (PV, battery discharge, grid import) are stacked above zero, uses
         (GPUs, EV charging, battery charge, grid export) below. The telemetry message does not carry the battery's state
         of charge, so the dashed line shows the net battery energy of each window instead (discharge − charge, Wh; above
-        zero: the battery gave energy).
+        zero: the battery gave energy). A break in the chart is a time with no window received.
       </p>
       <Show value={choices} what="Sites">
         {(list) =>

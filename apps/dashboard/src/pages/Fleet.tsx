@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { decodeGeohash } from '@greenhour/fleet/geohash';
-import { allPages, getTelemetryStats, listNodes, type Node, type NodeStatus } from '../api.ts';
+import { allPages, getIndexerStatus, getTelemetryStats, listNodes, type Node, type NodeStatus } from '../api.ts';
 import { bytesToText, formatInt, formatUsdc6, formatUtc, shortHex } from '../format.ts';
 import { Chart, Empty, Figure, Show, useApi } from '../ui.tsx';
 
@@ -89,6 +89,7 @@ function FleetMap({ nodes }: { nodes: Node[] }) {
 export function FleetPage() {
   const stats = useApi(getTelemetryStats, [], 10_000);
   const nodes = useApi(allNodes, [], 30_000);
+  const indexer = useApi(getIndexerStatus, [], 10_000);
   return (
     <section>
       <h2>Fleet</h2>
@@ -120,6 +121,22 @@ export function FleetPage() {
               }
             />
             <Figure id="stats-gaps" label="open gaps (windows asked to be resent)" value={formatInt(s.openGaps)} />
+          </div>
+        )}
+      </Show>
+      <h3>Chain indexer</h3>
+      <p className="note">
+        Sites, markets' trades and portfolios are read from the service's index of the chain's events; this is how far
+        it has read.
+      </p>
+      <Show value={indexer} what="Indexer status">
+        {(x) => (
+          <div className="figures">
+            <Figure id="indexer-cursor" label="last block indexed" value={formatInt(x.cursorBlock)} />
+            <Figure id="indexer-head" label="chain head block" value={formatInt(x.headBlock)} />
+            <Figure id="indexer-lag" label="blocks behind" value={formatInt(x.lagBlocks)} />
+            <Figure id="indexer-events" label="events indexed" value={formatInt(x.eventsIndexed)} />
+            <Figure id="indexer-error" label="last error" value={x.lastError ?? 'none'} />
           </div>
         )}
       </Show>

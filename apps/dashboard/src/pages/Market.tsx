@@ -36,6 +36,9 @@ function PriceOverTime({ trades }: { trades: Trade[] }) {
         nameLocation: 'middle',
         nameGap: 30,
         minInterval: 60_000,
+        // Five minutes either side of the trades, so that a few trades (or one) are not drawn on a days-wide axis.
+        min: (v: { min: number }) => v.min - 300_000,
+        max: (v: { max: number }) => v.max + 300_000,
         axisLabel: TIME_LABELS,
       },
       yAxis: { type: 'value', scale: true, name: 'price per hour (USD)', nameLocation: 'middle', nameGap: 60 },
@@ -237,8 +240,9 @@ export function MarketPage() {
               <h4>Price per hour of each trade, over time</h4>
               <PriceOverTime trades={list} />
               <p className="note">
-                <span data-figure="trades-count">{formatInt(list.length)}</span> trades in class {classId}; the newest{' '}
-                {Math.min(TRADES_SHOWN, list.length)} are listed, newest first.
+                <span data-figure="trades-count">{formatInt(list.length)}</span>{' '}
+                {list.length === 1 ? 'trade' : 'trades'} in class {classId};{' '}
+                {list.length <= TRADES_SHOWN ? 'all listed' : `the newest ${TRADES_SHOWN} listed`}, newest first.
               </p>
               <table id="trades-table">
                 <thead>
