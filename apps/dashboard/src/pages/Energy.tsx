@@ -64,9 +64,7 @@ function EnergyChart({ windows }: { windows: TelemetryWindow[] }) {
           type: 'line',
           stack: f.sign > 0 ? 'sources' : 'uses',
           areaStyle: {},
-          // Small dots, so that a window standing alone between gaps is still seen.
-          symbol: 'circle',
-          symbolSize: 2,
+          symbol: 'none',
           lineStyle: { width: 0.5 },
           color: f.color,
           data: withGaps(windows, (w) => f.sign * (w[f.key] as number)),
