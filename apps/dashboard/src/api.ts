@@ -80,30 +80,59 @@ export interface TelemetryStats {
 
 export const getTelemetryStats = () => get<TelemetryStats>('/v1/telemetry/stats');
 
+// ---- chain indexer ----
+
+export interface IndexerStatus {
+  chainId: number;
+  /** The last block indexed. */
+  cursorBlock: number;
+  headBlock: number;
+  lagBlocks: number;
+  confirmations: number;
+  eventsIndexed: number;
+  reorgs: number;
+  lastError: string | null;
+}
+
+export const getIndexerStatus = () => get<IndexerStatus>('/v1/indexer/status');
+
 // ---- nodes ----
 
-export type NodeStatus = 'active' | 'unbonding' | 'exited';
+export type NodeStatus = 'active' | 'exiting' | 'exited';
 
-export interface Node {
-  nodeId: number;
-  owner: string;
-  device: string;
-  siteType: string;
+/** A node's spec as registered in the NodeRegistry (`spec` of `/v1/nodes`), raw: the geohash is the registry's
+ * left-aligned bytes12, the GPU model its bytes32 (ASCII, zero-padded), the site type the contract's enum. */
+export interface NodeSpec {
+  siteType: number;
   geohash: string;
-  zone: string;
-  pvW: number;
+  pvWp: number;
   batteryWh: number;
   chargerW: number;
   gpuModel: string;
   gpuCount: number;
+  deviceSigner: string;
+}
+
+export interface Node {
+  nodeId: string;
+  owner: string;
   classId: number;
-  stakeUsdc6: Usdc6;
   status: NodeStatus;
+  stakeUsdc6: Usdc6;
+  slashedUsdc6: Usdc6;
+  spec: NodeSpec;
+  registeredBlock: number;
+  /** UTC seconds. */
+  registeredAt: number;
 }
 
 export const listNodes = (q: PageQuery = {}) => getPage<Node>('/v1/nodes', { ...q });
+export const getNode = (nodeId: string) => get<Node>(`/v1/nodes/${encodeURIComponent(nodeId)}`);
 
-export interface EnergyWindow {
+/** One signed telemetry window as the device sent it (`/v1/nodes/{id}/telemetry`). */
+export interface TelemetryWindow {
+  device: string;
+  seq: number;
   /** UTC seconds. */
   windowStart: number;
   windowEnd: number;
@@ -114,10 +143,26 @@ export interface EnergyWindow {
   gridExportWh: number;
   gpuWh: number;
   evWh: number;
+  uptimeS: number;
+  jobsHash: string;
 }
 
-export const getNodeEnergy = (nodeId: number, from: number, to: number, q: PageQuery = {}) =>
-  getPage<EnergyWindow>(`/v1/nodes/${nodeId}/telemetry`, { from, to, ...q });
+/** A node's windows starting in [from, to), oldest first, one page. */
+export const listNodeTelemetry = (nodeId: string, from: number, to: number, q: PageQuery = {}) =>
+  getPage<TelemetryWindow>(`/v1/nodes/${encodeURIComponent(nodeId)}/telemetry`, { from, to, ...q });
+
+/** Every page of a paged route, following `nextCursor` until the last (at most `maxPages`). */
+export async function allPages<T>(load: (q: PageQuery) => Promise<Page<T>>, limit = 500, maxPages = 100): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const page = await load({ limit, cursor });
+    out.push(...page.items);
+    if (page.nextCursor === null) return out;
+    cursor = page.nextCursor;
+  }
+  return out;
+}
 
 // ---- attestation ----
 
@@ -205,67 +250,77 @@ export const listLightNodes = (q: PageQuery = {}) => getPage<LightNode>('/v1/lig
 
 // ---- market ----
 
+/** A live hour market (`/v1/market/markets`), read from the chain now. */
 export interface Market {
+  hourId: string;
   classId: number;
   slot: number;
-  /** Spot price of one hour, usdc6. */
-  spotUsdc6: Usdc6;
+  /** Upcoming, InProgress or Exited (from block time). */
+  status: string;
+  /** Slot start minus block time; negative once it began. */
+  secondsToSlot: number;
+  /** Price of the next hour now, fee excluded, usdc6; null if the market is not open. */
+  priceUsdc6: Usdc6 | null;
   /** The market's ask (its reference price) per hour, usdc6. */
   askUsdc6: Usdc6;
-  /** Hours the market holds for sale. */
-  hoursReserve: string;
+  /** Hours for sale. */
+  hoursReserve: number;
   /** Cash the market holds, usdc6. */
-  cashReserveUsdc6: Usdc6;
-  /** Seconds until the slot starts (negative: started). */
-  secondsToSlot: number;
+  cashUsdc6: Usdc6;
+  feeBps: number;
 }
 
 export interface Trade {
-  classId: number;
-  slot: number;
+  blockNumber: number;
+  logIndex: number;
   /** UTC seconds of the block. */
   timestamp: number;
+  txHash: string;
   side: 'buy' | 'sell';
+  hourId: string;
+  classId: number;
+  slot: number;
   trader: string;
   hours: string;
-  /** What the trader paid (buy) or received (sell), usdc6, fee included. */
-  amountUsdc6: Usdc6;
-  /** Price per hour of this trade, usdc6. */
-  priceUsdc6: Usdc6;
-  txHash: string;
+  /** Paid (buy, fee included) or received (sell), usdc6. */
+  usdc6: Usdc6;
+  feeUsdc6: Usdc6;
+  /** usdc6 / hours, rounded down. */
+  priceUsdc6PerHour: Usdc6;
 }
 
-export interface IndexPoint {
-  classId: number;
-  /** UTC seconds the value was published for. */
+/** The green compute index now (`/v1/market/index`). */
+export interface GreenComputeIndex {
+  windowS: number;
+  /** Block time the values were read at, UTC seconds. */
   timestamp: number;
-  /** Averaging window, seconds. */
-  windowSeconds: number;
-  /** The class's index value: TWAP of the spot price per hour, usdc6. */
-  valueUsdc6: Usdc6;
+  /** 10,000 = every class at its ask; null before a full window of history. */
+  indexBps: number | null;
+  /** Each class's time-weighted average price over the window, in ppm of its ask; null before a full window. */
+  classes: { classId: number; twapPpm: number | null }[];
 }
 
-export const listMarkets = (classId?: number, q: PageQuery = {}) =>
-  getPage<Market>('/v1/market/markets', { classId, ...q });
+export const listMarkets = (classId?: number) => get<{ items: Market[] }>('/v1/market/markets', { classId });
 export const listTrades = (classId?: number, slot?: number, q: PageQuery = {}) =>
   getPage<Trade>('/v1/market/trades', { classId, slot, ...q });
-export const listIndex = (q: PageQuery = {}) => getPage<IndexPoint>('/v1/market/index', { ...q });
+export const getIndex = (windowS = 3600) => get<GreenComputeIndex>('/v1/market/index', { windowS });
 
 // ---- portfolio ----
 
 export interface Portfolio {
   address: string;
-  hours: { classId: number; slot: number; balance: string }[];
+  hours: { hourId: string; classId: number; slot: number; balance: string }[];
   positions: {
     positionId: string;
+    hourId: string;
     classId: number;
     slot: number;
-    hours: string;
-    cashUsdc6: Usdc6;
-    feesUsdc6: Usdc6;
+    /** The position's liquidity shares in its market. */
+    shares: string;
+    feesCollectedUsdc6: Usdc6;
   }[];
-  /** Fees earned over every position, usdc6. */
-  feesUsdc6: Usdc6;
+  /** Fees collected over every position, usdc6. */
+  feesCollectedUsdc6: Usdc6;
 }
 
 export const getPortfolio = (address: string) => get<Portfolio>(`/v1/portfolio/${encodeURIComponent(address)}`);

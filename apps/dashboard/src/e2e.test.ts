@@ -3,8 +3,7 @@
 // itself (dist at /, the API under /v1). Every figure a page shows is compared with the API's JSON, fetched
 // here and formatted here by the test's own formatters: a page that shows a wrong number fails.
 //
-// Routes the service does not serve yet (404) must show the "not available" state; the second test serves their
-// documented shapes from fixtures (playwright route interception) so those pages are checked too.
+// No fixtures and no interception: every page is checked against the running service's own answers.
 // DASHBOARD_SCREENSHOTS=DIR saves a full-page PNG of every page there (dash-<page>.png).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { encodeGeohash } from '@greenhour/fleet/geohash';
 const DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -44,7 +42,21 @@ const usd = (v: string | number) => {
 };
 const int = (v: number | string) => BigInt(v).toLocaleString('en-US');
 const pct = (bps: number) => `${(bps / 100).toFixed(2)} %`;
-const utcSlot = (slot: number) => new Date(slot * 3_600_000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+const utc = (s: number) => new Date(s * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+const utcSlot = (slot: number) => utc(slot * 3600);
+/** ppm → percent, four decimals (153456 → "15.3456 %"). */
+const ppmPct = (ppm: number) => `${(ppm / 10_000).toFixed(4)} %`;
+/** A zero-padded ASCII bytesN as the registry stores it → its text. */
+const ascii = (hex: string) => Buffer.from(hex.slice(2), 'hex').toString('latin1').replace(/\0+$/, '');
+const duration = (seconds: number) => {
+  const s = Math.abs(Math.round(seconds));
+  const t = `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  return seconds < 0 ? `started ${t} ago` : t;
+};
+const STATUS = { active: 'online', exiting: 'in progress (exiting)', exited: 'exited' } as Record<string, string>;
+const SITE = ['station', 'charging pile', 'home'];
+/** anvil's first account: the devnet's deployer and demo trader. */
+const DEMO_TRADER = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'devnet', 'src', 'main.ts');
 
@@ -145,7 +157,23 @@ describe('dashboard in a browser', { skip }, () => {
     }
   });
 
-  it('Fleet: telemetry figures as the API has them; sites, or "not available" while /v1/nodes is not served', async () => {
+  /** Every item of a paged route, following nextCursor (the test's own paging). */
+  const all = async (path: string, limit = 100) => {
+    const out: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const sep = path.includes('?') ? '&' : '?';
+      const res = await api(
+        `${path}${sep}limit=${limit}${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+      );
+      assert.equal(res.status, 200, `${path}: HTTP ${res.status}`);
+      out.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor !== null);
+    return out;
+  };
+
+  it('Fleet: telemetry figures and every registered node as /v1/nodes has them', async () => {
     const page = await open('fleet');
     await eventually(async () => {
       const stats = (await api('/v1/telemetry/stats')).body;
@@ -153,39 +181,61 @@ describe('dashboard in a browser', { skip }, () => {
       assert.equal(await text(page, '[data-figure=stats-accepted]'), int(stats.accepted));
       assert.equal(await text(page, '[data-figure=stats-gaps]'), int(stats.openGaps));
     });
-    const nodes = await api('/v1/nodes');
-    if (nodes.status === 404) {
-      assert.match(await text(page, '.unavailable'), /not available from this service yet.*\/v1\/nodes/s);
-    } else {
-      assert.equal(nodes.status, 200);
-      await page.waitForSelector('#nodes-table');
-      for (const n of items(nodes.body)) {
+    await eventually(async () => {
+      const x = (await api('/v1/indexer/status')).body;
+      assert.equal(await text(page, '[data-figure=indexer-cursor]'), int(x.cursorBlock));
+      assert.equal(await text(page, '[data-figure=indexer-head]'), int(x.headBlock));
+      assert.equal(await text(page, '[data-figure=indexer-lag]'), int(x.lagBlocks));
+      assert.equal(await text(page, '[data-figure=indexer-events]'), int(x.eventsIndexed));
+      assert.equal(await text(page, '[data-figure=indexer-error]'), x.lastError ?? 'none');
+    });
+    await page.waitForSelector('#nodes-table');
+    await eventually(async () => {
+      const nodes = await all('/v1/nodes');
+      assert.ok(nodes.length > 0);
+      assert.equal(await page.locator('#nodes-table tbody tr').count(), nodes.length);
+      for (const n of nodes) {
         const row = `#nodes-table tr[data-node="${n.nodeId}"]`;
-        assert.equal(await text(page, `${row} [data-col=stake]`), usd(n.stakeUsdc6));
-        assert.equal(await text(page, `${row} [data-col=pvW]`), int(n.pvW));
+        const col = (c: string) => text(page, `${row} [data-col=${c}]`);
+        assert.equal(await col('status'), `● ${STATUS[n.status]}`, `node ${n.nodeId} status`);
+        assert.equal(await col('siteType'), SITE[n.spec.siteType]);
+        assert.equal(await col('geohash'), ascii(n.spec.geohash));
+        assert.equal(await col('gpus'), `${int(n.spec.gpuCount)} × ${ascii(n.spec.gpuModel)}`);
+        assert.equal(await col('classId'), String(n.classId));
+        assert.equal(await col('pvWp'), int(n.spec.pvWp));
+        assert.equal(await col('batteryWh'), int(n.spec.batteryWh));
+        assert.equal(await col('chargerW'), int(n.spec.chargerW));
+        assert.equal(await col('stake'), usd(n.stakeUsdc6));
+        assert.equal(await col('slashed'), usd(n.slashedUsdc6));
+        assert.equal(await col('registeredAt'), utc(n.registeredAt));
       }
-    }
+    });
+    await page.waitForTimeout(800);
     await shot(page, 'fleet');
     await page.close();
   });
 
-  it('Energy: the flows of a site, or "not available" while /v1/nodes/{id}/energy is not served', async () => {
+  it('Energy: every window of the range (paged through nextCursor), the latest as the API has it', async () => {
     const page = await open('energy');
     await page.waitForSelector('#energy-node');
-    const nodeId = Number(await page.locator('#energy-node').inputValue());
-    const now = Math.floor(Date.now() / 1000);
-    const energy = await api(`/v1/nodes/${nodeId}/energy?from=${now - 6 * 3600}&to=${now}`);
-    if (energy.status === 404) {
-      assert.match(await text(page, '.unavailable'), /not available from this service yet.*\/energy/s);
-    } else {
-      await page.waitForSelector('#energy-chart');
-      await eventually(async () => {
-        const to = Math.floor(Date.now() / 1000);
-        const last = items((await api(`/v1/nodes/${nodeId}/energy?from=${to - 6 * 3600}&to=${to}`)).body).at(-1);
-        assert.equal(await text(page, '#energy-latest [data-col=pvWh]'), int(last.pvWh));
-        assert.equal(await text(page, '#energy-latest [data-col=gpuWh]'), int(last.gpuWh));
-      });
-    }
+    const nodes = await all('/v1/nodes');
+    const nodeId = await page.locator('#energy-node').inputValue();
+    assert.equal(nodeId, String(Math.min(...nodes.map((n) => Number(n.nodeId)))), 'the lowest node id first');
+    assert.equal(await page.locator('#energy-node option').count(), nodes.length);
+    assert.equal(await page.locator('#energy-range').inputValue(), '6');
+    await page.waitForSelector('#energy-chart');
+    await eventually(async () => {
+      const to = Math.floor(Date.now() / 1000);
+      // Pages of 25: the page's own paging has to reach the same count and the same first and last window.
+      const windows = await all(`/v1/nodes/${nodeId}/telemetry?from=${to - 6 * 3600}&to=${to}`, 25);
+      assert.ok(windows.length > 60, `more windows than one page of the page's requests: ${windows.length}`);
+      assert.equal(await text(page, '[data-figure=energy-windows]'), int(windows.length));
+      assert.equal(await text(page, '[data-figure=energy-first]'), utc(windows[0].windowStart));
+      const last = windows.at(-1);
+      for (const k of ['pvWh', 'batteryOutWh', 'gridImportWh', 'gpuWh', 'evWh', 'batteryInWh', 'gridExportWh'])
+        assert.equal(await text(page, `#energy-latest [data-col=${k}]`), int(last[k]), k);
+    });
+    await page.waitForTimeout(800);
     await shot(page, 'energy');
     await page.close();
   });
@@ -201,13 +251,10 @@ describe('dashboard in a browser', { skip }, () => {
       assert.equal(await text(page, `${row} [data-col=recordCount]`), int(h.recordCount));
       assert.equal(await text(page, `${row} [data-col=status]`), h.status);
     }
-    // The newest hour's records (today's route /v1/attestations/{slot}; the new one /records).
+    // The newest hour's records (/v1/attestations/{slot}).
     const latest = hours[0].slot;
-    const recordsNew = await api(`/v1/attestations/${latest}/records`);
-    const records =
-      recordsNew.status === 200
-        ? items(recordsNew.body).map((r) => r.record ?? r)
-        : (await api(`/v1/attestations/${latest}`)).body.records.map((r: any) => r.record);
+    const hourRecords = (await api(`/v1/attestations/${latest}`)).body.records;
+    const records = hourRecords.map((r: any) => ({ ...r.record, greenShareBps: r.greenShareBps }));
     await page.waitForSelector('#records-table');
     assert.equal(await page.locator('#records-table tbody tr').count(), records.length);
     for (const r of records) {
@@ -236,157 +283,110 @@ describe('dashboard in a browser', { skip }, () => {
     await page.close();
   });
 
-  it('Market and Portfolio: figures as the API has them, or "not available" while their routes are not served', async () => {
-    const market = await open('market');
-    const markets = await api('/v1/market/markets');
-    if (markets.status === 404) {
-      await market.waitForSelector('.unavailable');
-      assert.match(await text(market, '.unavailable'), /not available from this service yet.*\/v1\/market\/markets/s);
-    } else {
-      await market.waitForSelector('#markets-table');
-      const classId = Number(await market.locator('#market-class').inputValue());
-      await eventually(async () => {
-        for (const m of items((await api(`/v1/market/markets`)).body).filter((x) => x.classId === classId))
-          assert.equal(
-            await text(market, `#markets-table tr[data-slot="${m.slot}"] [data-col=spot]`),
-            usd(m.spotUsdc6),
-          );
-      });
-    }
-    await shot(market, 'market');
-    await market.close();
-
-    const owner = items((await api('/v1/light-nodes')).body)[0].owner as string;
-    const page = await open('portfolio');
-    await page.fill('#portfolio-address', owner);
-    await page.click('button[type=submit]');
-    const portfolio = await api(`/v1/portfolio/${owner}`);
-    if (portfolio.status === 404) {
-      await page.waitForSelector('.unavailable');
-      assert.match(await text(page, '.unavailable'), /not available from this service yet.*\/v1\/portfolio/s);
-    } else {
-      await page.waitForSelector('[data-figure=portfolio-fees]');
-      assert.equal(await text(page, '[data-figure=portfolio-fees]'), usd(portfolio.body.feesUsdc6));
-    }
-    await shot(page, 'portfolio');
+  it('Market: markets, trades and the index as the API has them', async () => {
+    // Trades come every 10 s from the devnet's demo trader: wait for one, and show its class.
+    let trade: any;
+    await eventually(async () => {
+      trade = items((await api('/v1/market/trades?limit=500')).body).at(-1);
+      assert.ok(trade !== undefined, 'a trade');
+    }, 60_000);
+    const classId = trade.classId as number;
+    const page = await open('market');
+    await page.waitForSelector('#markets-table');
+    const classes = [...new Set(items((await api('/v1/market/markets')).body).map((m) => m.classId))];
+    assert.equal(await page.locator('#market-class option').count(), classes.length);
+    await page.selectOption('#market-class', String(classId));
+    await eventually(async () => {
+      const markets = items((await api(`/v1/market/markets?classId=${classId}`)).body);
+      assert.ok(markets.length > 0);
+      assert.equal(await page.locator('#markets-table tbody tr').count(), markets.length);
+      for (const m of markets) {
+        const col = (c: string) => text(page, `#markets-table tr[data-slot="${m.slot}"] [data-col=${c}]`);
+        assert.equal(await col('status'), m.status);
+        assert.equal(await col('toSlot'), duration(m.secondsToSlot));
+        assert.equal(await col('price'), m.priceUsdc6 === null ? 'not open' : usd(m.priceUsdc6));
+        assert.equal(await col('ask'), usd(m.askUsdc6));
+        assert.equal(await col('hours'), int(m.hoursReserve));
+        assert.equal(await col('cash'), usd(m.cashUsdc6));
+        assert.equal(await col('fee'), pct(m.feeBps));
+      }
+    });
+    await page.waitForSelector('#trades-table');
+    await eventually(async () => {
+      const trades = await all(`/v1/market/trades?classId=${classId}`, 500);
+      assert.equal(await text(page, '[data-figure=trades-count]'), int(trades.length));
+      const shown = trades.slice(-50).reverse();
+      assert.equal(await page.locator('#trades-table tbody tr').count(), shown.length);
+      for (const [i, t] of shown.entries()) {
+        const row = `#trades-table tbody tr:nth-child(${i + 1})`;
+        assert.equal(await page.locator(row).getAttribute('data-tx'), t.txHash, `row ${i + 1} is trade ${t.txHash}`);
+        const col = (c: string) => text(page, `${row} [data-col=${c}]`);
+        assert.equal(await col('time'), utc(t.timestamp));
+        assert.equal(await col('slot'), utcSlot(t.slot));
+        assert.equal(await col('side'), t.side);
+        assert.equal(await col('hours'), int(t.hours));
+        assert.equal(await col('price'), usd(t.priceUsdc6PerHour));
+        assert.equal(await col('usdc6'), usd(t.usdc6));
+        assert.equal(await col('fee'), usd(t.feeUsdc6));
+      }
+    });
+    await eventually(async () => {
+      const index = (await api('/v1/market/index?windowS=3600')).body;
+      const noHistory = 'no full hour of history yet';
+      assert.equal(
+        await text(page, '[data-figure=index-bps]'),
+        index.indexBps === null ? noHistory : pct(index.indexBps),
+      );
+      assert.equal(await page.locator('#index-table tbody tr').count(), index.classes.length);
+      for (const c of index.classes)
+        assert.equal(
+          await text(page, `#index-table tr[data-class="${c.classId}"] [data-col=twap]`),
+          c.twapPpm === null ? noHistory : ppmPct(c.twapPpm),
+          `class ${c.classId} twap`,
+        );
+    });
+    await page.waitForTimeout(800);
+    await shot(page, 'market');
     await page.close();
   });
 
-  it('pages whose routes are not served yet render their documented shapes (fixtures)', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const slot = Math.floor(now / 3600);
-    const nodes = [
-      { id: 1, zone: 'SG', lat: 1.32, lon: 103.65, status: 'active', stake: '5000000000' },
-      { id: 2, zone: 'DE-LU', lat: 52.4, lon: 13.1, status: 'unbonding', stake: '1234567891' },
-      { id: 3, zone: 'US-CAL', lat: 36.74, lon: -119.79, status: 'exited', stake: '50000001' },
-    ].map((n) => ({
-      nodeId: n.id,
-      owner: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
-      device: '0x3cfec55b06c284ef70355608b74e7250dfa68230',
-      siteType: 'station',
-      geohash: encodeGeohash(n.lat, n.lon, 9),
-      zone: n.zone,
-      pvW: 600_000 + n.id,
-      batteryWh: 2_000_000,
-      chargerW: 0,
-      gpuModel: 'NVIDIA H100 SXM',
-      gpuCount: 8,
-      classId: 1,
-      stakeUsdc6: n.stake,
-      status: n.status,
-    }));
-    const windows = Array.from({ length: 120 }, (_, i) => ({
-      windowStart: now - (120 - i) * 60,
-      windowEnd: now - (119 - i) * 60,
-      pvWh: 1000 + 10 * i,
-      batteryInWh: i % 3 === 0 ? 200 : 0,
-      batteryOutWh: i % 3 === 1 ? 150 : 0,
-      gridImportWh: 30,
-      gridExportWh: 5,
-      gpuWh: 700,
-      evWh: i % 2 === 0 ? 120 : 0,
-    }));
-    const markets = [1, 2, 3].map((k) => ({
-      classId: 1,
-      slot: slot + k,
-      spotUsdc6: String(8_000_000 + k * 123_457),
-      askUsdc6: '8800000',
-      hoursReserve: String(16 * k),
-      cashReserveUsdc6: String(100_000_000 * k + 1),
-      secondsToSlot: (slot + k) * 3600 - now,
-    }));
-    const trades = markets.flatMap((m, k) =>
-      [3, 2, 1].map((h) => ({
-        classId: 1,
-        slot: m.slot,
-        timestamp: m.slot * 3600 - h * 3600 - k * 60,
-        side: 'buy',
-        trader: '0xa0ee7a142d267c1f36714e4a8f75612f20a79720',
-        hours: '2',
-        amountUsdc6: String(2 * (8_000_000 + h * 500_000)),
-        priceUsdc6: String(8_000_000 + h * 500_000),
-        txHash: `0x${String(k * 10 + h).padStart(64, '0')}`,
-      })),
-    );
-    const index = Array.from({ length: 12 }, (_, i) => ({
-      classId: 1,
-      timestamp: (slot - 12 + i) * 3600,
-      windowSeconds: 3600,
-      valueUsdc6: String(8_100_000 + i * 10_001),
-    }));
-    const portfolio = {
-      address: nodes[0]!.owner,
-      hours: [{ classId: 1, slot: slot + 2, balance: '12' }],
-      positions: [
-        { positionId: '7', classId: 1, slot: slot + 3, hours: '40', cashUsdc6: '250000000', feesUsdc6: '1234567' },
-      ],
-      feesUsdc6: '1234567',
-    };
-    const page = await browser!.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.on('pageerror', (e) => pageErrors.push(`fixtures: ${e.stack ?? e.message}`));
-    const fixture = (body: unknown) => ({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
-    await page.route(/\/v1\/nodes(\?|$)/, (r) => r.fulfill(fixture({ items: nodes, nextCursor: null })));
-    await page.route(/\/v1\/nodes\/\d+\/energy/, (r) => r.fulfill(fixture({ items: windows, nextCursor: null })));
-    await page.route(/\/v1\/market\/markets/, (r) => r.fulfill(fixture({ items: markets, nextCursor: null })));
-    await page.route(/\/v1\/market\/trades/, (r) => r.fulfill(fixture({ items: trades, nextCursor: null })));
-    await page.route(/\/v1\/market\/index/, (r) => r.fulfill(fixture({ items: index, nextCursor: null })));
-    await page.route(/\/v1\/portfolio\//, (r) => r.fulfill(fixture(portfolio)));
-
-    await page.goto(`${server!.url}/#/fleet`);
-    await page.waitForSelector('#nodes-table');
-    for (const n of nodes) {
-      const row = `#nodes-table tr[data-node="${n.nodeId}"]`;
-      assert.equal(await text(page, `${row} [data-col=stake]`), usd(n.stakeUsdc6));
-      assert.equal(await text(page, `${row} [data-col=pvW]`), int(n.pvW));
+  it("Portfolio: the demo trader's hours and a node owner's positions as the API has them", async () => {
+    const page = await open('portfolio');
+    assert.equal(await page.locator('#portfolio-address').inputValue(), '', 'not filled in');
+    assert.match((await page.locator('#portfolio-address').getAttribute('placeholder')) ?? '', new RegExp(DEMO_TRADER));
+    const nodeOwner = (await all('/v1/nodes'))[0].owner as string;
+    for (const [name, address] of [
+      ['portfolio', DEMO_TRADER],
+      ['portfolio-owner', nodeOwner],
+    ] as const) {
+      await page.fill('#portfolio-address', address);
+      await page.click('button[type=submit]');
+      await page.waitForSelector(`[data-figure=portfolio-address]:text("${address}")`);
+      await eventually(async () => {
+        const p = (await api(`/v1/portfolio/${address}`)).body;
+        assert.equal(await text(page, '[data-figure=portfolio-fees]'), usd(p.feesCollectedUsdc6));
+        assert.equal(await page.locator('#portfolio-hours tbody tr').count(), p.hours.length);
+        for (const h of p.hours) {
+          const col = (c: string) => text(page, `#portfolio-hours tr[data-hour="${h.hourId}"] [data-col=${c}]`);
+          assert.equal(await col('classId'), String(h.classId));
+          assert.equal(await col('slot'), utcSlot(h.slot));
+          assert.equal(await col('balance'), int(h.balance));
+        }
+        assert.equal(await page.locator('#portfolio-positions tbody tr').count(), p.positions.length);
+        for (const pos of p.positions) {
+          const col = (c: string) =>
+            text(page, `#portfolio-positions tr[data-position="${pos.positionId}"] [data-col=${c}]`);
+          assert.equal(await col('classId'), String(pos.classId));
+          assert.equal(await col('slot'), utcSlot(pos.slot));
+          assert.equal(await col('shares'), int(pos.shares));
+          assert.equal(await col('fees'), usd(pos.feesCollectedUsdc6));
+        }
+      });
+      if (address === DEMO_TRADER)
+        assert.ok(await page.locator('#portfolio-hours').count(), 'the demo trader holds hours');
+      else assert.ok(await page.locator('#portfolio-positions').count(), 'a node owner has liquidity positions');
+      await shot(page, name);
     }
-    assert.match(await text(page, '#nodes-table tr[data-node="2"]'), /in progress/);
-    await page.waitForTimeout(800);
-    await shot(page, 'fleet-fixture');
-
-    await page.goto(`${server!.url}/#/energy`);
-    await page.waitForSelector('#energy-latest');
-    assert.equal(await text(page, '#energy-latest [data-col=pvWh]'), int(windows.at(-1)!.pvWh));
-    assert.equal(await text(page, '#energy-latest [data-col=gpuWh]'), int(windows.at(-1)!.gpuWh));
-    await page.waitForTimeout(800);
-    await shot(page, 'energy-fixture');
-
-    await page.goto(`${server!.url}/#/market`);
-    await page.waitForSelector('#trades-table');
-    for (const m of markets) {
-      const row = `#markets-table tr[data-slot="${m.slot}"]`;
-      assert.equal(await text(page, `${row} [data-col=spot]`), usd(m.spotUsdc6));
-      assert.equal(await text(page, `${row} [data-col=cash]`), usd(m.cashReserveUsdc6));
-      assert.equal(await text(page, `${row} [data-col=hours]`), int(m.hoursReserve));
-    }
-    await page.waitForTimeout(800);
-    await shot(page, 'market-fixture');
-
-    await page.goto(`${server!.url}/#/portfolio`);
-    await page.fill('#portfolio-address', portfolio.address);
-    await page.click('button[type=submit]');
-    await page.waitForSelector('[data-figure=portfolio-fees]');
-    assert.equal(await text(page, '[data-figure=portfolio-fees]'), usd(portfolio.feesUsdc6));
-    await shot(page, 'portfolio-fixture');
     await page.close();
     assert.deepEqual(pageErrors, [], 'no page threw');
   });

@@ -56,3 +56,21 @@ export function shortHex(hex: string | null | undefined): string {
 export function usdc6ToChartNumber(value: string | number): number {
   return Number(value) / 1e6;
 }
+
+/** Parts per million → percent with four decimals, only shifted: 153456 → "15.3456 %". */
+export function formatPpm(ppm: number): string {
+  const raw = String(Math.trunc(Math.abs(ppm))).padStart(5, '0');
+  return `${ppm < 0 ? '-' : ''}${raw.slice(0, -4)}.${raw.slice(-4)} %`;
+}
+
+/** A zero-padded ASCII bytesN from the chain (a registered geohash, a GPU model) → its text: "0x7731…00" → "w21…". */
+export function bytesToText(hex: string): string {
+  if (!/^0x([0-9a-fA-F]{2})*$/.test(hex)) return hex;
+  let out = '';
+  for (let i = 2; i < hex.length; i += 2) {
+    const code = parseInt(hex.slice(i, i + 2), 16);
+    if (code === 0) break;
+    out += String.fromCharCode(code);
+  }
+  return out;
+}

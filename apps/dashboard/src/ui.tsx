@@ -77,7 +77,11 @@ export function Chart({ option, height = 320, id }: { option: EChartsCoreOption;
   const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
   useEffect(() => {
     chart.current = echarts.init(ref.current!);
-    const resize = () => chart.current?.resize();
+    // A window of no size (a tab being closed) would give the world map a singular transform and ECharts throws:
+    // only resize to a real size.
+    const resize = () => {
+      if (ref.current !== null && ref.current.clientWidth > 0 && ref.current.clientHeight > 0) chart.current?.resize();
+    };
     window.addEventListener('resize', resize);
     return () => {
       window.removeEventListener('resize', resize);

@@ -1,25 +1,24 @@
 import { useMemo, useState } from 'react';
-import { getNodeEnergy, listLightNodes, listNodes, type EnergyWindow } from '../api.ts';
+import { allPages, listNodeTelemetry, type TelemetryWindow } from '../api.ts';
 import { formatInt, formatUtc } from '../format.ts';
 import { Chart, Empty, Show, TIME_LABELS, useApi } from '../ui.tsx';
+import { allNodes, geohashOf, siteTypeName } from './Fleet.tsx';
 
-const REFRESH_MS = 5_000;
-const SPAN_SECONDS = 6 * 3600;
+const REFRESH_MS = 10_000;
+/** The ranges to choose from, hours back from now. */
+const RANGES_H = [1, 6, 24] as const;
+/** One hour of one-minute windows per request. */
+const WINDOWS_PER_REQUEST = 60;
 
-/** The sites to choose from: `/v1/nodes`, or (until it is served) the devices reporting as light nodes. */
-async function nodeChoices(): Promise<{ nodeId: number; label: string }[]> {
-  try {
-    const page = await listNodes({ limit: 200 });
-    return page.items.map((n) => ({ nodeId: n.nodeId, label: `node ${n.nodeId} · ${n.siteType} · ${n.zone}` }));
-  } catch {
-    const page = await listLightNodes();
-    return page.items
-      .filter((l) => l.nodeId !== null)
-      .map((l) => ({ nodeId: l.nodeId!, label: `node ${l.nodeId}${l.deviceId ? ' · ' + l.deviceId : ''}` }));
-  }
+/** The sites to choose from: every registered node (`/v1/nodes`). */
+async function nodeChoices(): Promise<{ nodeId: string; label: string }[]> {
+  return (await allNodes()).map((n) => ({
+    nodeId: n.nodeId,
+    label: `node ${n.nodeId} · ${siteTypeName(n.spec.siteType)} · geohash ${geohashOf(n)}`,
+  }));
 }
 
-const FLOWS: { key: keyof EnergyWindow; name: string; color: string; sign: 1 | -1 }[] = [
+const FLOWS: { key: keyof TelemetryWindow; name: string; color: string; sign: 1 | -1 }[] = [
   { key: 'pvWh', name: 'PV generation', color: '#f2b705', sign: 1 },
   { key: 'batteryOutWh', name: 'battery discharge', color: '#3a8dde', sign: 1 },
   { key: 'gridImportWh', name: 'grid import', color: '#7a7a7a', sign: 1 },
@@ -29,7 +28,19 @@ const FLOWS: { key: keyof EnergyWindow; name: string; color: string; sign: 1 | -
   { key: 'gridExportWh', name: 'grid export', color: '#bdbdbd', sign: -1 },
 ];
 
-function EnergyChart({ windows }: { windows: EnergyWindow[] }) {
+/** Chart points of the windows, with a break (a null point) wherever a window is missing, so that a time without
+ * telemetry is drawn as a gap, not as a line across it. */
+function withGaps(windows: TelemetryWindow[], value: (w: TelemetryWindow) => number): [number, number | null][] {
+  const out: [number, number | null][] = [];
+  windows.forEach((w, i) => {
+    const prev = windows[i - 1];
+    if (prev !== undefined && w.windowStart > prev.windowEnd) out.push([prev.windowEnd * 1000, null]);
+    out.push([w.windowStart * 1000, value(w)]);
+  });
+  return out;
+}
+
+function EnergyChart({ windows }: { windows: TelemetryWindow[] }) {
   const option = useMemo(
     () => ({
       tooltip: {
@@ -56,7 +67,7 @@ function EnergyChart({ windows }: { windows: EnergyWindow[] }) {
           symbol: 'none',
           lineStyle: { width: 0.5 },
           color: f.color,
-          data: windows.map((w) => [w.windowStart * 1000, f.sign * (w[f.key] as number)]),
+          data: withGaps(windows, (w) => f.sign * (w[f.key] as number)),
         })),
         {
           name: 'net battery (discharge − charge)',
@@ -64,7 +75,7 @@ function EnergyChart({ windows }: { windows: EnergyWindow[] }) {
           symbol: 'none',
           color: '#1f3f8f',
           lineStyle: { type: 'dashed', width: 1.5 },
-          data: windows.map((w) => [w.windowStart * 1000, w.batteryOutWh - w.batteryInWh]),
+          data: withGaps(windows, (w) => w.batteryOutWh - w.batteryInWh),
         },
       ],
     }),
@@ -75,26 +86,28 @@ function EnergyChart({ windows }: { windows: EnergyWindow[] }) {
 
 export function EnergyPage() {
   const choices = useApi(nodeChoices, []);
-  const [picked, setPicked] = useState<number | null>(null);
+  const [picked, setPicked] = useState<string | null>(null);
+  const [rangeH, setRangeH] = useState<number>(6);
   const nodeId = picked ?? (choices.state === 'ok' ? (choices.data[0]?.nodeId ?? null) : null);
   const energy = useApi(
     async () => {
       if (nodeId === null) return null;
       const to = Math.floor(Date.now() / 1000);
-      return getNodeEnergy(nodeId, to - SPAN_SECONDS, to, { limit: 1000 });
+      // Every window of the range, an hour of windows per request, following nextCursor to the last page.
+      return allPages((q) => listNodeTelemetry(nodeId, to - rangeH * 3600, to, q), WINDOWS_PER_REQUEST);
     },
-    [nodeId],
+    [nodeId, rangeH],
     REFRESH_MS,
   );
   return (
     <section>
       <h2>Energy</h2>
       <p className="lede">
-        Where one site's energy came from and went, in each signed telemetry window (one minute), over the last{' '}
-        {SPAN_SECONDS / 3600} hours; refreshed every {REFRESH_MS / 1000} s. Sources (PV, battery discharge, grid import)
-        are stacked above zero, uses (GPUs, EV charging, battery charge, grid export) below. The telemetry message does
-        not carry the battery's state of charge, so the dashed line shows the net battery energy of each window instead
-        (discharge − charge, Wh; above zero: the battery gave energy).
+        Where one site's energy came from and went, in each signed telemetry window (one minute) over the chosen range;
+        refreshed every {REFRESH_MS / 1000} s. Sources (PV, battery discharge, grid import) are stacked above zero, uses
+        (GPUs, EV charging, battery charge, grid export) below. The telemetry message does not carry the battery's state
+        of charge, so the dashed line shows the net battery energy of each window instead (discharge − charge, Wh; above
+        zero: the battery gave energy). A break in the chart is a time with no window received.
       </p>
       <Show value={choices} what="Sites">
         {(list) =>
@@ -103,10 +116,18 @@ export function EnergyPage() {
           ) : (
             <label>
               Site:{' '}
-              <select id="energy-node" value={nodeId ?? ''} onChange={(e) => setPicked(Number(e.target.value))}>
+              <select id="energy-node" value={nodeId ?? ''} onChange={(e) => setPicked(e.target.value)}>
                 {list.map((c) => (
                   <option key={c.nodeId} value={c.nodeId}>
                     {c.label}
+                  </option>
+                ))}
+              </select>{' '}
+              Range:{' '}
+              <select id="energy-range" value={rangeH} onChange={(e) => setRangeH(Number(e.target.value))}>
+                {RANGES_H.map((h) => (
+                  <option key={h} value={h}>
+                    last {h} h
                   </option>
                 ))}
               </select>
@@ -115,15 +136,17 @@ export function EnergyPage() {
         }
       </Show>
       <Show value={energy} what="Energy flows">
-        {(page) =>
-          page === null ? null : page.items.length === 0 ? (
-            <Empty>No telemetry window of this site in the last {SPAN_SECONDS / 3600} hours.</Empty>
+        {(windows) =>
+          windows === null ? null : windows.length === 0 ? (
+            <Empty>No telemetry window of this site in the last {rangeH} h.</Empty>
           ) : (
             <>
-              <EnergyChart windows={page.items} />
-              <p className="note">
-                Latest window: {formatUtc(page.items[page.items.length - 1]!.windowStart)} –{' '}
-                {formatUtc(page.items[page.items.length - 1]!.windowEnd)}
+              <EnergyChart windows={windows} />
+              <p className="note" id="energy-count">
+                <span data-figure="energy-windows">{formatInt(windows.length)}</span> windows in the range, the first
+                starting <span data-figure="energy-first">{formatUtc(windows[0]!.windowStart)}</span>. Latest window:{' '}
+                {formatUtc(windows[windows.length - 1]!.windowStart)} –{' '}
+                {formatUtc(windows[windows.length - 1]!.windowEnd)}
               </p>
               <table id="energy-latest" aria-label="latest window, Wh">
                 <thead>
@@ -139,7 +162,7 @@ export function EnergyPage() {
                   <tr>
                     {FLOWS.map((f) => (
                       <td key={f.key} className="num" data-col={f.key}>
-                        {formatInt(page.items[page.items.length - 1]![f.key] as number)}
+                        {formatInt(windows[windows.length - 1]![f.key] as number)}
                       </td>
                     ))}
                   </tr>

@@ -1,36 +1,52 @@
 import { useMemo } from 'react';
 import { decodeGeohash } from '@greenhour/fleet/geohash';
-import { getTelemetryStats, listNodes, type Node, type NodeStatus } from '../api.ts';
-import { formatInt, formatUsdc6, shortHex } from '../format.ts';
+import { allPages, getIndexerStatus, getTelemetryStats, listNodes, type Node, type NodeStatus } from '../api.ts';
+import { bytesToText, formatInt, formatUsdc6, formatUtc, shortHex } from '../format.ts';
 import { Chart, Empty, Figure, Show, useApi } from '../ui.tsx';
 
 export const STATUS_LABEL: Record<NodeStatus, string> = {
   active: 'online',
-  unbonding: 'in progress (unbonding)',
+  exiting: 'in progress (exiting)',
   exited: 'exited',
 };
-const STATUS_COLOR: Record<NodeStatus, string> = { active: '#2e9e55', unbonding: '#e0a100', exited: '#9a9a9a' };
+const STATUS_COLOR: Record<NodeStatus, string> = { active: '#2e9e55', exiting: '#e0a100', exited: '#9a9a9a' };
 
-async function allNodes(): Promise<Node[]> {
-  const nodes: Node[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listNodes({ limit: 200, cursor });
-    nodes.push(...page.items);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined);
-  return nodes;
+/** The NodeRegistry's `SiteType` enum (contracts/src/NodeRegistry.sol), as the registry stores it. */
+const SITE_TYPE: Record<number, string> = { 0: 'station', 1: 'charging pile', 2: 'home' };
+export const siteTypeName = (t: number) => SITE_TYPE[t] ?? `site type ${t}`;
+/** The registered geohash and GPU model, as text. */
+export const geohashOf = (n: Node) => bytesToText(n.spec.geohash);
+export const gpuModelOf = (n: Node) => bytesToText(n.spec.gpuModel);
+
+/** Every registered node, by node id as a number (the API orders ids as text: 1, 10, 11, 2, …). */
+export const allNodes = async () =>
+  (await allPages((q) => listNodes(q))).sort((a, b) => Number(BigInt(a.nodeId) - BigInt(b.nodeId)));
+
+/** Map labels: sites within about 5° of each other are a few pixels apart on the world map, so the first of them
+ * carries the ids of all ("node 4, 8, 12") and the others none. */
+function mapLabels(nodes: Node[]): Map<string, string> {
+  const groups: { points: { lat: number; lon: number }[]; ids: string[] }[] = [];
+  for (const n of nodes) {
+    const c = decodeGeohash(geohashOf(n));
+    const near = groups.find((g) => g.points.some((p) => Math.hypot(p.lat - c.latDeg, p.lon - c.lonDeg) < 5));
+    if (near) {
+      near.ids.push(n.nodeId);
+      near.points.push({ lat: c.latDeg, lon: c.lonDeg });
+    } else groups.push({ points: [{ lat: c.latDeg, lon: c.lonDeg }], ids: [n.nodeId] });
+  }
+  return new Map(groups.map((g) => [g.ids[0]!, `node ${g.ids.join(', ')}`]));
 }
 
 function FleetMap({ nodes }: { nodes: Node[] }) {
-  const option = useMemo(
-    () => ({
+  const option = useMemo(() => {
+    const labels = mapLabels(nodes);
+    return {
       tooltip: {
         trigger: 'item',
         formatter: (p: { data?: { node?: Node } }) => {
           const n = p.data?.node;
           if (n === undefined) return '';
-          return `node ${n.nodeId} · ${n.siteType} · zone ${n.zone}<br/>${STATUS_LABEL[n.status]}<br/>${n.gpuCount} × ${n.gpuModel}, PV ${formatInt(n.pvW, 'W')}`;
+          return `node ${n.nodeId} · ${siteTypeName(n.spec.siteType)} · geohash ${geohashOf(n)}<br/>${STATUS_LABEL[n.status]}<br/>${n.spec.gpuCount} × ${gpuModelOf(n)}, PV ${formatInt(n.spec.pvWp, 'W peak')}`;
         },
       },
       legend: { bottom: 0, data: Object.values(STATUS_LABEL) },
@@ -55,36 +71,33 @@ function FleetMap({ nodes }: { nodes: Node[] }) {
         label: {
           show: true,
           position: 'right',
-          formatter: (p: { data: { zone: string } }) => p.data.zone,
+          formatter: (p: { data: { label: string } }) => p.data.label,
           fontSize: 10,
         },
-        labelLayout: { hideOverlap: true },
         data: nodes
           .filter((n) => n.status === status)
           .map((n) => {
-            const c = decodeGeohash(n.geohash);
-            return { value: [c.lonDeg, c.latDeg], node: n, zone: n.zone };
+            const c = decodeGeohash(geohashOf(n));
+            return { value: [c.lonDeg, c.latDeg], node: n, label: labels.get(n.nodeId) ?? '' };
           }),
       })),
-    }),
-    [nodes],
-  );
+    };
+  }, [nodes]);
   return <Chart option={option} height={460} id="fleet-map" />;
 }
 
 export function FleetPage() {
   const stats = useApi(getTelemetryStats, [], 10_000);
   const nodes = useApi(allNodes, [], 30_000);
+  const indexer = useApi(getIndexerStatus, [], 10_000);
   return (
     <section>
       <h2>Fleet</h2>
       <p className="lede">
         Every registered site (a station, a charging pile or a home with GPUs, solar and a battery), where it is and
         what it has staked. Colours: <span style={{ color: STATUS_COLOR.active }}>● online</span>,{' '}
-        <span style={{ color: STATUS_COLOR.unbonding }}>
-          ● in progress (unbonding: leaving, stake not yet returned)
-        </span>
-        , <span style={{ color: STATUS_COLOR.exited }}>● exited</span>.
+        <span style={{ color: STATUS_COLOR.exiting }}>● in progress (exiting: leaving, stake not yet returned)</span>,{' '}
+        <span style={{ color: STATUS_COLOR.exited }}>● exited</span>.
       </p>
       <h3>Telemetry received</h3>
       <Show value={stats} what="Telemetry statistics">
@@ -111,10 +124,26 @@ export function FleetPage() {
           </div>
         )}
       </Show>
+      <h3>Chain indexer</h3>
+      <p className="note">
+        Sites, markets' trades and portfolios are read from the service's index of the chain's events; this is how far
+        it has read.
+      </p>
+      <Show value={indexer} what="Indexer status">
+        {(x) => (
+          <div className="figures">
+            <Figure id="indexer-cursor" label="last block indexed" value={formatInt(x.cursorBlock)} />
+            <Figure id="indexer-head" label="chain head block" value={formatInt(x.headBlock)} />
+            <Figure id="indexer-lag" label="blocks behind" value={formatInt(x.lagBlocks)} />
+            <Figure id="indexer-events" label="events indexed" value={formatInt(x.eventsIndexed)} />
+            <Figure id="indexer-error" label="last error" value={x.lastError ?? 'none'} />
+          </div>
+        )}
+      </Show>
       <h3>Sites on the map</h3>
       <p className="note">
-        Each dot is a site at its registered location (geohash), labelled with its grid zone; hover a dot for its specs.
-        Drag or scroll the map to move and zoom.
+        Each dot is a site at its registered location (the centre of its geohash cell), labelled with its node id (sites
+        close together share one label); hover a dot for its specs. Drag or scroll the map to move and zoom.
       </p>
       <Show value={nodes} what="Registered sites">
         {(list) =>
@@ -123,52 +152,60 @@ export function FleetPage() {
           ) : (
             <>
               <FleetMap nodes={list} />
-              <table id="nodes-table">
-                <thead>
-                  <tr>
-                    <th>node</th>
-                    <th>status</th>
-                    <th>site type</th>
-                    <th>zone</th>
-                    <th>GPUs</th>
-                    <th>capacity class</th>
-                    <th className="num">PV (W peak)</th>
-                    <th className="num">battery (Wh)</th>
-                    <th className="num">charger (W)</th>
-                    <th className="num">stake</th>
-                    <th>owner</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.map((n) => (
-                    <tr key={n.nodeId} data-node={n.nodeId}>
-                      <td>{n.nodeId}</td>
-                      <td>
-                        <span style={{ color: STATUS_COLOR[n.status] }}>●</span> {STATUS_LABEL[n.status]}
-                      </td>
-                      <td>{n.siteType}</td>
-                      <td>{n.zone}</td>
-                      <td>
-                        {n.gpuCount} × {n.gpuModel}
-                      </td>
-                      <td>{n.classId}</td>
-                      <td className="num" data-col="pvW">
-                        {formatInt(n.pvW)}
-                      </td>
-                      <td className="num" data-col="batteryWh">
-                        {formatInt(n.batteryWh)}
-                      </td>
-                      <td className="num" data-col="chargerW">
-                        {formatInt(n.chargerW)}
-                      </td>
-                      <td className="num" data-col="stake">
-                        {formatUsdc6(n.stakeUsdc6)}
-                      </td>
-                      <td title={n.owner}>{shortHex(n.owner)}</td>
+              <div className="table-scroll">
+                <table id="nodes-table">
+                  <thead>
+                    <tr>
+                      <th>node</th>
+                      <th>status</th>
+                      <th>site type</th>
+                      <th>location (geohash)</th>
+                      <th>GPUs</th>
+                      <th>capacity class</th>
+                      <th className="num">PV (W peak)</th>
+                      <th className="num">battery (Wh)</th>
+                      <th className="num">charger (W)</th>
+                      <th className="num">stake</th>
+                      <th className="num">slashed</th>
+                      <th>registered (UTC)</th>
+                      <th>owner</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
+                  </thead>
+                  <tbody>
+                    {list.map((n) => (
+                      <tr key={n.nodeId} data-node={n.nodeId}>
+                        <td>{n.nodeId}</td>
+                        <td data-col="status">
+                          <span style={{ color: STATUS_COLOR[n.status] }}>●</span> {STATUS_LABEL[n.status]}
+                        </td>
+                        <td data-col="siteType">{siteTypeName(n.spec.siteType)}</td>
+                        <td data-col="geohash">{geohashOf(n)}</td>
+                        <td data-col="gpus">
+                          {formatInt(n.spec.gpuCount)} × {gpuModelOf(n)}
+                        </td>
+                        <td data-col="classId">{n.classId}</td>
+                        <td className="num" data-col="pvWp">
+                          {formatInt(n.spec.pvWp)}
+                        </td>
+                        <td className="num" data-col="batteryWh">
+                          {formatInt(n.spec.batteryWh)}
+                        </td>
+                        <td className="num" data-col="chargerW">
+                          {formatInt(n.spec.chargerW)}
+                        </td>
+                        <td className="num" data-col="stake">
+                          {formatUsdc6(n.stakeUsdc6)}
+                        </td>
+                        <td className="num" data-col="slashed">
+                          {formatUsdc6(n.slashedUsdc6)}
+                        </td>
+                        <td data-col="registeredAt">{formatUtc(n.registeredAt)}</td>
+                        <td title={n.owner}>{shortHex(n.owner)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
             </>
           )
         }

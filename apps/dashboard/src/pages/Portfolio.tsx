@@ -3,17 +3,22 @@ import { getPortfolio } from '../api.ts';
 import { formatInt, formatSlot, formatUsdc6 } from '../format.ts';
 import { Empty, Figure, Show, useApi } from '../ui.tsx';
 
+const REFRESH_MS = 10_000;
+
+/** The devnet's demo trader (anvil's first account, the deployer): shown as an example, never filled in. */
+export const DEMO_TRADER = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+
 export function PortfolioPage() {
   const [input, setInput] = useState('');
   const [address, setAddress] = useState<string | null>(null);
   const valid = /^0x[0-9a-fA-F]{40}$/.test(input.trim());
-  const portfolio = useApi(async () => (address === null ? null : getPortfolio(address)), [address]);
+  const portfolio = useApi(async () => (address === null ? null : getPortfolio(address)), [address], REFRESH_MS);
   return (
     <section>
       <h2>Portfolio</h2>
       <p className="lede">
         What one account holds: green compute hours per (capacity class, hour slot), liquidity positions in the hour
-        market and the fees they earned.
+        market and the fees they collected.
       </p>
       <form
         onSubmit={(e) => {
@@ -27,7 +32,7 @@ export function PortfolioPage() {
             id="portfolio-address"
             size={46}
             style={{ fontFamily: 'monospace', minWidth: '30em' }}
-            placeholder="0x… (an account address, 40 hex digits)"
+            placeholder={`e.g. ${DEMO_TRADER}`}
             value={input}
             onChange={(e) => setInput(e.target.value)}
           />
@@ -39,15 +44,24 @@ export function PortfolioPage() {
           <span className="error-inline"> not an address: 0x followed by 40 hex digits</span>
         ) : null}
       </form>
+      <p className="note">
+        On the devnet, <code>{DEMO_TRADER}</code> is the demo trader (it buys or sells one hour every 10 s) and each
+        node's owner provides liquidity (see the owners on the Fleet page).
+      </p>
       {address === null ? (
-        <Empty>Type an address to see its portfolio.</Empty>
+        <Empty>Type an address and press Show to see its portfolio.</Empty>
       ) : (
         <Show value={portfolio} what="Portfolio">
           {(p) =>
             p === null ? null : (
               <>
                 <div className="figures">
-                  <Figure id="portfolio-fees" label="fees earned, all positions" value={formatUsdc6(p.feesUsdc6)} />
+                  <Figure id="portfolio-address" label="account" value={p.address} />
+                  <Figure
+                    id="portfolio-fees"
+                    label="fees collected, all positions"
+                    value={formatUsdc6(p.feesCollectedUsdc6)}
+                  />
                 </div>
                 <h3>Hours held</h3>
                 {p.hours.length === 0 ? (
@@ -63,10 +77,12 @@ export function PortfolioPage() {
                     </thead>
                     <tbody>
                       {p.hours.map((h) => (
-                        <tr key={`${h.classId}-${h.slot}`}>
-                          <td>{h.classId}</td>
-                          <td>{formatSlot(h.slot)}</td>
-                          <td className="num">{formatInt(h.balance)}</td>
+                        <tr key={h.hourId} data-hour={h.hourId}>
+                          <td data-col="classId">{h.classId}</td>
+                          <td data-col="slot">{formatSlot(h.slot)}</td>
+                          <td className="num" data-col="balance">
+                            {formatInt(h.balance)}
+                          </td>
                         </tr>
                       ))}
                     </tbody>
@@ -82,20 +98,22 @@ export function PortfolioPage() {
                         <th>position</th>
                         <th>capacity class</th>
                         <th>slot (UTC start)</th>
-                        <th className="num">hours in the position</th>
-                        <th className="num">cash in the position</th>
-                        <th className="num">fees earned</th>
+                        <th className="num">liquidity shares (of the slot's market)</th>
+                        <th className="num">fees collected</th>
                       </tr>
                     </thead>
                     <tbody>
                       {p.positions.map((pos) => (
-                        <tr key={pos.positionId}>
+                        <tr key={pos.positionId} data-position={pos.positionId}>
                           <td>{pos.positionId}</td>
-                          <td>{pos.classId}</td>
-                          <td>{formatSlot(pos.slot)}</td>
-                          <td className="num">{formatInt(pos.hours)}</td>
-                          <td className="num">{formatUsdc6(pos.cashUsdc6)}</td>
-                          <td className="num">{formatUsdc6(pos.feesUsdc6)}</td>
+                          <td data-col="classId">{pos.classId}</td>
+                          <td data-col="slot">{formatSlot(pos.slot)}</td>
+                          <td className="num" data-col="shares">
+                            {formatInt(pos.shares)}
+                          </td>
+                          <td className="num" data-col="fees">
+                            {formatUsdc6(pos.feesCollectedUsdc6)}
+                          </td>
                         </tr>
                       ))}
                     </tbody>
