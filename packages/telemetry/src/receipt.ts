@@ -5,7 +5,7 @@
 import { type Address, type Hex, hashTypedData } from 'viem';
 import { domainOf, type TelemetryDomain } from './message.ts';
 import { recoverSigner, signDigest } from './signature.ts';
-import { MAX_PAYLOAD_BYTES, TOPIC_PREFIX, WireError } from './wire.ts';
+import { BYTES32, parseWireObject, SIGNATURE, TOPIC_PREFIX, WireError } from './wire.ts';
 
 export interface Receipt {
   nodeId: number;
@@ -54,8 +54,6 @@ export function isReceiptOf(domain: TelemetryDomain, signed: SignedReceipt, atte
 
 const FIELDS = new Set(['nodeId', 'slot', 'seq', 'digest', 'signature']);
 const BITS = { nodeId: 64, slot: 32, seq: 64 } as const;
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
-const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
 
 export function encodeReceipt(signed: SignedReceipt): string {
   return JSON.stringify({ ...signed.receipt, signature: signed.signature });
@@ -63,19 +61,7 @@ export function encodeReceipt(signed: SignedReceipt): string {
 
 /** Parses one receipt payload; a bad one throws a WireError naming the field. */
 export function decodeReceipt(payload: Uint8Array | string): SignedReceipt {
-  const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
-  if (size > MAX_PAYLOAD_BYTES)
-    throw new WireError('oversized', 'payload', `${size} bytes, limit ${MAX_PAYLOAD_BYTES}`);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8'));
-  } catch (err) {
-    throw new WireError('malformed', 'payload', `not JSON (${(err as Error).message})`);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    throw new WireError('malformed', 'payload', 'not a JSON object');
-  const obj = raw as Record<string, unknown>;
-  for (const key of Object.keys(obj)) if (!FIELDS.has(key)) throw new WireError('malformed', key, 'unknown field');
+  const obj = parseWireObject(payload, FIELDS);
   const receipt = {} as Receipt;
   for (const [name, bits] of Object.entries(BITS) as [keyof typeof BITS, number][]) {
     const value = obj[name];

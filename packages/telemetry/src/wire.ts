@@ -32,18 +32,14 @@ export class WireError extends Error {
 
 const FIELDS = new Set<string>([...NUMERIC_FIELDS.map((f) => f.name), 'device', 'jobsHash', 'signature']);
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
-const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
-
-export function encodeTelemetry(signed: SignedTelemetry): string {
-  return JSON.stringify({ ...signed.message, signature: signed.signature });
-}
+export const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
+export const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
 
 /**
- * Parses one payload. `topicDevice` is the device segment of the topic it arrived on; it must name the same device as
- * the payload, so that an ACL on the topic (one device, one topic) also binds the payload.
+ * The first checks of every wire payload: within MAX_PAYLOAD_BYTES, JSON, an object, and only the `fields` known;
+ * each failure a WireError naming what is wrong.
  */
-export function decodeTelemetry(payload: Uint8Array | string, topicDevice?: string): SignedTelemetry {
+export function parseWireObject(payload: Uint8Array | string, fields: ReadonlySet<string>): Record<string, unknown> {
   const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength;
   if (size > MAX_PAYLOAD_BYTES)
     throw new WireError('oversized', 'payload', `${size} bytes, limit ${MAX_PAYLOAD_BYTES}`);
@@ -56,7 +52,20 @@ export function decodeTelemetry(payload: Uint8Array | string, topicDevice?: stri
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw new WireError('malformed', 'payload', 'not a JSON object');
   const obj = raw as Record<string, unknown>;
-  for (const key of Object.keys(obj)) if (!FIELDS.has(key)) throw new WireError('malformed', key, 'unknown field');
+  for (const key of Object.keys(obj)) if (!fields.has(key)) throw new WireError('malformed', key, 'unknown field');
+  return obj;
+}
+
+export function encodeTelemetry(signed: SignedTelemetry): string {
+  return JSON.stringify({ ...signed.message, signature: signed.signature });
+}
+
+/**
+ * Parses one payload. `topicDevice` is the device segment of the topic it arrived on; it must name the same device as
+ * the payload, so that an ACL on the topic (one device, one topic) also binds the payload.
+ */
+export function decodeTelemetry(payload: Uint8Array | string, topicDevice?: string): SignedTelemetry {
+  const obj = parseWireObject(payload, FIELDS);
 
   const device = obj.device;
   if (typeof device !== 'string' || !ADDRESS.test(device))
