@@ -10,7 +10,7 @@ echo "== typecheck =="
 npx tsc -p tsconfig.json
 npx tsc -p apps/dashboard/tsconfig.json
 echo "== format =="
-npx prettier --check --log-level warn --no-error-on-unmatched-pattern "packages/*/src/**/*.ts" "packages/*/bench/**/*.ts" "apps/*/src/**/*.ts" "apps/*/src/**/*.tsx" "contracts/scripts/**/*.ts"
+npx prettier --check --log-level warn --no-error-on-unmatched-pattern "packages/*/src/**/*.ts" "packages/*/bench/**/*.ts" "apps/*/src/**/*.ts" "apps/*/src/**/*.tsx" "apps/*/bench/**/*.ts" "packages/*/scripts/**/*.ts" "contracts/scripts/**/*.ts"
 (cd contracts && node tools/forge.mjs fmt --check)
 echo "== contracts: forge test (unit, fuzz, invariants) =="
 (cd contracts && node tools/forge.mjs test --summary)
