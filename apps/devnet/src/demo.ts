@@ -69,6 +69,8 @@ function ownerKey(index: number): Hex {
 const OWNER_GAS_WEI = 10n ** 17n;
 /** The small balance a device key holds to pay for its own challenges (a challenge is ~370,000 gas). */
 export const DEVICE_GAS_WEI = 10n ** 16n;
+/** What a device key holds for the bonds of its omission claims: five claims at the deployment's 1 USD. */
+export const DEVICE_CLAIM_BONDS_USDC6 = 5_000_000n;
 
 async function fundGas({ publicClient, walletClient }: Clients, to: Address, amountWei = OWNER_GAS_WEI): Promise<void> {
   if ((await publicClient.getBalance({ address: to })) >= amountWei) return;
@@ -116,6 +118,7 @@ export async function bringUpDemo(
     await faucet(deployer, deployment, owner.account.address, stake);
     const deviceSigner = demoDeviceSigner(device.id);
     await fundGas(deployer, deviceSigner, DEVICE_GAS_WEI);
+    await faucet(deployer, deployment, deviceSigner, DEVICE_CLAIM_BONDS_USDC6);
     const nodeId = await registerNode(
       owner,
       deployment,
@@ -199,6 +202,8 @@ export async function startDemoAgents(
     mqttUrl: string;
     outboxRoot: string;
     log: (line: string) => void;
+    /** The attester account: the agents keep receipts signed by it only. */
+    attester?: Address;
     lightNode?: DemoLightNodeOptions;
   },
 ): Promise<{ stop(): Promise<void>; lightNodeReports(): LightNodeReport[] }> {
@@ -225,6 +230,7 @@ export async function startDemoAgents(
       mqttUrl: options.mqttUrl,
       outboxDir: join(options.outboxRoot, node.device.id),
       limits: meter.limits(),
+      ...(options.attester ? { attester: options.attester } : {}),
       log: (line) => options.log(`agent ${node.device.id}: ${line}`),
     });
     agents.push(agent);

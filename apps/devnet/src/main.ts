@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       mqttUrl: services.mqttUrl,
       outboxRoot: mkdtempSync(join(tmpdir(), 'greenhour-agents-')),
       log,
+      attester: deployer.account.address,
       lightNode: {
         rpcUrl,
         apiUrls: [services.apiUrl],

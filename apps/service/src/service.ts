@@ -18,11 +18,15 @@ import {
   subscribeTelemetry,
   type Gap,
   type LightNodeReport,
+  type StoredWindow,
 } from '@greenhour/attestation';
 import { createApi, publishOpenApi, serveApi, serveDashboard } from '@greenhour/api';
 import { indexerRoutes, startIndexer, type IndexerRoutesOptions } from '@greenhour/indexer';
 import { openDatabase, type Database } from '@greenhour/store';
 import { reportDomain, TelemetryHasher } from '@greenhour/telemetry';
+import { ConfigError } from '@greenhour/errors';
+import { hexToBytes } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import type { ServiceConfig } from './config.ts';
 
 /** How often the attester looks for hours to build, commit and claim. */
@@ -113,6 +117,12 @@ export async function startService(
       mqttUrl = broker.url;
     }
     let requestResend: (gap: Gap) => void = () => {};
+    let sendReceipts: (windows: StoredWindow[]) => void = () => {};
+    // Receipts are signed by the account that commits the roots: the oracle checks them against the slot's attester.
+    const attesterKey = hexToBytes(config.chain.deployerPrivateKey);
+    if (privateKeyToAccount(config.chain.deployerPrivateKey).address !== attesterClients.account.address)
+      throw new ConfigError('DEPLOYER_PRIVATE_KEY', 'is not the key of the attester account the service commits with');
+    const domain = { chainId: deployment.chainId, verifyingContract: deployment.attestationOracle };
     const directory = new RegistryDirectory(attesterClients.publicClient, deployment.nodeRegistry);
     const ingest = new Ingest({
       db,
@@ -122,6 +132,8 @@ export async function startService(
         log(`ingest: ${gap.device} missed seq ${gap.fromSeq}..${gap.toSeq}; asking it to resend`);
         requestResend(gap);
       },
+      onStored: (windows) => sendReceipts(windows),
+      onStoredError: (err) => log(`ingest: receipts not sent: ${err.message}`),
     });
     await ingest.start();
     stops.push(() => ingest.stop());
@@ -137,6 +149,7 @@ export async function startService(
     });
     brokerUp = true;
     requestResend = (gap) => subscriber.requestResend(gap);
+    sendReceipts = (windows) => subscriber.sendReceipts(windows, domain, attesterKey);
     stops.push(() => subscriber.close());
     const fault = config.attesterFault;
     if (fault)

@@ -6,16 +6,28 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { bytesToHex } from 'viem';
 import {
   addressOfPrivateKey,
   DeviceVerifier,
+  encodeReceipt,
+  receiptTopic,
   resendTopic,
+  signReceipt,
   TelemetryHasher,
   violationOf,
   ZERO_HASH,
   type SignedTelemetry,
 } from '@greenhour/telemetry';
-import { MAX_CATCH_UP_WINDOWS, NodeAgent, parseResendRequest, type NodeAgentOptions } from './agent.ts';
+import {
+  MAX_CATCH_UP_WINDOWS,
+  NodeAgent,
+  parseResendRequest,
+  RECEIPT_WAIT_SECONDS,
+  type NodeAgentOptions,
+} from './agent.ts';
+import { Outbox } from './outbox.ts';
 import type { MeterDriver, WindowReading } from './meter.ts';
 import { SimulatedSiteDriver } from './simulated.ts';
 import { BROKERS, closedPort, T0, TelemetrySubscriber, TEST_DOMAIN, waitFor, type TestBroker } from './testkit.ts';
@@ -111,6 +123,79 @@ for (const { name, start } of BROKERS) {
       // The payload on the wire is byte for byte what the outbox logged.
       assert.equal(sub.payloads[2], agent.outbox.get(3)!.payload);
       await agent.stop();
+    });
+
+    it('keeps the attester’s receipt of each window durably, ignores bad, foreign and mismatched ones, and sends a window again when its receipt does not come', async () => {
+      const attesterKey = randomBytes(32);
+      const attester = addressOfPrivateKey(attesterKey);
+      let clockS = win(3) + 1;
+      const dir = freshDir();
+      const { agent, logs } = makeAgent({ mqttUrl: broker.url, outboxDir: dir, attester, clock: () => clockS });
+      const sub = await subscribe(agent.device);
+      agent.connect();
+      await waitFor('connection', () => agent.connected);
+      const hasher = new TelemetryHasher(TEST_DOMAIN);
+      const signed: SignedTelemetry[] = [];
+      for (let i = 0; i < 3; i++) signed.push(await agent.tickWindow(win(i)));
+      await agent.acked(3);
+      await sub.waitForSeq(3);
+      const receiptOf = (i: number, key = attesterKey, digest?: `0x${string}`) =>
+        signReceipt(
+          TEST_DOMAIN,
+          {
+            nodeId: 7,
+            slot: Math.floor(win(i) / 3600),
+            seq: i + 1,
+            digest: digest ?? bytesToHex(hasher.digest(signed[i]!.message)),
+          },
+          key,
+        );
+      const ingest = await mqtt.connectAsync(broker.directUrl, { protocolVersion: 4 });
+      open.push({ close: () => ingest.endAsync() });
+      const topic = receiptTopic(agent.device);
+      await ingest.publishAsync(topic, '{"seq":', { qos: 1 });
+      await ingest.publishAsync(topic, encodeReceipt(receiptOf(0, attesterKey, `0x${'ab'.repeat(32)}`)), { qos: 1 });
+      await ingest.publishAsync(topic, encodeReceipt(receiptOf(1, randomBytes(32))), { qos: 1 });
+      await ingest.publishAsync(topic, encodeReceipt(receiptOf(0)), { qos: 1 });
+      await ingest.publishAsync(topic, encodeReceipt(receiptOf(1)), { qos: 1 });
+      await waitFor('two receipts', () => agent.outbox.get(2)?.receipt !== undefined);
+      assert.deepEqual(agent.outbox.get(1)!.receipt, receiptOf(0));
+      assert.deepEqual(agent.outbox.get(2)!.receipt, receiptOf(1), 'the attester’s, not the foreign one');
+      assert.equal(agent.outbox.get(3)!.receipt, undefined);
+      assert.ok(logs.some((l) => /receipt: ignored a bad receipt/.test(l)));
+      assert.ok(logs.some((l) => /receipt: ignored a receipt of seq 1 that does not acknowledge/.test(l)));
+      assert.ok(
+        logs.some((l) => /receipt: ignored a receipt of seq 2 signed by 0x[0-9a-f]{40}, not the attester/.test(l)),
+      );
+
+      // Seq 3 has no receipt: too recent to ask; once RECEIPT_WAIT_SECONDS have passed, it is sent again, once.
+      assert.equal(agent.askForReceipts(), 0);
+      clockS = win(3) + RECEIPT_WAIT_SECONDS + 1;
+      assert.equal(agent.askForReceipts(), 1);
+      assert.equal(agent.askForReceipts(), 0, 'not again until the wait has passed once more');
+      await waitFor('seq 3 sent again', () => sub.seqs.filter((seq) => seq === 3).length >= 2);
+      await ingest.publishAsync(topic, encodeReceipt(receiptOf(2)), { qos: 1 });
+      await waitFor('the third receipt', () => agent.outbox.get(3)?.receipt !== undefined);
+      assert.equal(agent.askForReceipts(), 0);
+      await agent.stop();
+
+      // Durable: the receipts are in the journal, also after a compaction.
+      const reopened = Outbox.open(dir);
+      try {
+        assert.deepEqual(reopened.get(2)!.receipt, receiptOf(1));
+        reopened.compact();
+      } finally {
+        reopened.close();
+      }
+      const compacted = Outbox.open(dir);
+      try {
+        assert.deepEqual(
+          [1, 2, 3].map((seq) => compacted.get(seq)!.receipt),
+          [receiptOf(0), receiptOf(1), receiptOf(2)],
+        );
+      } finally {
+        compacted.close();
+      }
     });
 
     it('while the broker is down windows go to the outbox; when it is back they all arrive, in order, none missing', async () => {

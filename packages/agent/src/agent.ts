@@ -3,10 +3,14 @@
 // acknowledged and serves resend requests (docs/TELEMETRY.md section 1).
 import mqtt, { type MqttClient } from 'mqtt';
 import secp256k1 from 'secp256k1';
-import { hexToBytes, isAddress, type Address, type Hex } from 'viem';
+import { bytesToHex, hexToBytes, isAddress, type Address, type Hex } from 'viem';
 import {
   addressOfPrivateKey,
+  decodeReceipt,
   MAX_WINDOWS_PER_RECORD,
+  receiptTopic,
+  recoverSigner,
+  receiptDigest,
   resendTopic,
   signDigest,
   telemetryTopic,
@@ -28,6 +32,13 @@ export const DEFAULT_MAX_IN_FLIGHT = 100;
 export const MAX_RESEND_SPAN = 1440;
 /** When the timer fires late, at most this many missed windows are caught up; older ones are skipped (and logged). */
 export const MAX_CATCH_UP_WINDOWS = 60;
+/**
+ * An acknowledged window without a receipt this long after it ended is sent again: the ingest answers a window it
+ * holds with its receipt again (a receipt published while the agent was offline is lost, its session being clean).
+ */
+export const RECEIPT_WAIT_SECONDS = 120;
+/** At most this many windows are sent again for their receipts at each window tick. */
+export const MAX_RECEIPT_REQUESTS = 20;
 
 export interface NodeAgentOptions {
   /** The device key (32 bytes, or 0x hex); its address is the node's registered deviceSigner. */
@@ -62,6 +73,11 @@ export interface NodeAgentOptions {
   log?: (line: string) => void;
   /** Called once per message when the broker acknowledges it. */
   onPublished?: (signed: SignedTelemetry) => void;
+  /**
+   * The attester account whose receipts are kept (the one committing the roots); receipts signed by another key are
+   * ignored. Unset: any receipt that acknowledges the device's own window is kept, the first one per window.
+   */
+  attester?: Address;
 }
 
 export interface ResendRequest {
@@ -124,6 +140,10 @@ export class NodeAgent {
   private stopped = false;
   private stopping: Promise<void> | undefined;
   private unreachableLogged = false;
+  private readonly attester: Address | undefined;
+  private foreignReceiptLogged = false;
+  /** seq → clock second at which it was last sent again for its receipt. */
+  private readonly receiptAsked = new Map<number, number>();
 
   /** Validates the options and opens (and locks) the outbox; the network is untouched until connect() or start(). */
   constructor(opts: NodeAgentOptions) {
@@ -154,6 +174,9 @@ export class NodeAgent {
     this.maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.onPublished = opts.onPublished;
+    if (opts.attester !== undefined && !isAddress(opts.attester, { strict: false }))
+      throw new Error(`attester: not an address: ${String(opts.attester)}`);
+    this.attester = opts.attester?.toLowerCase() as Address | undefined;
     this.outbox = Outbox.open(opts.outboxDir, {
       device: this.device,
       ...(opts.retentionSeconds === undefined ? {} : { retentionSeconds: opts.retentionSeconds }),
@@ -244,9 +267,10 @@ export class NodeAgent {
     client.on('connect', () => {
       this.unreachableLogged = false;
       this.log(`mqtt: connected to ${this.mqttUrl} as ${this.device}; ${this.outbox.unackedSize} unacknowledged`);
-      client.subscribe(resendTopic(this.device), { qos: 1 }, (err) => {
-        if (err && !this.stopped) this.log(`mqtt: subscribe to ${resendTopic(this.device)} failed: ${err.message}`);
-      });
+      for (const topic of [resendTopic(this.device), receiptTopic(this.device)])
+        client.subscribe(topic, { qos: 1 }, (err) => {
+          if (err && !this.stopped) this.log(`mqtt: subscribe to ${topic} failed: ${err.message}`);
+        });
       this.pump();
     });
     client.on('close', () => {
@@ -324,7 +348,58 @@ export class NodeAgent {
       this.tickWindow(start).catch((err: Error) => this.log(`tick: ${err.message}`));
     }
     this.firstWindow = Math.max(this.firstWindow, current);
+    this.askForReceipts();
     this.schedule();
+  }
+
+  /** Windows acknowledged by the broker whose receipt has not come: sent again, a few at a time (see RECEIPT_WAIT_SECONDS). */
+  askForReceipts(): number {
+    const client = this.client;
+    if (!client || !client.connected || this.stopped) return 0;
+    const now = this.clock();
+    let asked = 0;
+    for (const entry of this.outbox.unreceipted()) {
+      if (asked >= MAX_RECEIPT_REQUESTS) break;
+      const m = entry.signed.message;
+      if (m.windowEnd > now - RECEIPT_WAIT_SECONDS) break;
+      // The hour is attested once it ended and its grace passed; the ingest takes no window of it then.
+      if (Math.floor(m.windowStart / 3600) < Math.floor((now - RECEIPT_WAIT_SECONDS) / 3600) - 1) continue;
+      if ((this.receiptAsked.get(entry.seq) ?? -Infinity) > now - RECEIPT_WAIT_SECONDS) continue;
+      this.receiptAsked.set(entry.seq, now);
+      this.publish(client, entry, false);
+      asked++;
+    }
+    return asked;
+  }
+
+  /** Keeps a receipt that acknowledges one of this device's held windows (signed by the attester, when it is set). */
+  private onReceipt(payload: Uint8Array): void {
+    let signed;
+    try {
+      signed = decodeReceipt(payload);
+    } catch (err) {
+      this.log(`receipt: ignored a bad receipt: ${(err as Error).message}`);
+      return;
+    }
+    const r = signed.receipt;
+    const entry = this.outbox.get(r.seq);
+    if (!entry || entry.receipt) return;
+    const m = entry.signed.message;
+    if (r.digest !== bytesToHex(this.hasher.digest(m)) || r.slot !== Math.floor(m.windowStart / 3600)) {
+      this.log(`receipt: ignored a receipt of seq ${r.seq} that does not acknowledge this device's window`);
+      return;
+    }
+    const signer = recoverSigner(hexToBytes(receiptDigest(this.hasher.domain, r)), signed.signature);
+    if (signer === undefined || (this.attester !== undefined && signer.toLowerCase() !== this.attester)) {
+      if (!this.foreignReceiptLogged)
+        this.log(
+          `receipt: ignored a receipt of seq ${r.seq} signed by ${signer ?? 'nobody'}, not the attester ${this.attester}`,
+        );
+      this.foreignReceiptLogged = true;
+      return;
+    }
+    this.outbox.addReceipt(signed);
+    this.receiptAsked.delete(r.seq);
   }
 
   /** Publishes unacknowledged messages in sequence order, up to maxInFlight awaiting a PUBACK. */
@@ -360,7 +435,9 @@ export class NodeAgent {
   }
 
   private onMessage(topic: string, payload: Uint8Array): void {
-    if (this.stopped || topic !== resendTopic(this.device)) return;
+    if (this.stopped) return;
+    if (topic === receiptTopic(this.device)) return this.onReceipt(payload);
+    if (topic !== resendTopic(this.device)) return;
     const client = this.client;
     if (!client) return;
     let request: ResendRequest;

@@ -326,13 +326,22 @@ async function runStatus(flags: Parsed, io: AgentIo): Promise<number> {
       challenge = `; challenge succeeded (${c.fault}), ${usd(c.rewardUsdc6 ?? 0)} USD to owner ${c.rewardTo}`;
     else if (c?.status === 'not-challengeable') challenge = `; not challengeable: ${c.reason}`;
     else if (c) challenge = `; challenge ${c.status}${c.reason ? `: ${c.reason}` : ''}`;
-    io.stdout(`hour ${h.slot} ${when} ${h.state}: ${h.reason}${challenge}\n`);
+    if (c?.kind === 'dropped-window' && c.status !== 'not-challengeable') challenge += ' [dropped window, by receipt]';
+    const o = h.omission;
+    let omission = '';
+    if (o?.status === 'proven')
+      omission = `; omission proven, ${usd(o.rewardUsdc6 ?? 0)} USD to owner ${o.rewardTo}, claim bond returned`;
+    else if (o?.status === 'open')
+      omission = `; omission claim open (bond ${usd(o.bondUsdc6 ?? 0)} USD), answer due by ${new Date((o.answerBy ?? 0) * 1000).toISOString()}`;
+    else if (o) omission = `; omission claim ${o.status}${o.reason ? `: ${o.reason}` : ''}`;
+    io.stdout(`hour ${h.slot} ${when} ${h.state}: ${h.reason}${challenge}${omission}\n`);
   }
   const m = store.metrics;
   io.stdout(
     `hours: ${m.hoursVerified} verified, ${m.hoursMisreported} misreported, ${m.hoursMissing} missing\n` +
       `challenges: ${m.challengesCommitted} committed, ${m.challengesSucceeded} succeeded, ${m.challengesFailed} failed, ` +
-      `${m.notChallengeable} not challengeable; gas ${m.challengeGas}; rewards ${usd(m.rewardsUsdc6)} USD to the owner\n` +
+      `${m.notChallengeable} not challengeable; omission claims: ${m.omissionClaims} opened, ${m.omissionsProven} ` +
+      `proven, ${m.omissionClaimsAnswered} answered; gas ${m.challengeGas}; rewards ${usd(m.rewardsUsdc6)} USD to the owner\n` +
       `cost so far: ${m.rpcCalls} RPC calls, ${m.apiCalls} API requests\n`,
   );
   return 0;

@@ -223,6 +223,7 @@ export const ATTESTATION_ORACLE_LAYOUT = {
   commitmentsSlot: 3n, // mapping(uint32 slot => Commitment) _commitments
   recordsSlot: 4n, // mapping(bytes32 leaf => RecordStatus) _records: 0 none, 1 excluded, 2 claimed
   // Commitment: word 0 root; word 1 attester(20) committedAt(5) recordCount(4) bondReleased(1)
+  attester: { word: 1n, offset: 0, bytes: 20 },
   committedAt: { word: 1n, offset: 20, bytes: 5 },
   recordCount: { word: 1n, offset: 25, bytes: 4 },
 } as const;
@@ -286,6 +287,8 @@ export interface ProvenCommitment {
   blockHash: Hex;
   blockTimestamp: bigint;
   root: Hex;
+  /** The account that committed the root: the one whose receipts the oracle accepts for the slot. */
+  attester: Address;
   committedAt: number;
   recordCount: number;
 }
@@ -313,6 +316,7 @@ export async function readProvenCommitment(
     blockHash: header.hash,
     blockTimestamp: header.timestamp,
     root: `0x${root.toString(16).padStart(64, '0')}` as Hex,
+    attester: `0x${field(w1, L.attester.offset, L.attester.bytes).toString(16).padStart(40, '0')}` as Address,
     committedAt: Number(field(w1, L.committedAt.offset, L.committedAt.bytes)),
     recordCount: Number(field(w1, L.recordCount.offset, L.recordCount.bytes)),
   };

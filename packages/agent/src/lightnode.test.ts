@@ -10,11 +10,19 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestClient, http, toHex, type Address, type Hex } from 'viem';
+import { createServer } from 'node:http';
+import { createTestClient, hexToBytes, http, toHex, type Address, type Hex } from 'viem';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { randomBytes } from 'node:crypto';
 import { attestationOracleAbi, nodeRegistryAbi, settlementTokenAbi } from '@greenhour/contracts';
-import { connect, DEFAULT_MINIMUM_STAKE_USDC6, faucet, registerNode, type Clients } from '@greenhour/chain';
+import {
+  ANVIL_DEFAULT_PRIVATE_KEY,
+  connect,
+  DEFAULT_MINIMUM_STAKE_USDC6,
+  faucet,
+  registerNode,
+  type Clients,
+} from '@greenhour/chain';
 import {
   Attester,
   Ingest,
@@ -102,6 +110,8 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     );
     const gas = await clients.walletClient.sendTransaction({ to: device, value: 10n ** 16n });
     await clients.publicClient.waitForTransactionReceipt({ hash: gas });
+    // And one omission claim's bond (1 USD at deployment); the second claim finds the key short and tries again.
+    await faucet(clients, deployment, device, 1_000_000n);
     limits = { pvWp: SPEC.pvWp, batteryWh: SPEC.batteryWh, chargerW: SPEC.chargerW, gpuPowerWMax: 700 * SPEC.gpuCount };
     chainNow = async () => Number((await clients.publicClient.getBlock()).timestamp);
 
@@ -113,6 +123,9 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       directory: new RegistryDirectory(clients.publicClient, deployment.nodeRegistry),
       hasher: chain.hasher,
       now: () => ingestNow,
+      // Receipts signed by the attester account (the deployer commits the roots), as the service sends them.
+      onStored: (windows) =>
+        subscriber.sendReceipts(windows, chain.hasher.domain, hexToBytes(ANVIL_DEFAULT_PRIVATE_KEY)),
     });
     await ingest.start();
     subscriber = await subscribeTelemetry(ingest, { mqttUrl: broker.url, protocolVersion: 4 });
@@ -146,6 +159,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       outboxDir,
       clock: () => clockS,
       limits,
+      attester: chain.clients.account.address,
       log,
     });
     agent.connect();
@@ -185,6 +199,11 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     while ((await db.query('SELECT 1 FROM telemetry_messages WHERE slot = $1', [slot])).length < WINDOWS_PER_HOUR + 3) {
       if (Date.now() > deadline) throw new Error(`windows of hour ${slot} not stored`);
       await ingest.drain();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Each stored window's receipt comes back to the agent.
+    while (agent.outbox.inSlot(slot).some((e) => e.receipt === undefined)) {
+      if (Date.now() > deadline) throw new Error(`receipts of hour ${slot} not received`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
@@ -329,20 +348,41 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     }
   });
 
-  it('an honest hour is verified, and inflated green energy, dropped windows and an omitted record are detected; the inflation is challenged by the device and paid to the owner', async (t) => {
+  it('an honest hour is verified; inflated green energy, dropped windows, an omitted and a withheld record are each caught by the device, and what is provable is paid to the owner', async (t) => {
     const { clients, deployment } = chain;
+    const testClient = createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) });
     const now = await chainNow();
     const current = Math.floor(now / HOUR);
-    const [honest, inflated, dropped, omitted] = [current - 5, current - 4, current - 3, current - 2];
+    const [honest, inflated, dropped, omitted, withheld] = [
+      current - 6,
+      current - 5,
+      current - 4,
+      current - 3,
+      current - 2,
+    ];
     const agent = await startAgent(now);
     t.after(() => agent.stop());
+    // A mirror that withholds one record (it answers "no record" for it) and passes every other request on.
+    const mirror = createServer(async (req, res) => {
+      if (req.url === `/v1/attestations/${withheld}/nodes/${nodeId}`) {
+        res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"code":"not_found"}}');
+        return;
+      }
+      const upstream = await fetch(`${api.url}${req.url}`);
+      res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+    });
+    mirror.listen(0, '127.0.0.1');
+    await once(mirror, 'listening');
+    t.after(() => new Promise((r) => mirror.close(r)));
+    const mirrorUrl = `http://127.0.0.1:${(mirror.address() as { port: number }).port}`;
     // The light node starts with the agent: it pins the windows of the hours it has not settled in the outbox.
-    const node = lightNode(now, {}, agent);
-    for (const s of [honest, inflated, dropped, omitted]) await runHour(agent, s);
+    const node = lightNode(now, { apiUrls: [mirrorUrl] }, agent);
+    for (const s of [honest, inflated, dropped, omitted, withheld]) await runHour(agent, s);
     await attest(honest);
     await attest(inflated, { mode: 'inflate-green', nodeIds: [nodeId] });
     await attest(dropped, { mode: 'drop-windows', nodeIds: [nodeId] });
     await attest(omitted, { mode: 'omit-record', nodeIds: [nodeId] });
+    await attest(withheld);
 
     // The root the light node trusts is proven from storage; it equals what eth_call says.
     for (const s of [honest, inflated]) {
@@ -356,6 +396,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       assert.equal(proven.root, called.root);
       assert.equal(proven.committedAt, called.committedAt);
       assert.equal(proven.recordCount, called.recordCount);
+      assert.equal(proven.attester.toLowerCase(), called.attester.toLowerCase());
       assert.equal(proven.recordCount, 2);
     }
 
@@ -371,17 +412,31 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
         [inflated, 'misreported'],
         [dropped, 'misreported'],
         [omitted, 'missing'],
+        [withheld, 'missing'],
       ],
+    );
+    // The device key held one claim bond: the second claim failed, and is tried again once the key is funded.
+    const short = node.hour(withheld)!.omission!;
+    assert.equal(short.status, 'claiming');
+    assert.equal(short.attempts, 1);
+    assert.match(short.reason!, /holds 0\.00 USD; an omission claim bonds 1\.00 USD/);
+    assert.ok(lines.some((l) => /omission claim of node \d+ hour \d+: attempt 1 of 3 failed/.test(l)));
+    await faucet(clients, deployment, device, 1_000_000n);
+    assert.deepEqual(
+      (await node.checkDue()).map((c) => [c.slot, c.omission?.status]),
+      [[withheld, 'open']],
     );
 
     // Honest: verified against the root proven from the chain, no challenge.
     const h = node.hour(honest)!;
     assert.equal(h.challenge, undefined);
+    assert.equal(h.omission, undefined);
     assert.equal(h.reported?.leaf, h.expected.leaf);
 
     // Inflated: the device challenged from its own outbox; AggregateMismatch; the owner got a fifth of the bond.
     const i = node.hour(inflated)!;
     assert.equal(i.challenge?.status, 'succeeded', JSON.stringify(i.challenge));
+    assert.equal(i.challenge?.kind, 'fraud');
     assert.equal(i.challenge?.fault, 'AggregateMismatch');
     assert.ok(i.reported!.greenWh > i.expected.greenWh, 'the record claimed more green energy');
     assert.ok(i.reported!.greenShareBps >= i.expected.greenShareBps);
@@ -394,52 +449,108 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     const reward = (bond * 2_000n) / 10_000n;
     assert.equal(i.challenge?.rewardUsdc6, Number(reward));
     assert.equal(i.challenge?.rewardTo?.toLowerCase(), owner.account.address.toLowerCase());
-    assert.equal((await tokenBalance(owner.account.address)) - ownerBefore, reward, 'paid to the owner');
-    assert.equal(await tokenBalance(device), 0n, 'the device key holds no reward');
     const deviceEthAfter = await clients.publicClient.getBalance({ address: device });
     assert.ok(deviceEthAfter < deviceEthBefore, 'the device paid the gas');
-    assert.equal(
-      await clients.publicClient.readContract({
-        address: deployment.attestationOracle,
-        abi: attestationOracleAbi,
-        functionName: 'isExcluded',
-        args: [i.reported!.leaf],
-      }),
-      true,
-    );
+    for (const leaf of [i.reported!.leaf, node.hour(dropped)!.reported!.leaf])
+      assert.equal(
+        await clients.publicClient.readContract({
+          address: deployment.attestationOracle,
+          abi: attestationOracleAbi,
+          functionName: 'isExcluded',
+          args: [leaf],
+        }),
+        true,
+      );
     assert.ok(i.challenge!.commitGas! > 0 && i.challenge!.revealGas! > 0);
     assert.ok(lines.some((l) => /MISREPORT node \d+ hour \d+ .*misreported: greenWh/.test(l)));
     assert.ok(lines.some((l) => /CHALLENGE SUCCEEDED node \d+ hour \d+: AggregateMismatch/.test(l)));
 
-    // Dropped windows: detected (which ones), but the smaller record is consistent: not provable on chain.
+    // Dropped windows: the smaller record is consistent with what it commits to, but the attester had signed a
+    // receipt of each dropped window: the device proves one dropped (DroppedWindow) and the owner is paid.
     const d = node.hour(dropped)!;
     assert.equal(d.droppedSeqs?.length, WINDOWS_PER_HOUR / 2);
     assert.equal(d.reported?.messageCount, WINDOWS_PER_HOUR / 2);
-    assert.equal(d.challenge?.status, 'not-challengeable');
-    assert.match(d.challenge!.reason!, /consistent with the 30 windows it commits to/);
+    assert.equal(d.challenge?.status, 'succeeded', JSON.stringify(d.challenge));
+    assert.equal(d.challenge?.kind, 'dropped-window');
+    assert.equal(d.challenge?.fault, 'DroppedWindow');
+    assert.equal(d.challenge?.rewardUsdc6, Number(reward));
+    assert.ok(lines.some((l) => /CHALLENGE SUCCEEDED node \d+ hour \d+: DroppedWindow/.test(l)));
+    assert.equal((await tokenBalance(owner.account.address)) - ownerBefore, 2n * reward, 'both paid to the owner');
 
-    // Omitted: no record proves against the committed root.
-    const o = node.hour(omitted)!;
-    assert.equal(o.reported, undefined);
-    assert.equal(o.challenge?.status, 'not-challengeable');
-    assert.match(o.reason, /no published record of node \d+ proves against the root/);
+    // Omitted and withheld: no record proves against the committed root; each hour's claim is open, bonded by the
+    // device with the attester's receipt.
+    for (const slot of [omitted, withheld]) {
+      const o = node.hour(slot)!;
+      assert.equal(o.reported, undefined);
+      assert.equal(o.challenge, undefined);
+      assert.equal(o.omission?.status, 'open', JSON.stringify(o.omission));
+      assert.match(o.reason, /no published record of node \d+ proves against the root/);
+      assert.ok(o.omission!.claimGas! > 0);
+    }
+    const claimBond = 1_000_000n;
+    assert.equal(await tokenBalance(device), 0n, 'both claim bonds are held by the oracle');
+    assert.ok(lines.some((l) => /OMISSION CLAIM opened with the attester's receipt of seq \d+/.test(l)));
+
+    // The honest attester answers the claim of the withheld record (it holds it); it cannot answer the omitted one.
+    const attester = new Attester({
+      db,
+      ingest,
+      clients,
+      oracle: deployment.attestationOracle,
+      claim: false,
+      log,
+    });
+    // (The attester is the treasury too: measured here, after the challenges' forfeits.)
+    const attesterUsdBefore = await tokenBalance(clients.account.address);
+    assert.equal(await attester.answerOmissionClaims(), 1);
+    assert.equal((await tokenBalance(clients.account.address)) - attesterUsdBefore, claimBond, 'the claim bond');
+    // The answer reveals the record: the device judges it like a published one, and it is honest.
+    const answered = await node.checkDue();
+    assert.deepEqual(
+      answered.map((c) => [c.slot, c.state, c.omission?.status]),
+      [[withheld, 'verified', 'answered']],
+    );
+    assert.match(node.hour(withheld)!.source!, /^chain:0x/);
+    assert.equal(node.hour(omitted)!.omission?.status, 'open', 'not due until the window closes');
+
+    // Once the window has closed unanswered, the omission is proven: a record's bond forfeited, a fifth to the owner.
+    await testClient.increaseTime({ seconds: 6 * HOUR + 60 });
+    await mine();
+    const ownerBeforeProof = await tokenBalance(owner.account.address);
+    const proven = await node.checkDue();
+    assert.deepEqual(
+      proven.map((c) => [c.slot, c.omission?.status]),
+      [[omitted, 'proven']],
+    );
+    const o = node.hour(omitted)!.omission!;
+    assert.equal(o.rewardUsdc6, Number(reward));
+    assert.equal(o.rewardTo?.toLowerCase(), owner.account.address.toLowerCase());
+    assert.equal((await tokenBalance(owner.account.address)) - ownerBeforeProof, reward);
+    assert.equal(await tokenBalance(device), claimBond, 'the proven claim’s bond came back, the answered one did not');
+    assert.ok(lines.some((l) => /OMISSION PROVEN node \d+ hour \d+/.test(l)));
 
     const m = node.metrics;
-    assert.equal(m.hoursVerified, 1);
+    assert.equal(m.hoursVerified, 2);
     assert.equal(m.hoursMisreported, 2);
     assert.equal(m.hoursMissing, 1);
-    assert.equal(m.challengesCommitted, 1, 'an honest hour produces no challenge');
-    assert.equal(m.challengesSucceeded, 1);
-    assert.equal(m.notChallengeable, 2);
-    assert.equal(m.rewardsUsdc6, Number(reward));
-    assert.ok(m.rpcCalls > 0 && m.apiCalls === 4);
+    assert.equal(m.challengesCommitted, 2, 'an honest hour produces no challenge');
+    assert.equal(m.challengesSucceeded, 2);
+    assert.equal(m.notChallengeable, 0);
+    assert.equal(m.omissionClaims, 2);
+    assert.equal(m.omissionsProven, 1);
+    assert.equal(m.omissionClaimsAnswered, 1);
+    assert.equal(m.rewardsUsdc6, Number(3n * reward));
+    assert.ok(m.rpcCalls > 0 && m.apiCalls === 5);
 
     // The cost per device and hour (BENCHMARKS.md).
     t.diagnostic(
       `BENCH light node, ${WINDOWS_PER_HOUR} windows an hour: registration proof ${registrationCalls} RPC calls ` +
         `(re-proven hourly); honest hour ${h.rpcCalls} RPC calls + 1 API request; challenged hour ${i.rpcCalls} RPC ` +
         `calls + 1 API request; challenge gas commit ${i.challenge!.commitGas} + reveal ${i.challenge!.revealGas} = ` +
-        `${i.challenge!.commitGas! + i.challenge!.revealGas!}; totals ${JSON.stringify(m)}`,
+        `${i.challenge!.commitGas! + i.challenge!.revealGas!}; dropped-window challenge gas ${d.challenge!.commitGas} + ` +
+        `${d.challenge!.revealGas} = ${d.challenge!.commitGas! + d.challenge!.revealGas!} (${d.rpcCalls} RPC calls); ` +
+        `omission claim gas ${o.claimGas} + resolve ${o.resolveGas} = ${o.claimGas! + o.resolveGas!} ` +
+        `(${node.hour(omitted)!.rpcCalls} RPC calls); totals ${JSON.stringify(m)}`,
     );
     // A second round checks nothing again.
     const calls = m.apiCalls;
@@ -457,9 +568,11 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     assert.equal(code, 0, out);
     assert.match(out, new RegExp(`hour ${honest} .*verified`));
     assert.match(out, new RegExp(`hour ${inflated} .*misreported.*challenge succeeded \\(AggregateMismatch\\)`));
-    assert.match(out, new RegExp(`hour ${dropped} .*misreported.*not challengeable`));
-    assert.match(out, new RegExp(`hour ${omitted} .*missing.*not challengeable`));
-    assert.match(out, /challenges: 1 committed, 1 succeeded, 0 failed/);
+    assert.match(out, new RegExp(`hour ${dropped} .*misreported.*challenge succeeded \\(DroppedWindow\\)`));
+    assert.match(out, new RegExp(`hour ${omitted} .*missing.*omission proven, \\d+\\.\\d\\d USD to owner`));
+    assert.match(out, new RegExp(`hour ${withheld} .*verified.*omission claim answered`));
+    assert.match(out, /challenges: 2 committed, 2 succeeded, 0 failed/);
+    assert.match(out, /omission claims: 2 opened, 1 proven, 1 answered/);
 
     // A restarted agent resumes where it stopped: only the new hour is fetched and checked.
     await agent.stop();
@@ -480,7 +593,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       assert.equal(again.metrics.apiCalls - apiBefore, 2, 'the new hour only: the dead mirror, then the service');
       assert.equal(again.hour(next)?.source, api.url);
       assert.equal(again.hour(next)?.rpcCalls, 2, 'an honest hour: one commitment proof (header + eth_getProof)');
-      assert.equal(again.metrics.challengesCommitted, 1);
+      assert.equal(again.metrics.challengesCommitted, 2);
       assert.equal(readLightNodeStore(outboxDir)?.hours[String(next)]?.state, 'verified');
       await again.stop();
     } finally {

@@ -12,6 +12,7 @@ import {
   bytesToHex,
   createPublicClient,
   createWalletClient,
+  decodeFunctionData,
   defineChain,
   encodeAbiParameters,
   hexToBytes,
@@ -23,7 +24,7 @@ import {
   type Hex,
 } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { attestationOracleAbi } from '@greenhour/contracts';
+import { attestationOracleAbi, settlementTokenAbi } from '@greenhour/contracts';
 import { transact, type Clients } from '@greenhour/chain';
 import {
   aggregate,
@@ -32,13 +33,15 @@ import {
   leafOf,
   MAX_WINDOWS_PER_RECORD,
   TelemetryHasher,
+  isReceiptOf,
   verifyRecord,
   type NodeHourRecord,
+  type SignedReceipt,
   type Telemetry,
 } from '@greenhour/telemetry';
 import { fsyncDir } from './keystore.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
-import { readProvenCommitment, readProvenNode, type ProvenNode } from './lightclient.ts';
+import { readProvenCommitment, readProvenNode, type ProvenCommitment, type ProvenNode } from './lightclient.ts';
 
 export const LIGHT_NODE_FILE = 'lightnode.json';
 const SECONDS_PER_SLOT = 3600;
@@ -48,6 +51,10 @@ export const CHALLENGE_WINDOW_SECONDS = 6 * 3600;
 export const COMMIT_DEADLINE_SECONDS = 18 * 3600;
 /** Constants.sol: the challenger's (here the owner's) share of what a fault forfeits. */
 export const CHALLENGER_REWARD_BPS = 2_000;
+/** Constants.sol: an omission claim is opened at the latest this long before the slot's challenge window closes. */
+export const OMISSION_ANSWER_SECONDS = 2 * 3600;
+/** A challenge or claim whose transaction fails is tried again at the next checks, this many times in all. */
+export const MAX_CHALLENGE_ATTEMPTS = 3;
 /** Default interval between checks, ms. */
 export const DEFAULT_CHECK_INTERVAL_MS = 60_000;
 /** The device's own registration is re-proven at most this often, seconds. */
@@ -55,6 +62,13 @@ export const REGISTRATION_RECHECK_SECONDS = 3600;
 
 export type HourState = 'verified' | 'missing' | 'misreported';
 export type ChallengeStatus = 'committing' | 'committed' | 'succeeded' | 'failed' | 'not-challengeable';
+/** `fraud`: the record misstates the windows it commits to (challengeByDevice); `dropped-window`: it leaves out a
+ * window the attester acknowledged with a receipt (challengeDroppedWindow). */
+export type ChallengeKind = 'fraud' | 'dropped-window';
+/** An omission claim: `claiming` until the transaction is in, `open` until answered or the window closes, then
+ * `proven` (paid to the owner), `answered` (the attester proved a record; the claim bond is its), `closed` (a
+ * challenge excluded a record of the hour; the claim bond came back) or `failed`. */
+export type OmissionStatus = 'claiming' | 'open' | 'proven' | 'answered' | 'closed' | 'failed';
 
 export interface RecordSummary {
   greenWh: number;
@@ -67,9 +81,29 @@ export interface RecordSummary {
   leaf: Hex;
 }
 
+export interface FraudEvidence {
+  record: NodeHourRecord;
+  proof: Hex[];
+  messages: Telemetry[];
+  signatures: Hex[];
+}
+
+export interface DroppedWindowEvidence {
+  record: NodeHourRecord;
+  proof: Hex[];
+  /** The record's committed windows, digest ‖ signature each: the preimage of its messagesHash. */
+  windows: Hex;
+  /** The attester's receipt of a window the record leaves out. */
+  receipt: SignedReceipt;
+}
+
 export interface ChallengeState {
   status: ChallengeStatus;
+  /** Absent in stores written before receipts: `fraud`. */
+  kind?: ChallengeKind;
   reason?: string;
+  /** Transactions tried and failed so far (see MAX_CHALLENGE_ATTEMPTS). */
+  attempts?: number;
   salt?: Hex;
   commitment?: Hex;
   committedInBlock?: number;
@@ -81,7 +115,25 @@ export interface ChallengeState {
   rewardUsdc6?: number;
   rewardTo?: Address;
   /** What the reveal sends, kept until the challenge ends so that a restart can finish it. */
-  evidence?: { record: NodeHourRecord; proof: Hex[]; messages: Telemetry[]; signatures: Hex[] };
+  evidence?: FraudEvidence | DroppedWindowEvidence;
+}
+
+export interface OmissionState {
+  status: OmissionStatus;
+  reason?: string;
+  /** The receipt the claim rests on (kept until the claim ends). */
+  receipt?: SignedReceipt;
+  attempts?: number;
+  claimTx?: Hex;
+  claimGas?: number;
+  bondUsdc6?: number;
+  /** UTC seconds: the attester must answer before this (the slot's challenge window closes). */
+  answerBy?: number;
+  resolveTx?: Hex;
+  resolveGas?: number;
+  answerTx?: Hex;
+  rewardUsdc6?: number;
+  rewardTo?: Address;
 }
 
 export interface HourCheck {
@@ -101,6 +153,8 @@ export interface HourCheck {
   /** JSON-RPC requests this hour took: its commitment's proof, plus the challenge's transactions if any. */
   rpcCalls?: number;
   challenge?: ChallengeState;
+  /** The omission claim of an hour whose record no service published. */
+  omission?: OmissionState;
 }
 
 export interface LightNodeMetrics {
@@ -115,6 +169,9 @@ export interface LightNodeMetrics {
   apiCalls: number;
   challengeGas: number;
   rewardsUsdc6: number;
+  omissionClaims: number;
+  omissionsProven: number;
+  omissionClaimsAnswered: number;
 }
 
 export interface RegistrationCheck {
@@ -148,6 +205,9 @@ const emptyMetrics = (): LightNodeMetrics => ({
   apiCalls: 0,
   challengeGas: 0,
   rewardsUsdc6: 0,
+  omissionClaims: 0,
+  omissionsProven: 0,
+  omissionClaimsAnswered: 0,
 });
 
 export class LightNodeError extends Error {
@@ -253,12 +313,22 @@ const isoHour = (slot: number) => new Date(slot * SECONDS_PER_SLOT * 1000).toISO
 const usd = (usdc6: number) => (usdc6 / 1e6).toFixed(2);
 const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
 
-interface Evidence {
-  record: NodeHourRecord;
-  proof: Hex[];
-  messages: Telemetry[];
-  signatures: Hex[];
+type Evidence = FraudEvidence;
+
+/** What the check of one hour compares: the device's own windows and the commitment proven from the chain. */
+interface HourContext {
+  nodeId: number;
+  slot: number;
+  /** Acknowledged windows of the hour, at most MAX_WINDOWS_PER_RECORD. */
+  sent: OutboxEntry[];
+  own: { entry: OutboxEntry; digest: Uint8Array; signature: Uint8Array }[];
+  expected: NodeHourRecord;
+  base: { slot: number; checkedAt: number; expected: RecordSummary };
+  commitment: ProvenCommitment;
 }
+
+const PENDING_CHALLENGE: readonly ChallengeStatus[] = ['committing', 'committed'];
+const PENDING_OMISSION: readonly OmissionStatus[] = ['claiming', 'open'];
 
 function parseEvidence(body: unknown): Evidence {
   const b = body as Partial<Evidence> | null;
@@ -400,7 +470,10 @@ export class LightNode {
 
   private terminal(c: HourCheck | undefined): boolean {
     if (c === undefined) return false;
-    return c.challenge === undefined || !['committing', 'committed'].includes(c.challenge.status);
+    return (
+      (c.challenge === undefined || !PENDING_CHALLENGE.includes(c.challenge.status)) &&
+      (c.omission === undefined || !PENDING_OMISSION.includes(c.omission.status))
+    );
   }
 
   /** Start of the oldest hour held in the outbox that is not settled yet (its windows are pinned). */
@@ -455,10 +528,17 @@ export class LightNode {
       const rpcBefore = this.store.metrics.rpcCalls;
       const check = held ?? (await this.checkHour(registration, slot));
       if (check === undefined) continue;
-      if (check.challenge && ['committing', 'committed'].includes(check.challenge.status))
+      // An open claim waits for the window to close: the hour is reported again only when something changed.
+      let changed = held === undefined;
+      if (check.omission && PENDING_OMISSION.includes(check.omission.status))
+        changed = (await this.pursueOmission(check, registration)) || changed;
+      if (check.challenge && PENDING_CHALLENGE.includes(check.challenge.status)) {
         await this.challenge(check, registration);
+        changed = true;
+      }
       check.rpcCalls = (check.rpcCalls ?? 0) + this.store.metrics.rpcCalls - rpcBefore;
       this.save();
+      if (!changed) continue;
       this.opts.onCheck?.(check);
       settled.push(check);
     }
@@ -478,13 +558,16 @@ export class LightNode {
     else
       this.log(
         `light node: MISREPORT ${where} ${check.state}: ${check.reason}` +
-          (check.challenge?.status === 'not-challengeable' ? `; not challengeable: ${check.challenge.reason}` : ''),
+          (check.challenge?.status === 'not-challengeable' ? `; not challengeable: ${check.challenge.reason}` : '') +
+          (check.omission?.status === 'claiming'
+            ? `; claiming the omission with the attester's receipt of seq ${check.omission.receipt!.receipt.seq}`
+            : ''),
       );
     return check;
   }
 
-  /** One hour: undefined while it is not committed yet (or no service answered); otherwise its settled check. */
-  private async checkHour(registration: RegistrationCheck, slot: number): Promise<HourCheck | undefined> {
+  /** The device's side of an hour and its commitment proven from the chain; undefined when it sent no window. */
+  private async context(registration: RegistrationCheck, slot: number): Promise<HourContext | undefined> {
     const nodeId = registration.nodeId;
     // The windows the broker acknowledged: what the attester received. Ingest takes at most 60 a device-hour.
     const sent = this.opts.outbox
@@ -502,9 +585,29 @@ export class LightNode {
       slot,
       own.map((o) => ({ message: o.entry.signed.message, digest: o.digest, signature: o.signature })),
     );
-    const base = { slot, checkedAt: this.now(), expected: summary(expected) };
-
     const commitment = await readProvenCommitment(this.clients.publicClient, this.opts.oracle, slot);
+    return {
+      nodeId,
+      slot,
+      sent,
+      own,
+      expected,
+      base: { slot, checkedAt: this.now(), expected: summary(expected) },
+      commitment,
+    };
+  }
+
+  /** The first of `entries` holding a receipt signed by `attester` (the one the oracle accepts for the slot). */
+  private receiptBy(entries: readonly OutboxEntry[], attester: Address): SignedReceipt | undefined {
+    for (const e of entries) if (e.receipt && isReceiptOf(this.hasher.domain, e.receipt, attester)) return e.receipt;
+    return undefined;
+  }
+
+  /** One hour: undefined while it is not committed yet (or no service answered); otherwise its settled check. */
+  private async checkHour(registration: RegistrationCheck, slot: number): Promise<HourCheck | undefined> {
+    const ctx = await this.context(registration, slot);
+    if (ctx === undefined) return undefined;
+    const { nodeId, sent, base, commitment } = ctx;
     if (commitment.committedAt === 0) {
       const deadline = (slot + 1) * SECONDS_PER_SLOT + COMMIT_DEADLINE_SECONDS;
       if (Number(commitment.blockTimestamp) < deadline) return undefined;
@@ -551,28 +654,43 @@ export class LightNode {
         problems.push(`${url}: ${firstLine(err)}`);
       }
     }
-    if (found === undefined) {
-      const closesAt = commitment.committedAt + CHALLENGE_WINDOW_SECONDS;
-      // Nobody answered (network): try again later, until the window has closed.
-      if (!answered && Number(commitment.blockTimestamp) < closesAt) {
-        this.log(`light node: hour ${slot}: no service answered (${problems.join('; ')}); retrying`);
-        return undefined;
-      }
-      return this.settle({
-        ...base,
-        state: 'missing',
-        reason:
-          `${sent.length} acknowledged windows, but no published record of node ${nodeId} proves against the root ` +
-          `committed on chain (${problems.join('; ')})`,
-        challenge: {
-          status: 'not-challengeable',
-          reason:
-            'an omitted (or withheld) record cannot be proven on chain: the oracle cannot tell a record the attester ' +
-            'never received from one it dropped (docs/TELEMETRY.md, "Light node")',
-        },
-      });
-    }
+    if (found !== undefined) return this.judge(ctx, found);
 
+    const closesAt = commitment.committedAt + CHALLENGE_WINDOW_SECONDS;
+    const lastClaimAt = closesAt - OMISSION_ANSWER_SECONDS;
+    const receipt = this.receiptBy(sent, commitment.attester);
+    // Nobody answered (network): try again later, until a claim could still be opened (or, without a receipt to
+    // claim with, until the window has closed).
+    if (!answered && Number(commitment.blockTimestamp) < (receipt ? lastClaimAt : closesAt)) {
+      this.log(`light node: hour ${slot}: no service answered (${problems.join('; ')}); retrying`);
+      return undefined;
+    }
+    const check: HourCheck = {
+      ...base,
+      state: 'missing',
+      reason:
+        `${sent.length} acknowledged windows, but no published record of node ${nodeId} proves against the root ` +
+        `committed on chain (${problems.join('; ')})`,
+    };
+    if (receipt === undefined)
+      check.challenge = {
+        status: 'not-challengeable',
+        reason:
+          `no window of the hour has a receipt signed by its attester ${commitment.attester}: without one the oracle ` +
+          'cannot tell a record the attester never received from one it omitted (docs/TELEMETRY.md, "Light node")',
+      };
+    else if (Number(commitment.blockTimestamp) > lastClaimAt)
+      check.challenge = {
+        status: 'not-challengeable',
+        reason: `an omission claim had to be opened by ${new Date(lastClaimAt * 1000).toISOString()}`,
+      };
+    else check.omission = { status: 'claiming', receipt, answerBy: closesAt };
+    return this.settle(check);
+  }
+
+  /** Compares a record that proves against the committed root with the device's own windows, and settles the hour. */
+  private judge(ctx: HourContext, found: { url: string; evidence: Evidence }): HourCheck {
+    const { nodeId, slot, sent, own, expected, base, commitment } = ctx;
     const reported = found.evidence.record;
     if (leafOf(reported) === leafOf(expected))
       return this.settle({
@@ -637,6 +755,7 @@ export class LightNode {
 
     const outOfBounds = reported.messageCount === 0 || reported.messageCount > MAX_WINDOWS_PER_RECORD;
     let notChallengeable: string | undefined;
+    let dropped: DroppedWindowEvidence | undefined;
     if (!outOfBounds) {
       if (committed === undefined)
         notChallengeable =
@@ -651,10 +770,29 @@ export class LightNode {
             signature: hexToBytes(c.signature),
           })),
         );
-        if (leafOf(recomputed) === leafOf(reported))
-          notChallengeable =
-            `the record is consistent with the ${committed.length} windows it commits to; the oracle has no proof ` +
-            'that a window was left out (docs/TELEMETRY.md, "Light node")';
+        if (leafOf(recomputed) === leafOf(reported)) {
+          // Consistent with what it commits to: provable only as a window dropped after the attester's receipt.
+          const droppedSet = new Set(droppedSeqs);
+          const receipt = this.receiptBy(
+            sent.filter((e) => droppedSet.has(e.seq)),
+            commitment.attester,
+          );
+          if (receipt === undefined)
+            notChallengeable =
+              `the record is consistent with the ${committed.length} windows it commits to, and no dropped window has ` +
+              `a receipt signed by the attester ${commitment.attester} (docs/TELEMETRY.md, "Light node")`;
+          else
+            dropped = {
+              record: reported,
+              proof: found.evidence.proof,
+              windows: bytesToHex(
+                Buffer.concat(
+                  committed.map((c) => Buffer.concat([this.hasher.digest(c.message), hexToBytes(c.signature)])),
+                ),
+              ),
+              receipt,
+            };
+        }
       }
     }
     const closesAt = commitment.committedAt + CHALLENGE_WINDOW_SECONDS;
@@ -666,8 +804,9 @@ export class LightNode {
     }
     check.challenge = {
       status: 'committing',
+      kind: dropped ? 'dropped-window' : 'fraud',
       salt: bytesToHex(randomBytes(32)),
-      evidence: {
+      evidence: dropped ?? {
         record: reported,
         proof: found.evidence.proof,
         messages: outOfBounds ? [] : committed!.map((c) => c.message),
@@ -680,9 +819,9 @@ export class LightNode {
   /** Commits (unless already committed), waits for a later block, reveals; resumes after a restart. */
   private async challenge(check: HourCheck, registration: RegistrationCheck): Promise<void> {
     const c = check.challenge!;
-    const { record, proof, messages, signatures } = c.evidence!;
+    const evidence = c.evidence!;
     const oracle = { address: this.opts.oracle, abi: attestationOracleAbi } as const;
-    const leaf = leafOf(record);
+    const leaf = leafOf(evidence.record);
     const where = `node ${registration.nodeId} hour ${check.slot}`;
     try {
       c.commitment ??= keccak256(
@@ -720,11 +859,31 @@ export class LightNode {
         if (Date.now() > deadline) throw new Error(`no block after ${committedIn} to reveal in`);
         await new Promise((r) => setTimeout(r, 1_000));
       }
-      const { receipt } = await transact(this.clients, {
-        ...oracle,
-        functionName: 'challengeByDevice',
-        args: [recordArg(record), proof, messages.map(messageArg), signatures, c.salt!],
-      });
+      const { receipt } =
+        'windows' in evidence
+          ? await transact(this.clients, {
+              ...oracle,
+              functionName: 'challengeDroppedWindow',
+              args: [
+                recordArg(evidence.record),
+                evidence.proof,
+                evidence.windows,
+                receiptArg(evidence.receipt.receipt),
+                evidence.receipt.signature,
+                c.salt!,
+              ],
+            })
+          : await transact(this.clients, {
+              ...oracle,
+              functionName: 'challengeByDevice',
+              args: [
+                recordArg(evidence.record),
+                evidence.proof,
+                evidence.messages.map(messageArg),
+                evidence.signatures,
+                c.salt!,
+              ],
+            });
       const [excluded] = parseEventLogs({ abi: attestationOracleAbi, eventName: 'RecordExcluded', logs: receipt.logs });
       if (excluded === undefined) throw new Error(`reveal ${receipt.transactionHash}: no RecordExcluded event`);
       const share = (v: bigint) => (v * BigInt(CHALLENGER_REWARD_BPS)) / 10_000n;
@@ -746,14 +905,231 @@ export class LightNode {
           `${c.rewardTo} (gas ${(c.commitGas ?? 0) + c.revealGas}, reveal ${receipt.transactionHash})`,
       );
     } catch (err) {
-      c.status = 'failed';
+      c.attempts = (c.attempts ?? 0) + 1;
       c.reason = firstLine(err);
+      if (c.attempts < MAX_CHALLENGE_ATTEMPTS) {
+        this.save();
+        this.log(
+          `light node: challenge of ${where}: attempt ${c.attempts} of ${MAX_CHALLENGE_ATTEMPTS} failed (${c.reason}); ` +
+            'trying again at the next check',
+        );
+        return;
+      }
+      c.status = 'failed';
       delete c.evidence;
       this.store.metrics.challengesFailed++;
       this.save();
-      this.log(`light node: CHALLENGE FAILED ${where}: ${c.reason}`);
+      this.log(`light node: CHALLENGE FAILED ${where} after ${c.attempts} attempts: ${c.reason}`);
     }
   }
+
+  /**
+   * An omission claim (answer-or-forfeit): opens it with the attester's receipt, bonding omissionClaimBondUsdc6 from
+   * the device key; once the window has closed unanswered, proves it (the forfeit goes to the owner). An answered claim
+   * reveals the record in its transaction: the hour is then judged against it like a published one. True when the
+   * claim's state changed.
+   */
+  private async pursueOmission(check: HourCheck, registration: RegistrationCheck): Promise<boolean> {
+    const o = check.omission!;
+    const where = `node ${registration.nodeId} hour ${check.slot}`;
+    const oracle = { address: this.opts.oracle, abi: attestationOracleAbi } as const;
+    const nodeId = BigInt(registration.nodeId);
+    try {
+      const onChain = await this.clients.publicClient.readContract({
+        ...oracle,
+        functionName: 'omissionClaim',
+        args: [check.slot, nodeId],
+      });
+      const status = Number(onChain.status);
+      if (o.status === 'claiming') {
+        if (status === OMISSION.None) {
+          const bondUsdc6 = await this.clients.publicClient.readContract({
+            ...oracle,
+            functionName: 'omissionClaimBondUsdc6',
+          });
+          await this.ensureClaimBond(bondUsdc6);
+          const { receipt } = await transact(this.clients, {
+            ...oracle,
+            functionName: 'openOmissionClaim',
+            args: [receiptArg(o.receipt!.receipt), o.receipt!.signature],
+          });
+          o.claimTx = receipt.transactionHash;
+          o.claimGas = Number(receipt.gasUsed);
+          o.bondUsdc6 = Number(bondUsdc6);
+        } else if (onChain.claimant.toLowerCase() !== this.device)
+          throw new Error(`the hour's omission claim is ${onChain.claimant}'s, not this device's`);
+        else o.bondUsdc6 = Number(onChain.bondUsdc6);
+        o.status = 'open';
+        this.store.metrics.omissionClaims++;
+        this.save();
+        this.log(
+          `light node: ${where}: OMISSION CLAIM opened with the attester's receipt of seq ${o.receipt!.receipt.seq}, ` +
+            `bond ${usd(o.bondUsdc6)} USD; the attester must answer by ${new Date(o.answerBy! * 1000).toISOString()}`,
+        );
+        return true;
+      }
+      // Open: answered, closed by a challenge, proven by someone else, or due.
+      if (status === OMISSION.Answered) return await this.claimAnswered(check, registration);
+      if (status === OMISSION.RecordExcluded) {
+        o.status = 'closed';
+        o.reason = 'a challenge excluded a record of the hour: it existed; the claim bond came back';
+        delete o.receipt;
+        this.save();
+        this.log(`light node: ${where}: omission claim closed: ${o.reason}`);
+        return true;
+      }
+      let proven: { tx: Hex; gas?: number; owner: Address; bondPaidUsdc6: bigint } | undefined;
+      if (status === OMISSION.Proven) {
+        const [event] = await this.clients.publicClient.getContractEvents({
+          ...oracle,
+          eventName: 'OmissionProven',
+          args: { slot: check.slot, nodeId },
+          fromBlock: 0n,
+        });
+        if (event === undefined) throw new Error('the claim is proven but its OmissionProven event is not found');
+        proven = { tx: event.transactionHash, owner: event.args.owner!, bondPaidUsdc6: event.args.bondPaidUsdc6! };
+      } else {
+        const block = await this.clients.publicClient.getBlock({ blockTag: 'latest' });
+        if (Number(block.timestamp) < o.answerBy!) return false;
+        const { receipt } = await transact(this.clients, {
+          ...oracle,
+          functionName: 'resolveOmissionClaim',
+          args: [check.slot, nodeId],
+        });
+        const [event] = parseEventLogs({ abi: attestationOracleAbi, eventName: 'OmissionProven', logs: receipt.logs });
+        if (event === undefined) throw new Error(`resolve ${receipt.transactionHash}: no OmissionProven event`);
+        proven = {
+          tx: receipt.transactionHash,
+          gas: Number(receipt.gasUsed),
+          owner: event.args.owner,
+          bondPaidUsdc6: event.args.bondPaidUsdc6,
+        };
+      }
+      const rewardUsdc6 = Number((proven.bondPaidUsdc6 * BigInt(CHALLENGER_REWARD_BPS)) / 10_000n);
+      o.status = 'proven';
+      o.resolveTx = proven.tx;
+      if (proven.gas !== undefined) o.resolveGas = proven.gas;
+      o.rewardUsdc6 = rewardUsdc6;
+      o.rewardTo = proven.owner;
+      delete o.receipt;
+      const m = this.store.metrics;
+      m.omissionsProven++;
+      m.rewardsUsdc6 += rewardUsdc6;
+      m.challengeGas += (o.claimGas ?? 0) + (o.resolveGas ?? 0);
+      this.save();
+      this.log(
+        `light node: OMISSION PROVEN ${where}: the attester did not answer; ${usd(rewardUsdc6)} USD to owner ` +
+          `${o.rewardTo}, the claim bond returned (gas ${(o.claimGas ?? 0) + (o.resolveGas ?? 0)}, ${proven.tx})`,
+      );
+      return true;
+    } catch (err) {
+      o.attempts = (o.attempts ?? 0) + 1;
+      o.reason = firstLine(err);
+      if (o.attempts < MAX_CHALLENGE_ATTEMPTS) {
+        this.save();
+        this.log(
+          `light node: omission claim of ${where}: attempt ${o.attempts} of ${MAX_CHALLENGE_ATTEMPTS} failed ` +
+            `(${o.reason}); trying again at the next check`,
+        );
+        return true;
+      }
+      o.status = 'failed';
+      delete o.receipt;
+      this.store.metrics.challengesFailed++;
+      this.save();
+      this.log(`light node: OMISSION CLAIM FAILED ${where} after ${o.attempts} attempts: ${o.reason}`);
+      return true;
+    }
+  }
+
+  /** The claim bond from the device key: its balance must cover it; the oracle is approved once. */
+  private async ensureClaimBond(bondUsdc6: bigint): Promise<void> {
+    const token = await this.clients.publicClient.readContract({
+      address: this.opts.oracle,
+      abi: attestationOracleAbi,
+      functionName: 'settlementToken',
+    });
+    const erc20 = { address: token, abi: settlementTokenAbi } as const;
+    const balance = await this.clients.publicClient.readContract({
+      ...erc20,
+      functionName: 'balanceOf',
+      args: [this.device],
+    });
+    if (balance < bondUsdc6)
+      throw new Error(
+        `the device key ${this.device} holds ${usd(Number(balance))} USD; an omission claim bonds ${usd(Number(bondUsdc6))} USD`,
+      );
+    const allowance = await this.clients.publicClient.readContract({
+      ...erc20,
+      functionName: 'allowance',
+      args: [this.device, this.opts.oracle],
+    });
+    if (allowance < bondUsdc6)
+      await transact(this.clients, { ...erc20, functionName: 'approve', args: [this.opts.oracle, 2n ** 256n - 1n] });
+  }
+
+  /**
+   * The attester answered the claim by proving a record of the hour: the service withheld it. The claim bond is the
+   * attester's; the record, read from the answer's calldata, is judged like a published one (and challenged if false).
+   */
+  private async claimAnswered(check: HourCheck, registration: RegistrationCheck): Promise<boolean> {
+    const o = check.omission!;
+    const oracle = { address: this.opts.oracle, abi: attestationOracleAbi } as const;
+    const [event] = await this.clients.publicClient.getContractEvents({
+      ...oracle,
+      eventName: 'OmissionClaimAnswered',
+      args: { slot: check.slot, nodeId: BigInt(registration.nodeId) },
+      fromBlock: 0n,
+    });
+    if (event === undefined) throw new Error('the claim is answered but its OmissionClaimAnswered event is not found');
+    const tx = await this.clients.publicClient.getTransaction({ hash: event.transactionHash });
+    const call = decodeFunctionData({ abi: attestationOracleAbi, data: tx.input });
+    if (call.functionName !== 'answerOmissionClaim')
+      throw new Error(`the answer ${event.transactionHash} is a call of ${call.functionName}, not answerOmissionClaim`);
+    const [r, proof] = call.args;
+    const record: NodeHourRecord = {
+      nodeId: Number(r.nodeId),
+      slot: r.slot,
+      greenWh: Number(r.greenWh),
+      gridWh: Number(r.gridWh),
+      gpuWh: Number(r.gpuWh),
+      uptimeS: r.uptimeS,
+      messageCount: r.messageCount,
+      messagesHash: r.messagesHash,
+    };
+    o.status = 'answered';
+    o.answerTx = event.transactionHash;
+    o.reason = `the attester proved a record of the hour in the root (${event.transactionHash}); the claim bond is its`;
+    delete o.receipt;
+    this.store.metrics.omissionClaimsAnswered++;
+    this.log(`light node: node ${registration.nodeId} hour ${check.slot}: omission claim answered: ${o.reason}`);
+    const ctx = await this.context(registration, check.slot);
+    if (ctx === undefined || !verifyRecord(ctx.commitment.root, record, [...proof])) {
+      this.save();
+      return true;
+    }
+    // Re-judged: the hour's counters move from missing to what the record shows.
+    this.store.metrics.hoursMissing--;
+    const judged = this.judge(ctx, {
+      url: `chain:${event.transactionHash}`,
+      evidence: { record, proof: [...proof], messages: [], signatures: [] },
+    });
+    judged.omission = o;
+    Object.assign(check, judged);
+    this.store.hours[String(check.slot)] = check;
+    this.save();
+    return true;
+  }
 }
+
+/** IAttestationOracle.OmissionStatus. */
+const OMISSION = { None: 0, Open: 1, Answered: 2, Proven: 3, RecordExcluded: 4 } as const;
+
+const receiptArg = (r: SignedReceipt['receipt']) => ({
+  nodeId: BigInt(r.nodeId),
+  slot: r.slot,
+  seq: BigInt(r.seq),
+  digest: r.digest,
+});
 
 export type { OutboxEntry };

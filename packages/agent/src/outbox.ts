@@ -2,9 +2,10 @@
 // device signed is lost to a crash or a broker outage, and no sequence number is ever reused.
 //
 // Files in the outbox directory:
-//   outbox.jsonl  the journal. A message line is the exact MQTT payload (encodeTelemetry); an ack line is {"ack":<seq>}.
-//                 Message lines are fsync'd; ack lines are not (a lost ack only means one more publish, and QoS 1
-//                 delivers at least once anyway).
+//   outbox.jsonl  the journal. A message line is the exact MQTT payload (encodeTelemetry); an ack line is {"ack":<seq>};
+//                 a receipt line is {"receipt":<the ingest's signed receipt>} (docs/TELEMETRY.md section 5).
+//                 Message and receipt lines are fsync'd (a receipt is the device's evidence against the attester); ack
+//                 lines are not (a lost ack only means one more publish, and QoS 1 delivers at least once anyway).
 //   state.json    {"version":1,"device":…,"nextSeq":…,"lastWindowEnd":…}, written atomically before each compaction, so
 //                 the sequence survives even when compaction removed every message.
 //   outbox.lock   the pid of the process that has the outbox open; one writer per directory.
@@ -26,7 +27,14 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Address } from 'viem';
-import { decodeTelemetry, encodeTelemetry, type SignedTelemetry } from '@greenhour/telemetry';
+import {
+  decodeReceipt,
+  decodeTelemetry,
+  encodeReceipt,
+  encodeTelemetry,
+  type SignedReceipt,
+  type SignedTelemetry,
+} from '@greenhour/telemetry';
 import { fsyncDir } from './keystore.ts';
 
 export const JOURNAL_FILE = 'outbox.jsonl';
@@ -57,7 +65,11 @@ export interface OutboxEntry {
   /** The exact MQTT payload. */
   payload: string;
   acked: boolean;
+  /** The attester's signed receipt of the window, once it arrived (checked by the agent before it is kept). */
+  receipt?: SignedReceipt;
 }
+
+const receiptLine = (r: SignedReceipt) => `{"receipt":${encodeReceipt(r)}}\n`;
 
 export class OutboxError extends Error {
   constructor(message: string) {
@@ -185,6 +197,20 @@ export class Outbox {
     return true;
   }
 
+  /**
+   * Keeps the receipt of the held message with the receipt's sequence number (durable on return); the caller has
+   * checked that it acknowledges that message. False when the message is not held or already has a receipt.
+   */
+  addReceipt(signed: SignedReceipt): boolean {
+    const fd = this.openFd();
+    const entry = this.entries.get(signed.receipt.seq);
+    if (!entry || entry.receipt) return false;
+    writeAll(fd, receiptLine(signed));
+    fdatasyncSync(fd);
+    entry.receipt = signed;
+    return true;
+  }
+
   isAcked(seq: number): boolean {
     return this.entries.get(seq)?.acked === true;
   }
@@ -198,6 +224,13 @@ export class Outbox {
     const out: OutboxEntry[] = [];
     if (this.unackedCount === 0) return out;
     for (const e of this.entries.values()) if (!e.acked) out.push(e);
+    return out;
+  }
+
+  /** Acknowledged messages without a receipt, in sequence order. */
+  unreceipted(): OutboxEntry[] {
+    const out: OutboxEntry[] = [];
+    for (const e of this.entries.values()) if (e.acked && !e.receipt) out.push(e);
     return out;
   }
 
@@ -237,7 +270,9 @@ export class Outbox {
       else keep.push(e);
     }
     this.writeState();
-    const lines = keep.map((e) => `${e.payload}\n${e.acked ? `{"ack":${e.seq}}\n` : ''}`).join('');
+    const lines = keep
+      .map((e) => `${e.payload}\n${e.acked ? `{"ack":${e.seq}}\n` : ''}${e.receipt ? receiptLine(e.receipt) : ''}`)
+      .join('');
     const tmp = `${this.journal}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
@@ -382,6 +417,12 @@ export class Outbox {
         e.acked = true;
         this.unackedCount--;
       }
+      return lastSeq;
+    }
+    if (typeof raw === 'object' && raw !== null && 'receipt' in raw) {
+      const signed = decodeReceipt(JSON.stringify((raw as { receipt: unknown }).receipt));
+      const e = this.entries.get(signed.receipt.seq);
+      if (e) e.receipt ??= signed;
       return lastSeq;
     }
     const signed = decodeTelemetry(line);

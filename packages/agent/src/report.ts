@@ -15,10 +15,17 @@ export function lightNodeReport(lightNode: LightNode): {
     device: lightNode.device,
     nodeId: lightNode.registration?.nodeId ?? null,
     registration: lightNode.registration,
-    hours: lightNode.hours().map(({ challenge, ...h }): HourCheck => {
-      if (challenge === undefined) return h;
-      const { evidence: _evidence, salt: _salt, ...shown } = challenge;
-      return { ...h, challenge: shown } as HourCheck;
+    hours: lightNode.hours().map(({ challenge, omission, ...h }): HourCheck => {
+      const shown: HourCheck = { ...h };
+      if (challenge !== undefined) {
+        const { evidence: _evidence, salt: _salt, ...rest } = challenge;
+        shown.challenge = rest;
+      }
+      if (omission !== undefined) {
+        const { receipt: _receipt, ...rest } = omission;
+        shown.omission = rest;
+      }
+      return shown;
     }),
     metrics: lightNode.metrics,
   };

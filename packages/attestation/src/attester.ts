@@ -11,6 +11,9 @@ import type { Database } from '@greenhour/store';
 import type { Ingest } from './ingest.ts';
 import { messageOfRow, recordOfRow, type MessageRow, type NodeHourRow } from './rows.ts';
 
+/** IAttestationOracle.OmissionStatus.Open. */
+const OMISSION_OPEN = 1;
+
 /** Windows of an hour may arrive this long after it ends: two one-minute windows plus a resend round trip. */
 export const DEFAULT_GRACE_S = 180;
 
@@ -94,8 +97,82 @@ export class Attester {
   async tick(): Promise<number[]> {
     const built = await this.buildDueHours();
     await this.commitBuilt();
+    await this.answerOmissionClaims();
     if (this.options.claim !== false) await this.claimFinal();
     return built;
+  }
+
+  /**
+   * The node ids of the slot's open omission claims, from the OmissionClaimOpened events since the commit (the claims
+   * cannot be opened before it), kept to those the oracle still holds open.
+   */
+  private async openClaimNodes(slot: number, commitTx: Hex | null): Promise<number[]> {
+    const { clients, oracle } = this.options;
+    const contract = { address: oracle, abi: attestationOracleAbi } as const;
+    if (
+      (await clients.publicClient.readContract({ ...contract, functionName: 'openOmissionClaims', args: [slot] })) ===
+      0n
+    )
+      return [];
+    const fromBlock =
+      commitTx === null ? 0n : (await clients.publicClient.getTransactionReceipt({ hash: commitTx })).blockNumber;
+    const events = await clients.publicClient.getContractEvents({
+      ...contract,
+      eventName: 'OmissionClaimOpened',
+      args: { slot },
+      fromBlock,
+    });
+    const open: number[] = [];
+    for (const nodeId of new Set(events.map((e) => Number(e.args.nodeId)))) {
+      const claim = await clients.publicClient.readContract({
+        ...contract,
+        functionName: 'omissionClaim',
+        args: [slot, BigInt(nodeId)],
+      });
+      if (claim.status === OMISSION_OPEN) open.push(nodeId);
+    }
+    return open;
+  }
+
+  /**
+   * Answers each open omission claim of a committed hour whose record it holds, by proving the record in the root: a
+   * false claim then pays its bond to the attester. A record it omitted it cannot prove, so that claim stands.
+   */
+  async answerOmissionClaims(): Promise<number> {
+    const { db, clients, oracle } = this.options;
+    const hours = await db.query<{ slot: number; tx_hash: Hex | null }>(
+      `SELECT slot, tx_hash FROM attestations WHERE status = 'committed' ORDER BY slot`,
+    );
+    let answered = 0;
+    for (const hour of hours) {
+      const slot = Number(hour.slot);
+      const open = await this.openClaimNodes(slot, hour.tx_hash);
+      if (open.length === 0) continue;
+      if (
+        await clients.publicClient.readContract({
+          address: oracle,
+          abi: attestationOracleAbi,
+          functionName: 'isFinal',
+          args: [slot],
+        })
+      )
+        continue;
+      const rows = await db.query<NodeHourRow>(
+        'SELECT * FROM node_hours WHERE slot = $1 AND node_id = ANY($2::bigint[])',
+        [slot, open],
+      );
+      for (const row of rows) {
+        await transact(clients, {
+          address: oracle,
+          abi: attestationOracleAbi,
+          functionName: 'answerOmissionClaim',
+          args: [recordOfRow(row), JSON.parse(row.proof) as Hex[]],
+        });
+        answered++;
+        this.log(`attester: hour ${slot}: omission claim of node ${row.node_id} answered with its record`);
+      }
+    }
+    return answered;
   }
 
   /** Builds every hour that ended at least the grace period ago and is not built yet. */
@@ -273,9 +350,10 @@ export class Attester {
   /** Claims the records of every committed hour whose challenge window has closed, then marks the hour final. */
   async claimFinal(): Promise<void> {
     const { db, clients, oracle } = this.options;
-    const hours = await db.query<{ slot: number }>(
-      `SELECT slot FROM attestations WHERE status = 'committed' ORDER BY slot`,
+    const hours = await db.query<{ slot: number; tx_hash: Hex | null }>(
+      `SELECT slot, tx_hash FROM attestations WHERE status = 'committed' ORDER BY slot`,
     );
+    const hourTx = new Map(hours.map((h) => [Number(h.slot), h.tx_hash]));
     for (const { slot } of hours) {
       const contract = { address: oracle, abi: attestationOracleAbi } as const;
       if (!(await clients.publicClient.readContract({ ...contract, functionName: 'isFinal', args: [Number(slot)] })))
@@ -304,8 +382,19 @@ export class Attester {
         clients.publicClient.readContract({ ...contract, functionName: 'commitment', args: [Number(slot)] }),
         clients.publicClient.readContract({ ...contract, functionName: 'excludedCount', args: [Number(slot)] }),
       ]);
-      if (!commitment.bondReleased)
+      if (!commitment.bondReleased) {
+        // An omission claim still open at the close is proven (the record was omitted): resolving it pays the node's
+        // owner, and the bond is released only once no claim is open.
+        for (const nodeId of await this.openClaimNodes(Number(slot), hourTx.get(Number(slot)) ?? null)) {
+          await transact(clients, {
+            ...contract,
+            functionName: 'resolveOmissionClaim',
+            args: [Number(slot), BigInt(nodeId)],
+          });
+          this.log(`attester: hour ${slot}: omission of node ${nodeId}'s record proven, its bond forfeited`);
+        }
         await transact(clients, { ...contract, functionName: 'releaseBond', args: [Number(slot)] });
+      }
       if (excluded > 0n)
         this.log(`attester: hour ${slot}: ${excluded} records excluded, their bonds paid to challengers`);
       await db.query(`UPDATE attestations SET status = 'final' WHERE slot = $1`, [slot]);

@@ -1,6 +1,14 @@
 export { openDatabase, bindDeployment, type Database, type Sql } from '@greenhour/store';
 export { RegistryDirectory, type NodeDirectory, type NodeInfo } from './directory.ts';
-export { Ingest, REJECTIONS, MAX_CLOCK_SKEW_S, type Rejection, type Gap, type IngestStats } from './ingest.ts';
+export {
+  Ingest,
+  REJECTIONS,
+  MAX_CLOCK_SKEW_S,
+  type Rejection,
+  type Gap,
+  type IngestStats,
+  type StoredWindow,
+} from './ingest.ts';
 export {
   Attester,
   DEFAULT_GRACE_S,

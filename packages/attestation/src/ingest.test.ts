@@ -11,7 +11,7 @@ import {
   type Telemetry,
 } from '@greenhour/telemetry';
 import { RegistryDirectory } from './directory.ts';
-import { Ingest, type Gap } from './ingest.ts';
+import { Ingest, type Gap, type StoredWindow } from './ingest.ts';
 import {
   DATABASE_KINDS,
   startTestChain,
@@ -51,7 +51,7 @@ describe('telemetry ingest', () => {
   let chain: TestChain;
   let databases: TestDatabase[];
   before(async () => {
-    chain = await startTestChain(['pile', 'home']);
+    chain = await startTestChain(['pile', 'home', 'station']);
     databases = await testDatabases();
   });
   after(async () => {
@@ -235,6 +235,62 @@ describe('telemetry ingest', () => {
         await restarted.stop();
         assert.equal(restarted.stats().rejected.too_many_windows, 2);
         assert.equal(restarted.stats().rejected.out_of_order, base.rejected.out_of_order);
+      });
+
+      it('reports each window as stored only once its batch is written, and again when the device sends it again', async () => {
+        // The station: a device of its own, which the other tests do not use.
+        const station = chain.devices[2]!;
+        const stored: StoredWindow[][] = [];
+        let failWrites = false;
+        const guarded: Database = {
+          ...db,
+          kind: db.kind,
+          query: db.query.bind(db),
+          close: db.close.bind(db),
+          transaction: (fn) => (failWrites ? Promise.reject(new Error('disk full')) : db.transaction(fn)),
+        } as Database;
+        const ingest = new Ingest({
+          db: guarded,
+          directory: new RegistryDirectory(chain.clients.publicClient, chain.deployment.nodeRegistry),
+          hasher: chain.hasher,
+          onStored: (windows) => stored.push(windows),
+        });
+        await ingest.start();
+        try {
+          const seq = 1;
+          const m = windowOf(station, seq);
+          const send = (w: Telemetry) => ingest.handle(telemetryTopic(station.address), payload(w, station.privateKey));
+          // The write fails: nothing is reported as stored (no receipt may promise it).
+          failWrites = true;
+          await send(m);
+          await assert.rejects(ingest.flush(), /disk full/);
+          assert.deepEqual(stored, []);
+          failWrites = false;
+          await ingest.drain();
+          assert.deepEqual(stored, [
+            [
+              {
+                device: station.address.toLowerCase(),
+                nodeId: station.nodeId,
+                seq,
+                slot: Math.floor(m.windowStart / HOUR),
+                digest: `0x${Buffer.from(chain.hasher.digest(m)).toString('hex')}`,
+              },
+            ],
+          ]);
+          // Sent again (its receipt was lost): reported again, and still stored once.
+          await send(m);
+          await ingest.drain();
+          assert.equal(stored.length, 2);
+          assert.deepEqual(stored[1], stored[0]);
+          const rows = await db.query('SELECT 1 FROM telemetry_messages WHERE device = $1 AND seq = $2', [
+            station.address.toLowerCase(),
+            seq,
+          ]);
+          assert.equal(rows.length, 1);
+        } finally {
+          await ingest.stop();
+        }
       });
     });
   }

@@ -90,6 +90,24 @@ interface Accepted {
   digest: Hex;
 }
 
+/** A window in the database: what a receipt acknowledges (docs/TELEMETRY.md section 5). */
+export interface StoredWindow {
+  device: string;
+  nodeId: number;
+  seq: number;
+  slot: number;
+  /** EIP-712 digest of the device's Telemetry message. */
+  digest: Hex;
+}
+
+const storedWindow = (a: Accepted): StoredWindow => ({
+  device: a.message.device,
+  nodeId: a.nodeId,
+  seq: a.message.seq,
+  slot: slotOf(a.message.windowStart),
+  digest: a.digest,
+});
+
 export interface IngestOptions {
   db: Database;
   directory: NodeDirectory;
@@ -101,6 +119,13 @@ export interface IngestOptions {
   onReject?: (reason: Rejection, detail: string) => void;
   /** How often open gaps are asked for again; default RESEND_RETRY_MS. */
   resendRetryMs?: number;
+  /**
+   * Called with the windows of each batch once its transaction has committed (never before: a receipt promises the
+   * window is in the hour's record), and with a stored window again when its device sends it again (a device that
+   * missed the receipt asks for it that way).
+   */
+  onStored?: (windows: StoredWindow[]) => void;
+  onStoredError?: (err: Error) => void;
 }
 
 export interface IngestStats {
@@ -254,6 +279,15 @@ export class Ingest {
     return [...this.gaps.values()].flat();
   }
 
+  /** What is stored stays stored: a failing listener is reported and does not undo the batch. */
+  private notifyStored(windows: StoredWindow[]): void {
+    try {
+      this.options.onStored?.(windows);
+    } catch (err) {
+      this.options.onStoredError?.(err as Error);
+    }
+  }
+
   private reject(reason: Rejection, detail: string): void {
     this.rejectedTotals.set(reason, (this.rejectedTotals.get(reason) ?? 0) + 1);
     this.pendingRejections.set(reason, (this.pendingRejections.get(reason) ?? 0) + 1);
@@ -325,10 +359,15 @@ export class Ingest {
       this.gaps.set(m.device, gaps);
       return this.admit(accepted);
     }
-    const stored = this.pendingBySeq.get(`${m.device}:${m.seq}`)?.signature ?? (await this.storedSignature(m));
+    const pending = this.pendingBySeq.get(`${m.device}:${m.seq}`)?.signature;
+    const stored = pending ?? (await this.storedSignature(m));
     if (stored === undefined)
       return this.reject('out_of_order', `${m.device} seq ${m.seq}: older than seq ${last.lastSeq} and not missing`);
-    if (stored === signature) return this.reject('replay', `${m.device} seq ${m.seq}: already received`);
+    if (stored === signature) {
+      // Written already (a pending one is acknowledged when its batch commits): acknowledge it again.
+      if (pending === undefined) this.notifyStored([storedWindow(accepted)]);
+      return this.reject('replay', `${m.device} seq ${m.seq}: already received`);
+    }
     return this.reject('seq_reused', `${m.device} seq ${m.seq}: a different window with a used sequence number`);
   }
 
@@ -393,6 +432,9 @@ export class Ingest {
     const gaps = [...touched].flatMap((device) => this.gaps.get(device) ?? []);
     this.flushing = this.options.db
       .transaction((tx) => writeBatch(tx, batch, states, [...touched], gaps, rejections))
+      .then(() => {
+        if (batch.length > 0) this.notifyStored(batch.map(storedWindow));
+      })
       .catch((err) => {
         // Put the batch back in front of what arrived meanwhile; it is written with the next flush.
         this.pending = [...batch, ...this.pending];

@@ -2,12 +2,18 @@
 // telemetry at QoS 1, so that the broker keeps messages for the coordinator while it restarts. Gaps become resend
 // requests to the device.
 import mqtt, { type MqttClient } from 'mqtt';
-import { TELEMETRY_FILTER, resendTopic } from '@greenhour/telemetry';
+import { TELEMETRY_FILTER, encodeReceipt, receiptTopic, resendTopic, signReceipt } from '@greenhour/telemetry';
+import type { TelemetryDomain } from '@greenhour/telemetry';
 import type { Address } from 'viem';
-import type { Gap, Ingest } from './ingest.ts';
+import type { Gap, Ingest, StoredWindow } from './ingest.ts';
 
 export interface Subscriber {
   requestResend(gap: Gap): void;
+  /**
+   * Signs a receipt for each stored window with the attester key (the account that commits the hour's root) and
+   * publishes it to the window's device at QoS 1 (docs/TELEMETRY.md section 5).
+   */
+  sendReceipts(windows: readonly StoredWindow[], domain: TelemetryDomain, attesterKey: Uint8Array): void;
   close(): Promise<void>;
   /** Drops the connection without a DISCONNECT, as a killed process would. */
   kill(): void;
@@ -65,6 +71,16 @@ export async function subscribeTelemetry(
       client.publish(resendTopic(gap.device as Address), JSON.stringify({ fromSeq: gap.fromSeq, toSeq: gap.toSeq }), {
         qos: 1,
       });
+    },
+    sendReceipts(windows, domain, attesterKey) {
+      for (const w of windows) {
+        const signed = signReceipt(
+          domain,
+          { nodeId: w.nodeId, slot: w.slot, seq: w.seq, digest: w.digest },
+          attesterKey,
+        );
+        client.publish(receiptTopic(w.device as Address), encodeReceipt(signed), { qos: 1 });
+      }
     },
     close: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
     kill: () => {
