@@ -8,9 +8,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { toHex, type Address } from 'viem';
+import { createTestClient, http, isAddressEqual, toHex, type Address } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
-import { computeHoursAbi, settlementTokenAbi } from '@greenhour/contracts';
+import { computeHoursAbi, hourMarketAbi, settlementTokenAbi } from '@greenhour/contracts';
 import {
   addLiquidity,
   hourIdOf,
@@ -247,6 +247,81 @@ describe('greenhour market quote / buy / sell on a real anvil', () => {
     const after = await buyerState();
     assert.equal(after.cash, before.cash + quoted);
     assert.equal(after.hours, before.hours - 1n);
+  });
+
+  it('says so when the price moves past --max-cost-usd while the buy waits to be mined, and nothing moves', async () => {
+    const quoted = BigInt(
+      (
+        JSON.parse(
+          (await cli(['market', 'quote', ...market, '--side', 'buy', '--hours', '1', ...chainArgs, '--json'])).stdout,
+        ) as { quoteUsdc6: string }
+      ).quoteUsdc6,
+    );
+    const { node, deployment } = sandbox;
+    // A competitor ready to buy at once: allowance given while blocks are still mined on every transaction.
+    await node.walletClient.writeContract({
+      address: deployment.settlementToken,
+      abi: settlementTokenAbi,
+      functionName: 'approve',
+      args: [deployment.hourMarket, 100_000_000n],
+    });
+    const test = createTestClient({ mode: 'anvil', transport: http(sandbox.anvil.rpcUrl) });
+    const before = await buyerState();
+    await test.setAutomine(false);
+    try {
+      const run = cli([
+        'market',
+        'buy',
+        ...market,
+        '--hours',
+        '1',
+        '--max-cost-usd',
+        usdOf(quoted),
+        '--key-file',
+        keyFile,
+        ...chainArgs,
+      ]);
+      let done: Awaited<typeof run> | undefined;
+      void run.then((r) => (done = r));
+      // Mine the buyer's approve; when its buy is pending, put a competitor's buy of the same market before it.
+      for (let i = 0; i < 300 && done === undefined; i++) {
+        const pool = await test.getTxpoolContent();
+        const mine = Object.entries(pool.pending).find(([from]) =>
+          isAddressEqual(from as Address, sandbox.buyer.account.address),
+        );
+        const pending = mine ? Object.values(mine[1]) : [];
+        if (pending.some((tx) => tx.to && isAddressEqual(tx.to, deployment.hourMarket))) {
+          const block = await node.publicClient.getBlock();
+          await node.walletClient.writeContract({
+            address: deployment.hourMarket,
+            abi: hourMarketAbi,
+            functionName: 'buy',
+            args: [hourId, 1n, 100_000_000n, node.account.address, block.timestamp + 600n],
+            maxPriorityFeePerGas: 100_000_000_000n,
+            maxFeePerGas: 200_000_000_000n,
+            gas: 500_000n,
+          });
+          await test.mine({ blocks: 1 });
+          break;
+        }
+        if (pending.length > 0) await test.mine({ blocks: 1 });
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      const r = await run;
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stderr,
+        /--max-cost-usd: the buy transaction 0x[0-9a-f]{64} was mined but reverted \(most likely the price moved past your bound before it was mined\): no token or hour moved; its gas was spent/,
+      );
+      assert.equal(r.stdout, '');
+    } finally {
+      await test.setAutomine(true);
+    }
+    const after = await buyerState();
+    assert.equal(after.cash, before.cash, 'no token moved');
+    assert.equal(after.hours, before.hours, 'no hour moved');
+    assert.equal(after.nonce, before.nonce + 2, 'the approve and the reverted buy were mined');
+    assert.ok(after.eth < before.eth, 'their gas was spent');
   });
 
   it('refuses every bad input with exit 2 and a message naming the flag, before anything is sent', async () => {

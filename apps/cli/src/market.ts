@@ -292,6 +292,15 @@ async function marketTrade(side: 'buy' | 'sell', argv: readonly string[], io: Io
       throw new RefusedError(boundFlag, `the price moved past your bound before the trade was mined: ${oneLine(e)}`, {
         cause: e,
       });
+    // Mined and reverted (transact's error): the trade did nothing but use its gas.
+    const mined = /^(?:buy|sell): reverted \((0x[0-9a-fA-F]{64})\)$/.exec((e as Error).message ?? '');
+    if (mined)
+      throw new RefusedError(
+        boundFlag,
+        `the ${side} transaction ${mined[1]} was mined but reverted (most likely the price moved past your bound ` +
+          'before it was mined): no token or hour moved; its gas was spent',
+        { cause: e },
+      );
     throw new RefusedError(side, `the ${side} failed: ${oneLine(e)}`, { cause: e });
   }
 }

@@ -277,6 +277,11 @@ describe('greenhour node register / status on a real anvil and service', () => {
       [['node', 'status', '--node', '1', '--rpc-url', 'nope'], /--rpc-url: not a URL: "nope"/],
       [['node', 'status', '--node', '99', ...chainArgs], /--node: no node 99 is registered on chain 31337/],
       [['node', 'status', '--node', '99', '--api', service.apiUrl], /--node: no node 99 is registered/],
+      [
+        ['node', 'status', '--node', '1', '--api', service.apiUrl, ...chainArgs],
+        /--api: give --api \(the service\) or --rpc-url \(the chain\), not both/,
+      ],
+      [['node', 'status', '--node', '1', '--deployments', dir], /--deployments: only with --rpc-url/],
       [['node', 'exit'], /command: node: unknown subcommand "exit" \(expected register or status\)/],
     ] as const) {
       const r = await cliHere([...args]);

@@ -24,6 +24,7 @@ type Io = { stdout: (s: string) => void; stderr: (s: string) => void };
 
 const SITE_TYPES = Object.keys(SITE_TYPE_ENUM) as SiteTypeName[];
 const UINT32_MAX = 0xffff_ffff;
+const DEFAULT_API_URL = 'http://127.0.0.1:8787';
 const GEOHASH_RE = /^[0123456789bcdefghjkmnpqrstuvwxyz]{1,12}$/;
 
 export const NODE_REGISTER_FLAGS = {
@@ -61,11 +62,10 @@ export const NODE_STATUS_FLAGS = {
   api: {
     kind: 'string',
     metavar: 'URL',
-    default: 'http://127.0.0.1:8787',
-    help: 'the Greenhour service API (GET /v1/nodes/ID)',
+    help: `the Greenhour service API, GET /v1/nodes/ID (default ${DEFAULT_API_URL} unless --rpc-url is given)`,
   },
-  'rpc-url': { kind: 'string', metavar: 'URL', help: 'read the registry on this chain instead of the API' },
-  deployments: CHAIN_FLAGS.deployments,
+  'rpc-url': { kind: 'string', metavar: 'URL', help: 'read the NodeRegistry on this chain instead of the API' },
+  deployments: { ...CHAIN_FLAGS.deployments, help: `with --rpc-url: ${CHAIN_FLAGS.deployments.help}` },
   json: { kind: 'boolean', help: 'print one JSON document to stdout (amounts as usdc6 integer strings)' },
   help: { kind: 'boolean', help: 'show this help' },
 } as const satisfies FlagSpecs;
@@ -237,7 +237,12 @@ async function nodeStatus(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const flags = parseFlags(argv, NODE_STATUS_FLAGS);
-  const view = flags['rpc-url'] !== undefined ? await fromChain(flags) : await fromApi(flags);
+  if (flags['rpc-url'] !== undefined && flags.api !== undefined)
+    throw new UsageError('--api', 'give --api (the service) or --rpc-url (the chain), not both');
+  if (flags['rpc-url'] === undefined && flags.deployments !== undefined)
+    throw new UsageError('--deployments', 'only with --rpc-url (the API knows its own deployment)');
+  const api = flags.api ?? DEFAULT_API_URL;
+  const view = flags['rpc-url'] !== undefined ? await fromChain(flags) : await fromApi({ node: flags.node, api });
   if (flags.json) {
     io.stdout(toJson(view) + '\n');
     return 0;
@@ -249,7 +254,7 @@ async function nodeStatus(argv: readonly string[], io: Io): Promise<number> {
     (view.slashedUsdc6 !== undefined ? ` (slashed ${usd(view.slashedUsdc6)})` : '');
   io.stdout(
     [
-      `Node ${view.nodeId} (${view.source === 'chain' ? `NodeRegistry at ${flags['rpc-url']}` : `API ${flags.api}`})`,
+      `Node ${view.nodeId} (${view.source === 'chain' ? `NodeRegistry at ${flags['rpc-url']}` : `API ${api}`})`,
       `  owner          ${view.owner}`,
       `  device signer  ${view.deviceSigner}`,
       `  status         ${view.status}`,
