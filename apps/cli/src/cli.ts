@@ -138,9 +138,14 @@ const MAIN_HELP = [
   '  site simulate   simulate a year of a site (energy flows, costs, charts)',
   '  invest          evaluate an investment model (NPV, IRR, payback, tornado, charts)',
   '  telemetry status  ingest statistics and open gaps of a running service (--api URL)',
+  '  node register   register a device on chain with its specs and stake (--key-file)',
+  '  node status     a node: owner, device signer, status, stake (--api URL, or --rpc-url URL for the chain)',
+  '  market quote    price of N hours of a capacity class and hour slot on chain (--side buy|sell)',
+  '  market buy      buy N hours with a price bound (--max-cost-usd or --slippage-bps; --key-file)',
+  '  market sell     sell N hours back with a price bound (--min-proceeds-usd or --slippage-bps; --key-file)',
   '',
   "Run 'greenhour <command> --help' for the options of a command.",
-  'Exit codes: 0 ok, 1 runtime or data error, 2 bad input.',
+  'Exit codes: 0 ok, 1 runtime or data error or a refused trade, 2 bad input.',
 ].join('\n');
 
 export async function runCli(argv: readonly string[], io: Io): Promise<number> {
@@ -168,9 +173,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
         throw new UsageError('command', `telemetry: unknown subcommand ${JSON.stringify(argv[1])} (expected status)`);
       return await telemetryStatus(argv.slice(2), io);
     }
+    // Loaded on use: the chain commands bring viem and the contracts, which site and invest do not need.
+    if (argv[0] === 'node') return await (await import('./node.ts')).nodeCommand(argv.slice(1), io);
+    if (argv[0] === 'market') return await (await import('./market.ts')).marketCommand(argv.slice(1), io);
     throw new UsageError(
       'command',
-      `unknown command ${JSON.stringify(argv[0])} (expected site simulate, invest or telemetry status; see --help)`,
+      `unknown command ${JSON.stringify(argv[0])} (expected site simulate, invest, telemetry status, node register, ` +
+        'node status, market quote, market buy or market sell; see --help)',
     );
   } catch (e) {
     return reportError(e, io);
