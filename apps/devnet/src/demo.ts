@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { keccak256, stringToHex, type Address, type Hex } from 'viem';
 import { LightNode, lightNodeReport, NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
 import type { LightNodeReport } from '@greenhour/attestation';
+import { SYSTEM_CLOCK, type ServiceClock } from '@greenhour/service';
 import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
 import { attestationOracleAbi, computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import {
@@ -204,12 +205,15 @@ export async function startDemoAgents(
     log: (line: string) => void;
     /** The attester account: the agents keep receipts signed by it only. */
     attester?: Address;
+    /** The devnet's clock (default: the system clock): windows are signed and hours checked on it. */
+    clock?: ServiceClock;
     lightNode?: DemoLightNodeOptions;
   },
 ): Promise<{ stop(): Promise<void>; lightNodeReports(): LightNodeReport[] }> {
   const agents: NodeAgent[] = [];
   const lightNodes: { node: DemoNode; lightNode: LightNode }[] = [];
-  const nowS = Math.floor(Date.now() / 1000);
+  const clock = options.clock ?? SYSTEM_CLOCK;
+  const nowS = Math.floor(clock.nowS());
   const backfillSlot = Math.floor((nowS - BACKFILL_MARGIN_S) / 3600) - 1;
   for (const node of system.nodes) {
     const gpu = GPU_CATALOG.find((g) => g.name === node.device.gpuModel);
@@ -230,11 +234,15 @@ export async function startDemoAgents(
       mqttUrl: options.mqttUrl,
       outboxDir: join(options.outboxRoot, node.device.id),
       limits: meter.limits(),
+      clock: () => clock.nowS(),
+      clockSpeed: clock.speed,
       ...(options.attester ? { attester: options.attester } : {}),
       log: (line) => options.log(`agent ${node.device.id}: ${line}`),
     });
     agents.push(agent);
-    if (agent.outbox.lastWindowEnd <= backfillSlot * 3600)
+    // On an accelerated clock the first live hour ends within a minute, and a backfilled hour would be due at once (the
+    // attester would build it from the first devices' windows and refuse the rest as late): no backfill there.
+    if (clock.speed === 1 && agent.outbox.lastWindowEnd <= backfillSlot * 3600)
       for (let start = backfillSlot * 3600; start < (backfillSlot + 1) * 3600; start += agent.windowSeconds)
         await agent.tickWindow(start);
     agent.start();
@@ -247,6 +255,7 @@ export async function startDemoAgents(
         registry: system.deployment.nodeRegistry,
         apiUrls: options.lightNode.apiUrls,
         outbox: agent.outbox,
+        now: () => Math.floor(clock.nowS()),
         ...(options.lightNode.nextBlock ? { nextBlock: options.lightNode.nextBlock } : {}),
         log: (line) => options.log(`agent ${node.device.id}: ${line}`),
       });
@@ -256,7 +265,7 @@ export async function startDemoAgents(
   }
   options.log(
     `${agents.length} node agents publishing signed one-minute windows to ${options.mqttUrl} (hour ${backfillSlot} ` +
-      `reported at start)${options.lightNode ? ', each a light node checking its own records on chain' : ''}`,
+      `${clock.speed === 1 ? 'reported at start' : 'not backfilled on the fast clock'})${options.lightNode ? ', each a light node checking its own records on chain' : ''}`,
   );
   return {
     async stop() {

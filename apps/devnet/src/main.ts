@@ -13,8 +13,11 @@ import {
   openServiceDatabase,
   portFromEnv,
   startService,
+  SYSTEM_CLOCK,
   type Service,
+  type ServiceClock,
 } from '@greenhour/service';
+import { acceleratedClock, paceChain, parseClockSpeed } from './clock.ts';
 import { bringUpDemo, DEMO_MINT_SLOTS_AHEAD, startDemoAgents } from './demo.ts';
 import { startMarketKeeper } from './marketKeeper.ts';
 
@@ -25,6 +28,7 @@ async function main(): Promise<void> {
   const serviceConfig = loadServiceConfig(process.env, join(repoRoot, 'deployments'));
   const config = serviceConfig.chain;
   const anvilPort = portFromEnv('ANVIL_PORT', process.env.ANVIL_PORT, 8545);
+  const clockSpeed = parseClockSpeed(process.env.DEVNET_CLOCK_SPEED, config.rpcUrl !== undefined);
   const logger = createLogger({
     level: serviceConfig.logLevel,
     format: process.env.LOG_FORMAT,
@@ -45,12 +49,14 @@ async function main(): Promise<void> {
   let services: Service | undefined;
   let agents: Awaited<ReturnType<typeof startDemoAgents>> | undefined;
   let keeper: ReturnType<typeof startMarketKeeper> | undefined;
+  let pacer: ReturnType<typeof paceChain> | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
     await keeper?.stop();
     await agents?.stop();
+    await pacer?.stop();
     if (services) await services.stop();
     else await db.close();
     await anvil?.stop();
@@ -64,6 +70,16 @@ async function main(): Promise<void> {
     const deployer = await connect(rpcUrl, config.deployerPrivateKey);
     const system = await bringUpDemo(rpcUrl, deployer, config.deploymentsDir, log);
     const { deployment, nodes } = system;
+    // The accelerated clock starts once the demo is up (deploying and registering on it would race the slots it mints).
+    let clock: ServiceClock = SYSTEM_CLOCK;
+    if (clockSpeed > 1 && anvil) {
+      const startS = Number((await deployer.publicClient.getBlock({ blockTag: 'latest' })).timestamp);
+      clock = acceleratedClock(startS, clockSpeed);
+      pacer = paceChain(anvil.rpcUrl, clock, log);
+      log(`devnet clock: ${clockSpeed}× real time (an hour slot every ${3600 / clockSpeed} s), the chain paced to it`);
+    }
+    // Intervals in wall-clock time, shorter on a fast clock so that each slot is seen.
+    const fast = clock.speed > 1;
     // The demo's attester is dishonest on purpose for its first node (green energy inflated), unless ATTESTER_FAULT
     // says otherwise (`none`: honest): the devices, as light nodes, catch it and challenge it themselves.
     const first = nodes[0];
@@ -73,6 +89,7 @@ async function main(): Promise<void> {
         : { ...serviceConfig, attesterFault: { mode: 'inflate-green' as const, nodeIds: [Number(first.nodeId)] } };
     services = await startService(servicesConfig, deployment, deployer, logger, {
       db,
+      clock,
       lightNodes: () => agents?.lightNodeReports() ?? [],
     });
     const localChain = anvil;
@@ -81,10 +98,11 @@ async function main(): Promise<void> {
       outboxRoot: mkdtempSync(join(tmpdir(), 'greenhour-agents-')),
       log,
       attester: deployer.account.address,
+      clock,
       lightNode: {
         rpcUrl,
         apiUrls: [services.apiUrl],
-        checkIntervalMs: 10_000,
+        checkIntervalMs: fast ? 5_000 : 10_000,
         // anvil mines only on transactions: a challenge's reveal needs the next block.
         ...(localChain
           ? {
@@ -105,7 +123,7 @@ async function main(): Promise<void> {
           owner: n.ownerClients,
         })),
         slotsAhead: DEMO_MINT_SLOTS_AHEAD,
-        intervalMs: 10_000,
+        intervalMs: fast ? 4_000 : 10_000,
         log,
       });
     console.log('');
@@ -124,12 +142,16 @@ async function main(): Promise<void> {
     console.log(
       `api               ${services.apiUrl}/v1 (described at ${services.apiUrl}/openapi.json, read at /docs)`,
     );
+    console.log(
+      `clock             ${clock.speed === 1 ? 'real time' : `${clock.speed}× real time: an hour slot every ${3600 / clock.speed} s (DEVNET_CLOCK_SPEED)`}`,
+    );
     console.log(`dashboard         ${services.dashboardUrl ?? '(not built: npm run build)'}`);
     console.log('');
     log('ready; Ctrl-C to stop');
   } catch (err) {
     await keeper?.stop();
     await agents?.stop();
+    await pacer?.stop();
     if (services) await services.stop();
     else await db.close();
     await anvil?.stop();

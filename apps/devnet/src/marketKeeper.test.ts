@@ -2,7 +2,8 @@
 // the demo trader's trades move the price, both of which a person watching the dashboard is meant to see.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeHoursAbi } from '@greenhour/contracts';
+import { createTestClient, http } from 'viem';
+import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import { faucet, hourIdOf, marketView, slotOf } from '@greenhour/chain';
 import { startTestChain, type TestChain } from '@greenhour/attestation/testing';
 import { startMarketKeeper } from './marketKeeper.ts';
@@ -59,6 +60,37 @@ describe('devnet market keeper', () => {
       const minting = lines.filter((l) => l.startsWith('market keeper: nodes minted')).length;
       await keeper.tick();
       assert.equal(lines.filter((l) => l.startsWith('market keeper: nodes minted')).length, minting);
+
+      // Slots pass (as on the devnet's fast clock): the bonds of their unsold hours are released, so the node's stake
+      // keeps backing new hours instead of running out.
+      const bonded = async () =>
+        (
+          await chain.clients.publicClient.readContract({
+            address: chain.deployment.nodeRegistry,
+            abi: nodeRegistryAbi,
+            functionName: 'node',
+            args: [BigInt(station.nodeId)],
+          })
+        ).bondedUsdc6;
+      const bondedBefore = await bonded();
+      const anvil = createTestClient({ mode: 'anvil', transport: http(chain.anvil.rpcUrl) });
+      await anvil.increaseTime({ seconds: 5 * 3600 });
+      await anvil.mine({ blocks: 1 });
+      await keeper.tick();
+      const released = lines.filter((l) =>
+        /^market keeper: slot \d+ over: the bonds of 1 nodes' unsold hours released$/.test(l),
+      );
+      assert.ok(released.length >= 3, lines.join(' | '));
+      const now = slotOf((await chain.clients.publicClient.getBlock()).timestamp);
+      const next = await chain.clients.publicClient.readContract({
+        address: chain.deployment.computeHours,
+        abi: computeHoursAbi,
+        functionName: 'nodeSlot',
+        args: [BigInt(station.nodeId), now + 3],
+      });
+      assert.equal(next.minted, station.site.gpuCount, 'it still mints ahead');
+      assert.ok((await bonded()) <= bondedBefore, 'no more bonded than before, with new hours minted');
+      assert.ok(!lines.some((l) => /^market keeper: [A-Z]\w+\(/.test(l)), lines.join(' | '));
     } finally {
       await keeper.stop();
     }

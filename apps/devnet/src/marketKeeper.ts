@@ -2,8 +2,8 @@
 // moving: each node keeps its next hours minted and the later ones provided to the hour market (what a real site's
 // keeper does), and a demo trader buys and sells single hours in the upcoming markets of a few classes, at random
 // from a fixed seed. Local chains only: it trades with the deployer's faucet money.
-import type { Address } from 'viem';
-import { computeHoursAbi } from '@greenhour/contracts';
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Address, type Hex } from 'viem';
+import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import {
   addLiquidity,
   buyHours,
@@ -12,6 +12,7 @@ import {
   mintHours,
   sellHours,
   slotOf,
+  transact,
   type Clients,
   type Deployment,
 } from '@greenhour/chain';
@@ -38,11 +39,30 @@ export interface MarketKeeperOptions {
 
 const usd = (usdc6: bigint) => (Number(usdc6) / 1e6).toFixed(2);
 
+/** A revert as its custom error and arguments (viem's message would name only the function). */
+function reasonOf(err: unknown): string {
+  const revert = err instanceof BaseError ? err.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
+  if (revert instanceof ContractFunctionRevertedError) {
+    let data: { errorName: string; args?: readonly unknown[] } | undefined = revert.data;
+    // An error of a contract the call went through (the registry under ComputeHours.mint).
+    if (data === undefined && revert.raw !== undefined)
+      try {
+        data = decodeErrorResult({ abi: nodeRegistryAbi, data: revert.raw as Hex });
+      } catch {
+        // not the registry's either
+      }
+    if (data) return `${data.errorName}(${(data.args ?? []).map(String).join(', ')})`;
+  }
+  return (err as Error).message.split('\n')[0]!;
+}
+
 export function startMarketKeeper(options: MarketKeeperOptions): { stop(): Promise<void>; tick(): Promise<void> } {
   const { deployment, trader, nodes, slotsAhead, log } = options;
   const random = mulberry32(options.seed ?? 1);
   const classes = [...new Set(nodes.map((n) => n.classId))].sort((a, b) => a - b);
   let keptThrough = -1;
+  /** Slots up to this one have had the bonds of their unsold hours released. */
+  let releasedThrough: number | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
@@ -61,6 +81,35 @@ export function startMarketKeeper(options: MarketKeeperOptions): { stop(): Promi
       }
       log(`market keeper: nodes minted slot ${slot}${slot > current + 1 ? ' and provided it to the hour market' : ''}`);
       keptThrough = slot;
+    }
+  }
+
+  /**
+   * An hour nobody redeemed is worthless once its slot has passed, but its bond holds the owner's stake until someone
+   * releases it (`releaseUnredeemed`, anyone): without this, a node's stake is soon all bonded and it can mint no more.
+   */
+  async function releasePastBonds(current: number): Promise<void> {
+    releasedThrough ??= current - 1;
+    for (let slot = releasedThrough + 1; slot < current; slot++) {
+      let released = 0;
+      for (const node of nodes) {
+        const state = await node.owner.publicClient.readContract({
+          address: deployment.computeHours,
+          abi: computeHoursAbi,
+          functionName: 'nodeSlot',
+          args: [node.nodeId, slot],
+        });
+        if (state.outstanding === 0 || state.unredeemedReleased) continue;
+        await transact(node.owner, {
+          address: deployment.computeHours,
+          abi: computeHoursAbi,
+          functionName: 'releaseUnredeemed',
+          args: [node.nodeId, slot],
+        });
+        released++;
+      }
+      if (released > 0) log(`market keeper: slot ${slot} over: the bonds of ${released} nodes' unsold hours released`);
+      releasedThrough = slot;
     }
   }
 
@@ -92,10 +141,11 @@ export function startMarketKeeper(options: MarketKeeperOptions): { stop(): Promi
       if (stopped) return;
       try {
         const current = slotOf((await trader.publicClient.getBlock()).timestamp);
+        await releasePastBonds(current);
         await keepHoursAhead(current);
         await trade(current);
       } catch (err) {
-        log(`market keeper: ${(err as Error).message.split('\n')[0]}`);
+        log(`market keeper: ${reasonOf(err)}`);
       }
     });
     return running;

@@ -9,3 +9,4 @@ export {
 } from './service.ts';
 export { loadServiceConfig, portFromEnv, type ServiceConfig } from './config.ts';
 export { createLogger } from './logger.ts';
+export { SYSTEM_CLOCK, type ServiceClock } from './clock.ts';

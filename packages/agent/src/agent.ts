@@ -62,6 +62,11 @@ export interface NodeAgentOptions {
   maxWindowsPerHour?: number;
   /** Current UTC time in seconds (default: the system clock). A window is signed only once it has ended. */
   clock?: () => number;
+  /**
+   * Seconds of `clock` per second of the system clock (default 1): the devnet's accelerated clock runs faster, and the
+   * window timer waits accordingly.
+   */
+  clockSpeed?: number;
   /** The node's registered limits: a reading that breaks a physical bound is not signed (it would be slashable). */
   limits?: NodeLimits;
   /** How long acknowledged messages stay in the outbox for resend requests, seconds (default 7200). */
@@ -124,6 +129,7 @@ export class NodeAgent {
   private readonly hasher: TelemetryHasher;
   private readonly meter: MeterDriver;
   private readonly clock: () => number;
+  private readonly clockSpeed: number;
   private readonly limits: NodeLimits | undefined;
   private readonly reconnectPeriodMs: number;
   private readonly maxInFlight: number;
@@ -169,6 +175,9 @@ export class NodeAgent {
     this.meter = opts.meter;
     this.mqttUrl = opts.mqttUrl;
     this.clock = opts.clock ?? (() => Date.now() / 1000);
+    this.clockSpeed = opts.clockSpeed ?? 1;
+    if (!Number.isFinite(this.clockSpeed) || this.clockSpeed <= 0)
+      throw new Error(`clockSpeed: must be a positive number, got ${opts.clockSpeed}`);
     this.limits = opts.limits;
     this.reconnectPeriodMs = opts.reconnectPeriodMs ?? 1000;
     this.maxInFlight = opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
@@ -331,7 +340,7 @@ export class NodeAgent {
     const now = this.clock();
     const boundary = (Math.floor(now / w) + 1) * w;
     // A few ms past the boundary, so that the clock has reached it when the timer fires.
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, (boundary - now) * 1000) + 5);
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, ((boundary - now) * 1000) / this.clockSpeed) + 5);
   }
 
   private onTimer(): void {
