@@ -18,10 +18,14 @@ export const FLOWS: { key: FlowKey; name: string; color: string; sign: 1 | -1 }[
 
 /** A run of windows shorter than this share of the chart's time span is marked window by window. */
 export const SHORT_RUN_SHARE = 0.02;
-/** The mark's diameter, px. */
+/** The marks' diameters, px: a flow's dot, and the net battery's ring (hollow, around a dot at the same height). */
 export const MARK_SIZE = 8;
+export const RING_SIZE = 13;
+/** A ring as a path symbol (outer circle clockwise, inner counter-clockwise: a hole), filled with the series' colour. */
+const RING = 'path://M0,-10A10,10 0 1,1 0,10A10,10 0 1,1 0,-10ZM0,-7A7,7 0 1,0 0,7A7,7 0 1,0 0,-7Z';
 
-type Point = [number, number | null] | { value: [number, number]; symbol: 'circle'; symbolSize: number };
+type Mark = 'dot' | 'ring';
+type Point = [number, number | null] | { value: [number, number]; symbol: string; symbolSize: number };
 
 /** For each window, whether it belongs to a short run (consecutive windows, no time between them). */
 export function shortRuns(windows: TelemetryWindow[]): boolean[] {
@@ -43,7 +47,7 @@ export function shortRuns(windows: TelemetryWindow[]): boolean[] {
 
 /** Chart points of the windows, with a break (a null point) wherever a window is missing, so that a time without
  * telemetry is drawn as a gap, not as a line across it; a window of a short run with energy in it carries a mark. */
-export function points(windows: TelemetryWindow[], value: (w: TelemetryWindow) => number): Point[] {
+export function points(windows: TelemetryWindow[], value: (w: TelemetryWindow) => number, mark: Mark = 'dot'): Point[] {
   const marked = shortRuns(windows);
   const out: Point[] = [];
   windows.forEach((w, i) => {
@@ -52,14 +56,17 @@ export function points(windows: TelemetryWindow[], value: (w: TelemetryWindow) =
     const v = value(w);
     out.push(
       marked[i] && v !== 0
-        ? { value: [w.windowStart * 1000, v], symbol: 'circle', symbolSize: MARK_SIZE }
+        ? mark === 'dot'
+          ? { value: [w.windowStart * 1000, v], symbol: 'circle', symbolSize: MARK_SIZE }
+          : { value: [w.windowStart * 1000, v], symbol: RING, symbolSize: RING_SIZE }
         : [w.windowStart * 1000, v],
     );
   });
   return out;
 }
 
-/** The series of the energy chart: the stacked flows and the net battery line (discharge − charge). */
+/** The series of the energy chart: the stacked flows and the net battery line (discharge − charge), whose marks are
+ * hollow rings, so that a flow's dot at the same height shows inside. */
 export function energySeries(windows: TelemetryWindow[]) {
   return [
     ...FLOWS.map((f) => ({
@@ -80,7 +87,7 @@ export function energySeries(windows: TelemetryWindow[]) {
       showAllSymbol: true,
       color: '#1f3f8f',
       lineStyle: { type: 'dashed', width: 1.5 },
-      data: points(windows, (w) => w.batteryOutWh - w.batteryInWh),
+      data: points(windows, (w) => w.batteryOutWh - w.batteryInWh, 'ring'),
     },
   ];
 }
