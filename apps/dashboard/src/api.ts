@@ -10,6 +10,7 @@ import type { components, paths } from '@greenhour/sdk';
 type Schemas = components['schemas'];
 
 export type Usdc6 = string;
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

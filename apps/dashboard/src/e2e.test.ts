@@ -223,7 +223,7 @@ describe('dashboard in a browser', { skip }, () => {
     await page.close();
   });
 
-  it('Energy: every window of the range (paged through nextCursor), the latest as the API has it', async () => {
+  it('Energy: every window of the range (paged through nextCursor), the latest as the API has it and visible on the chart', async () => {
     const page = await open('energy');
     await page.waitForSelector('#energy-node');
     const nodes = await all('/v1/nodes');
@@ -242,6 +242,25 @@ describe('dashboard in a browser', { skip }, () => {
       const last = windows.at(-1);
       for (const k of ['pvWh', 'batteryOutWh', 'gridImportWh', 'gpuWh', 'evWh', 'batteryInWh', 'gridExportWh'])
         assert.equal(await text(page, `#energy-latest [data-col=${k}]`), int(last[k]), k);
+    });
+    // The latest window is visible where the chart ends (the time axis ends at it, 30 px from the right): as an area
+    // when it closes a long run, as dots when it is alone or in a short run after the backfilled hour, which is how
+    // the demo's live windows start. Coloured pixels (not the white, grey and light grey of the background, grid
+    // and axis) in a 12 px column there, over the whole plot.
+    await eventually(async () => {
+      const coloured = await page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('#energy-chart canvas')!;
+        const scale = canvas.width / canvas.clientWidth;
+        const x = Math.round((canvas.clientWidth - 30 - 6) * scale);
+        const { data } = canvas
+          .getContext('2d')!
+          .getImageData(x, Math.round(60 * scale), Math.round(12 * scale), Math.round((420 - 130) * scale));
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4)
+          if (Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!) > 60) n++;
+        return n;
+      });
+      assert.ok(coloured >= 20, `the latest window is drawn visibly at the chart's end: ${coloured} coloured pixels`);
     });
     await page.waitForTimeout(800);
     await shot(page, 'energy');
