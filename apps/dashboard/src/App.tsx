@@ -1,17 +1,33 @@
-import { useEffect, useState } from 'react';
-import { FleetPage } from './pages/Fleet.tsx';
-import { EnergyPage } from './pages/Energy.tsx';
-import { AttestationPage } from './pages/Attestation.tsx';
-import { MarketPage } from './pages/Market.tsx';
-import { PortfolioPage } from './pages/Portfolio.tsx';
+import { lazy, Suspense, useEffect, useState } from 'react';
 
-// Hash routing (#/fleet, #/energy, …): the service only has to serve index.html and its assets, at any path.
+// Hash routing (#/fleet, #/energy, …): the service only has to serve index.html and its assets, at any path. Each page
+// is its own chunk, loaded when it is first opened (and the charts' ECharts when a page first draws one, ui.tsx).
 const PAGES = [
-  { path: 'fleet', title: 'Fleet', page: FleetPage },
-  { path: 'energy', title: 'Energy', page: EnergyPage },
-  { path: 'attestation', title: 'Attestation', page: AttestationPage },
-  { path: 'market', title: 'Market', page: MarketPage },
-  { path: 'portfolio', title: 'Portfolio', page: PortfolioPage },
+  {
+    path: 'fleet',
+    title: 'Fleet',
+    page: lazy(async () => ({ default: (await import('./pages/Fleet.tsx')).FleetPage })),
+  },
+  {
+    path: 'energy',
+    title: 'Energy',
+    page: lazy(async () => ({ default: (await import('./pages/Energy.tsx')).EnergyPage })),
+  },
+  {
+    path: 'attestation',
+    title: 'Attestation',
+    page: lazy(async () => ({ default: (await import('./pages/Attestation.tsx')).AttestationPage })),
+  },
+  {
+    path: 'market',
+    title: 'Market',
+    page: lazy(async () => ({ default: (await import('./pages/Market.tsx')).MarketPage })),
+  },
+  {
+    path: 'portfolio',
+    title: 'Portfolio',
+    page: lazy(async () => ({ default: (await import('./pages/Portfolio.tsx')).PortfolioPage })),
+  },
 ] as const;
 
 function current(): string {
@@ -43,7 +59,15 @@ export function App() {
           ))}
         </nav>
       </header>
-      <main>{Page ? <Page /> : <p>No page “{path}”. Pick one above.</p>}</main>
+      <main>
+        {Page ? (
+          <Suspense fallback={<p className="note">Loading the {entry.title} page…</p>}>
+            <Page />
+          </Suspense>
+        ) : (
+          <p>No page “{path}”. Pick one above.</p>
+        )}
+      </main>
       <footer>
         Every figure is as the service's API returns it (<code>/v1/…</code>); amounts in USD have six decimals (usdc6).
         Times are UTC.

@@ -1,6 +1,13 @@
-// The dashboard's one API client: one function per route of the service, the type of each response, and the errors
-// the pages show. Every request is same-origin (`/v1/...`): the service serves this app and its API together.
-// Lists are pages `{ items, nextCursor }`; errors are `{ error: { code, field, reason } }` (packages/api).
+// The dashboard's one API client: one function per route of the service, and the errors the pages show. Every
+// request is same-origin (`/v1/...`): the service serves this app and its API together. Lists are pages
+// `{ items, nextCursor }`; errors are `{ error: { code, field, reason } }` (packages/api).
+//
+// The paths and the response types are @greenhour/sdk's, generated from the service's own OpenAPI document at every
+// build (packages/sdk/src/schema.d.ts): a route or a response field that changes in the service breaks this app's
+// typecheck. Only the types are imported; the requests are a plain fetch (nothing of the SDK is bundled).
+import type { components, paths } from '@greenhour/sdk';
+
+type Schemas = components['schemas'];
 
 export type Usdc6 = string;
 
@@ -47,10 +54,31 @@ function errorOf(status: number, body: unknown, path: string): ApiError {
   );
 }
 
-async function get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-  const url = params.size > 0 ? `${path}?${params}` : path;
+/** The service's GET routes, as its OpenAPI document lists them. */
+type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths];
+type GetOf<P extends GetPath> = paths[P]['get'];
+/** The body of a route's 200 answer. */
+export type Ok<P extends GetPath> =
+  GetOf<P> extends {
+    responses: { 200: { content: { 'application/json': infer B } } };
+  }
+    ? B
+    : never;
+type PathParams<P extends GetPath> = GetOf<P> extends { parameters: { path: infer A } } ? A : undefined;
+type QueryParams<P extends GetPath> = GetOf<P> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never;
+
+/** GET `route` (a path of the OpenAPI document, `{name}` filled in from `params`) with `query`. */
+async function get<P extends GetPath>(
+  route: P,
+  params: PathParams<P>,
+  query: { [K in keyof QueryParams<P>]?: string | number } = {},
+): Promise<Ok<P>> {
+  const path = route.replace(/\{(\w+)\}/g, (_, name: string) =>
+    encodeURIComponent(String((params as Record<string, unknown>)[name])),
+  );
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) search.set(k, String(v));
+  const url = search.size > 0 ? `${path}?${search}` : path;
   let res: Response;
   try {
     res = await fetch(url, { headers: { accept: 'application/json' } });
@@ -64,92 +92,39 @@ async function get<T>(path: string, query: Record<string, string | number | unde
     // A 404 from a static server (HTML) is a missing route too.
   }
   if (!res.ok || body === null) throw errorOf(res.ok ? 502 : res.status, body, path);
-  return body as T;
+  return body as Ok<P>;
 }
-
-const getPage = <T>(path: string, query: Record<string, string | number | undefined>) => get<Page<T>>(path, query);
 
 // ---- telemetry ----
 
-export interface TelemetryStats {
-  accepted: number;
-  rejected: Record<string, number>;
-  openGaps: number;
-  devices: number;
-}
+export type TelemetryStats = Schemas['TelemetryStats'];
 
-export const getTelemetryStats = () => get<TelemetryStats>('/v1/telemetry/stats');
+export const getTelemetryStats = () => get('/v1/telemetry/stats', undefined);
 
 // ---- chain indexer ----
 
-export interface IndexerStatus {
-  chainId: number;
-  /** The last block indexed. */
-  cursorBlock: number;
-  headBlock: number;
-  lagBlocks: number;
-  confirmations: number;
-  eventsIndexed: number;
-  reorgs: number;
-  lastError: string | null;
-}
+/** `cursorBlock`: the last block indexed; `headBlock` and `lagBlocks` are null until the chain's head is known. */
+export type IndexerStatus = Schemas['IndexerStatus'];
 
-export const getIndexerStatus = () => get<IndexerStatus>('/v1/indexer/status');
+export const getIndexerStatus = () => get('/v1/indexer/status', undefined);
 
 // ---- nodes ----
 
-export type NodeStatus = 'active' | 'exiting' | 'exited';
+/** A node as the NodeRegistry has it (`/v1/nodes`). Its `spec` is raw: the geohash is the registry's left-aligned
+ * bytes12, the GPU model its bytes32 (ASCII, zero-padded), the site type the contract's enum. */
+export type Node = Schemas['Node'];
+export type NodeStatus = Node['status'];
+export type NodeSpec = Node['spec'];
 
-/** A node's spec as registered in the NodeRegistry (`spec` of `/v1/nodes`), raw: the geohash is the registry's
- * left-aligned bytes12, the GPU model its bytes32 (ASCII, zero-padded), the site type the contract's enum. */
-export interface NodeSpec {
-  siteType: number;
-  geohash: string;
-  pvWp: number;
-  batteryWh: number;
-  chargerW: number;
-  gpuModel: string;
-  gpuCount: number;
-  deviceSigner: string;
-}
-
-export interface Node {
-  nodeId: string;
-  owner: string;
-  classId: number;
-  status: NodeStatus;
-  stakeUsdc6: Usdc6;
-  slashedUsdc6: Usdc6;
-  spec: NodeSpec;
-  registeredBlock: number;
-  /** UTC seconds. */
-  registeredAt: number;
-}
-
-export const listNodes = (q: PageQuery = {}) => getPage<Node>('/v1/nodes', { ...q });
-export const getNode = (nodeId: string) => get<Node>(`/v1/nodes/${encodeURIComponent(nodeId)}`);
+export const listNodes = (q: PageQuery = {}) => get('/v1/nodes', undefined, q);
+export const getNode = (nodeId: string) => get('/v1/nodes/{nodeId}', { nodeId });
 
 /** One signed telemetry window as the device sent it (`/v1/nodes/{id}/telemetry`). */
-export interface TelemetryWindow {
-  device: string;
-  seq: number;
-  /** UTC seconds. */
-  windowStart: number;
-  windowEnd: number;
-  pvWh: number;
-  batteryInWh: number;
-  batteryOutWh: number;
-  gridImportWh: number;
-  gridExportWh: number;
-  gpuWh: number;
-  evWh: number;
-  uptimeS: number;
-  jobsHash: string;
-}
+export type TelemetryWindow = Schemas['TelemetryWindow'];
 
 /** A node's windows starting in [from, to), oldest first, one page. */
 export const listNodeTelemetry = (nodeId: string, from: number, to: number, q: PageQuery = {}) =>
-  getPage<TelemetryWindow>(`/v1/nodes/${encodeURIComponent(nodeId)}/telemetry`, { from, to, ...q });
+  get('/v1/nodes/{nodeId}/telemetry', { nodeId }, { from, to, ...q });
 
 /** Every page of a paged route, following `nextCursor` until the last (at most `maxPages`). */
 export async function allPages<T>(load: (q: PageQuery) => Promise<Page<T>>, limit = 500, maxPages = 100): Promise<T[]> {
@@ -166,161 +141,51 @@ export async function allPages<T>(load: (q: PageQuery) => Promise<Page<T>>, limi
 
 // ---- attestation ----
 
-export interface AttestedHour {
-  slot: number;
-  root: string | null;
-  recordCount: number;
-  status: string;
-  txHash: string | null;
-}
+export type AttestedHour = Schemas['AttestedHour'];
 
-export const listAttestations = (q: PageQuery = {}) => getPage<AttestedHour>('/v1/attestations', { ...q });
+export const listAttestations = (q: PageQuery = {}) => get('/v1/attestations', undefined, q);
 
-export interface HourRecord {
-  nodeId: number;
-  slot: number;
-  greenWh: number;
-  gridWh: number;
-  gpuWh: number;
-  uptimeS: number;
-  messageCount: number;
-  /** greenWh / (greenWh + gridWh) in basis points, rounded down: as the service computes it. */
+/** A record of an attested hour with its green share (greenWh / (greenWh + gridWh) in basis points, rounded down, as
+ * the service computes it). */
+export type HourRecord = Schemas['NodeHourRecord'] & {
   greenShareBps: number;
-  /** The record's challenge state, when the service knows it. */
+  /** Not in the API's hour records (the challenges are in the light nodes' reports): always absent here. */
   challenge?: { status: string; fault?: string } | null;
-}
+};
 
 /** The records of one attested hour (`/v1/attestations/{slot}`: each record with its proof and green share). */
 export async function listHourRecords(slot: number): Promise<Page<HourRecord>> {
-  const hour = await get<{ records: { record: Omit<HourRecord, 'greenShareBps'>; greenShareBps: number }[] }>(
-    `/v1/attestations/${slot}`,
-  );
+  const hour = await get('/v1/attestations/{slot}', { slot: String(slot) });
   return { items: hour.records.map((r) => ({ ...r.record, greenShareBps: r.greenShareBps })), nextCursor: null };
 }
 
-export type HourState = 'verified' | 'missing' | 'misreported';
+/** What a device, as a light node, found about its own records (`/v1/light-nodes`). */
+export type LightNode = Schemas['LightNodeReport'];
+export type HourCheck = Schemas['LightNodeHourCheck'];
+export type HourState = HourCheck['state'];
+export type RecordSummary = Schemas['LightNodeRecordSummary'];
 
-export interface RecordSummary {
-  greenWh: number;
-  gridWh: number;
-  gpuWh: number;
-  uptimeS: number;
-  messageCount: number;
-  greenShareBps: number;
-}
-
-export interface HourCheck {
-  slot: number;
-  state: HourState;
-  checkedAt: number;
-  reason: string;
-  expected: RecordSummary;
-  reported?: RecordSummary;
-  challenge?: {
-    status: 'committing' | 'committed' | 'succeeded' | 'failed' | 'not-challengeable';
-    reason?: string;
-    fault?: string;
-    rewardUsdc6?: number | string;
-    rewardTo?: string;
-    commitTx?: string;
-    revealTx?: string;
-  };
-}
-
-export interface LightNode {
-  device: string;
-  deviceId?: string;
-  nodeId: number | null;
-  owner?: string;
-  registration: { nodeId: number; status: string; stakeUsdc6: Usdc6; bondedUsdc6: Usdc6 } | null;
-  hours: HourCheck[];
-  metrics: {
-    hoursVerified: number;
-    hoursMissing: number;
-    hoursMisreported: number;
-    challengesCommitted: number;
-    challengesSucceeded: number;
-    challengesFailed: number;
-    notChallengeable: number;
-    rewardsUsdc6: number | string;
-  };
-}
-
-export const listLightNodes = (q: PageQuery = {}) => getPage<LightNode>('/v1/light-nodes', { ...q });
+export const listLightNodes = (q: PageQuery = {}) => get('/v1/light-nodes', undefined, q);
 
 // ---- market ----
 
-/** A live hour market (`/v1/market/markets`), read from the chain now. */
-export interface Market {
-  hourId: string;
-  classId: number;
-  slot: number;
-  /** Upcoming, InProgress or Exited (from block time). */
-  status: string;
-  /** Slot start minus block time; negative once it began. */
-  secondsToSlot: number;
-  /** Price of the next hour now, fee excluded, usdc6; null if the market is not open. */
-  priceUsdc6: Usdc6 | null;
-  /** The market's ask (its reference price) per hour, usdc6. */
-  askUsdc6: Usdc6;
-  /** Hours for sale. */
-  hoursReserve: number;
-  /** Cash the market holds, usdc6. */
-  cashUsdc6: Usdc6;
-  feeBps: number;
-}
+/** A live hour market (`/v1/market/markets`), read from the chain now: price (null if not open), ask, reserves, the
+ * providers' total liquidity shares. */
+export type Market = Schemas['Market'];
+/** A trade: `usdc6` paid (buy, fee included) or received (sell); `priceUsdc6PerHour` = usdc6 / hours, rounded down. */
+export type Trade = Schemas['Trade'];
+/** The green compute index now (`/v1/market/index`): 10,000 bps = every class at its ask; each class's TWAP in ppm of
+ * its ask; null before a full window of history. */
+export type GreenComputeIndex = Schemas['GreenComputeIndexNow'];
 
-export interface Trade {
-  blockNumber: number;
-  logIndex: number;
-  /** UTC seconds of the block. */
-  timestamp: number;
-  txHash: string;
-  side: 'buy' | 'sell';
-  hourId: string;
-  classId: number;
-  slot: number;
-  trader: string;
-  hours: string;
-  /** Paid (buy, fee included) or received (sell), usdc6. */
-  usdc6: Usdc6;
-  feeUsdc6: Usdc6;
-  /** usdc6 / hours, rounded down. */
-  priceUsdc6PerHour: Usdc6;
-}
-
-/** The green compute index now (`/v1/market/index`). */
-export interface GreenComputeIndex {
-  windowS: number;
-  /** Block time the values were read at, UTC seconds. */
-  timestamp: number;
-  /** 10,000 = every class at its ask; null before a full window of history. */
-  indexBps: number | null;
-  /** Each class's time-weighted average price over the window, in ppm of its ask; null before a full window. */
-  classes: { classId: number; twapPpm: number | null }[];
-}
-
-export const listMarkets = (classId?: number) => get<{ items: Market[] }>('/v1/market/markets', { classId });
+export const listMarkets = (classId?: number) => get('/v1/market/markets', undefined, { classId });
 export const listTrades = (classId?: number, slot?: number, q: PageQuery = {}) =>
-  getPage<Trade>('/v1/market/trades', { classId, slot, ...q });
-export const getIndex = (windowS = 3600) => get<GreenComputeIndex>('/v1/market/index', { windowS });
+  get('/v1/market/trades', undefined, { classId, slot, ...q });
+export const getIndex = (windowS = 3600) => get('/v1/market/index', undefined, { windowS });
 
 // ---- portfolio ----
 
-export interface Portfolio {
-  address: string;
-  hours: { hourId: string; classId: number; slot: number; balance: string }[];
-  positions: {
-    positionId: string;
-    hourId: string;
-    classId: number;
-    slot: number;
-    /** The position's liquidity shares in its market. */
-    shares: string;
-    feesCollectedUsdc6: Usdc6;
-  }[];
-  /** Fees collected over every position, usdc6. */
-  feesCollectedUsdc6: Usdc6;
-}
+/** An address's hours, liquidity positions (`shares` of the slot's market) and the fees they collected. */
+export type Portfolio = Schemas['Portfolio'];
 
-export const getPortfolio = (address: string) => get<Portfolio>(`/v1/portfolio/${encodeURIComponent(address)}`);
+export const getPortfolio = (address: string) => get('/v1/portfolio/{address}', { address });

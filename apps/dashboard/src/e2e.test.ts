@@ -46,6 +46,8 @@ const utc = (s: number) => new Date(s * 1000).toISOString().replace('T', ' ').sl
 const utcSlot = (slot: number) => utc(slot * 3600);
 /** ppm → percent, four decimals (153456 → "15.3456 %"). */
 const ppmPct = (ppm: number) => `${(ppm / 10_000).toFixed(4)} %`;
+/** Hundredths → two decimals (533 → "5.33"). */
+const hundredths = (h: bigint) => `${(h / 100n).toLocaleString('en-US')}.${(h % 100n).toString().padStart(2, '0')}`;
 /** A zero-padded ASCII bytesN as the registry stores it → its text. */
 const ascii = (hex: string) => Buffer.from(hex.slice(2), 'hex').toString('latin1').replace(/\0+$/, '');
 const duration = (seconds: number) => {
@@ -184,8 +186,14 @@ describe('dashboard in a browser', { skip }, () => {
     await eventually(async () => {
       const x = (await api('/v1/indexer/status')).body;
       assert.equal(await text(page, '[data-figure=indexer-cursor]'), int(x.cursorBlock));
-      assert.equal(await text(page, '[data-figure=indexer-head]'), int(x.headBlock));
-      assert.equal(await text(page, '[data-figure=indexer-lag]'), int(x.lagBlocks));
+      assert.equal(
+        await text(page, '[data-figure=indexer-head]'),
+        x.headBlock === null ? 'not read yet' : int(x.headBlock),
+      );
+      assert.equal(
+        await text(page, '[data-figure=indexer-lag]'),
+        x.lagBlocks === null ? 'not known yet' : int(x.lagBlocks),
+      );
       assert.equal(await text(page, '[data-figure=indexer-events]'), int(x.eventsIndexed));
       assert.equal(await text(page, '[data-figure=indexer-error]'), x.lastError ?? 'none');
     });
@@ -215,7 +223,7 @@ describe('dashboard in a browser', { skip }, () => {
     await page.close();
   });
 
-  it('Energy: every window of the range (paged through nextCursor), the latest as the API has it', async () => {
+  it('Energy: every window of the range (paged through nextCursor), the latest as the API has it and visible on the chart', async () => {
     const page = await open('energy');
     await page.waitForSelector('#energy-node');
     const nodes = await all('/v1/nodes');
@@ -234,6 +242,25 @@ describe('dashboard in a browser', { skip }, () => {
       const last = windows.at(-1);
       for (const k of ['pvWh', 'batteryOutWh', 'gridImportWh', 'gpuWh', 'evWh', 'batteryInWh', 'gridExportWh'])
         assert.equal(await text(page, `#energy-latest [data-col=${k}]`), int(last[k]), k);
+    });
+    // The latest window is visible where the chart ends (the time axis ends at it, 30 px from the right): as an area
+    // when it closes a long run, as dots when it is alone or in a short run after the backfilled hour, which is how
+    // the demo's live windows start. Coloured pixels (not the white, grey and light grey of the background, grid
+    // and axis) in a 12 px column there, over the whole plot.
+    await eventually(async () => {
+      const coloured = await page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('#energy-chart canvas')!;
+        const scale = canvas.width / canvas.clientWidth;
+        const x = Math.round((canvas.clientWidth - 30 - 6) * scale);
+        const { data } = canvas
+          .getContext('2d')!
+          .getImageData(x, Math.round(60 * scale), Math.round(12 * scale), Math.round((420 - 130) * scale));
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4)
+          if (Math.max(data[i]!, data[i + 1]!, data[i + 2]!) - Math.min(data[i]!, data[i + 1]!, data[i + 2]!) > 60) n++;
+        return n;
+      });
+      assert.ok(coloured >= 20, `the latest window is drawn visibly at the chart's end: ${coloured} coloured pixels`);
     });
     await page.waitForTimeout(800);
     await shot(page, 'energy');
@@ -350,11 +377,12 @@ describe('dashboard in a browser', { skip }, () => {
     await page.close();
   });
 
-  it("Portfolio: the demo trader's hours and a node owner's positions as the API has them", async () => {
+  it("Portfolio: the demo trader's hours, a node owner's positions and each one's share of its pool, as the API's numbers give", async () => {
     const page = await open('portfolio');
     assert.equal(await page.locator('#portfolio-address').inputValue(), '', 'not filled in');
     assert.match((await page.locator('#portfolio-address').getAttribute('placeholder')) ?? '', new RegExp(DEMO_TRADER));
     const nodeOwner = (await all('/v1/nodes'))[0].owner as string;
+    let shares: number[] = [];
     for (const [name, address] of [
       ['portfolio', DEMO_TRADER],
       ['portfolio-owner', nodeOwner],
@@ -364,6 +392,8 @@ describe('dashboard in a browser', { skip }, () => {
       await page.waitForSelector(`[data-figure=portfolio-address]:text("${address}")`);
       await eventually(async () => {
         const p = (await api(`/v1/portfolio/${address}`)).body;
+        const markets = items((await api('/v1/market/markets')).body);
+        shares = [];
         assert.equal(await text(page, '[data-figure=portfolio-fees]'), usd(p.feesCollectedUsdc6));
         assert.equal(await page.locator('#portfolio-hours tbody tr').count(), p.hours.length);
         for (const h of p.hours) {
@@ -378,13 +408,29 @@ describe('dashboard in a browser', { skip }, () => {
             text(page, `#portfolio-positions tr[data-position="${pos.positionId}"] [data-col=${c}]`);
           assert.equal(await col('classId'), String(pos.classId));
           assert.equal(await col('slot'), utcSlot(pos.slot));
-          assert.equal(await col('shares'), int(pos.shares));
+          // The position's part of its slot's pool, from the two answers: shares / the market's totalShares, and that
+          // part of the market's hours and cash, rounded down; the raw shares stay in the cell's title.
+          const market = markets.find((m) => m.hourId === pos.hourId);
+          const share = `#portfolio-positions tr[data-position="${pos.positionId}"] [data-col=share]`;
+          assert.match((await page.locator(share).getAttribute('title')) ?? '', new RegExp(`^${int(pos.shares)} `));
+          if (market === undefined || BigInt(market.totalShares) === 0n) {
+            assert.equal(await col('share'), market === undefined ? 'market ended' : 'pool empty');
+          } else {
+            const [mine, total] = [BigInt(pos.shares), BigInt(market.totalShares)];
+            assert.equal(await col('share'), ppmPct(Number((mine * 1_000_000n) / total)), `position ${pos.positionId}`);
+            assert.equal(await col('poolHours'), hundredths((BigInt(market.hoursReserve) * mine * 100n) / total));
+            assert.equal(await col('poolCash'), usd(((BigInt(market.cashUsdc6) * mine) / total).toString()));
+            shares.push(Number((mine * 1_000_000n) / total));
+          }
           assert.equal(await col('fees'), usd(pos.feesCollectedUsdc6));
         }
       });
       if (address === DEMO_TRADER)
         assert.ok(await page.locator('#portfolio-hours').count(), 'the demo trader holds hours');
-      else assert.ok(await page.locator('#portfolio-positions').count(), 'a node owner has liquidity positions');
+      else {
+        assert.ok(await page.locator('#portfolio-positions').count(), 'a node owner has liquidity positions');
+        assert.ok(shares.length > 0, 'a position in a live market shows its share of the pool');
+      }
       await shot(page, name);
     }
     await page.close();

@@ -1,6 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytesToText, formatBps, formatDuration, formatInt, formatPpm, formatSlot, formatUsdc6 } from './format.ts';
+import {
+  bytesToText,
+  formatBps,
+  formatDuration,
+  formatHundredths,
+  formatInt,
+  formatPpm,
+  formatSlot,
+  formatUsdc6,
+} from './format.ts';
+import { poolPart } from './pool.ts';
+import { energySeries } from './energy.ts';
+import type { TelemetryWindow } from './api.ts';
 
 test('usdc6 keeps every decimal of the decimal string, groups thousands, no floating point', () => {
   assert.equal(formatUsdc6('12345678'), '12.345678 USD');
@@ -32,4 +44,67 @@ test('ppm as percent, chain bytes as text', () => {
   assert.equal(bytesToText('0x773231787738373973000000'), 'w21xw879s');
   assert.equal(bytesToText('0x4e564944494120483130302053584d00'), 'NVIDIA H100 SXM');
   assert.equal(bytesToText('not hex'), 'not hex');
+});
+
+test('hundredths with two decimals, only shifted', () => {
+  assert.equal(formatHundredths(533n), '5.33');
+  assert.equal(formatHundredths(7, 'h'), '0.07 h');
+  assert.equal(formatHundredths('123456'), '1,234.56');
+  assert.equal(formatHundredths(-250), '-2.50');
+});
+
+test("a position's part of its pool: shares over totalShares, the reserves pro rata, all rounded down", () => {
+  // A third of a pool of 8 hours and 1.000001 USD, in 18-decimal shares as the market mints them.
+  const market = { totalShares: '3000000000000000000', hoursReserve: 8, cashUsdc6: '1000001' };
+  const part = poolPart('1000000000000000000', market)!;
+  assert.equal(formatPpm(part.ppm), '33.3333 %');
+  assert.equal(formatHundredths(part.hoursHundredths), '2.66');
+  assert.equal(formatUsdc6(part.cashUsdc6), '0.333333 USD');
+  const all = poolPart(market.totalShares, market)!;
+  assert.deepEqual([formatPpm(all.ppm), all.hoursHundredths, all.cashUsdc6], ['100.0000 %', 800n, 1000001n]);
+  // Shares beyond 2^53 keep every digit: one share more than half.
+  const big = '21762352813976657557632';
+  assert.equal(poolPart('10881176406988328778817', { ...market, totalShares: big })!.ppm, 500_000);
+  assert.equal(poolPart('1', { ...market, totalShares: '0' }), null, 'an empty pool has no share to show');
+});
+
+test('energy chart: a lone window after the backfilled hour is marked, the dense hour is drawn as areas', () => {
+  const t0 = 1_796_169_600;
+  const window = (i: number, over: Partial<TelemetryWindow> = {}): TelemetryWindow => ({
+    device: '0x0000000000000000000000000000000000000001',
+    seq: i,
+    windowStart: t0 + i * 60,
+    windowEnd: t0 + i * 60 + 60,
+    pvWh: 500,
+    batteryInWh: 300,
+    batteryOutWh: 0,
+    gridImportWh: 0,
+    gridExportWh: 0,
+    gpuWh: 200,
+    evWh: 0,
+    uptimeS: 60,
+    jobsHash: '0x',
+    ...over,
+  });
+  // An hour backfilled, an hour with nothing, then one live window.
+  const windows = [...Array.from({ length: 60 }, (_, i) => window(i)), window(121, { pvWh: 5190, batteryInWh: 4884 })];
+  const series = energySeries(windows);
+  const marked = (name: string) =>
+    series
+      .find((s) => s.name === name)!
+      .data.filter((p) => !Array.isArray(p))
+      .map((p) => ({ at: (p as { value: number[] }).value[0], size: (p as { symbolSize: number }).symbolSize }));
+  const lone = (t0 + 121 * 60) * 1000;
+  for (const name of ['PV generation', 'battery charge', 'GPU consumption', 'net battery (discharge − charge)']) {
+    const marks = marked(name);
+    assert.equal(marks.length, 1, `${name}: the lone window is marked, and only it`);
+    assert.equal(marks[0]!.at, lone);
+    assert.ok(marks[0]!.size >= 8, `${name}: a mark of at least 8 px`);
+  }
+  assert.equal(marked('grid import').length, 0, 'a flow with no energy in the window gets no mark');
+  const pv = series.find((s) => s.name === 'PV generation')!.data;
+  assert.deepEqual(pv[60], [(t0 + 60 * 60) * 1000, null], 'a break where no window came');
+  // Windows every few minutes, none next to another: each is marked.
+  const sparse = [0, 5, 10, 15].map((i) => window(i));
+  assert.equal(energySeries(sparse)[0]!.data.filter((p) => !Array.isArray(p)).length, 4);
 });

@@ -23,6 +23,16 @@ export function formatInt(value: number | string, unit = ''): string {
   return unit === '' ? text : `${text} ${unit}`;
 }
 
+/** Hundredths (an integer) → two decimals with the unit, only shifted: 533 → "5.33 h". */
+export function formatHundredths(value: number | string | bigint, unit = ''): string {
+  const raw = String(value);
+  if (!/^-?\d+$/.test(raw)) return raw;
+  const negative = raw.startsWith('-');
+  const digits = (negative ? raw.slice(1) : raw).padStart(3, '0');
+  const text = `${negative ? '-' : ''}${groupDigits(digits.slice(0, -2))}.${digits.slice(-2)}`;
+  return unit === '' ? text : `${text} ${unit}`;
+}
+
 /** Basis points → percent with two decimals: 8765 → "87.65 %". */
 export function formatBps(bps: number): string {
   const raw = String(Math.trunc(bps)).padStart(3, '0');

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
-import type { EChartsCoreOption } from 'echarts/core';
-import { echarts } from './charts.ts';
+import type { EChartsCoreOption, EChartsType } from 'echarts/core';
 import { ApiError } from './api.ts';
 
 export type Loaded<T> =
@@ -72,25 +71,50 @@ export const TIME_LABELS = {
   },
 };
 
-export function Chart({ option, height = 320, id }: { option: EChartsCoreOption; height?: number; id?: string }) {
+/** ECharts, loaded once, when the first chart is drawn (a page's tables show before it); the world outline with it
+ * for the chart that draws the map. */
+const loadCharts = (map: 'world' | undefined) => (map === 'world' ? import('./world.ts') : import('./charts.ts'));
+
+export function Chart({
+  option,
+  height = 320,
+  id,
+  map,
+}: {
+  option: EChartsCoreOption;
+  height?: number;
+  id?: string;
+  /** The chart draws the map "world" (registered before the first draw). */
+  map?: 'world';
+}) {
   const ref = useRef<HTMLDivElement>(null);
-  const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
+  const chart = useRef<EChartsType | null>(null);
+  const latest = useRef(option);
+  latest.current = option;
+  // Every time on the dashboard is UTC, in charts too (ECharts would use the browser's time zone).
+  const draw = (o: EChartsCoreOption) => chart.current?.setOption({ useUTC: true, ...o }, { notMerge: true });
   useEffect(() => {
-    chart.current = echarts.init(ref.current!);
+    let live = true;
     // A window of no size (a tab being closed) would give the world map a singular transform and ECharts throws:
     // only resize to a real size.
     const resize = () => {
       if (ref.current !== null && ref.current.clientWidth > 0 && ref.current.clientHeight > 0) chart.current?.resize();
     };
+    void loadCharts(map).then(({ echarts }) => {
+      if (!live || ref.current === null) return;
+      chart.current = echarts.init(ref.current);
+      draw(latest.current);
+    });
     window.addEventListener('resize', resize);
     return () => {
+      live = false;
       window.removeEventListener('resize', resize);
       chart.current?.dispose();
+      chart.current = null;
     };
   }, []);
   useEffect(() => {
-    // Every time on the dashboard is UTC, in charts too (ECharts would use the browser's time zone).
-    chart.current?.setOption({ useUTC: true, ...option }, { notMerge: true });
+    draw(option);
   }, [option]);
   return <div className="chart" id={id} ref={ref} style={{ height }} />;
 }

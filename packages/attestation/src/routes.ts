@@ -125,10 +125,94 @@ const Window = z
 const Evidence = z
   .object({ record: NodeHourRecord, proof: z.array(Hex), messages: z.array(Window), signatures: z.array(Hex) })
   .openapi('NodeHourEvidence');
+// The light-node report as the node agent builds it (packages/agent/src/report.ts, `lightNodeReport`). The service
+// checks a remote report's `device` and `nodeId` only and passes the rest through as the device signed it.
+const int = () => z.number().int();
+const RecordSummary = z
+  .object({
+    greenWh: int(),
+    gridWh: int(),
+    gpuWh: int(),
+    uptimeS: int(),
+    messageCount: int(),
+    messagesHash: Hex,
+    greenShareBps: int().openapi({ description: 'greenWh / (greenWh + gridWh) in basis points, rounded down.' }),
+    leaf: Hex,
+  })
+  .openapi('LightNodeRecordSummary');
+const HourCheck = z
+  .object({
+    slot: int().openapi({ description: 'Hour slot: floor(UTC seconds / 3600).' }),
+    state: z.enum(['verified', 'missing', 'misreported']),
+    checkedAt: int().openapi({ description: 'UTC seconds of the check.' }),
+    reason: z.string(),
+    expected: RecordSummary.openapi({ description: "The record of the device's own signed, acknowledged windows." }),
+    reported: RecordSummary.optional().openapi({ description: 'The record the service committed, if any.' }),
+    droppedSeqs: z.array(int()).optional().openapi({ description: 'Acknowledged windows the record leaves out.' }),
+    foreignSeqs: z
+      .array(int())
+      .optional()
+      .openapi({ description: 'Windows the record commits to that this device did not sign.' }),
+    source: z.string().optional().openapi({ description: 'The service (or mirror) whose record proved.' }),
+    rpcCalls: int().optional(),
+    challenge: z
+      .object({
+        status: z.enum(['committing', 'committed', 'succeeded', 'failed', 'not-challengeable']),
+        reason: z.string().optional(),
+        commitment: Hex.optional(),
+        committedInBlock: int().optional(),
+        commitTx: Hex.optional(),
+        revealTx: Hex.optional(),
+        commitGas: int().optional(),
+        revealGas: int().optional(),
+        fault: z.string().optional(),
+        rewardUsdc6: int().optional().openapi({ description: "Paid to the node's owner, usdc6." }),
+        rewardTo: Address.optional(),
+      })
+      .optional(),
+  })
+  .openapi('LightNodeHourCheck');
 const LightNode = z
-  .object({ device: Address, nodeId: z.number().int().nullable() })
-  .catchall(z.unknown())
-  .openapi('LightNodeReport', { description: "A device's own checks of its hourly records (docs/TELEMETRY.md §5)." });
+  .object({
+    device: Address,
+    nodeId: int().nullable(),
+    deviceId: z.string().optional().openapi({ description: "The device's name, for agents in this process." }),
+    owner: Address.optional().openapi({ description: "The node's owner, for agents in this process." }),
+    registration: z
+      .object({
+        nodeId: int(),
+        owner: Address,
+        status: z.string(),
+        stakeUsdc6: z.string(),
+        bondedUsdc6: z.string(),
+        blockNumber: int(),
+        blockHash: Hex,
+        checkedAt: int(),
+      })
+      .nullable()
+      .openapi({ description: "The node's registration as proven from the chain's storage; null before the first." }),
+    hours: z.array(HourCheck),
+    metrics: z.object({
+      hoursVerified: int(),
+      hoursMissing: int(),
+      hoursMisreported: int(),
+      challengesCommitted: int(),
+      challengesSucceeded: int(),
+      challengesFailed: int(),
+      notChallengeable: int(),
+      rpcCalls: int(),
+      apiCalls: int(),
+      challengeGas: int(),
+      rewardsUsdc6: int(),
+    }),
+    reportedAt: int().optional().openapi({ description: 'For a signed report: UTC seconds it was signed at.' }),
+    source: z.literal('signed report').optional().openapi({ description: 'Present for a remote agent’s report.' }),
+  })
+  .openapi('LightNodeReport', {
+    description:
+      "A device's own checks of its hourly records (docs/TELEMETRY.md §5), as the node agent reports them; a remote " +
+      "agent's signed report is checked for `device` and `nodeId` and otherwise shown as signed.",
+  });
 
 /** An in-memory list (gaps, light nodes) paged by position: it is small and rebuilt on every read. */
 function pageList<T>(list: readonly T[], limit: number, cursor: string | undefined) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { createTestClient, http, stringToHex, zeroAddress, type Address, type Hex, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
+import { computeHoursAbi, hourMarketAbi, nodeRegistryAbi } from '@greenhour/contracts';
 import {
   addLiquidity,
   buyHours,
@@ -27,6 +27,7 @@ import { testDatabases, type TestDatabase } from '@greenhour/store/testing';
 import { GreenhourError } from '@greenhour/errors';
 import { createIndexer, startIndexer } from './indexer.ts';
 import { contractsOf } from './decode.ts';
+import { indexerRoutes } from './routes.ts';
 import {
   listEvents,
   listNodes,
@@ -231,6 +232,29 @@ describe('indexer on anvil', () => {
         assert.equal(collected.length, 1);
         assert.equal(lp.feesCollectedUsdc6, collected[0]!.args.amountUsdc6);
         assert.ok(BigInt(lp.feesCollectedUsdc6) > 0n, 'the buy and the sell paid the LP fees');
+        // The live market as the API serves it: its reserves and every provider's shares, as the chain has them, so
+        // that a position's part of the pool (shares / totalShares) can be read off the two answers.
+        const routes = indexerRoutes({
+          db,
+          clients: sandbox.node,
+          deployment: sandbox.deployment,
+          status: () => indexer.status(),
+        });
+        const res = await routes.request('/v1/market/markets');
+        assert.equal(res.status, 200);
+        const market = ((await res.json()) as { items: Record<string, unknown>[] }).items.find(
+          (m) => m.hourId === hourId.toString(),
+        );
+        const [, state, , book] = await client.readContract({
+          address: sandbox.deployment.hourMarket,
+          abi: hourMarketAbi,
+          functionName: 'market',
+          args: [hourId],
+        });
+        assert.equal(market?.totalShares, book.totalShares.toString());
+        assert.equal(market?.hoursReserve, state.hoursReserve);
+        assert.equal(market?.cashUsdc6, state.cashUsdc6.toString());
+        assert.equal(lp.positions[0]!.shares, market?.totalShares, 'the only provider holds every share');
         const second = await getNode(db, chainId, secondNodeId);
         assert.equal(second?.owner, sandbox.buyer.account.address);
         assert.equal(second?.stakeUsdc6, '6000000000');

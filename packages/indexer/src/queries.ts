@@ -64,6 +64,21 @@ function page<R, T>(rows: R[], limit: number, map: (r: R) => T, key: (r: R) => s
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
+/** A node's spec as the NodeRegistered event carries it (INodeRegistry.NodeSpec, decoded by viem). */
+export interface NodeSpecRow {
+  deviceSigner: string;
+  /** INodeRegistry.SiteType: 0 station, 1 pile, 2 home. */
+  siteType: number;
+  /** bytes12, left-aligned ASCII, zero-padded. */
+  geohash: string;
+  pvWp: number;
+  batteryWh: number;
+  chargerW: number;
+  /** bytes32, left-aligned ASCII, zero-padded. */
+  gpuModel: string;
+  gpuCount: number;
+}
+
 export interface NodeRow {
   nodeId: string;
   owner: Address;
@@ -71,7 +86,7 @@ export interface NodeRow {
   status: 'active' | 'exiting' | 'exited';
   stakeUsdc6: string;
   slashedUsdc6: string;
-  spec: Record<string, unknown>;
+  spec: NodeSpecRow;
   registeredBlock: number;
   registeredAt: number;
 }
@@ -98,7 +113,7 @@ const nodeOf = (r: DbNode): NodeRow => ({
   status: r.status,
   stakeUsdc6: String(r.stake_usdc6),
   slashedUsdc6: String(r.slashed_usdc6),
-  spec: (typeof r.spec === 'string' ? JSON.parse(r.spec) : r.spec) as Record<string, unknown>,
+  spec: (typeof r.spec === 'string' ? JSON.parse(r.spec) : r.spec) as NodeSpecRow,
   registeredBlock: Number(r.registered_block),
   registeredAt: Number(r.registered_at),
 });

@@ -35,7 +35,18 @@ const Node = z
     status: z.enum(['active', 'exiting', 'exited']),
     stakeUsdc6: Amount,
     slashedUsdc6: Amount,
-    spec: z.record(z.string(), z.unknown()).openapi({ description: 'As registered: site type, geohash, PV W, …' }),
+    spec: z
+      .object({
+        deviceSigner: Address,
+        siteType: z.number().int().openapi({ description: 'INodeRegistry.SiteType: 0 station, 1 pile, 2 home.' }),
+        geohash: z.string().openapi({ description: 'bytes12: left-aligned ASCII, zero-padded.' }),
+        pvWp: z.number().int(),
+        batteryWh: z.number().int(),
+        chargerW: z.number().int(),
+        gpuModel: z.string().openapi({ description: 'bytes32: the model name as left-aligned ASCII, zero-padded.' }),
+        gpuCount: z.number().int(),
+      })
+      .openapi({ description: 'As registered in the NodeRegistry (INodeRegistry.NodeSpec).' }),
     registeredBlock: z.number().int(),
     registeredAt: z.number().int().openapi({ description: 'UTC seconds' }),
   })
@@ -102,6 +113,10 @@ const Market = z
     askUsdc6: Amount,
     hoursReserve: z.number().int().openapi({ description: 'Hours for sale.' }),
     cashUsdc6: Amount,
+    totalShares: Amount.openapi({
+      description:
+        "Liquidity shares of every provider; a position's `shares` / `totalShares` is its part of the reserves.",
+    }),
     feeBps: z.number().int(),
   })
   .openapi('Market');
@@ -229,6 +244,7 @@ export function indexerRoutes({ db, clients, deployment, status }: IndexerRoutes
               askUsdc6: v.askUsdc6.toString(),
               hoursReserve: v.hoursReserve,
               cashUsdc6: v.cashUsdc6.toString(),
+              totalShares: v.totalShares.toString(),
               feeBps: v.feeBps,
             };
           }),

@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import { allPages, listNodeTelemetry, type TelemetryWindow } from '../api.ts';
 import { formatInt, formatUtc } from '../format.ts';
+import { energySeries, FLOWS } from '../energy.ts';
 import { Chart, Empty, Show, TIME_LABELS, useApi } from '../ui.tsx';
 import { allNodes, geohashOf, siteTypeName } from './Fleet.tsx';
 
@@ -16,28 +17,6 @@ async function nodeChoices(): Promise<{ nodeId: string; label: string }[]> {
     nodeId: n.nodeId,
     label: `node ${n.nodeId} · ${siteTypeName(n.spec.siteType)} · geohash ${geohashOf(n)}`,
   }));
-}
-
-const FLOWS: { key: keyof TelemetryWindow; name: string; color: string; sign: 1 | -1 }[] = [
-  { key: 'pvWh', name: 'PV generation', color: '#f2b705', sign: 1 },
-  { key: 'batteryOutWh', name: 'battery discharge', color: '#3a8dde', sign: 1 },
-  { key: 'gridImportWh', name: 'grid import', color: '#7a7a7a', sign: 1 },
-  { key: 'gpuWh', name: 'GPU consumption', color: '#8e44ad', sign: -1 },
-  { key: 'evWh', name: 'EV charging', color: '#16a085', sign: -1 },
-  { key: 'batteryInWh', name: 'battery charge', color: '#9cc7f0', sign: -1 },
-  { key: 'gridExportWh', name: 'grid export', color: '#bdbdbd', sign: -1 },
-];
-
-/** Chart points of the windows, with a break (a null point) wherever a window is missing, so that a time without
- * telemetry is drawn as a gap, not as a line across it. */
-function withGaps(windows: TelemetryWindow[], value: (w: TelemetryWindow) => number): [number, number | null][] {
-  const out: [number, number | null][] = [];
-  windows.forEach((w, i) => {
-    const prev = windows[i - 1];
-    if (prev !== undefined && w.windowStart > prev.windowEnd) out.push([prev.windowEnd * 1000, null]);
-    out.push([w.windowStart * 1000, value(w)]);
-  });
-  return out;
 }
 
 function EnergyChart({ windows }: { windows: TelemetryWindow[] }) {
@@ -58,26 +37,7 @@ function EnergyChart({ windows }: { windows: TelemetryWindow[] }) {
         axisLabel: { formatter: (v: number) => String(Math.abs(v)) },
       },
       dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 8 }],
-      series: [
-        ...FLOWS.map((f) => ({
-          name: f.name,
-          type: 'line',
-          stack: f.sign > 0 ? 'sources' : 'uses',
-          areaStyle: {},
-          symbol: 'none',
-          lineStyle: { width: 0.5 },
-          color: f.color,
-          data: withGaps(windows, (w) => f.sign * (w[f.key] as number)),
-        })),
-        {
-          name: 'net battery (discharge − charge)',
-          type: 'line',
-          symbol: 'none',
-          color: '#1f3f8f',
-          lineStyle: { type: 'dashed', width: 1.5 },
-          data: withGaps(windows, (w) => w.batteryOutWh - w.batteryInWh),
-        },
-      ],
+      series: energySeries(windows),
     }),
     [windows],
   );
@@ -107,7 +67,8 @@ export function EnergyPage() {
         refreshed every {REFRESH_MS / 1000} s. Sources (PV, battery discharge, grid import) are stacked above zero, uses
         (GPUs, EV charging, battery charge, grid export) below. The telemetry message does not carry the battery's state
         of charge, so the dashed line shows the net battery energy of each window instead (discharge − charge, Wh; above
-        zero: the battery gave energy). A break in the chart is a time with no window received.
+        zero: the battery gave energy). A break in the chart is a time with no window received; windows too few to show
+        as an area (a lone live window after the backfilled hour, say) are marked with a dot per flow.
       </p>
       <Show value={choices} what="Sites">
         {(list) =>
@@ -162,7 +123,7 @@ export function EnergyPage() {
                   <tr>
                     {FLOWS.map((f) => (
                       <td key={f.key} className="num" data-col={f.key}>
-                        {formatInt(windows[windows.length - 1]![f.key] as number)}
+                        {formatInt(windows[windows.length - 1]![f.key])}
                       </td>
                     ))}
                   </tr>

@@ -83,7 +83,7 @@ function FleetMap({ nodes }: { nodes: Node[] }) {
       })),
     };
   }, [nodes]);
-  return <Chart option={option} height={460} id="fleet-map" />;
+  return <Chart option={option} height={460} id="fleet-map" map="world" />;
 }
 
 export function FleetPage() {
@@ -133,8 +133,16 @@ export function FleetPage() {
         {(x) => (
           <div className="figures">
             <Figure id="indexer-cursor" label="last block indexed" value={formatInt(x.cursorBlock)} />
-            <Figure id="indexer-head" label="chain head block" value={formatInt(x.headBlock)} />
-            <Figure id="indexer-lag" label="blocks behind" value={formatInt(x.lagBlocks)} />
+            <Figure
+              id="indexer-head"
+              label="chain head block"
+              value={x.headBlock === null ? 'not read yet' : formatInt(x.headBlock)}
+            />
+            <Figure
+              id="indexer-lag"
+              label="blocks behind"
+              value={x.lagBlocks === null ? 'not known yet' : formatInt(x.lagBlocks)}
+            />
             <Figure id="indexer-events" label="events indexed" value={formatInt(x.eventsIndexed)} />
             <Figure id="indexer-error" label="last error" value={x.lastError ?? 'none'} />
           </div>

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { getPortfolio } from '../api.ts';
-import { formatInt, formatSlot, formatUsdc6 } from '../format.ts';
-import { Empty, Figure, Show, useApi } from '../ui.tsx';
+import { getPortfolio, listMarkets, type Market, type Portfolio } from '../api.ts';
+import { formatHundredths, formatInt, formatPpm, formatSlot, formatUsdc6 } from '../format.ts';
+import { poolPart } from '../pool.ts';
+import { Empty, Figure, Show, useApi, type Loaded } from '../ui.tsx';
 
 const REFRESH_MS = 10_000;
 
@@ -13,6 +14,8 @@ export function PortfolioPage() {
   const [address, setAddress] = useState<string | null>(null);
   const valid = /^0x[0-9a-fA-F]{40}$/.test(input.trim());
   const portfolio = useApi(async () => (address === null ? null : getPortfolio(address)), [address], REFRESH_MS);
+  // The live markets give each position's pool: its total shares and reserves.
+  const markets = useApi(async () => (address === null ? null : (await listMarkets()).items), [address], REFRESH_MS);
   return (
     <section>
       <h2>Portfolio</h2>
@@ -92,32 +95,7 @@ export function PortfolioPage() {
                 {p.positions.length === 0 ? (
                   <Empty>This address has no liquidity position.</Empty>
                 ) : (
-                  <table id="portfolio-positions">
-                    <thead>
-                      <tr>
-                        <th>position</th>
-                        <th>capacity class</th>
-                        <th>slot (UTC start)</th>
-                        <th className="num">liquidity shares (of the slot's market)</th>
-                        <th className="num">fees collected</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.positions.map((pos) => (
-                        <tr key={pos.positionId} data-position={pos.positionId}>
-                          <td>{pos.positionId}</td>
-                          <td data-col="classId">{pos.classId}</td>
-                          <td data-col="slot">{formatSlot(pos.slot)}</td>
-                          <td className="num" data-col="shares">
-                            {formatInt(pos.shares)}
-                          </td>
-                          <td className="num" data-col="fees">
-                            {formatUsdc6(pos.feesCollectedUsdc6)}
-                          </td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  <Positions positions={p.positions} markets={markets} />
                 )}
               </>
             )
@@ -125,5 +103,74 @@ export function PortfolioPage() {
         </Show>
       )}
     </section>
+  );
+}
+
+/** Each position as its part of the slot's pool (`shares` / the market's `totalShares`) and that part of the pool's
+ * hours and cash; the raw shares are in each cell's title. A market whose slot has ended is no longer listed. */
+function Positions({ positions, markets }: { positions: Portfolio['positions']; markets: Loaded<Market[] | null> }) {
+  const byHour = new Map((markets.state === 'ok' ? (markets.data ?? []) : []).map((m) => [m.hourId, m]));
+  const missing =
+    markets.state === 'ok' ? 'market ended' : markets.state === 'loading' ? 'loading…' : 'markets not available';
+  return (
+    <>
+      <p className="note">
+        A position is a part of its slot's pool: its liquidity shares over the pool's total shares. The hours and the
+        cash are that part of what the pool holds now (rounded down, as a withdrawal rounds; before the slot only whole
+        hours leave, the fraction stays in the pool). Fees collected are paid out already and not in the pool. Hover a
+        share to see the raw liquidity shares.
+      </p>
+      <table id="portfolio-positions">
+        <thead>
+          <tr>
+            <th>position</th>
+            <th>capacity class</th>
+            <th>slot (UTC start)</th>
+            <th className="num">share of the pool</th>
+            <th className="num">its hours in the pool (GPU-hours)</th>
+            <th className="num">its cash in the pool</th>
+            <th className="num">fees collected</th>
+          </tr>
+        </thead>
+        <tbody>
+          {positions.map((pos) => {
+            const market = byHour.get(pos.hourId);
+            const part = market === undefined ? undefined : poolPart(pos.shares, market);
+            const raw =
+              market === undefined
+                ? `${formatInt(pos.shares)} liquidity shares`
+                : `${formatInt(pos.shares)} of the pool's ${formatInt(market.totalShares)} liquidity shares`;
+            const none = part === null ? 'pool empty' : missing;
+            return (
+              <tr key={pos.positionId} data-position={pos.positionId}>
+                <td>{pos.positionId}</td>
+                <td data-col="classId">{pos.classId}</td>
+                <td data-col="slot">{formatSlot(pos.slot)}</td>
+                <td className="num has-title" data-col="share" data-shares={pos.shares} title={raw}>
+                  {part ? formatPpm(part.ppm) : none}
+                </td>
+                <td
+                  className="num"
+                  data-col="poolHours"
+                  title={market ? `pool: ${formatInt(market.hoursReserve)} hours` : undefined}
+                >
+                  {part ? formatHundredths(part.hoursHundredths) : '—'}
+                </td>
+                <td
+                  className="num"
+                  data-col="poolCash"
+                  title={market ? `pool: ${formatUsdc6(market.cashUsdc6)}` : undefined}
+                >
+                  {part ? formatUsdc6(part.cashUsdc6) : '—'}
+                </td>
+                <td className="num" data-col="fees">
+                  {formatUsdc6(pos.feesCollectedUsdc6)}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
   );
 }
