@@ -1,4 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
+import { getClock } from './api.ts';
+import { formatUtc } from './format.ts';
+import { useApi } from './ui.tsx';
 
 // Hash routing (#/fleet, #/energy, …): the service only has to serve index.html and its assets, at any path. Each page
 // is its own chunk, loaded when it is first opened (and the charts' ECharts when a page first draws one, ui.tsx).
@@ -34,6 +37,19 @@ function current(): string {
   return location.hash.replace(/^#\/?/, '') || 'fleet';
 }
 
+/** The service's time and slot; on the devnet's fast clock, how fast it runs (slots then pass in a minute). */
+function ClockBadge() {
+  const clock = useApi(getClock, [], 5_000);
+  if (clock.state !== 'ok') return null;
+  const { nowS, slot, speed } = clock.data;
+  return (
+    <span className="clock" id="service-clock" title={`slot ${slot} = floor(UTC seconds / 3600)`}>
+      {formatUtc(nowS)}, slot {slot}
+      {speed > 1 ? ` · devnet clock ${speed}× (an hour every ${3600 / speed} s)` : ''}
+    </span>
+  );
+}
+
 export function App() {
   const [path, setPath] = useState(current);
   useEffect(() => {
@@ -51,6 +67,7 @@ export function App() {
       <header>
         <h1>Greenhour</h1>
         <span className="tagline">green compute hours: sites, energy, attestation, market</span>
+        <ClockBadge />
         <nav>
           {PAGES.map((p) => (
             <a key={p.path} href={`#/${p.path}`} className={p.path === path ? 'active' : ''} id={`nav-${p.path}`}>

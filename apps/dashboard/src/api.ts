@@ -107,6 +107,9 @@ export const getTelemetryStats = () => get('/v1/telemetry/stats', undefined);
 export type IndexerStatus = Schemas['IndexerStatus'];
 
 export const getIndexerStatus = () => get('/v1/indexer/status', undefined);
+/** The service's clock: real time, or the devnet's accelerated one that its chain follows (`speed` > 1). */
+export const getClock = () => get('/v1/clock', undefined);
+export type ServiceClock = Awaited<ReturnType<typeof getClock>>;
 
 // ---- nodes ----
 

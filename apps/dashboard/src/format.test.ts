@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   bytesToText,
+  checkOutcome,
   formatBps,
   formatDuration,
   formatHundredths,
@@ -9,6 +10,7 @@ import {
   formatPpm,
   formatSlot,
   formatUsdc6,
+  formatUtc,
 } from './format.ts';
 import { poolPart } from './pool.ts';
 import { energySeries } from './energy.ts';
@@ -107,4 +109,42 @@ test('energy chart: a lone window after the backfilled hour is marked, the dense
   // Windows every few minutes, none next to another: each is marked.
   const sparse = [0, 5, 10, 15].map((i) => window(i));
   assert.equal(energySeries(sparse)[0]!.data.filter((p) => !Array.isArray(p)).length, 4);
+});
+
+test("a checked hour's outcome: the challenge, by receipt or not, and the omission claim, with what the owner got", () => {
+  assert.deepEqual(checkOutcome({ state: 'verified' }), { text: 'not needed', rewardUsdc6: undefined });
+  assert.deepEqual(
+    checkOutcome({
+      state: 'misreported',
+      challenge: { status: 'succeeded', kind: 'dropped-window', fault: 'DroppedWindow', rewardUsdc6: 2_000_000 },
+    }),
+    { text: 'dropped window proven by receipt succeeded: DroppedWindow', rewardUsdc6: 2_000_000 },
+  );
+  assert.equal(
+    checkOutcome({ state: 'misreported', challenge: { status: 'succeeded', fault: 'AggregateMismatch' } }).text,
+    'challenge succeeded: AggregateMismatch',
+  );
+  assert.deepEqual(
+    checkOutcome({
+      state: 'missing',
+      omission: { status: 'open', bondUsdc6: 1_000_000, answerBy: 1_796_184_000 },
+    }),
+    {
+      text: `omission claimed (1.000000 USD bond); the attester must answer by ${formatUtc(1_796_184_000)}`,
+      rewardUsdc6: undefined,
+    },
+  );
+  assert.deepEqual(checkOutcome({ state: 'missing', omission: { status: 'proven', rewardUsdc6: 2_000_000 } }), {
+    text: 'omission proven: the attester did not answer',
+    rewardUsdc6: 2_000_000,
+  });
+  // Answered with a record that the device then challenged: both are told.
+  assert.equal(
+    checkOutcome({
+      state: 'misreported',
+      omission: { status: 'answered' },
+      challenge: { status: 'succeeded', fault: 'AggregateMismatch', rewardUsdc6: 2_000_000 },
+    }).text,
+    'omission claim answered: the attester proved the record; challenge succeeded: AggregateMismatch',
+  );
 });

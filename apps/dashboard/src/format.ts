@@ -84,3 +84,39 @@ export function bytesToText(hex: string): string {
   }
   return out;
 }
+
+interface CheckOutcomeInput {
+  state: 'verified' | 'missing' | 'misreported';
+  challenge?: { status: string; kind?: string; fault?: string; reason?: string; rewardUsdc6?: number };
+  omission?: { status: string; reason?: string; rewardUsdc6?: number; bondUsdc6?: number; answerBy?: number };
+}
+
+/**
+ * What the device did about a checked hour, in words, and what it earned the owner: its challenge (a fraud proof, or
+ * a dropped window proven with the attester's receipt) and its omission claim, which can both touch one hour (a claim
+ * answered with a record that is then challenged).
+ */
+export function checkOutcome(h: CheckOutcomeInput): { text: string; rewardUsdc6: number | undefined } {
+  const parts: string[] = [];
+  const o = h.omission;
+  if (o) {
+    if (o.status === 'open')
+      parts.push(
+        `omission claimed (${formatUsdc6(o.bondUsdc6 ?? 0)} bond); the attester must answer by ${o.answerBy ? formatUtc(o.answerBy) : 'the window’s close'}`,
+      );
+    else if (o.status === 'proven') parts.push('omission proven: the attester did not answer');
+    else if (o.status === 'answered') parts.push('omission claim answered: the attester proved the record');
+    else if (o.status === 'claiming') parts.push(`claiming the omission${o.reason ? ` (${o.reason})` : ''}`);
+    else parts.push(`omission claim ${o.status}${o.reason ? ` (${o.reason})` : ''}`);
+  }
+  const c = h.challenge;
+  if (c) {
+    const what = c.kind === 'dropped-window' ? 'dropped window proven by receipt' : 'challenge';
+    if (c.status === 'succeeded') parts.push(`${what} succeeded${c.fault ? `: ${c.fault}` : ''}`);
+    else if (c.status === 'not-challengeable') parts.push(`not challengeable${c.reason ? ` (${c.reason})` : ''}`);
+    else parts.push(`${what} ${c.status}${c.reason ? ` (${c.reason})` : ''}`);
+  }
+  if (parts.length === 0) parts.push(h.state === 'verified' ? 'not needed' : 'none');
+  // A node-hour forfeits at most one bond (AttestationOracle), so at most one of the two paid.
+  return { text: parts.join('; '), rewardUsdc6: c?.rewardUsdc6 ?? o?.rewardUsdc6 };
+}

@@ -92,11 +92,20 @@ describe('npm start (the local devnet)', () => {
       assert.equal(provided - held, 0n, 'the market holds exactly its reserves');
       assert.ok(Number(bought[3]) > 0, 'the bundle cost something');
 
+      // The accelerated clock: a slot a minute by default, told by the banner and the API, and the chain follows it.
+      assert.match(run.output(), /clock\s+60× real time: an hour slot every 60 s/);
+      const clockAt = Date.now();
+      const chainAt = Number((await client.getBlock()).timestamp);
+
       // Telemetry is up: PGlite and the embedded broker by default, the API answering, one agent per device.
       assert.match(run.output(), /database\s+pglite/);
       assert.match(run.output(), new RegExp(`${DEMO_FLEET.length} node agents publishing`));
       const apiUrl = /api\s+(http:\/\/\S+)\/v1 /.exec(run.output())![1]!;
       const stats = await (await fetch(`${apiUrl}/v1/telemetry/stats`)).json();
+      const clock = (await (await fetch(`${apiUrl}/v1/clock`)).json()) as { nowS: number; slot: number; speed: number };
+      assert.equal(clock.speed, 60);
+      assert.equal(clock.slot, Math.floor(clock.nowS / 3600));
+      assert.ok(Math.abs(clock.nowS - chainAt) < 600, `the service's clock ${clock.nowS} is the chain's ${chainAt}`);
       assert.deepEqual(Object.keys(stats).sort(), ['accepted', 'devices', 'openGaps', 'rejected']);
 
       // The demo's attester inflates the first node's green energy; that node's own device catches it, proves it on
@@ -155,6 +164,11 @@ describe('npm start (the local devnet)', () => {
         assert.match(`${e.field}: ${e.reason}`, error);
       }
 
+      // Minutes of the test were hours of the chain.
+      const wallS = (Date.now() - clockAt) / 1000;
+      const chainS = Number((await client.getBlock()).timestamp) - chainAt;
+      assert.ok(chainS > 30 * wallS, `the chain moved ${chainS} s in ${wallS} s`);
+
       run.child.kill('SIGINT');
       assert.equal(await run.exited, 0);
       assert.match(run.output(), /stopped/);
@@ -184,6 +198,15 @@ describe('npm start (the local devnet)', () => {
         /ATTESTER_FAULT_NODES: "one" is not a node id/,
       ],
       [{ RPC_URL: 'localhost:8545' }, /RPC_URL: (not a URL|protocol must be)/],
+      [{ ANVIL_PORT: '0', API_PORT: '0', DEVNET_CLOCK_SPEED: '0' }, /DEVNET_CLOCK_SPEED: must be an integer from 1/],
+      [
+        {
+          RPC_URL: 'http://127.0.0.1:1',
+          DEPLOYER_PRIVATE_KEY: `0x${'11'.repeat(32)}`,
+          DEVNET_CLOCK_SPEED: '60',
+        },
+        /DEVNET_CLOCK_SPEED: must be 1 with RPC_URL/,
+      ],
       [{ RPC_URL: 'http://127.0.0.1:1', DEPLOYER_PRIVATE_KEY: 'abc' }, /DEPLOYER_PRIVATE_KEY: must be 0x/],
     ] as const) {
       const run = startDevnet(env);

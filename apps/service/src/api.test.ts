@@ -61,6 +61,7 @@ describe('service API', () => {
       '/v1/portfolio/{address}',
       '/v1/events',
       '/v1/indexer/status',
+      '/v1/clock',
     ])
       assert.ok(body.paths[path]?.get, `${path} is described`);
     assert.ok(body.paths['/v1/light-nodes/{nodeId}/reports']?.post, 'the report route is described');
@@ -313,6 +314,14 @@ describe('service API', () => {
     const { status, body } = await get('/v1/nodes/1/telemetry?limit=10');
     assert.equal(status, 200);
     assert.deepEqual(body, { items: [], nextCursor: null });
+  });
+
+  it('tells its clock: real time here (the devnet’s runs faster, apps/devnet/src/clock.test.ts)', async () => {
+    const { status, body } = await get('/v1/clock');
+    assert.equal(status, 200);
+    assert.equal(body.speed, 1);
+    assert.ok(Math.abs(body.nowS - Date.now() / 1000) < 5, `nowS ${body.nowS}`);
+    assert.equal(body.slot, Math.floor(body.nowS / 3600));
   });
 
   it('answers health always, and readiness only while its dependencies answer', async () => {

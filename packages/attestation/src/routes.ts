@@ -158,7 +158,16 @@ const HourCheck = z
     challenge: z
       .object({
         status: z.enum(['committing', 'committed', 'succeeded', 'failed', 'not-challengeable']),
+        kind: z
+          .enum(['fraud', 'dropped-window'])
+          .optional()
+          .openapi({
+            description:
+              '`fraud`: the record misstates the windows it commits to (challengeByDevice); `dropped-window`: it leaves ' +
+              'out a window the attester acknowledged with a receipt (challengeDroppedWindow). Absent: fraud.',
+          }),
         reason: z.string().optional(),
+        attempts: int().optional().openapi({ description: 'Transactions tried and failed so far (three in all).' }),
         commitment: Hex.optional(),
         committedInBlock: int().optional(),
         commitTx: Hex.optional(),
@@ -170,6 +179,27 @@ const HourCheck = z
         rewardTo: Address.optional(),
       })
       .optional(),
+    omission: z
+      .object({
+        status: z.enum(['claiming', 'open', 'proven', 'answered', 'closed', 'failed']).openapi({
+          description:
+            '`open` until answered or the window closes; `proven`: unanswered, paid to the owner; `answered`: the ' +
+            'attester proved a record (the claim bond is its); `closed`: a challenge excluded a record of the hour.',
+        }),
+        reason: z.string().optional(),
+        attempts: int().optional(),
+        claimTx: Hex.optional(),
+        claimGas: int().optional(),
+        bondUsdc6: int().optional().openapi({ description: 'The claim bond, usdc6.' }),
+        answerBy: int().optional().openapi({ description: 'UTC seconds: the attester must answer before this.' }),
+        resolveTx: Hex.optional(),
+        resolveGas: int().optional(),
+        answerTx: Hex.optional(),
+        rewardUsdc6: int().optional().openapi({ description: "Paid to the node's owner, usdc6." }),
+        rewardTo: Address.optional(),
+      })
+      .optional()
+      .openapi({ description: 'The omission claim of an hour whose record no service published (with a receipt).' }),
   })
   .openapi('LightNodeHourCheck');
 const LightNode = z
@@ -204,6 +234,9 @@ const LightNode = z
       apiCalls: int(),
       challengeGas: int(),
       rewardsUsdc6: int(),
+      omissionClaims: int(),
+      omissionsProven: int(),
+      omissionClaimsAnswered: int(),
     }),
     reportedAt: int().optional().openapi({ description: 'For a signed report: UTC seconds it was signed at.' }),
     source: z.literal('signed report').optional().openapi({ description: 'Present for a remote agent’s report.' }),

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { listAttestations, listHourRecords, listLightNodes, type AttestedHour, type LightNode } from '../api.ts';
-import { formatBps, formatInt, formatSlot, formatUsdc6, shortHex } from '../format.ts';
+import { checkOutcome, formatBps, formatInt, formatSlot, formatUsdc6, shortHex } from '../format.ts';
 import { Chart, Empty, Show, useApi } from '../ui.tsx';
 
 const REFRESH_MS = 10_000;
@@ -128,7 +128,7 @@ function GreenShares({ nodes }: { nodes: LightNode[] }) {
 
 function LightNodes({ nodes }: { nodes: LightNode[] }) {
   const checks = nodes
-    .flatMap((n) => n.hours.map((h) => ({ node: n, h })))
+    .flatMap((n) => n.hours.map((h) => ({ node: n, h, outcome: checkOutcome(h) })))
     .sort((a, b) => b.h.slot - a.h.slot || (a.node.nodeId ?? 0) - (b.node.nodeId ?? 0));
   return (
     <>
@@ -144,6 +144,7 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
             <th className="num">misreported</th>
             <th className="num">challenges won</th>
             <th className="num">challenges lost</th>
+            <th className="num">omissions proven</th>
             <th className="num">rewards paid</th>
           </tr>
         </thead>
@@ -171,6 +172,9 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
               <td className="num" data-col="challengesFailed">
                 {formatInt(n.metrics.challengesFailed)}
               </td>
+              <td className="num" data-col="omissionsProven" title={`${n.metrics.omissionClaims ?? 0} claims opened`}>
+                {formatInt(n.metrics.omissionsProven ?? 0)}
+              </td>
               <td className="num" data-col="rewards">
                 {formatUsdc6(n.metrics.rewardsUsdc6)}
               </td>
@@ -182,7 +186,9 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
       <p className="note">
         Each device checks its own record of every attested hour against the root committed on chain. A misreported
         record is challenged on chain by the device; a successful challenge excludes the record and pays the node's
-        owner.
+        owner. The attester signs a receipt for every window it stores: with it the device proves a window dropped from
+        its record, and claims an omitted record, which the attester must answer with the record before the challenge
+        window closes or forfeit its bond.
       </p>
       {checks.length > 0 ? <GreenShares nodes={nodes} /> : null}
       {checks.length === 0 ? (
@@ -201,7 +207,7 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
             </tr>
           </thead>
           <tbody>
-            {checks.map(({ node, h }) => (
+            {checks.map(({ node, h, outcome }) => (
               <tr key={`${node.device}-${h.slot}`} data-node={node.nodeId ?? ''} data-slot={h.slot} className={h.state}>
                 <td>{formatSlot(h.slot)}</td>
                 <td>{node.nodeId}</td>
@@ -212,15 +218,9 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
                 <td className="num">
                   {formatInt(h.expected.greenWh)} / {h.reported ? formatInt(h.reported.greenWh) : '—'}
                 </td>
-                <td data-col="challenge">
-                  {h.challenge
-                    ? `${h.challenge.status}${h.challenge.fault ? ': ' + h.challenge.fault : ''}${h.challenge.reason ? ' (' + h.challenge.reason + ')' : ''}`
-                    : h.state === 'verified'
-                      ? 'not needed'
-                      : 'none'}
-                </td>
+                <td data-col="challenge">{outcome.text}</td>
                 <td className="num" data-col="reward">
-                  {h.challenge?.rewardUsdc6 !== undefined ? formatUsdc6(h.challenge.rewardUsdc6) : '—'}
+                  {outcome.rewardUsdc6 !== undefined ? formatUsdc6(outcome.rewardUsdc6) : '—'}
                 </td>
               </tr>
             ))}

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { allPages, listNodeTelemetry, type TelemetryWindow } from '../api.ts';
+import { allPages, getClock, listNodeTelemetry, type TelemetryWindow } from '../api.ts';
 import { formatInt, formatUtc } from '../format.ts';
 import { energySeries, FLOWS } from '../energy.ts';
 import { Chart, Empty, Show, TIME_LABELS, useApi } from '../ui.tsx';
@@ -52,7 +52,8 @@ export function EnergyPage() {
   const energy = useApi(
     async () => {
       if (nodeId === null) return null;
-      const to = Math.floor(Date.now() / 1000);
+      // The service's time, not the browser's: the devnet's clock runs an hour a minute.
+      const to = (await getClock()).nowS;
       // Every window of the range, an hour of windows per request, following nextCursor to the last page.
       return allPages((q) => listNodeTelemetry(nodeId, to - rangeH * 3600, to, q), WINDOWS_PER_REQUEST);
     },
