@@ -71,6 +71,9 @@ function startCoordinator() {
       SETTLEMENT_TOKEN_ADDRESS: '',
       ANVIL_PORT: '0',
       API_PORT: '0',
+      // Real time, so that the figures stand still between a page's refresh and the test's read of the API (the
+      // devnet's default accelerated clock is tested by apps/devnet; the header's clock badge is checked here).
+      DEVNET_CLOCK_SPEED: '1',
       DEPLOYMENTS_DIR: mkdtempSync(join(tmpdir(), 'gh-dash-')),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -177,6 +180,12 @@ describe('dashboard in a browser', { skip }, () => {
 
   it('Fleet: telemetry figures and every registered node as /v1/nodes has them', async () => {
     const page = await open('fleet');
+    // The header tells the service's time and slot (here real time: no speed shown).
+    await eventually(async () => {
+      const clock = (await api('/v1/clock')).body;
+      assert.equal(clock.speed, 1);
+      assert.match(await text(page, '#service-clock'), new RegExp(`, slot ${clock.slot}$`));
+    });
     await eventually(async () => {
       const stats = (await api('/v1/telemetry/stats')).body;
       assert.equal(await text(page, '[data-figure=stats-devices]'), int(stats.devices));
@@ -233,7 +242,7 @@ describe('dashboard in a browser', { skip }, () => {
     assert.equal(await page.locator('#energy-range').inputValue(), '6');
     await page.waitForSelector('#energy-chart');
     await eventually(async () => {
-      const to = Math.floor(Date.now() / 1000);
+      const to = (await api('/v1/clock')).body.nowS;
       // Pages of 25: the page's own paging has to reach the same count and the same first and last window.
       const windows = await all(`/v1/nodes/${nodeId}/telemetry?from=${to - 6 * 3600}&to=${to}`, 25);
       assert.ok(windows.length > 60, `more windows than one page of the page's requests: ${windows.length}`);
@@ -302,7 +311,10 @@ describe('dashboard in a browser', { skip }, () => {
       const hour = reports.find((r) => r.nodeId === cheated.node).hours.find((h: any) => h.slot === cheated.slot);
       const row = `#checks-table tr[data-node="${cheated.node}"][data-slot="${cheated.slot}"]`;
       assert.equal(await text(page, `${row} [data-col=state]`), 'misreported');
-      assert.match(await text(page, `${row} [data-col=challenge]`), new RegExp(`^succeeded: ${hour.challenge.fault}`));
+      assert.match(
+        await text(page, `${row} [data-col=challenge]`),
+        new RegExp(`^challenge succeeded: ${hour.challenge.fault}`),
+      );
       assert.equal(await text(page, `${row} [data-col=reward]`), usd(hour.challenge.rewardUsdc6));
       assert.equal(await text(page, `${row} [data-col=greenShare]`), pct(hour.expected.greenShareBps));
     });
@@ -324,6 +336,8 @@ describe('dashboard in a browser', { skip }, () => {
     assert.equal(await page.locator('#market-class option').count(), classes.length);
     await page.selectOption('#market-class', String(classId));
     await eventually(async () => {
+      // Prices are read from the chain at request time and move with every block: a page refreshed before the last
+      // block shows the previous price, so the check is tried again up to a minute (six of the page's refreshes).
       const markets = items((await api(`/v1/market/markets?classId=${classId}`)).body);
       assert.ok(markets.length > 0);
       assert.equal(await page.locator('#markets-table tbody tr').count(), markets.length);
@@ -337,7 +351,7 @@ describe('dashboard in a browser', { skip }, () => {
         assert.equal(await col('cash'), usd(m.cashUsdc6));
         assert.equal(await col('fee'), pct(m.feeBps));
       }
-    });
+    }, 60_000);
     await page.waitForSelector('#trades-table');
     await eventually(async () => {
       const trades = await all(`/v1/market/trades?classId=${classId}`, 500);

@@ -1,6 +1,7 @@
 // Brings up the demo system on a chain: deploy (or reuse) the contracts, publish the capacity class table computed from
 // the GPU catalog, and register the demo fleet, each device under its own owner account, then mint its next hours,
 // provide the later ones to the hour market single-sided, and let a demo buyer buy a bundle through the router.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { keccak256, stringToHex, type Address, type Hex } from 'viem';
 import { LightNode, lightNodeReport, NodeAgent, SimulatedSiteDriver } from '@greenhour/agent';
@@ -12,12 +13,14 @@ import {
   addLiquidity,
   buyBundle,
   connect,
+  deploymentPath,
   deploySystem,
   DEFAULT_MINIMUM_STAKE_USDC6,
   faucet,
   hourIdOf,
   marketClassFor,
   mintHours,
+  readDeployment,
   registerNode,
   slotOf,
   type Clients,
@@ -79,22 +82,57 @@ async function fundGas({ publicClient, walletClient }: Clients, to: Address, amo
   await publicClient.waitForTransactionReceipt({ hash });
 }
 
+/**
+ * The deployment recorded in `deploymentsDir` for this chain, when every contract in it has code there (an existing
+ * chain that the devnet deployed to before); undefined when there is none, or it belongs to another chain's history.
+ */
+export async function existingDeployment(deployer: Clients, deploymentsDir: string): Promise<Deployment | undefined> {
+  const chainId = await deployer.publicClient.getChainId();
+  if (!existsSync(deploymentPath(deploymentsDir, chainId))) return undefined;
+  const deployment = readDeployment(deploymentsDir, chainId);
+  for (const address of [
+    deployment.settlementToken,
+    deployment.nodeRegistry,
+    deployment.computeHours,
+    deployment.attestationOracle,
+    deployment.hourMarket,
+    deployment.hourRouter,
+  ]) {
+    const code = await deployer.publicClient.getCode({ address });
+    if (code === undefined || code === '0x') return undefined;
+  }
+  return deployment;
+}
+
+/**
+ * Deploys the system (or, with `attach`, uses the one already on the chain, see existingDeployment) and brings the
+ * demo fleet up on it: a device already registered keeps its node, a slot already minted is not minted again.
+ */
 export async function bringUpDemo(
   rpcUrl: string,
   deployer: Clients,
   deploymentsDir: string,
   log: (line: string) => void,
+  options: { attach?: boolean } = {},
 ): Promise<DemoSystem> {
   const classes = assignCapacityClasses(GPU_CATALOG);
-  const deployment = await deploySystem(deployer, {
-    capacityClasses: toChainClassRows(classes),
-    gpuModels: toChainModelRows(classes),
-    // Each class's market asks its reference rental price per GPU-hour (the catalog's, which also sets the bond).
-    marketClasses: classes.classes.map((c) => marketClassFor(c, BigInt(Math.round(c.refPriceUsdPerHour * 1e6)))),
-    minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
-    deploymentsDir,
-    onStep: log,
-  });
+  const attached = options.attach ? await existingDeployment(deployer, deploymentsDir) : undefined;
+  if (attached)
+    log(
+      `attached to the deployment in ${deploymentPath(deploymentsDir, attached.chainId)} (NodeRegistry ` +
+        `${attached.nodeRegistry}): nothing redeployed`,
+    );
+  const deployment =
+    attached ??
+    (await deploySystem(deployer, {
+      capacityClasses: toChainClassRows(classes),
+      gpuModels: toChainModelRows(classes),
+      // Each class's market asks its reference rental price per GPU-hour (the catalog's, which also sets the bond).
+      marketClasses: classes.classes.map((c) => marketClassFor(c, BigInt(Math.round(c.refPriceUsdPerHour * 1e6)))),
+      minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
+      deploymentsDir,
+      onStep: log,
+    }));
   if (!deployment.settlementTokenDeployed) {
     log('settlement token is external: the demo fleet is not registered (no faucet)');
     return { deployment, nodes: [] };
@@ -116,17 +154,26 @@ export async function bringUpDemo(
     const owner = await connect(rpcUrl, ownerKey(index));
     await fundGas(deployer, owner.account.address);
     const stake = DEFAULT_MINIMUM_STAKE_USDC6[device.siteType];
-    await faucet(deployer, deployment, owner.account.address, stake);
     const deviceSigner = demoDeviceSigner(device.id);
     await fundGas(deployer, deviceSigner, DEVICE_GAS_WEI);
     await faucet(deployer, deployment, deviceSigner, DEVICE_CLAIM_BONDS_USDC6);
-    const nodeId = await registerNode(
-      owner,
-      deployment,
-      { ...device, deviceSigner },
-      stake,
-      privateKeyToAccount(demoDeviceKey(device.id)),
-    );
+    const registered = await deployer.publicClient.readContract({
+      address: deployment.nodeRegistry,
+      abi: nodeRegistryAbi,
+      functionName: 'nodeOfDevice',
+      args: [deviceSigner],
+    });
+    let nodeId = registered;
+    if (registered === 0n) {
+      await faucet(deployer, deployment, owner.account.address, stake);
+      nodeId = await registerNode(
+        owner,
+        deployment,
+        { ...device, deviceSigner },
+        stake,
+        privateKeyToAccount(demoDeviceKey(device.id)),
+      );
+    }
     const node = await owner.publicClient.readContract({
       address: deployment.nodeRegistry,
       abi: nodeRegistryAbi,
@@ -134,6 +181,13 @@ export async function bringUpDemo(
       args: [nodeId],
     });
     for (let s = 0; s < DEMO_MINT_SLOTS_AHEAD; s++) {
+      const minted = await owner.publicClient.readContract({
+        address: deployment.computeHours,
+        abi: computeHoursAbi,
+        functionName: 'nodeSlot',
+        args: [nodeId, firstSlot + s],
+      });
+      if (minted.minted > 0) continue;
       const hourId = await mintHours(owner, deployment, nodeId, firstSlot + s, BigInt(device.gpuCount));
       if (s > 0) await addLiquidity(owner, deployment, { hourId, hoursIn: BigInt(device.gpuCount) });
     }
@@ -145,7 +199,10 @@ export async function bringUpDemo(
       classId: node.classId,
       ownerClients: owner,
     });
-    log(`registered node ${nodeId} ${device.id} (${device.siteType}, ${device.zone}, class ${node.classId})`);
+    log(
+      `${registered === 0n ? 'registered' : 'already registered:'} node ${nodeId} ${device.id} (${device.siteType}, ` +
+        `${device.zone}, class ${node.classId})`,
+    );
   }
   const probe = nodes[0];
   if (probe) {

@@ -7,7 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createPublicClient, http, type Address } from 'viem';
 import { attestationOracleAbi, computeHoursAbi, hourMarketAbi, nodeRegistryAbi } from '@greenhour/contracts';
-import { hourIdOf } from '@greenhour/chain';
+import { ANVIL_DEFAULT_PRIVATE_KEY, hourIdOf, startAnvil } from '@greenhour/chain';
 import { DEMO_FLEET } from '@greenhour/fleet';
 import { demoDeviceSigner } from './demo.ts';
 
@@ -180,6 +180,55 @@ describe('npm start (the local devnet)', () => {
         const stopped = await Promise.race([run.exited, new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
         if (stopped === 'timeout') run.child.kill('SIGKILL');
       }
+    }
+  });
+
+  it('with RPC_URL it deploys once, and a second start attaches to that deployment instead of redeploying', async () => {
+    const anvil = await startAnvil({ port: 0 });
+    const deploymentsDir = mkdtempSync(join(tmpdir(), 'gh-attach-'));
+    const env = {
+      RPC_URL: anvil.rpcUrl,
+      DEPLOYER_PRIVATE_KEY: ANVIL_DEFAULT_PRIVATE_KEY,
+      API_PORT: '0',
+      DEPLOYMENTS_DIR: deploymentsDir,
+    };
+    const runs: ReturnType<typeof startDevnet>[] = [];
+    try {
+      const registries: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const run = startDevnet(env);
+        runs.push(run);
+        await run.waitFor(/ready; Ctrl-C to stop/, 120_000);
+        registries.push(/NodeRegistry\s+(0x[0-9a-fA-F]{40})/.exec(run.output())![1]!);
+        assert.match(run.output(), /clock\s+real time/, 'a real chain keeps real time');
+        if (i === 1) {
+          assert.match(
+            run.output(),
+            /attached to the deployment in .*31337\.json \(NodeRegistry 0x[0-9a-f]{40}\): nothing redeployed/,
+          );
+          assert.match(run.output(), /already registered: node 1 /);
+        } else assert.doesNotMatch(run.output(), /attached to the deployment/);
+        run.child.kill('SIGINT');
+        assert.equal(await run.exited, 0);
+      }
+      assert.equal(registries[1], registries[0], 'the same contracts');
+      const client = createPublicClient({ transport: http(anvil.rpcUrl) });
+      assert.equal(
+        await client.readContract({
+          address: registries[0] as Address,
+          abi: nodeRegistryAbi,
+          functionName: 'nodeCount',
+        }),
+        BigInt(DEMO_FLEET.length),
+        'the fleet registered once',
+      );
+    } finally {
+      for (const run of runs)
+        if (run.child.exitCode === null) {
+          run.child.kill('SIGINT');
+          await run.exited;
+        }
+      await anvil.stop();
     }
   });
 

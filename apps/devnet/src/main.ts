@@ -68,7 +68,8 @@ async function main(): Promise<void> {
 
   try {
     const deployer = await connect(rpcUrl, config.deployerPrivateKey);
-    const system = await bringUpDemo(rpcUrl, deployer, config.deploymentsDir, log);
+    // Against RPC_URL the devnet attaches to what it deployed there before; the embedded anvil starts empty.
+    const system = await bringUpDemo(rpcUrl, deployer, config.deploymentsDir, log, { attach: anvil === undefined });
     const { deployment, nodes } = system;
     // The accelerated clock starts once the demo is up (deploying and registering on it would race the slots it mints).
     let clock: ServiceClock = SYSTEM_CLOCK;
