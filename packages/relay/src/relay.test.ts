@@ -69,7 +69,7 @@ describe('transaction relay', () => {
   const sign = async (
     account: PrivateKeyAccount,
     call: { to: Address | undefined; abi?: Abi; functionName?: string; args?: readonly unknown[]; data?: Hex },
-    over: { nonce?: number; chainId?: number; gas?: bigint; value?: bigint } = {},
+    over: { nonce?: number; chainId?: number; gas?: bigint; value?: bigint; feeTimes?: bigint } = {},
   ): Promise<Hex> => {
     const { publicClient } = chain.clients;
     const fees = await publicClient.estimateFeesPerGas();
@@ -84,8 +84,8 @@ describe('transaction relay', () => {
       data,
       gas: over.gas ?? 1_000_000n,
       value: over.value ?? 0n,
-      maxFeePerGas: fees.maxFeePerGas,
-      maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      maxFeePerGas: fees.maxFeePerGas * (over.feeTimes ?? 1n),
+      maxPriorityFeePerGas: fees.maxPriorityFeePerGas * (over.feeTimes ?? 1n),
     });
   };
   const untilMined = async (hash: string) => {
@@ -471,6 +471,56 @@ describe('transaction relay', () => {
       assert.equal(res.status, 400, `${what}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.error.field, field, what);
       assert.match(res.body.error.reason, reason, what);
+    }
+  });
+
+  it('tells pending, dropped, replaced and mined apart, refuses a nonce gap and an underpriced replacement', async () => {
+    const { deployment } = chain;
+    const rpc = chain.clients.publicClient;
+    const approve = (amount: bigint) =>
+      ({
+        to: deployment.settlementToken,
+        abi: settlementTokenAbi,
+        functionName: 'approve',
+        args: [deployment.hourRouter, amount],
+      }) as const;
+    const nonce = await rpc.getTransactionCount({ address: user.address, blockTag: 'pending' });
+    // Blocks are mined only when asked: a transaction stays in the node's pool meanwhile.
+    await rpc.request({ method: 'evm_setAutomine' as never, params: [false] as never });
+    try {
+      const firstRaw = await sign(user, approve(1n), { nonce });
+      const first = await post({ signedTransaction: firstRaw });
+      assert.equal(first.status, 202, JSON.stringify(first.body));
+      const pending = await get(`/v1/transactions/${first.body.hash}`);
+      assert.equal(pending.body.status, 'pending');
+      assert.equal(pending.body.receipt, null);
+      // Evicted from the node's pool, its nonce still free: dropped, and the same transaction may be posted again.
+      await rpc.request({ method: 'anvil_dropTransaction' as never, params: [first.body.hash] as never });
+      assert.equal((await get(`/v1/transactions/${first.body.hash}`)).body.status, 'dropped');
+      assert.equal((await post({ signedTransaction: firstRaw })).status, 202);
+      assert.equal((await get(`/v1/transactions/${first.body.hash}`)).body.status, 'pending');
+
+      const gap = await post({ signedTransaction: await sign(user, approve(2n), { nonce: nonce + 2 }) });
+      assert.equal(gap.status, 409);
+      assert.equal(gap.body.error.code, 'conflict');
+      assert.match(
+        gap.body.error.reason,
+        new RegExp(`nonce ${nonce + 2} leaves a gap: .* next nonce .* is ${nonce + 1}`),
+      );
+
+      const underpriced = await post({ signedTransaction: await sign(user, approve(3n), { nonce }) });
+      assert.equal(underpriced.status, 422, JSON.stringify(underpriced.body));
+      assert.match(underpriced.body.error.reason, /raise the fees to replace it/);
+
+      const replacement = await post({ signedTransaction: await sign(user, approve(4n), { nonce, feeTimes: 3n }) });
+      assert.equal(replacement.status, 202, JSON.stringify(replacement.body));
+      await rpc.request({ method: 'evm_mine' as never, params: [] as never });
+      assert.equal((await get(`/v1/transactions/${first.body.hash}`)).body.status, 'replaced');
+      const mined = await get(`/v1/transactions/${replacement.body.hash}`);
+      assert.equal(mined.body.status, 'mined');
+      assert.equal(mined.body.receipt.status, 'success');
+    } finally {
+      await rpc.request({ method: 'evm_setAutomine' as never, params: [true] as never });
     }
   });
 

@@ -59,6 +59,23 @@ describe('relay check (pure)', () => {
     assert.equal((await checkTransaction(raw.toUpperCase().replace('0X', '0x'), deployment)).hash, tx.hash);
   });
 
+  it('accepts the other signed types a wallet makes for this chain: EIP-155 legacy and EIP-2930', async () => {
+    const common = { chainId: 31337, nonce: 1, to: deployment.settlementToken, data: approveData, gas: 90_000n };
+    const legacy = await user.signTransaction({ ...common, type: 'legacy', gasPrice: 10n ** 9n });
+    const eip2930 = await user.signTransaction({
+      ...common,
+      type: 'eip2930',
+      gasPrice: 10n ** 9n,
+      accessList: [{ address: deployment.hourMarket, storageKeys: [keccak256('0x01')] }],
+    });
+    for (const raw of [legacy, eip2930]) {
+      const tx = await checkTransaction(raw, deployment);
+      assert.equal(tx.from, user.address);
+      assert.equal(tx.hash, keccak256(raw));
+      assert.equal(tx.maxCostWei, 90_000n * 10n ** 9n);
+    }
+  });
+
   it('refuses a transaction over the size a node takes, even when called past the HTTP route', async () => {
     await assert.rejects(
       checkTransaction(`0x${'00'.repeat(MAX_TRANSACTION_BYTES + 1)}`, deployment),

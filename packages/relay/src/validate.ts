@@ -160,7 +160,9 @@ export async function checkTransaction(raw: string, deployment: Deployment): Pro
     refuse(`is signed for chain ${tx.chainId}; this service relays to chain ${deployment.chainId}`);
   let canonical: Hex;
   try {
-    canonical = serializeTransaction(tx as never);
+    // With the signature as parsed (a legacy transaction keeps its EIP-155 v), re-encoded the one canonical way.
+    const signature = { r: tx.r!, s: tx.s!, yParity: tx.yParity!, ...(tx.v === undefined ? {} : { v: tx.v }) };
+    canonical = serializeTransaction(tx as never, signature as never);
   } catch {
     return refuse('is not a well-formed transaction');
   }
