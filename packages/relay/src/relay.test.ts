@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import pino from 'pino';
 import {
   encodeFunctionData,
+  getAddress,
   hexToBigInt,
   keccak256,
   numberToHex,
@@ -138,7 +139,7 @@ describe('transaction relay', () => {
     assert.deepEqual(approved.body, {
       hash: keccak256(approve),
       from: user.address,
-      to: deployment.settlementToken,
+      to: getAddress(deployment.settlementToken),
       contract: 'SettlementToken',
       function: 'approve',
       nonce: 0,
@@ -172,6 +173,8 @@ describe('transaction relay', () => {
     assert.equal(registered.body.function, 'register');
     assert.equal(registered.body.nonce, 1);
     const status = await untilMined(registered.body.hash);
+    assert.equal(status.body.from, user.address, 'the status names the sender as the POST did');
+    assert.equal(status.body.to, getAddress(deployment.nodeRegistry));
     assert.equal(status.body.receipt.status, 'success');
     assert.ok(Number(status.body.receipt.gasUsed) > 21_000);
     const receipt = await chain.clients.publicClient.getTransactionReceipt({ hash: registered.body.hash });

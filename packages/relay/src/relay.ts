@@ -3,7 +3,7 @@
 // chain's nonce and chain id are what make a signed transaction single-use; the relay adds no replay surface of its
 // own); a transaction that would revert is simulated from its sender at the pending block and refused with the
 // decoded error; only then is it broadcast, and kept in `relayed_transactions` so its status can be read back.
-import type { Address, Hex, PublicClient } from 'viem';
+import { getAddress, type Address, type Hex, type PublicClient } from 'viem';
 import type { Logger } from 'pino';
 import { ApiError } from '@greenhour/api';
 import type { Deployment } from '@greenhour/chain';
@@ -252,8 +252,8 @@ export class Relay {
     if (row === undefined) return undefined;
     const base = {
       hash: row.hash as Hex,
-      from: row.from_address as Address,
-      to: row.to_address as Address,
+      from: getAddress(row.from_address),
+      to: getAddress(row.to_address),
       contract: row.contract,
       function: row.function_name,
       nonce: Number(row.nonce),

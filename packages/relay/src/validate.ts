@@ -6,6 +6,7 @@
 import {
   decodeErrorResult,
   decodeFunctionData,
+  getAddress,
   keccak256,
   parseTransaction,
   recoverTransactionAddress,
@@ -211,7 +212,7 @@ export async function checkTransaction(raw: string, deployment: Deployment): Pro
   return {
     hash: keccak256(serialized),
     from,
-    to: deployment[key],
+    to: getAddress(deployment[key]),
     contract: target.contract,
     functionName,
     nonce: tx.nonce ?? 0,
