@@ -22,6 +22,7 @@ import {
 } from '@greenhour/attestation';
 import { createApi, publishOpenApi, serveApi, serveDashboard } from '@greenhour/api';
 import { indexerRoutes, startIndexer, type IndexerRoutesOptions } from '@greenhour/indexer';
+import { relayRoutes } from '@greenhour/relay';
 import { openDatabase, type Database } from '@greenhour/store';
 import { reportDomain, TelemetryHasher } from '@greenhour/telemetry';
 import { ConfigError } from '@greenhour/errors';
@@ -87,6 +88,8 @@ export function buildApi(deps: ApiDependencies): ReturnType<typeof createApi> {
   );
   app.route('/', indexerRoutes({ db: deps.db, ...deps.chain }));
   app.route('/', clockRoutes(deps.clock ?? SYSTEM_CLOCK));
+  const { publicClient } = deps.chain.clients;
+  app.route('/', relayRoutes({ db: deps.db, publicClient, deployment: deps.chain.deployment, log: deps.logger }));
   publishOpenApi(app, SERVICE_VERSION);
   return app;
 }

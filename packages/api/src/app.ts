@@ -158,7 +158,7 @@ export function publishOpenApi(app: OpenAPIHono, version: string): void {
       title: 'Greenhour API',
       version,
       description:
-        'Read the fleet, telemetry, attestations, the hour market and portfolios; lists are paginated with `limit` and `cursor`; every error is `{ error: { code, field, reason } }`.',
+        'Read the fleet, telemetry, attestations, the hour market and portfolios, and relay transactions signed by your own key; lists are paginated with `limit` and `cursor`; every error is `{ error: { code, field, reason } }`.',
     },
   });
   app.get('/docs', (c) => c.html(DOCS_PAGE));
