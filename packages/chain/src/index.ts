@@ -62,3 +62,4 @@ export {
 } from './actions/marketView.ts';
 export { faucet } from './actions/faucet.ts';
 export { startMarketSandbox, SANDBOX_CLASS_ID, type MarketSandbox } from './marketSandbox.ts';
+export { DEPLOYED_CONTRACTS, type DeployedContractName, type DeployedContractField } from './contracts.ts';

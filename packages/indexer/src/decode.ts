@@ -1,29 +1,10 @@
 // Pure core: which contracts a deployment has, and one log decoded into one chain_events row.
 import { decodeEventLog, getAddress, isAddress, type Abi, type Address, type Hex } from 'viem';
-import {
-  attestationOracleAbi,
-  computeHoursAbi,
-  greenComputeIndexAbi,
-  hourMarketAbi,
-  hourPositionsAbi,
-  hourRouterAbi,
-  nodeRegistryAbi,
-  settlementTokenAbi,
-} from '@greenhour/contracts';
-import type { Deployment } from '@greenhour/chain';
+import { DEPLOYED_CONTRACTS, type Deployment } from '@greenhour/chain';
 import { ConfigError } from '@greenhour/errors';
 
 /** The contracts of a deployment the indexer reads, by the name stored in chain_events.contract. */
-export const CONTRACTS = [
-  { name: 'SettlementToken', field: 'settlementToken', abi: settlementTokenAbi },
-  { name: 'NodeRegistry', field: 'nodeRegistry', abi: nodeRegistryAbi },
-  { name: 'ComputeHours', field: 'computeHours', abi: computeHoursAbi },
-  { name: 'AttestationOracle', field: 'attestationOracle', abi: attestationOracleAbi },
-  { name: 'HourMarket', field: 'hourMarket', abi: hourMarketAbi },
-  { name: 'HourPositions', field: 'hourPositions', abi: hourPositionsAbi },
-  { name: 'HourRouter', field: 'hourRouter', abi: hourRouterAbi },
-  { name: 'GreenComputeIndex', field: 'greenComputeIndex', abi: greenComputeIndexAbi },
-] as const;
+export const CONTRACTS = DEPLOYED_CONTRACTS;
 
 export type ContractName = (typeof CONTRACTS)[number]['name'];
 

@@ -17,17 +17,7 @@ import {
   type Address,
   type Hex,
 } from 'viem';
-import {
-  attestationOracleAbi,
-  computeHoursAbi,
-  greenComputeIndexAbi,
-  hourMarketAbi,
-  hourPositionsAbi,
-  hourRouterAbi,
-  nodeRegistryAbi,
-  settlementTokenAbi,
-} from '@greenhour/contracts';
-import type { Deployment } from '@greenhour/chain';
+import { DEPLOYED_CONTRACTS, type DeployedContractField, type Deployment } from '@greenhour/chain';
 import { InputError } from '@greenhour/errors';
 
 /** Geth's limit on a transaction's size (txMaxSize, 4 × 32 KiB): a node refuses anything larger. */
@@ -36,15 +26,7 @@ export const MAX_TRANSACTION_BYTES = 128 * 1024;
 /** The request field every refusal of the transaction itself names. */
 export const FIELD = 'signedTransaction';
 
-type ContractKey =
-  | 'nodeRegistry'
-  | 'computeHours'
-  | 'hourMarket'
-  | 'hourPositions'
-  | 'hourRouter'
-  | 'settlementToken'
-  | 'attestationOracle'
-  | 'greenComputeIndex';
+type ContractKey = DeployedContractField;
 
 interface Relayable {
   contract: string;
@@ -61,56 +43,39 @@ interface Relayable {
  * mint), the attester's (commit, answerOmissionClaim, claim, releaseBond), and keeper calls no user needs
  * (HourMarket open, GreenComputeIndex publishIndex).
  */
-export const RELAYABLE: Record<ContractKey, Relayable> = {
-  nodeRegistry: {
-    contract: 'NodeRegistry',
-    abi: nodeRegistryAbi,
-    functions: ['register', 'addStake', 'requestExit', 'withdrawStake'],
-  },
-  computeHours: {
-    contract: 'ComputeHours',
-    abi: computeHoursAbi,
-    functions: [
-      'mint',
-      'redeem',
-      'settleUndelivered',
-      'releaseUnredeemed',
-      'safeTransferFrom',
-      'safeBatchTransferFrom',
-      'setApprovalForAll',
-    ],
-  },
-  hourMarket: {
-    contract: 'HourMarket',
-    abi: hourMarketAbi,
-    functions: ['buy', 'sell', 'addLiquidity', 'removeLiquidity', 'collect'],
-  },
-  hourPositions: {
-    contract: 'HourPositions',
-    abi: hourPositionsAbi,
-    functions: ['approve', 'setApprovalForAll', 'transferFrom', 'safeTransferFrom'],
-  },
-  hourRouter: { contract: 'HourRouter', abi: hourRouterAbi, functions: ['buyBundle', 'sellBasket'] },
-  settlementToken: {
-    contract: 'SettlementToken',
-    abi: settlementTokenAbi,
-    functions: ['approve', 'transfer', 'transferFrom'],
-  },
-  attestationOracle: {
-    contract: 'AttestationOracle',
-    abi: attestationOracleAbi,
-    functions: [
-      'commitChallenge',
-      'challenge',
-      'challengeByDevice',
-      'challengeDuplicate',
-      'challengeDroppedWindow',
-      'openOmissionClaim',
-      'resolveOmissionClaim',
-    ],
-  },
-  greenComputeIndex: { contract: 'GreenComputeIndex', abi: greenComputeIndexAbi, functions: [] },
+const RELAYED_FUNCTIONS: Record<ContractKey, readonly string[]> = {
+  nodeRegistry: ['register', 'addStake', 'requestExit', 'withdrawStake'],
+  computeHours: [
+    'mint',
+    'redeem',
+    'settleUndelivered',
+    'releaseUnredeemed',
+    'safeTransferFrom',
+    'safeBatchTransferFrom',
+    'setApprovalForAll',
+  ],
+  hourMarket: ['buy', 'sell', 'addLiquidity', 'removeLiquidity', 'collect'],
+  hourPositions: ['approve', 'setApprovalForAll', 'transferFrom', 'safeTransferFrom'],
+  hourRouter: ['buyBundle', 'sellBasket'],
+  settlementToken: ['approve', 'transfer', 'transferFrom'],
+  attestationOracle: [
+    'commitChallenge',
+    'challenge',
+    'challengeByDevice',
+    'challengeDuplicate',
+    'challengeDroppedWindow',
+    'openOmissionClaim',
+    'resolveOmissionClaim',
+  ],
+  greenComputeIndex: [],
 };
+
+export const RELAYABLE = Object.fromEntries(
+  DEPLOYED_CONTRACTS.map(({ name, field, abi }) => [
+    field,
+    { contract: name, abi: abi as Abi, functions: RELAYED_FUNCTIONS[field] },
+  ]),
+) as Record<ContractKey, Relayable>;
 
 /** A transaction the relay may broadcast, as decoded. */
 export interface CheckedTransaction {
