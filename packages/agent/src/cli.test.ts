@@ -132,6 +132,12 @@ test('bad input exits 2 with an error naming the flag and the reason', async () 
       mentions: ['--oracle: bad EIP-55 checksum'],
     },
     { args: argsWith({ '--oracle': `0x${'0'.repeat(40)}` }), mentions: ['--oracle: the zero address'] },
+    { args: [...argsWith({}), '--attester', '0xabc'], mentions: ['--attester: not a 0x-prefixed 20-byte address'] },
+    { args: [...argsWith({}), '--attester', `0x${'0'.repeat(40)}`], mentions: ['--attester: the zero address'] },
+    {
+      args: [...argsWith({}), '--attester', ORACLE.replace('F', 'f')],
+      mentions: ['--attester: bad EIP-55 checksum'],
+    },
     // The light node's flags: all three or none, each checked.
     {
       args: [...argsWith({}), '--rpc', 'http://127.0.0.1:8545'],

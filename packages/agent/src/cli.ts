@@ -55,6 +55,11 @@ const RUN_FLAGS = {
   'gpu-board-power-w': { kind: 'integer', metavar: 'W', min: 1, max: 5000, help: 'board power of one GPU, W' },
   mqtt: { kind: 'string', metavar: 'URL', help: 'broker, mqtt://host:port (mqtts, ws, wss too)' },
   oracle: { kind: 'string', metavar: 'ADDRESS', help: 'AttestationOracle address (EIP-712 verifyingContract)' },
+  attester: {
+    kind: 'string',
+    metavar: 'ADDRESS',
+    help: 'keep only the ingest receipts signed by this attester account (default: any receipt of its own window)',
+  },
   'chain-id': { kind: 'integer', metavar: 'N', min: 1, max: Number.MAX_SAFE_INTEGER, help: 'chain id' },
   outbox: { kind: 'string', metavar: 'DIR', help: 'outbox directory (signed messages kept until acknowledged)' },
   'window-seconds': {
@@ -109,6 +114,7 @@ const OPTIONAL = new Set([
   'registry',
   'api',
   'check-interval-seconds',
+  'attester',
   'format',
 ]);
 
@@ -128,7 +134,9 @@ device key if needed and prints its address, for registration as the node's devi
 With --rpc, --registry and --api the agent is also a light node: after each hour's commit it fetches its own record
 and proof, verifies them against the root proven from the chain's storage (eth_getProof), compares the record with
 the windows it signed, and challenges a provable misreport itself (the device key pays the gas, the node's owner gets
-the reward). \`status\` prints each checked hour's state (verified / missing / misreported) and the challenges.
+the reward); with the ingest's signed receipts (--attester: only its) it also proves a dropped window and claims an
+omitted record. \`status\` prints each checked hour's state (verified / missing / misreported), the challenges and
+the omission claims.
 
 The keystore passphrase comes from exactly one of --password-file FILE, ${PASSWORD_FILE_ENV}=FILE or
 ${PASSWORD_ENV}=PASSPHRASE (a file's content without one trailing newline).
@@ -175,6 +183,16 @@ async function checkOracleChecksum(raw: string): Promise<Address> {
   const { isAddress } = await import('viem');
   if (!isAddress(raw, { strict: true }))
     throw new UsageError('--oracle', `bad EIP-55 checksum in ${raw} (use all lower case or the checksummed form)`);
+  return raw as Address;
+}
+
+async function checkAttester(raw: string): Promise<Address> {
+  const { isAddress } = await import('viem');
+  if (!/^0x[0-9a-fA-F]{40}$/.test(raw))
+    throw new UsageError('--attester', `not a 0x-prefixed 20-byte address: ${JSON.stringify(raw)}`);
+  if (/^0x0{40}$/.test(raw)) throw new UsageError('--attester', 'the zero address signs nothing');
+  if (!isAddress(raw, { strict: true }))
+    throw new UsageError('--attester', `bad EIP-55 checksum in ${raw} (use all lower case or the checksummed form)`);
   return raw as Address;
 }
 
@@ -389,6 +407,7 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
     checkOracleSyntax(flags.oracle as string);
     await checkSpec(site, spec);
     const oracle = await checkOracleChecksum(flags.oracle as string);
+    const attester = flags.attester === undefined ? undefined : await checkAttester(flags.attester as string);
     const key = await loadKey(flags, env);
     const [{ NodeAgent }, { OutboxError }, { SimulatedSiteDriver }] = await Promise.all([
       import('./agent.ts'),
@@ -414,6 +433,7 @@ export async function runAgentCli(argv: readonly string[], io: AgentIo): Promise
         windowSeconds,
         maxWindowsPerHour,
         limits: meter.limits(),
+        ...(attester ? { attester } : {}),
         log: (line) => io.stderr(`${line}\n`),
         onPublished: ({ message: m }) =>
           io.stdout(
