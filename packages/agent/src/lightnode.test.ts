@@ -49,7 +49,7 @@ import {
 } from '@greenhour/telemetry';
 import { NodeAgent } from './agent.ts';
 import { SimulatedSiteDriver } from './simulated.ts';
-import { LightNode, LightNodeError, readLightNodeStore } from './lightnode.ts';
+import { LightNode, LightNodeError, OPEN_CLAIM_LOOK_SECONDS, readLightNodeStore } from './lightnode.ts';
 import {
   readProvenCommitment,
   readProvenNode,
@@ -376,7 +376,9 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     t.after(() => new Promise((r) => mirror.close(r)));
     const mirrorUrl = `http://127.0.0.1:${(mirror.address() as { port: number }).port}`;
     // The light node starts with the agent: it pins the windows of the hours it has not settled in the outbox.
-    const node = lightNode(now, { apiUrls: [mirrorUrl] }, agent);
+    // Its clock moves on below: an open claim is looked at every OPEN_CLAIM_LOOK_SECONDS, and when due.
+    let lightClock = now;
+    const node = lightNode(now, { apiUrls: [mirrorUrl], now: () => lightClock }, agent);
     for (const s of [honest, inflated, dropped, omitted, withheld]) await runHour(agent, s);
     await attest(honest);
     await attest(inflated, { mode: 'inflate-green', nodeIds: [nodeId] });
@@ -504,7 +506,12 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     const attesterUsdBefore = await tokenBalance(clients.account.address);
     assert.equal(await attester.answerOmissionClaims(), 1);
     assert.equal((await tokenBalance(clients.account.address)) - attesterUsdBefore, claimBond, 'the claim bond');
-    // The answer reveals the record: the device judges it like a published one, and it is honest.
+    // Not looked at again within OPEN_CLAIM_LOOK_SECONDS; then the answer reveals the record: the device judges it
+    // like a published one, and it is honest.
+    const callsBefore = node.metrics.rpcCalls;
+    assert.deepEqual(await node.checkDue(), []);
+    assert.equal(node.metrics.rpcCalls - callsBefore, 0, 'an open claim is not looked at every check');
+    lightClock += OPEN_CLAIM_LOOK_SECONDS;
     const answered = await node.checkDue();
     assert.deepEqual(
       answered.map((c) => [c.slot, c.state, c.omission?.status]),
@@ -516,6 +523,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     // Once the window has closed unanswered, the omission is proven: a record's bond forfeited, a fifth to the owner.
     await testClient.increaseTime({ seconds: 6 * HOUR + 60 });
     await mine();
+    lightClock = await chainNow();
     const ownerBeforeProof = await tokenBalance(owner.account.address);
     const proven = await node.checkDue();
     assert.deepEqual(

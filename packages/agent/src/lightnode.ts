@@ -55,6 +55,8 @@ export const CHALLENGER_REWARD_BPS = 2_000;
 export const OMISSION_ANSWER_SECONDS = 2 * 3600;
 /** A challenge or claim whose transaction fails is tried again at the next checks, this many times in all. */
 export const MAX_CHALLENGE_ATTEMPTS = 3;
+/** An open omission claim is looked at on chain at most this often (seconds) until its answer is due. */
+export const OPEN_CLAIM_LOOK_SECONDS = 600;
 /** Default interval between checks, ms. */
 export const DEFAULT_CHECK_INTERVAL_MS = 60_000;
 /** The device's own registration is re-proven at most this often, seconds. */
@@ -134,6 +136,8 @@ export interface OmissionState {
   answerTx?: Hex;
   rewardUsdc6?: number;
   rewardTo?: Address;
+  /** UTC seconds (the light node's clock) of the last look at the open claim on chain. */
+  lookedAt?: number;
 }
 
 export interface HourCheck {
@@ -934,6 +938,17 @@ export class LightNode {
     const where = `node ${registration.nodeId} hour ${check.slot}`;
     const oracle = { address: this.opts.oracle, abi: attestationOracleAbi } as const;
     const nodeId = BigInt(registration.nodeId);
+    // An answer is looked for every OPEN_CLAIM_LOOK_SECONDS (there is time to challenge a record it reveals), and at
+    // the close, when the claim is due: not at every check, which would cost a call a minute for six hours.
+    const now = this.now();
+    if (
+      o.status === 'open' &&
+      o.lookedAt !== undefined &&
+      now - o.lookedAt < OPEN_CLAIM_LOOK_SECONDS &&
+      now < (o.answerBy ?? 0)
+    )
+      return false;
+    o.lookedAt = now;
     try {
       const onChain = await this.clients.publicClient.readContract({
         ...oracle,
