@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEMO_FLEET, ZONE_AREAS } from '@greenhour/fleet';
 import { chromium, type Browser, type Page } from 'playwright-core';
 const DIST_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 
@@ -217,6 +218,14 @@ describe('dashboard in a browser', { skip }, () => {
         assert.equal(await col('status'), `● ${STATUS[n.status]}`, `node ${n.nodeId} status`);
         assert.equal(await col('siteType'), SITE[n.spec.siteType]);
         assert.equal(await col('geohash'), ascii(n.spec.geohash));
+        // The zone found from the registered location is the one the demo fleet put the site in.
+        const device = DEMO_FLEET.find((d) => d.geohash === ascii(n.spec.geohash));
+        assert.ok(device, `node ${n.nodeId} is a demo device`);
+        assert.equal(
+          await col('zone'),
+          ZONE_AREAS[device.zone as keyof typeof ZONE_AREAS].name,
+          `node ${n.nodeId} zone`,
+        );
         assert.equal(await col('gpus'), `${int(n.spec.gpuCount)} × ${ascii(n.spec.gpuModel)}`);
         assert.equal(await col('classId'), String(n.classId));
         assert.equal(await col('pvWp'), int(n.spec.pvWp));

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { decodeGeohash } from '@greenhour/fleet/geohash';
+import { zoneAt } from '@greenhour/fleet/zones';
 import { allPages, getIndexerStatus, getTelemetryStats, listNodes, type Node, type NodeStatus } from '../api.ts';
 import { bytesToText, formatInt, formatUsdc6, formatUtc, shortHex } from '../format.ts';
 import { Chart, Empty, Figure, Show, useApi } from '../ui.tsx';
@@ -22,19 +23,35 @@ export const gpuModelOf = (n: Node) => bytesToText(n.spec.gpuModel);
 export const allNodes = async () =>
   (await allPages((q) => listNodes(q))).sort((a, b) => Number(BigInt(a.nodeId) - BigInt(b.nodeId)));
 
-/** Map labels: sites within about 5° of each other are a few pixels apart on the world map, so the first of them
- * carries the ids of all ("node 4, 8, 12") and the others none. */
+/** The grid zone of a site's registered location (one of the zones the project has energy data for), if any. */
+export const zoneOf = (n: Node): string | undefined => {
+  const c = decodeGeohash(geohashOf(n));
+  return zoneAt(c.latDeg, c.lonDeg)?.name;
+};
+
+/** Map labels, one per grid zone ("Singapore: node 1, 9") on its first site; a site outside the shipped zones is
+ * labelled alone, unless another such site lies within about 5° (a few pixels on the world map). */
 function mapLabels(nodes: Node[]): Map<string, string> {
-  const groups: { points: { lat: number; lon: number }[]; ids: string[] }[] = [];
+  const groups: { key: string; points: { lat: number; lon: number }[]; ids: string[] }[] = [];
   for (const n of nodes) {
     const c = decodeGeohash(geohashOf(n));
-    const near = groups.find((g) => g.points.some((p) => Math.hypot(p.lat - c.latDeg, p.lon - c.lonDeg) < 5));
+    const zone = zoneOf(n);
+    const near = groups.find((g) =>
+      zone !== undefined
+        ? g.key === zone
+        : g.key === '' && g.points.some((p) => Math.hypot(p.lat - c.latDeg, p.lon - c.lonDeg) < 5),
+    );
     if (near) {
       near.ids.push(n.nodeId);
       near.points.push({ lat: c.latDeg, lon: c.lonDeg });
-    } else groups.push({ points: [{ lat: c.latDeg, lon: c.lonDeg }], ids: [n.nodeId] });
+    } else groups.push({ key: zone ?? '', points: [{ lat: c.latDeg, lon: c.lonDeg }], ids: [n.nodeId] });
   }
-  return new Map(groups.map((g) => [g.ids[0]!, `node ${g.ids.join(', ')}`]));
+  return new Map(
+    groups.map((g) => [
+      g.ids[0]!,
+      `${g.key ? `${g.key}: ` : ''}node${g.ids.length > 1 ? 's' : ''} ${g.ids.join(', ')}`,
+    ]),
+  );
 }
 
 function FleetMap({ nodes }: { nodes: Node[] }) {
@@ -46,7 +63,7 @@ function FleetMap({ nodes }: { nodes: Node[] }) {
         formatter: (p: { data?: { node?: Node } }) => {
           const n = p.data?.node;
           if (n === undefined) return '';
-          return `node ${n.nodeId} · ${siteTypeName(n.spec.siteType)} · geohash ${geohashOf(n)}<br/>${STATUS_LABEL[n.status]}<br/>${n.spec.gpuCount} × ${gpuModelOf(n)}, PV ${formatInt(n.spec.pvWp, 'W peak')}`;
+          return `node ${n.nodeId} · ${siteTypeName(n.spec.siteType)} · ${zoneOf(n) ?? 'no shipped zone'} · geohash ${geohashOf(n)}<br/>${STATUS_LABEL[n.status]}<br/>${n.spec.gpuCount} × ${gpuModelOf(n)}, PV ${formatInt(n.spec.pvWp, 'W peak')}`;
         },
       },
       legend: { bottom: 0, data: Object.values(STATUS_LABEL) },
@@ -150,8 +167,9 @@ export function FleetPage() {
       </Show>
       <h3>Sites on the map</h3>
       <p className="note">
-        Each dot is a site at its registered location (the centre of its geohash cell), labelled with its node id (sites
-        close together share one label); hover a dot for its specs. Drag or scroll the map to move and zoom.
+        Each dot is a site at its registered location (the centre of its geohash cell), labelled by grid zone with its
+        node ids (a zone is one of the five the project has energy and price data for; the zone is found from the
+        location); hover a dot for its specs. Drag or scroll the map to move and zoom.
       </p>
       <Show value={nodes} what="Registered sites">
         {(list) =>
@@ -167,6 +185,7 @@ export function FleetPage() {
                       <th>node</th>
                       <th>status</th>
                       <th>site type</th>
+                      <th>grid zone</th>
                       <th>location (geohash)</th>
                       <th>GPUs</th>
                       <th>capacity class</th>
@@ -187,6 +206,7 @@ export function FleetPage() {
                           <span style={{ color: STATUS_COLOR[n.status] }}>●</span> {STATUS_LABEL[n.status]}
                         </td>
                         <td data-col="siteType">{siteTypeName(n.spec.siteType)}</td>
+                        <td data-col="zone">{zoneOf(n) ?? '—'}</td>
                         <td data-col="geohash">{geohashOf(n)}</td>
                         <td data-col="gpus">
                           {formatInt(n.spec.gpuCount)} × {gpuModelOf(n)}
