@@ -5,6 +5,7 @@ import { keccak_256 } from '@noble/hashes/sha3.js';
 import { bytesToHex, encodeAbiParameters, keccak256, parseAbiParameters, type Hex } from 'viem';
 import type { Telemetry } from './message.ts';
 import { MAX_WINDOWS_PER_RECORD } from './bounds.ts';
+import { buildRecordTree } from './tree.ts';
 
 export interface NodeHourRecord {
   nodeId: number;
@@ -82,13 +83,7 @@ export interface AttestationTree {
 
 /** OpenZeppelin's standard tree: leaves double-hashed, pairs hashed sorted. Records keep their given order. */
 export function buildTree(records: readonly NodeHourRecord[]): AttestationTree {
-  if (records.length === 0) throw new Error('records: an attestation needs at least one record');
-  const tree = StandardMerkleTree.of(records.map(toTuple), RECORD_ENCODING, { sortLeaves: false });
-  return {
-    root: tree.root as Hex,
-    records: [...records],
-    proofs: records.map((_, i) => tree.getProof(i) as Hex[]),
-  };
+  return buildRecordTree(records); // tree.ts: the same tree as StandardMerkleTree.of(tuples, RECORD_ENCODING, unsorted)
 }
 
 export function verifyRecord(root: Hex, record: NodeHourRecord, proof: readonly Hex[]): boolean {
