@@ -354,6 +354,45 @@ contract AttestationOracleTest is OracleFixture {
         vm.assertTrue(oracle.isExcluded(leafOf(r)), "excluded");
     }
 
+    /// The battery's state of charge is signed too: a window claiming more charge than the registered 1 MWh battery
+    /// holds is impossible, and the device is slashed for it.
+    function test_challenge_batterySocAboveCapacitySlashesTheDevice() public {
+        IAttestationOracle.Telemetry[] memory ms = _hourA(5);
+        ms[3].batterySocWh = 1_000_001; // the station's battery is 1,000,000 Wh
+        bytes[] memory sigs = _sign(ms);
+        IAttestationOracle.NodeHourRecord memory r = _record(nodeA, ms);
+        (bytes32[] memory proof,) = _commitPair(r, _filler());
+        vm.assertEq(
+            uint256(oracle.violationOf(nodeA, ms[3])), uint256(IAttestationOracle.Violation.BatterySoc), "violation"
+        );
+
+        uint256 slash = STAKE * C.DEVICE_FRAUD_SLASH_BPS / C.BPS;
+        armChallenge(carol, r);
+        vm.expectEmit(true, true, true, true);
+        emit IAttestationOracle.RecordExcluded(
+            slot, nodeA, leafOf(r), IAttestationOracle.Fault.Impossible, carol, ATTESTER_BOND, slash
+        );
+        uint256 carolBefore = token.balanceOf(carol);
+        IAttestationOracle.Fault fault = revealAs(carol, r, proof, ms, sigs);
+
+        vm.assertEq(uint256(fault), uint256(IAttestationOracle.Fault.Impossible), "impossible");
+        vm.assertEq(registry.node(nodeA).stakeUsdc6, STAKE - slash, "slashed");
+        vm.assertEq(token.balanceOf(carol) - carolBefore, REWARD + rewardOf(slash), "bond and slash shares paid");
+        vm.assertTrue(oracle.isExcluded(leafOf(r)), "excluded");
+    }
+
+    /// A full battery is possible: a state of charge equal to the registered capacity is no fault.
+    function test_challenge_batterySocAtCapacityIsNoFraud() public {
+        IAttestationOracle.Telemetry[] memory ms = _hourA(5);
+        ms[3].batterySocWh = 1_000_000;
+        IAttestationOracle.NodeHourRecord memory r = _record(nodeA, ms);
+        (bytes32[] memory proof,) = _commitPair(r, _filler());
+        armChallenge(carol, r);
+        vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.NoFraud.selector, slot, leafOf(r)));
+        revealAs(carol, r, proof, ms, _sign(ms));
+        vm.assertEq(registry.node(nodeA).stakeUsdc6, STAKE, "not slashed");
+    }
+
     function test_challenge_impossibleSlashRoundsDown() public {
         uint256 key = 0xD3CE;
         uint256 odd = 2_000e6 + 1;
@@ -998,6 +1037,14 @@ contract AttestationOracleTest is OracleFixture {
         m.windowEnd = uint64(HourId.startOf(slot + 1)); // a window may end on the hour's end
         m.gridExportWh = 0;
         _assertViolation(m, IAttestationOracle.Violation.None);
+        m.batterySocWh = 1_000_000; // a full 1 MWh battery
+        _assertViolation(m, IAttestationOracle.Violation.None);
+        m.batterySocWh = 1_000_001;
+        _assertViolation(m, IAttestationOracle.Violation.BatterySoc);
+        m.gridExportWh = 1_000; // an earlier bound broken too names that one
+        _assertViolation(m, IAttestationOracle.Violation.EnergyBalance);
+        m.gridExportWh = 0;
+        m.batterySocWh = 0;
 
         vm.expectRevert(abi.encodeWithSelector(IAttestationOracle.UnknownNode.selector, 99));
         oracle.violationOf(99, m);
@@ -1036,6 +1083,7 @@ contract AttestationOracleTest is OracleFixture {
             m.uptimeS = uint32(bound(m.uptimeS, 0, d + 1));
             m.gridImportWh = uint32(bound(m.gridImportWh, 0, 10_000));
             m.gridExportWh = uint32(bound(m.gridExportWh, 0, 10_000));
+            m.batterySocWh = uint32(bound(m.batterySocWh, 0, 2 * uint256(n.batteryWh))); // half the range above capacity
         }
 
         uint256 expected = _referenceViolation(n, gpuW, m);
@@ -1059,6 +1107,7 @@ contract AttestationOracleTest is OracleFixture {
         uint256 sinks = uint256(m.gridExportWh) + uint256(m.batteryInWh) + uint256(m.gpuWh) + uint256(m.evWh);
         uint256 sources = uint256(m.pvWh) + uint256(m.gridImportWh) + uint256(m.batteryOutWh);
         if (sinks > sources) return 8;
+        if (m.batterySocWh > n.batteryWh) return 9;
         return 0;
     }
 

@@ -42,6 +42,9 @@ const usd = (v: string | number) => {
   return `${b < 0n ? '-' : ''}${(a / 1_000_000n).toLocaleString('en-US')}.${(a % 1_000_000n).toString().padStart(6, '0')} USD`;
 };
 const int = (v: number | string) => BigInt(v).toLocaleString('en-US');
+/** Wh → "12.345 kWh", every decimal kept. */
+const kwh = (wh: number) =>
+  `${Math.floor(wh / 1000).toLocaleString('en-US')}.${String(wh % 1000).padStart(3, '0')} kWh`;
 const pct = (bps: number) => `${(bps / 100).toFixed(2)} %`;
 const utc = (s: number) => new Date(s * 1000).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 const utcSlot = (slot: number) => utc(slot * 3600);
@@ -250,8 +253,10 @@ describe('dashboard in a browser', { skip }, () => {
     assert.equal(await page.locator('#energy-node option').count(), nodes.length);
     assert.equal(await page.locator('#energy-range').inputValue(), '6');
     await page.waitForSelector('#energy-chart');
+    // The range ends at the service's clock, as the page's does.
+    const serviceNow = async () => (await api('/v1/clock')).body.nowS as number;
     await eventually(async () => {
-      const to = (await api('/v1/clock')).body.nowS;
+      const to = await serviceNow();
       // Pages of 25: the page's own paging has to reach the same count and the same first and last window.
       const windows = await all(`/v1/nodes/${nodeId}/telemetry?from=${to - 6 * 3600}&to=${to}`, 25);
       assert.ok(windows.length > 60, `more windows than one page of the page's requests: ${windows.length}`);
@@ -260,8 +265,29 @@ describe('dashboard in a browser', { skip }, () => {
       const last = windows.at(-1);
       for (const k of ['pvWh', 'batteryOutWh', 'gridImportWh', 'gpuWh', 'evWh', 'batteryInWh', 'gridExportWh'])
         assert.equal(await text(page, `#energy-latest [data-col=${k}]`), int(last[k]), k);
+      assert.equal(await text(page, '#energy-latest [data-col=batterySocWh]'), kwh(last.batterySocWh), 'SoC');
     });
-    // The latest window is visible where the chart ends (the time axis ends at it, 30 px from the right): as an area
+    // The chart's state of charge line: pointing at the chart's end shows the latest window's signed state of charge
+    // in the tooltip, as the API has it for that window (found by the start the page names as its latest).
+    const nodes2 = await all('/v1/nodes');
+    const capacityWh = nodes2.find((n) => n.nodeId === nodeId).spec.batteryWh as number;
+    assert.ok(capacityWh > 0, 'the first demo node has a battery');
+    await eventually(async () => {
+      const box = (await page.locator('#energy-chart').boundingBox())!;
+      // The plot's right edge: the chart's right margin (80 px, energy.ts CHART_RIGHT_PX) in from its border.
+      await page.mouse.move(box.x + box.width - 80 - 1, box.y + 200);
+      const tooltip = await text(page, '#energy-chart .energy-tooltip');
+      const latestStart = await text(page, '[data-figure=energy-latest-start]');
+      const to = await serviceNow();
+      const windows = await all(`/v1/nodes/${nodeId}/telemetry?from=${to - 6 * 3600}&to=${to}`);
+      const latest = windows.find((w) => utc(w.windowStart) === latestStart);
+      assert.ok(latest, `the page's latest window ${latestStart} is in the API's range`);
+      assert.ok(latest.batterySocWh <= capacityWh, 'within the registered capacity');
+      assert.match(tooltip, /battery state of charge \(at the window end\)/, `tooltip: ${tooltip}`);
+      assert.ok(tooltip.includes(kwh(latest.batterySocWh)), `tooltip shows ${kwh(latest.batterySocWh)}: ${tooltip}`);
+    });
+    await page.mouse.move(0, 0);
+    // The latest window is visible where the chart ends (the time axis ends at it, 80 px from the right): as an area
     // when it closes a long run, as dots when it is alone or in a short run after the backfilled hour, which is how
     // the demo's live windows start. Coloured pixels (not the white, grey and light grey of the background, grid
     // and axis) in a 12 px column there, over the whole plot.
@@ -269,7 +295,7 @@ describe('dashboard in a browser', { skip }, () => {
       const coloured = await page.evaluate(() => {
         const canvas = document.querySelector<HTMLCanvasElement>('#energy-chart canvas')!;
         const scale = canvas.width / canvas.clientWidth;
-        const x = Math.round((canvas.clientWidth - 30 - 6) * scale);
+        const x = Math.round((canvas.clientWidth - 80 - 6) * scale);
         const { data } = canvas
           .getContext('2d')!
           .getImageData(x, Math.round(60 * scale), Math.round(12 * scale), Math.round((420 - 130) * scale));

@@ -1,8 +1,9 @@
 // The energy chart's series, apart from the page so that what it draws can be tested without a browser: each flow of
-// the telemetry windows stacked (sources above zero, uses below), a break wherever a window is missing, and a mark on
-// every window of a short run (a lone live window after the backfilled hour, say), which a stacked area would draw
-// as a sliver or not at all.
+// the telemetry windows stacked (sources above zero, uses below), the battery's signed state of charge as a line on a
+// second axis, a break wherever a window is missing, and a mark on every window of a short run (a lone live window
+// after the backfilled hour, say), which a stacked area would draw as a sliver or not at all.
 import type { TelemetryWindow } from './api.ts';
+import { formatKwh } from './format.ts';
 
 export type FlowKey = 'pvWh' | 'batteryOutWh' | 'gridImportWh' | 'gpuWh' | 'evWh' | 'batteryInWh' | 'gridExportWh';
 
@@ -18,7 +19,11 @@ export const FLOWS: { key: FlowKey; name: string; color: string; sign: 1 | -1 }[
 
 /** A run of windows shorter than this share of the chart's time span is marked window by window. */
 export const SHORT_RUN_SHARE = 0.02;
-/** The marks' diameters, px: a flow's dot, and the net battery's ring (hollow, around a dot at the same height). */
+/** The chart's right margin, px: room for the state of charge axis and its name. */
+export const CHART_RIGHT_PX = 80;
+/** The battery state of charge series' name (its legend and tooltip entry). */
+export const SOC_SERIES = 'battery state of charge (at the window end)';
+/** The marks' diameters, px: a flow's dot, and the state of charge's ring (hollow, so a dot inside it shows). */
 export const MARK_SIZE = 8;
 export const RING_SIZE = 13;
 /** A ring as a path symbol (outer circle clockwise, inner counter-clockwise: a hole), filled with the series' colour. */
@@ -46,8 +51,14 @@ export function shortRuns(windows: TelemetryWindow[]): boolean[] {
 }
 
 /** Chart points of the windows, with a break (a null point) wherever a window is missing, so that a time without
- * telemetry is drawn as a gap, not as a line across it; a window of a short run with energy in it carries a mark. */
-export function points(windows: TelemetryWindow[], value: (w: TelemetryWindow) => number, mark: Mark = 'dot'): Point[] {
+ * telemetry is drawn as a gap, not as a line across it; a window of a short run with energy in it carries a mark (a
+ * level such as the state of charge, `markZero`, is marked at 0 too: an empty battery is a value, not an absence). */
+export function points(
+  windows: TelemetryWindow[],
+  value: (w: TelemetryWindow) => number,
+  mark: Mark = 'dot',
+  markZero = false,
+): Point[] {
   const marked = shortRuns(windows);
   const out: Point[] = [];
   windows.forEach((w, i) => {
@@ -55,7 +66,7 @@ export function points(windows: TelemetryWindow[], value: (w: TelemetryWindow) =
     if (prev !== undefined && w.windowStart > prev.windowEnd) out.push([prev.windowEnd * 1000, null]);
     const v = value(w);
     out.push(
-      marked[i] && v !== 0
+      marked[i] && (v !== 0 || markZero)
         ? mark === 'dot'
           ? { value: [w.windowStart * 1000, v], symbol: 'circle', symbolSize: MARK_SIZE }
           : { value: [w.windowStart * 1000, v], symbol: RING, symbolSize: RING_SIZE }
@@ -65,8 +76,9 @@ export function points(windows: TelemetryWindow[], value: (w: TelemetryWindow) =
   return out;
 }
 
-/** The series of the energy chart: the stacked flows and the net battery line (discharge − charge), whose marks are
- * hollow rings, so that a flow's dot at the same height shows inside. */
+/** The series of the energy chart: the stacked flows on the first axis (Wh per window), and the battery's state of
+ * charge at each window's end as signed by the device (`batterySocWh`, Wh as the API gives it) on the second axis,
+ * labelled in kWh, whose marks are hollow rings, so that a flow's dot at the same place shows inside. */
 export function energySeries(windows: TelemetryWindow[]) {
   return [
     ...FLOWS.map((f) => ({
@@ -81,13 +93,32 @@ export function energySeries(windows: TelemetryWindow[]) {
       data: points(windows, (w) => f.sign * w[f.key]),
     })),
     {
-      name: 'net battery (discharge − charge)',
+      name: SOC_SERIES,
       type: 'line',
+      yAxisIndex: 1,
       symbol: 'none',
       showAllSymbol: true,
       color: '#1f3f8f',
-      lineStyle: { type: 'dashed', width: 1.5 },
-      data: points(windows, (w) => w.batteryOutWh - w.batteryInWh, 'ring'),
+      lineStyle: { width: 2 },
+      tooltip: { valueFormatter: (v: number) => formatKwh(v) },
+      data: points(windows, (w) => w.batterySocWh, 'ring', true),
     },
   ];
+}
+
+/** The second y-axis, of the state of charge: Wh values labelled in kWh, from 0 to the node's registered capacity
+ * (`batteryWh`), so a full battery reaches the top; a node without a battery gets the axis ECharts fits. */
+export function socAxis(capacityWh: number | undefined) {
+  return {
+    type: 'value',
+    name: 'battery state of charge (kWh)',
+    nameLocation: 'middle',
+    nameGap: 50,
+    position: 'right',
+    min: 0,
+    minInterval: 1,
+    ...(capacityWh !== undefined && capacityWh > 0 ? { max: capacityWh } : {}),
+    splitLine: { show: false },
+    axisLabel: { formatter: (v: number) => formatKwh(v).replace(' kWh', '') },
+  };
 }

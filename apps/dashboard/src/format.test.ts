@@ -7,13 +7,14 @@ import {
   formatDuration,
   formatHundredths,
   formatInt,
+  formatKwh,
   formatPpm,
   formatSlot,
   formatUsdc6,
   formatUtc,
 } from './format.ts';
 import { poolPart } from './pool.ts';
-import { energySeries } from './energy.ts';
+import { energySeries, socAxis, SOC_SERIES } from './energy.ts';
 import type { TelemetryWindow } from './api.ts';
 
 test('usdc6 keeps every decimal of the decimal string, groups thousands, no floating point', () => {
@@ -80,6 +81,7 @@ test('energy chart: a lone window after the backfilled hour is marked, the dense
     pvWh: 500,
     batteryInWh: 300,
     batteryOutWh: 0,
+    batterySocWh: 8_000 + i * 5,
     gridImportWh: 0,
     gridExportWh: 0,
     gpuWh: 200,
@@ -97,7 +99,7 @@ test('energy chart: a lone window after the backfilled hour is marked, the dense
       .data.filter((p) => !Array.isArray(p))
       .map((p) => ({ at: (p as { value: number[] }).value[0], size: (p as { symbolSize: number }).symbolSize }));
   const lone = (t0 + 121 * 60) * 1000;
-  for (const name of ['PV generation', 'battery charge', 'GPU consumption', 'net battery (discharge − charge)']) {
+  for (const name of ['PV generation', 'battery charge', 'GPU consumption', SOC_SERIES]) {
     const marks = marked(name);
     assert.equal(marks.length, 1, `${name}: the lone window is marked, and only it`);
     assert.equal(marks[0]!.at, lone);
@@ -109,6 +111,31 @@ test('energy chart: a lone window after the backfilled hour is marked, the dense
   // Windows every few minutes, none next to another: each is marked.
   const sparse = [0, 5, 10, 15].map((i) => window(i));
   assert.equal(energySeries(sparse)[0]!.data.filter((p) => !Array.isArray(p)).length, 4);
+
+  // The state of charge: each window's signed batterySocWh as the API gives it, on the second (kWh) axis, with the
+  // same break; an empty battery in a lone window is still marked, since 0 Wh stored is a value.
+  const soc = series.find((s) => s.name === SOC_SERIES)! as (typeof series)[number] & { yAxisIndex?: number };
+  assert.equal(soc.yAxisIndex, 1, 'on the second axis');
+  const values = soc.data.map((p) => (Array.isArray(p) ? p[1] : p.value[1]));
+  assert.deepEqual(values, [...windows.slice(0, 60).map((w) => w.batterySocWh), null, windows[60]!.batterySocWh]);
+  assert.deepEqual(values.slice(0, 3), [8_000, 8_005, 8_010]);
+  const empty = energySeries([...windows.slice(0, 60), window(121, { batterySocWh: 0 })]).find(
+    (s) => s.name === SOC_SERIES,
+  )!;
+  assert.deepEqual((empty.data.at(-1) as { value: number[] }).value, [lone, 0], 'an empty battery is marked');
+  assert.equal(empty.data.filter((p) => !Array.isArray(p)).length, 1);
+});
+
+test('the state of charge axis runs from 0 to the registered capacity and reads in kWh', () => {
+  const axis = socAxis(13_500);
+  assert.deepEqual([axis.min, axis.max, axis.position], [0, 13_500, 'right']);
+  assert.equal(axis.axisLabel.formatter(12_000), '12.000');
+  assert.equal('max' in socAxis(0), false, 'no battery: the axis ECharts fits');
+  assert.equal(formatKwh(13_500), '13.500 kWh');
+  assert.equal(formatKwh(7), '0.007 kWh');
+  assert.equal(formatKwh(0), '0.000 kWh');
+  assert.equal(formatKwh(1_234_567_890), '1,234,567.890 kWh');
+  assert.equal(formatKwh(-1_500), '-1.500 kWh');
 });
 
 test("a checked hour's outcome: the challenge, by receipt or not, and the omission claim, with what the owner got", () => {

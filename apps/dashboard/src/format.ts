@@ -23,6 +23,15 @@ export function formatInt(value: number | string, unit = ''): string {
   return unit === '' ? text : `${text} ${unit}`;
 }
 
+/** Wh (an integer) → kWh with all three decimals, only shifted: 12345 → "12.345 kWh". */
+export function formatKwh(wh: number | string): string {
+  const raw = String(wh);
+  if (!/^-?\d+$/.test(raw)) return `${raw} (not an integer Wh)`;
+  const negative = raw.startsWith('-');
+  const digits = (negative ? raw.slice(1) : raw).padStart(4, '0');
+  return `${negative ? '-' : ''}${groupDigits(digits.slice(0, -3).replace(/^0+(?=\d)/, ''))}.${digits.slice(-3)} kWh`;
+}
+
 /** Hundredths (an integer) → two decimals with the unit, only shifted: 533 → "5.33 h". */
 export function formatHundredths(value: number | string | bigint, unit = ''): string {
   const raw = String(value);

@@ -71,6 +71,7 @@ async function round(chain: TestChain, withLoad: boolean): Promise<Round> {
           pvWh: 100,
           batteryInWh: 0,
           batteryOutWh: 0,
+          batterySocWh: 5_000, // within every test device's battery (the home's is 13,500 Wh)
           gridImportWh: 5,
           gridExportWh: 0,
           gpuWh: 10,

@@ -20,6 +20,7 @@ interface IAttestationOracle {
         uint32 pvWh;
         uint32 batteryInWh;
         uint32 batteryOutWh;
+        uint32 batterySocWh; // the battery's state of charge at windowEnd, at most the node's registered batteryWh
         uint32 gridImportWh;
         uint32 gridExportWh;
         uint32 gpuWh;
@@ -73,7 +74,9 @@ interface IAttestationOracle {
         Gpu,
         Ev,
         Uptime,
-        EnergyBalance
+        EnergyBalance,
+        // Appended (issue 13), so the values above keep their numbers: a state of charge above the battery's capacity.
+        BatterySoc
     }
 
     /// @notice What is wrong with a challenged record; a challenge reports the first kind, in this order, that the record

@@ -70,7 +70,7 @@ uint16 constant DEVICE_FRAUD_SLASH_BPS = 5_000;
 
 // A node-hour record aggregates at most 60 windows: one-minute windows, the agent's default and shortest allowed
 // length. A challenge resubmits every window of a record in one transaction: for 60 windows, a 32-hash proof and every
-// check run, 1,250,310 gas under EIP-7623 calldata pricing, at most 1,571,550 whatever the bytes (measured in
+// check run, 1,272,056 gas under EIP-7623 calldata pricing, at most 1,614,224 whatever the bytes (measured in
 // AttestationOracleChallengeGasTest), against a budget of 5M: every false record is provable in a sixth of a 30M-gas
 // block. Unbounded, a 3,600-window record of one-second windows took 18.4M gas and ~3,400 forged windows filled a block.
 // A record whose messageCount is 0 or above the bound is itself a fault, provable without messages.

@@ -13,7 +13,7 @@ library TelemetryLib {
     /// @notice r ‖ s ‖ v.
     uint256 internal constant SIGNATURE_LENGTH = 65;
     bytes32 internal constant TELEMETRY_TYPEHASH = keccak256(
-        "Telemetry(address device,uint64 seq,uint64 windowStart,uint64 windowEnd,uint32 pvWh,uint32 batteryInWh,uint32 batteryOutWh,uint32 gridImportWh,uint32 gridExportWh,uint32 gpuWh,uint32 evWh,uint32 uptimeS,bytes32 jobsHash)"
+        "Telemetry(address device,uint64 seq,uint64 windowStart,uint64 windowEnd,uint32 pvWh,uint32 batteryInWh,uint32 batteryOutWh,uint32 batterySocWh,uint32 gridImportWh,uint32 gridExportWh,uint32 gpuWh,uint32 evWh,uint32 uptimeS,bytes32 jobsHash)"
     );
 
     /// @notice A node's spec as the bounds need it. Power in W, energy in Wh.
@@ -26,7 +26,7 @@ library TelemetryLib {
 
     // ---------------------------------------------------------------- encodings
 
-    /// @dev keccak256(TELEMETRY_TYPEHASH ‖ the 13 static fields as ABI words), i.e. keccak256(abi.encode(TYPEHASH, m)),
+    /// @dev keccak256(TELEMETRY_TYPEHASH ‖ the 14 static fields as ABI words), i.e. keccak256(abi.encode(TYPEHASH, m)),
     /// hashed straight from calldata: a third of the cost of abi.encode, which copies field by field. The words are
     /// hashed as sent; a non-canonical word (dirty high bits) gives a digest that no canonical encoding has, so it
     /// matches no honestly made `messagesHash` and no device signature, and the fields themselves are read through
@@ -36,8 +36,8 @@ library TelemetryLib {
         assembly ("memory-safe") {
             let ptr := mload(0x40) // scratch above the free memory pointer, not kept
             mstore(ptr, typehash)
-            calldatacopy(add(ptr, 0x20), m, 0x1a0)
-            h := keccak256(ptr, 0x1c0)
+            calldatacopy(add(ptr, 0x20), m, 0x1c0) // 14 words
+            h := keccak256(ptr, 0x1e0)
         }
     }
 
@@ -124,6 +124,8 @@ library TelemetryLib {
             uint256(m.gridExportWh) + m.batteryInWh + m.gpuWh + m.evWh
                 > uint256(m.pvWh) + m.gridImportWh + m.batteryOutWh
         ) return IAttestationOracle.Violation.EnergyBalance;
+        // The battery cannot hold more than its registered capacity.
+        if (m.batterySocWh > limits.batteryWh) return IAttestationOracle.Violation.BatterySoc;
         return IAttestationOracle.Violation.None;
     }
 

@@ -566,6 +566,7 @@ contract OracleHandler is TelemetryBuilder {
                 pvWh: uint32(27 * d),
                 batteryInWh: uint32(13 * d),
                 batteryOutWh: 0,
+                batterySocWh: uint32(500_000 + 13 * d * (w + 1)),
                 gridImportWh: uint32((slot % 4) * d / 8),
                 gridExportWh: uint32(2 * d),
                 gpuWh: uint32(d),
@@ -576,7 +577,12 @@ contract OracleHandler is TelemetryBuilder {
         }
         if (i == 0) return ms;
         Kind kind = kindOf[slot];
-        if (kind == Kind.Impossible) ms[n - 1].pvWh = uint32(139 * d); // 500 kWp for d s is at most 138.9 d Wh
+        if (kind == Kind.Impossible) {
+            // Half the slots: more PV than 500 kWp gives in d s (at most 138.9 d Wh); the others: more charge than the
+            // 1 MWh battery holds.
+            if (slot % 2 == 0) ms[n - 1].pvWh = uint32(139 * d);
+            else ms[n - 1].batterySocWh = 1_000_001;
+        }
         if (kind == Kind.WrongDevice) ms[n - 1].device = address(0xBAD);
         if (kind == Kind.NotIncreasing) ms[n - 1].seq = ms[n - 2].seq;
     }

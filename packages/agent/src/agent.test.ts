@@ -390,6 +390,7 @@ describe('node agent without a broker', () => {
       pvWh: 100,
       batteryInWh: 0,
       batteryOutWh: 0,
+      batterySocWh: 6_000,
       gridImportWh: 0,
       gridExportWh: 90,
       gpuWh: 7,
@@ -419,8 +420,19 @@ describe('node agent without a broker', () => {
     meter.reading = { ...meter.reading, gpuWh: 7, gridExportWh: 94 };
     await assert.rejects(agent.tickWindow(win(0)), /breaks the EnergyBalance bound/);
     meter.reading = { ...meter.reading, gridExportWh: 93 };
+    // The state of charge: a reading must carry it, as a whole Wh, and never above the registered 10,000 Wh battery.
+    const { batterySocWh: _dropped, ...noSoc } = meter.reading;
+    meter.reading = noSoc as WindowReading;
+    await assert.rejects(agent.tickWindow(win(0)), /batterySocWh must be an integer in \[0, 2\^32\), got undefined/);
+    meter.reading = { ...meter.reading, batterySocWh: -1 };
+    await assert.rejects(agent.tickWindow(win(0)), /batterySocWh must be an integer/);
+    meter.reading = { ...meter.reading, batterySocWh: 10_001 };
+    await assert.rejects(agent.tickWindow(win(0)), /breaks the BatterySoc bound, not signed/);
+    meter.reading = { ...meter.reading, batterySocWh: 10_000 };
     assert.equal(agent.nextSeq, 1);
-    assert.equal((await agent.tickWindow(win(0))).message.seq, 1);
+    const first = await agent.tickWindow(win(0));
+    assert.equal(first.message.seq, 1);
+    assert.equal(first.message.batterySocWh, 10_000, 'a full battery is signed');
     await assert.rejects(agent.tickWindow(win(0)), /already reported/);
     assert.equal((await agent.tickWindow(win(2))).message.seq, 2, 'a gap in windows is allowed, seqs stay contiguous');
     await agent.stop();

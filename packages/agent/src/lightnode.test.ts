@@ -182,6 +182,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
         pvWh: 300,
         batteryInWh: 0,
         batteryOutWh: 0,
+        batterySocWh: 50_000, // half of the pile's 100 kWh
         gridImportWh: 5,
         gridExportWh: 0,
         gpuWh: 10,

@@ -9,7 +9,16 @@ export const DEFAULT_WINDOW_SECONDS = 60;
 /** The measured part of a Telemetry message (docs/TELEMETRY.md section 1). */
 export type WindowReading = Pick<
   Telemetry,
-  'pvWh' | 'batteryInWh' | 'batteryOutWh' | 'gridImportWh' | 'gridExportWh' | 'gpuWh' | 'evWh' | 'uptimeS' | 'jobsHash'
+  | 'pvWh'
+  | 'batteryInWh'
+  | 'batteryOutWh'
+  | 'batterySocWh'
+  | 'gridImportWh'
+  | 'gridExportWh'
+  | 'gpuWh'
+  | 'evWh'
+  | 'uptimeS'
+  | 'jobsHash'
 >;
 
 /**
@@ -25,6 +34,7 @@ export type WindowReading = Pick<
  * | `pvWh` | Wh | AC energy produced by the PV inverters |
  * | `batteryInWh` | Wh | energy drawn from the site bus into the battery (charging) |
  * | `batteryOutWh` | Wh | energy delivered by the battery to the site bus (discharging) |
+ * | `batterySocWh` | Wh | energy stored in the battery at `windowEnd` (the BMS's state of charge, not a flow); 0 without a battery |
  * | `gridImportWh` | Wh | energy imported from the grid (the import register of the grid meter) |
  * | `gridExportWh` | Wh | energy exported to the grid (the export register) |
  * | `gpuWh` | Wh | energy drawn by the GPUs (board power counters, not the host) |
@@ -34,13 +44,14 @@ export type WindowReading = Pick<
  *
  * Every energy is a non-negative integer below 2^32, **rounded down** (take the difference of the meter's cumulative
  * registers in Wh and floor it; carry the fraction into the next window rather than rounding up). Import and export,
- * charge and discharge are separate registers: report both directions, never a net value.
+ * charge and discharge are separate registers: report both directions, never a net value. `batterySocWh` is a level,
+ * not a flow: the stored energy at the window's end, rounded down, never above the registered capacity.
  *
  * Readings must satisfy the physical bounds of docs/TELEMETRY.md section 2 for the node's registered spec
  * (`violationOf(limits, message) === 'None'`): PV at most pvWp, battery each way at most 2C of batteryWh, GPUs at most
  * their class's board power × gpuCount, EVs at most chargerW, all over the window's duration; uptime at most the
- * window; and gridExportWh + batteryInWh + gpuWh + evWh ≤ pvWh + gridImportWh + batteryOutWh (the rest of the site's
- * load and the losses make up the difference). A signed message that breaks a bound is proof of device fraud on chain
+ * window; gridExportWh + batteryInWh + gpuWh + evWh ≤ pvWh + gridImportWh + batteryOutWh (the rest of the site's
+ * load and the losses make up the difference); and batterySocWh at most batteryWh. A signed message that breaks a bound is proof of device fraud on chain
  * and slashes the node's stake, so the agent refuses to sign a reading that breaks one when it knows the limits.
  *
  * Reject (throw) rather than guess when the meter cannot answer for the window; the agent logs the error and the window
@@ -64,14 +75,15 @@ const BYTES32 = /^0x[0-9a-f]{64}$/;
 const UINT32_LIMIT = 2 ** 32;
 
 /**
- * Checks a driver's reading for a window of `durationS` seconds: integers in uint32 range, uptime within the window,
- * jobsHash as lower-case 0x bytes32 (upper-case hex is normalised). Returns the reading with only the known fields;
+ * Checks a driver's reading for a window of `durationS` seconds: integers in uint32 range (the energies, the battery's
+ * state of charge and the uptime), uptime within the window, jobsHash as lower-case 0x bytes32 (upper-case hex is
+ * normalised); a state of charge above the node's capacity is refused by the bounds (`violationOf`) before signing. Returns the reading with only the known fields;
  * throws an Error naming the field otherwise.
  */
 export function checkReading(reading: WindowReading, durationS: number): WindowReading {
   if (typeof reading !== 'object' || reading === null) throw new Error('reading: not an object');
   const out = {} as WindowReading;
-  for (const field of [...READING_ENERGY_FIELDS, 'uptimeS'] as const) {
+  for (const field of [...READING_ENERGY_FIELDS, 'batterySocWh', 'uptimeS'] as const) {
     const v = reading[field];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= UINT32_LIMIT)
       throw new Error(`reading: ${field} must be an integer in [0, 2^32), got ${String(v)}`);

@@ -60,6 +60,30 @@ test('every reading of a simulated day is physically possible, for every demo de
   assert.deepEqual([...types].sort(), ['home', 'pile', 'station']);
 });
 
+test("the battery's state of charge stays within [0, capacity] and moves with charge and discharge", () => {
+  for (const device of DEMO_FLEET) {
+    const driver = driverFor(device);
+    let prev = Math.floor(driver.socWh);
+    let lowest = Infinity;
+    let highest = -Infinity;
+    for (let i = 0; i < 1440; i++) {
+      const start = DAY + i * 60;
+      const r = driver.readSync(start, start + 60);
+      const where = `${device.id} window ${i}: ${JSON.stringify(r)} after ${prev} Wh`;
+      assert.ok(Number.isInteger(r.batterySocWh), where);
+      assert.ok(r.batterySocWh >= 0 && r.batterySocWh <= device.batteryWh, `${where}: within [0, ${device.batteryWh}]`);
+      if (r.batteryInWh >= 2) assert.ok(r.batterySocWh > prev, `${where}: charging raises it`);
+      if (r.batteryOutWh > 0) assert.ok(r.batterySocWh < prev, `${where}: discharging lowers it`);
+      if (r.batteryInWh === 0 && r.batteryOutWh === 0) assert.equal(r.batterySocWh, prev, `${where}: idle keeps it`);
+      prev = r.batterySocWh;
+      lowest = Math.min(lowest, prev);
+      highest = Math.max(highest, prev);
+    }
+    // Over a long day the battery fills with PV and empties into the night's loads by a visible amount.
+    assert.ok(highest - lowest > device.batteryWh / 10, `${device.id}: SoC from ${lowest} to ${highest} Wh`);
+  }
+});
+
 test('EV chargers deliver energy over a day at sites that have them, never at sites without', () => {
   for (const device of DEMO_FLEET) {
     const driver = driverFor(device);
@@ -113,4 +137,5 @@ test('a bad spec or window is rejected naming the field', () => {
   // Without a battery the battery fields stay 0.
   const r = driver.readSync(DAY + 12 * 3600, DAY + 12 * 3600 + 60);
   assert.equal(r.batteryInWh + r.batteryOutWh, 0);
+  assert.equal(r.batterySocWh, 0, 'no battery holds no charge');
 });

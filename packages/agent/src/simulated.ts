@@ -9,7 +9,8 @@
 //   base     the default site's mean non-flexible load, constant.
 // Within the hour, hourly energies are split evenly across the windows, then rounded down to whole Wh. Dispatch is
 // integer: PV first to the loads (GPU, EV, base), surplus charges the battery up to its power and headroom, the rest is
-// exported; a deficit is met by the battery, then the grid. The balance pv + import + discharge = export + charge + gpu +
+// exported; a deficit is met by the battery, then the grid; the reading's batterySocWh is the battery's energy at the
+// window's end. The balance pv + import + discharge = export + charge + gpu +
 // ev + base holds exactly, so every reading satisfies the EnergyBalance bound; the other bounds hold because each
 // energy is clamped to its limit before dispatch.
 import { keccak256, stringToHex } from 'viem';
@@ -234,11 +235,15 @@ export class SimulatedSiteDriver implements MeterDriver {
       gridImportWh = deficit - batteryOutWh;
     }
     if (b) this.soc = batteryStep(b, this.soc, batteryInWh, batteryOutWh, d / 3600);
+    // The state of charge at the window's end, rounded down like every energy and never above the registered capacity
+    // (the BatterySoc bound), whatever the float arithmetic of the step left.
+    const batterySocWh = Math.max(0, Math.min(this.spec.batteryWh, Math.floor(this.soc)));
 
     return {
       pvWh,
       batteryInWh,
       batteryOutWh,
+      batterySocWh,
       gridImportWh,
       gridExportWh,
       gpuWh,

@@ -43,6 +43,7 @@ export function signedWindow(
     pvWh: 400,
     batteryInWh: 0,
     batteryOutWh: 0,
+    batterySocWh: 5_000,
     gridImportWh: 0,
     gridExportWh: 389,
     gpuWh: 11,

@@ -65,6 +65,7 @@ if (process.argv[2] === '--publisher') {
         pvWh: 50,
         batteryInWh: 0,
         batteryOutWh: 0,
+        batterySocWh: 5_000,
         gridImportWh: 5,
         gridExportWh: 0,
         gpuWh: 10,

@@ -45,6 +45,7 @@ function hourOfWindows(device: TestDevice, slot: number, firstSeq: number, uptim
     pvWh: 100 + (i % 30), // the home's 8 kWp makes at most 133 Wh a minute
     batteryInWh: 0,
     batteryOutWh: 0,
+    batterySocWh: 6_000, // the home's 13,500 Wh battery, a little under half full
     gridImportWh: i % 3 === 0 ? 8 : 0,
     gridExportWh: 0,
     gpuWh: 10,

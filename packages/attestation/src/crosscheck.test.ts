@@ -61,6 +61,7 @@ describe('TypeScript core and AttestationOracle agree', () => {
       pvWh,
       batteryInWh,
       batteryOutWh,
+      batterySocWh: pick(jitter(limits.batteryWh), Math.floor(random() * limits.batteryWh)),
       gridImportWh,
       gridExportWh: pick(0, Math.floor(random() * 5)),
       gpuWh,

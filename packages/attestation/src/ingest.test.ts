@@ -12,6 +12,7 @@ import {
 } from '@greenhour/telemetry';
 import { RegistryDirectory } from './directory.ts';
 import { Ingest, type Gap, type StoredWindow } from './ingest.ts';
+import { messageOfRow, type MessageRow } from './rows.ts';
 import {
   DATABASE_KINDS,
   startTestChain,
@@ -37,6 +38,7 @@ function windowOf(device: TestDevice, seq: number, overrides: Partial<Telemetry>
     pvWh: 300,
     batteryInWh: 50,
     batteryOutWh: 0,
+    batterySocWh: 5_000,
     gridImportWh: 20,
     gridExportWh: 0,
     gpuWh: 10,
@@ -291,6 +293,35 @@ describe('telemetry ingest', () => {
         } finally {
           await ingest.stop();
         }
+      });
+
+      it("rejects a window whose battery holds more than the node's capacity, naming the reason; a full one is stored", async () => {
+        // The station (1,000,000 Wh battery), after the window the test above stored.
+        const station = chain.devices[2]!;
+        assert.equal(station.limits.batteryWh, 1_000_000);
+        const ingest = newIngest();
+        await ingest.start();
+        const send = (w: Telemetry) => ingest.handle(telemetryTopic(station.address), payload(w, station.privateKey));
+        const rejectedBefore = ingest.stats().rejected.impossible_battery_soc ?? 0;
+        const acceptedBefore = ingest.stats().accepted;
+        await send(windowOf(station, 2, { batterySocWh: 1_000_001 }));
+        await ingest.drain();
+        assert.equal(ingest.stats().rejected.impossible_battery_soc, rejectedBefore + 1);
+        assert.equal(ingest.stats().accepted, acceptedBefore);
+
+        const full = windowOf(station, 2, { batterySocWh: 1_000_000 });
+        await send(full);
+        await ingest.drain();
+        assert.equal(ingest.stats().accepted, acceptedBefore + 1);
+        assert.equal(ingest.stats().rejected.impossible_battery_soc, rejectedBefore + 1);
+        await ingest.stop();
+        const [row] = await db.query<MessageRow>('SELECT * FROM telemetry_messages WHERE device = $1 AND seq = 2', [
+          station.address.toLowerCase(),
+        ]);
+        assert.equal(Number(row!.battery_soc_wh), 1_000_000, 'the state of charge is stored');
+        // What is stored is what the device signed: the evidence rebuilt from the row has the signed digest.
+        assert.deepEqual(messageOfRow(row!), full);
+        assert.equal(chain.hasher.digestHex(messageOfRow(row!)), row!.digest);
       });
     });
   }

@@ -40,6 +40,7 @@ export const REJECTIONS = [
   'impossible_ev',
   'impossible_uptime',
   'impossible_energy_balance',
+  'impossible_battery_soc',
   'too_many_windows',
 ] as const;
 export type Rejection = (typeof REJECTIONS)[number];
@@ -53,6 +54,7 @@ const IMPOSSIBLE: Record<Exclude<Violation, 'None'>, Rejection> = {
   Ev: 'impossible_ev',
   Uptime: 'impossible_uptime',
   EnergyBalance: 'impossible_energy_balance',
+  BatterySoc: 'impossible_battery_soc',
 };
 
 /** A window may end this far past the coordinator's clock: NTP-synchronised clocks agree to well under a second. */
@@ -463,6 +465,7 @@ const COLUMNS: [string, string, (a: Accepted) => unknown][] = [
   ['pv_wh', 'bigint', (a) => a.message.pvWh],
   ['battery_in_wh', 'bigint', (a) => a.message.batteryInWh],
   ['battery_out_wh', 'bigint', (a) => a.message.batteryOutWh],
+  ['battery_soc_wh', 'bigint', (a) => a.message.batterySocWh],
   ['grid_import_wh', 'bigint', (a) => a.message.gridImportWh],
   ['grid_export_wh', 'bigint', (a) => a.message.gridExportWh],
   ['gpu_wh', 'bigint', (a) => a.message.gpuWh],

@@ -114,6 +114,10 @@ const Window = z
     pvWh: z.number().int(),
     batteryInWh: z.number().int(),
     batteryOutWh: z.number().int(),
+    batterySocWh: z
+      .number()
+      .int()
+      .openapi({ description: "The battery's state of charge at windowEnd, Wh (at most the node's batteryWh)" }),
     gridImportWh: z.number().int(),
     gridExportWh: z.number().int(),
     gpuWh: z.number().int(),

@@ -12,6 +12,7 @@ export interface MessageRow {
   pv_wh: number;
   battery_in_wh: number;
   battery_out_wh: number;
+  battery_soc_wh: number;
   grid_import_wh: number;
   grid_export_wh: number;
   gpu_wh: number;
@@ -45,6 +46,7 @@ export function messageOfRow(r: MessageRow): Telemetry {
     pvWh: Number(r.pv_wh),
     batteryInWh: Number(r.battery_in_wh),
     batteryOutWh: Number(r.battery_out_wh),
+    batterySocWh: Number(r.battery_soc_wh),
     gridImportWh: Number(r.grid_import_wh),
     gridExportWh: Number(r.grid_export_wh),
     gpuWh: Number(r.gpu_wh),

@@ -38,6 +38,8 @@ test('each rule holds at its limit and fails one unit beyond it, in the document
       { pvWh: 400, gridImportWh: 0, batteryInWh: 390, gpuWh: 11, evWh: 0 },
       'EnergyBalance',
     ],
+    // A full 100 kWh battery is possible; one Wh more is not.
+    [{ batterySocWh: 100_000 }, { batterySocWh: 100_001 }, 'BatterySoc'],
   ];
   for (const [atLimit, beyond, violation] of cases) {
     assert.equal(violationOf(limits, w(atLimit)), 'None', `${violation} at its limit`);
@@ -51,4 +53,10 @@ test('a window must be non-empty and inside one hour slot; it may end on the slo
   assert.equal(violationOf(limits, w({ windowStart: start, windowEnd: start + 61 })), 'Window');
   assert.equal(violationOf(limits, w({ windowStart: start, windowEnd: start })), 'Window');
   assert.equal(violationOf(limits, w({ windowStart: start, windowEnd: start - 1 })), 'Window');
+});
+
+test('a state of charge above capacity is named only when every earlier rule holds', () => {
+  assert.equal(violationOf(limits, w({ batterySocWh: 100_001, pvWh: 501 })), 'Pv');
+  assert.equal(violationOf({ ...limits, batteryWh: 0 }, w({ batterySocWh: 0 })), 'None');
+  assert.equal(violationOf({ ...limits, batteryWh: 0 }, w({ batterySocWh: 1 })), 'BatterySoc');
 });

@@ -30,6 +30,8 @@ export const VIOLATIONS = [
   'Ev',
   'Uptime',
   'EnergyBalance',
+  // Appended, as on chain (IAttestationOracle.Violation), so the earlier values keep their numbers.
+  'BatterySoc',
 ] as const;
 export type Violation = (typeof VIOLATIONS)[number];
 
@@ -54,5 +56,6 @@ export function violationOf(limits: NodeLimits, m: Telemetry): Violation {
   if (m.uptimeS > d) return 'Uptime';
   if (m.gridExportWh + m.batteryInWh + m.gpuWh + m.evWh > m.pvWh + m.gridImportWh + m.batteryOutWh)
     return 'EnergyBalance';
+  if (m.batterySocWh > limits.batteryWh) return 'BatterySoc';
   return 'None';
 }

@@ -16,6 +16,7 @@ export function sampleWindow(device: Address, seq: number, overrides: Partial<Te
     pvWh: 1_000,
     batteryInWh: 200,
     batteryOutWh: 0,
+    batterySocWh: 5_000,
     gridImportWh: 100,
     gridExportWh: 0,
     gpuWh: 700,

@@ -23,6 +23,7 @@ test('the fast digest equals viem hashTypedData, including values above 2^32', (
     sampleWindow(device, 1),
     sampleWindow(device, 2 ** 40, { windowStart: 2 ** 33, windowEnd: 2 ** 33 + 60, pvWh: 2 ** 32 - 1 }),
     sampleWindow(device, 7, { jobsHash: bytesToHex(randomBytes(32)) }),
+    sampleWindow(device, 8, { batterySocWh: 2 ** 32 - 1, batteryOutWh: 1, gridImportWh: 2 }),
   ];
   for (const m of cases) assert.equal(hasher.digestHex(m), hashTypedData(typed(m)));
 });

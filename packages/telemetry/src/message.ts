@@ -12,6 +12,8 @@ export interface Telemetry {
   pvWh: number;
   batteryInWh: number;
   batteryOutWh: number;
+  /** The battery's state of charge at `windowEnd`, Wh: at most the node's registered capacity (`batteryWh`). */
+  batterySocWh: number;
   gridImportWh: number;
   gridExportWh: number;
   gpuWh: number;
@@ -29,6 +31,7 @@ export const TELEMETRY_TYPES = {
     { name: 'pvWh', type: 'uint32' },
     { name: 'batteryInWh', type: 'uint32' },
     { name: 'batteryOutWh', type: 'uint32' },
+    { name: 'batterySocWh', type: 'uint32' },
     { name: 'gridImportWh', type: 'uint32' },
     { name: 'gridExportWh', type: 'uint32' },
     { name: 'gpuWh', type: 'uint32' },
@@ -60,7 +63,7 @@ const TYPE_HASH = keccak_256(
 /** Computes EIP-712 digests for one domain. */
 export class TelemetryHasher {
   readonly domainSeparator: Uint8Array;
-  private readonly struct = new Uint8Array(32 * 14);
+  private readonly struct = new Uint8Array(32 * 15);
   private readonly view = new DataView(this.struct.buffer);
   private readonly outer = new Uint8Array(66);
 
@@ -95,12 +98,13 @@ export class TelemetryHasher {
     this.word(160, m.pvWh);
     this.word(192, m.batteryInWh);
     this.word(224, m.batteryOutWh);
-    this.word(256, m.gridImportWh);
-    this.word(288, m.gridExportWh);
-    this.word(320, m.gpuWh);
-    this.word(352, m.evWh);
-    this.word(384, m.uptimeS);
-    s.set(Buffer.from(m.jobsHash.slice(2), 'hex'), 416);
+    this.word(256, m.batterySocWh);
+    this.word(288, m.gridImportWh);
+    this.word(320, m.gridExportWh);
+    this.word(352, m.gpuWh);
+    this.word(384, m.evWh);
+    this.word(416, m.uptimeS);
+    s.set(Buffer.from(m.jobsHash.slice(2), 'hex'), 448);
     this.outer.set(keccak_256(s), 34);
     return keccak_256(this.outer);
   }

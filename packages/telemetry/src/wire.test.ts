@@ -45,6 +45,10 @@ test('malformed and oversized payloads are rejected naming the field', () => {
   rejects(JSON.stringify({ ...good, seq: 0 }), 'malformed', 'seq');
   const { evWh: _dropped, ...missing } = good;
   rejects(JSON.stringify(missing), 'malformed', 'evWh');
+  const { batterySocWh: _soc, ...noSoc } = good;
+  rejects(JSON.stringify(noSoc), 'malformed', 'batterySocWh');
+  rejects(JSON.stringify({ ...good, batterySocWh: 2 ** 32 }), 'malformed', 'batterySocWh');
+  rejects(JSON.stringify({ ...good, batterySocWh: null }), 'malformed', 'batterySocWh');
   rejects(JSON.stringify({ ...good, pad: 'x'.repeat(2048) }), 'oversized', 'payload');
   rejects(JSON.stringify(good), 'topic_mismatch', 'device', '0x00000000000000000000000000000000000000bb');
 });

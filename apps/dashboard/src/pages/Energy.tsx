@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { allPages, getClock, listNodeTelemetry, type TelemetryWindow } from '../api.ts';
-import { formatInt, formatUtc } from '../format.ts';
-import { energySeries, FLOWS } from '../energy.ts';
+import { formatInt, formatKwh, formatUtc } from '../format.ts';
+import { CHART_RIGHT_PX, energySeries, FLOWS, socAxis } from '../energy.ts';
 import { Chart, Empty, Show, TIME_LABELS, useApi } from '../ui.tsx';
 import { allNodes, geohashOf, siteTypeName } from './Fleet.tsx';
 
@@ -11,35 +11,40 @@ const RANGES_H = [1, 6, 24] as const;
 /** One hour of one-minute windows per request. */
 const WINDOWS_PER_REQUEST = 60;
 
-/** The sites to choose from: every registered node (`/v1/nodes`). */
-async function nodeChoices(): Promise<{ nodeId: string; label: string }[]> {
+/** The sites to choose from: every registered node (`/v1/nodes`), with its registered battery capacity. */
+async function nodeChoices(): Promise<{ nodeId: string; label: string; batteryWh: number }[]> {
   return (await allNodes()).map((n) => ({
     nodeId: n.nodeId,
     label: `node ${n.nodeId} · ${siteTypeName(n.spec.siteType)} · geohash ${geohashOf(n)}`,
+    batteryWh: n.spec.batteryWh,
   }));
 }
 
-function EnergyChart({ windows }: { windows: TelemetryWindow[] }) {
+function EnergyChart({ windows, batteryWh }: { windows: TelemetryWindow[]; batteryWh: number | undefined }) {
   const option = useMemo(
     () => ({
       tooltip: {
         trigger: 'axis',
+        className: 'energy-tooltip',
         valueFormatter: (v: number) => formatInt(Math.abs(v), 'Wh'),
       },
       legend: { top: 0 },
-      grid: { left: 70, right: 30, top: 60, bottom: 70 },
+      grid: { left: 70, right: CHART_RIGHT_PX, top: 60, bottom: 70 },
       xAxis: { type: 'time', name: 'window start (UTC)', nameLocation: 'middle', nameGap: 30, axisLabel: TIME_LABELS },
-      yAxis: {
-        type: 'value',
-        name: 'Wh per window (sources above 0, uses below)',
-        nameLocation: 'middle',
-        nameGap: 55,
-        axisLabel: { formatter: (v: number) => String(Math.abs(v)) },
-      },
+      yAxis: [
+        {
+          type: 'value',
+          name: 'Wh per window (sources above 0, uses below)',
+          nameLocation: 'middle',
+          nameGap: 55,
+          axisLabel: { formatter: (v: number) => String(Math.abs(v)) },
+        },
+        socAxis(batteryWh),
+      ],
       dataZoom: [{ type: 'inside' }, { type: 'slider', height: 16, bottom: 8 }],
       series: energySeries(windows),
     }),
-    [windows],
+    [windows, batteryWh],
   );
   return <Chart option={option} height={420} id="energy-chart" />;
 }
@@ -49,6 +54,7 @@ export function EnergyPage() {
   const [picked, setPicked] = useState<string | null>(null);
   const [rangeH, setRangeH] = useState<number>(6);
   const nodeId = picked ?? (choices.state === 'ok' ? (choices.data[0]?.nodeId ?? null) : null);
+  const batteryWh = choices.state === 'ok' ? choices.data.find((c) => c.nodeId === nodeId)?.batteryWh : undefined;
   const energy = useApi(
     async () => {
       if (nodeId === null) return null;
@@ -66,10 +72,11 @@ export function EnergyPage() {
       <p className="lede">
         Where one site's energy came from and went, in each signed telemetry window (one minute) over the chosen range;
         refreshed every {REFRESH_MS / 1000} s. Sources (PV, battery discharge, grid import) are stacked above zero, uses
-        (GPUs, EV charging, battery charge, grid export) below. The telemetry message does not carry the battery's state
-        of charge, so the dashed line shows the net battery energy of each window instead (discharge − charge, Wh; above
-        zero: the battery gave energy). A break in the chart is a time with no window received; windows too few to show
-        as an area (a lone live window after the backfilled hour, say) are marked with a dot per flow.
+        (GPUs, EV charging, battery charge, grid export) below. The line is the battery's state of charge at the end of
+        each window, as the device signed it, on the right axis in kWh, whose top is the battery's registered capacity
+        (a window claiming more than that is rejected as impossible). Each window is drawn at its start. A break in the
+        chart is a time with no window received; windows too few to show as an area (a lone live window after the
+        backfilled hour, say) are marked with a dot per flow and a ring on the state of charge.
       </p>
       <Show value={choices} what="Sites">
         {(list) =>
@@ -103,11 +110,11 @@ export function EnergyPage() {
             <Empty>No telemetry window of this site in the last {rangeH} h.</Empty>
           ) : (
             <>
-              <EnergyChart windows={windows} />
+              <EnergyChart windows={windows} batteryWh={batteryWh} />
               <p className="note" id="energy-count">
                 <span data-figure="energy-windows">{formatInt(windows.length)}</span> windows in the range, the first
                 starting <span data-figure="energy-first">{formatUtc(windows[0]!.windowStart)}</span>. Latest window:{' '}
-                {formatUtc(windows[windows.length - 1]!.windowStart)} –{' '}
+                <span data-figure="energy-latest-start">{formatUtc(windows[windows.length - 1]!.windowStart)}</span> –{' '}
                 {formatUtc(windows[windows.length - 1]!.windowEnd)}
               </p>
               <table id="energy-latest" aria-label="latest window, Wh">
@@ -118,6 +125,7 @@ export function EnergyPage() {
                         {f.name} (Wh)
                       </th>
                     ))}
+                    <th className="num">battery state of charge at the end</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -127,6 +135,9 @@ export function EnergyPage() {
                         {formatInt(windows[windows.length - 1]![f.key])}
                       </td>
                     ))}
+                    <td className="num" data-col="batterySocWh">
+                      {formatKwh(windows[windows.length - 1]!.batterySocWh)}
+                    </td>
                   </tr>
                 </tbody>
               </table>
