@@ -274,9 +274,14 @@ describe('dashboard in a browser', { skip }, () => {
     assert.ok(capacityWh > 0, 'the first demo node has a battery');
     await eventually(async () => {
       const box = (await page.locator('#energy-chart').boundingBox())!;
-      // The plot's right edge: the chart's right margin (80 px, energy.ts CHART_RIGHT_PX) in from its border.
-      await page.mouse.move(box.x + box.width - 80 - 1, box.y + 200);
-      const tooltip = await text(page, '#energy-chart .energy-tooltip');
+      // Across the plot to its right edge: the chart's right margin (80 px, energy.ts CHART_RIGHT_PX) in from its
+      // border, as a pointer moves, so the chart sees the pointer arrive.
+      await page.mouse.move(box.x + box.width / 2, box.y + 200);
+      await page.mouse.move(box.x + box.width - 80 - 1, box.y + 200, { steps: 8 });
+      const tip = page.locator('#energy-chart .energy-tooltip').first();
+      await tip.waitFor({ state: 'visible', timeout: 5_000 });
+      await page.waitForTimeout(300); // the tooltip's move transition
+      const tooltip = (await tip.innerText()).replace(/\s+/g, ' ').trim();
       const latestStart = await text(page, '[data-figure=energy-latest-start]');
       const to = await serviceNow();
       const windows = await all(`/v1/nodes/${nodeId}/telemetry?from=${to - 6 * 3600}&to=${to}`);
