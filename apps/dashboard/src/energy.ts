@@ -100,7 +100,7 @@ export function energySeries(windows: TelemetryWindow[]) {
       showAllSymbol: true,
       color: '#1f3f8f',
       lineStyle: { width: 2 },
-      tooltip: { valueFormatter: (v: number) => formatKwh(v) },
+      tooltip: { valueFormatter: (v: number | null) => (v === null ? 'no window' : formatKwh(v)) },
       data: points(windows, (w) => w.batterySocWh, 'ring', true),
     },
   ];

@@ -26,7 +26,8 @@ function EnergyChart({ windows, batteryWh }: { windows: TelemetryWindow[]; batte
       tooltip: {
         trigger: 'axis',
         className: 'energy-tooltip',
-        valueFormatter: (v: number) => formatInt(Math.abs(v), 'Wh'),
+        // A break in the chart (no window) has no values: say so rather than 0 Wh.
+        valueFormatter: (v: number | null) => (v === null ? 'no window' : formatInt(Math.abs(v), 'Wh')),
       },
       legend: { top: 0 },
       grid: { left: 70, right: CHART_RIGHT_PX, top: 60, bottom: 70 },
@@ -114,7 +115,7 @@ export function EnergyPage() {
               <p className="note" id="energy-count">
                 <span data-figure="energy-windows">{formatInt(windows.length)}</span> windows in the range, the first
                 starting <span data-figure="energy-first">{formatUtc(windows[0]!.windowStart)}</span>. Latest window:{' '}
-                <span data-figure="energy-latest-start">{formatUtc(windows[windows.length - 1]!.windowStart)}</span> –{' '}
+                {formatUtc(windows[windows.length - 1]!.windowStart)} –{' '}
                 {formatUtc(windows[windows.length - 1]!.windowEnd)}
               </p>
               <table id="energy-latest" aria-label="latest window, Wh">
