@@ -119,6 +119,12 @@ export function socAxis(capacityWh: number | undefined) {
     minInterval: 1,
     ...(capacityWh !== undefined && capacityWh > 0 ? { max: capacityWh } : {}),
     splitLine: { show: false },
-    axisLabel: { formatter: (v: number) => formatKwh(v).replace(' kWh', '') },
+    // Ticks in whole kWh read without the three zero decimals ("2,000", not "2,000.000"); others keep them.
+    axisLabel: {
+      formatter: (v: number) =>
+        formatKwh(v)
+          .replace(' kWh', '')
+          .replace(/\.000$/, ''),
+    },
   };
 }

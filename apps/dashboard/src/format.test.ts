@@ -129,7 +129,9 @@ test('energy chart: a lone window after the backfilled hour is marked, the dense
 test('the state of charge axis runs from 0 to the registered capacity and reads in kWh', () => {
   const axis = socAxis(13_500);
   assert.deepEqual([axis.min, axis.max, axis.position], [0, 13_500, 'right']);
-  assert.equal(axis.axisLabel.formatter(12_000), '12.000');
+  assert.equal(axis.axisLabel.formatter(12_000), '12', 'a whole kWh tick without zero decimals');
+  assert.equal(axis.axisLabel.formatter(2_000_000), '2,000');
+  assert.equal(axis.axisLabel.formatter(2_700), '2.700');
   assert.equal('max' in socAxis(0), false, 'no battery: the axis ECharts fits');
   assert.equal(formatKwh(13_500), '13.500 kWh');
   assert.equal(formatKwh(7), '0.007 kWh');
