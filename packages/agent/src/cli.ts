@@ -352,7 +352,11 @@ async function runStatus(flags: Parsed, io: AgentIo): Promise<number> {
     else if (o?.status === 'open')
       omission = `; omission claim open (bond ${usd(o.bondUsdc6 ?? 0)} USD), answer due by ${new Date((o.answerBy ?? 0) * 1000).toISOString()}`;
     else if (o) omission = `; omission claim ${o.status}${o.reason ? `: ${o.reason}` : ''}`;
-    io.stdout(`hour ${h.slot} ${when} ${h.state}: ${h.reason}${challenge}${omission}\n`);
+    const missingReceipts =
+      h.receiptedWindows !== undefined && h.receiptedWindows < h.expected.messageCount
+        ? ` [receipts: ${h.receiptedWindows} of ${h.expected.messageCount} windows]`
+        : '';
+    io.stdout(`hour ${h.slot} ${when} ${h.state}: ${h.reason}${challenge}${omission}${missingReceipts}\n`);
   }
   const m = store.metrics;
   io.stdout(
@@ -360,6 +364,7 @@ async function runStatus(flags: Parsed, io: AgentIo): Promise<number> {
       `challenges: ${m.challengesCommitted} committed, ${m.challengesSucceeded} succeeded, ${m.challengesFailed} failed, ` +
       `${m.notChallengeable} not challengeable; omission claims: ${m.omissionClaims} opened, ${m.omissionsProven} ` +
       `proven, ${m.omissionClaimsAnswered} answered; gas ${m.challengeGas}; rewards ${usd(m.rewardsUsdc6)} USD to the owner\n` +
+      `windows without the attester's receipt: ${m.windowsUnreceipted ?? 0} (their drops or omission cannot be proven)\n` +
       `cost so far: ${m.rpcCalls} RPC calls, ${m.apiCalls} API requests\n`,
   );
   return 0;

@@ -124,8 +124,10 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       hasher: chain.hasher,
       now: () => ingestNow,
       // Receipts signed by the attester account (the deployer commits the roots), as the service sends them.
-      onStored: (windows) =>
-        subscriber.sendReceipts(windows, chain.hasher.domain, hexToBytes(ANVIL_DEFAULT_PRIVATE_KEY)),
+      onStored: (windows) => {
+        if (signingReceipts)
+          subscriber.sendReceipts(windows, chain.hasher.domain, hexToBytes(ANVIL_DEFAULT_PRIVATE_KEY));
+      },
     });
     await ingest.start();
     subscriber = await subscribeTelemetry(ingest, { mqttUrl: broker.url, protocolVersion: 4 });
@@ -171,6 +173,8 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
    * The agent signs and publishes the first WINDOWS_PER_HOUR minutes of `slot`, and the pile (another node, honest)
    * reports three windows, so that every hour has a root; resolves once all are stored.
    */
+  /** An attester that signs no receipts (off for one hour below) leaves its drops and omissions unprovable. */
+  let signingReceipts = true;
   async function runHour(agent: NodeAgent, slot: number): Promise<void> {
     const pile = chain.devices[0]!;
     for (let i = 0; i < 3; i++) {
@@ -203,7 +207,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       await new Promise((r) => setTimeout(r, 20));
     }
     // Each stored window's receipt comes back to the agent.
-    while (agent.outbox.inSlot(slot).some((e) => e.receipt === undefined)) {
+    while (signingReceipts && agent.outbox.inSlot(slot).some((e) => e.receipt === undefined)) {
       if (Date.now() > deadline) throw new Error(`receipts of hour ${slot} not received`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -590,7 +594,10 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       const next = current - 1;
       // This time a mirror that is down comes first: the light node moves on to the next one.
       const again = lightNode(now, { apiUrls: ['http://127.0.0.1:1', api.url] }, restarted);
+      // This hour the attester signs no receipts: the record is honest, and the device says it holds no receipt.
+      signingReceipts = false;
       await runHour(restarted, next);
+      signingReceipts = true;
       await attest(next);
       assert.equal(again.hour(inflated)?.challenge?.status, 'succeeded', 'the store survived the restart');
       const apiBefore = again.metrics.apiCalls;
@@ -604,7 +611,19 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       assert.equal(again.hour(next)?.rpcCalls, 2, 'an honest hour: one commitment proof (header + eth_getProof)');
       assert.equal(again.metrics.challengesCommitted, 2);
       assert.equal(readLightNodeStore(outboxDir)?.hours[String(next)]?.state, 'verified');
+      assert.equal(again.hour(next)?.receiptedWindows, 0);
+      assert.equal(again.hour(honest)?.receiptedWindows, WINDOWS_PER_HOUR, 'every window of an ordinary hour');
+      assert.equal(again.metrics.windowsUnreceipted, WINDOWS_PER_HOUR);
+      assert.ok(lines.some((l) => /verified: .*; 60 of 60 windows without the attester's receipt/.test(l)));
       await again.stop();
+      let status = '';
+      await runAgentCli(['status', '--outbox', outboxDir], {
+        stdout: (s) => (status += s),
+        stderr: (s) => (status += s),
+        stopSignal: () => new Promise(() => {}),
+      });
+      assert.match(status, new RegExp(`hour ${next} .*verified.*\\[receipts: 0 of 60 windows\\]`));
+      assert.match(status, /windows without the attester's receipt: 60 /);
     } finally {
       await restarted.stop();
     }

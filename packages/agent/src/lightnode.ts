@@ -148,6 +148,11 @@ export interface HourCheck {
   reason: string;
   expected: RecordSummary;
   reported?: RecordSummary;
+  /**
+   * Acknowledged windows of the hour holding a receipt signed by the slot's attester (of expected.messageCount): an
+   * attester that signs none leaves its drops and omissions unprovable, and this is how the device sees it.
+   */
+  receiptedWindows?: number;
   /** Acknowledged windows the record leaves out. */
   droppedSeqs?: number[];
   /** Windows the record commits to that this device did not sign (as held in its outbox). */
@@ -176,6 +181,8 @@ export interface LightNodeMetrics {
   omissionClaims: number;
   omissionsProven: number;
   omissionClaimsAnswered: number;
+  /** Acknowledged windows of checked hours without the attester's receipt. */
+  windowsUnreceipted: number;
 }
 
 export interface RegistrationCheck {
@@ -212,6 +219,7 @@ const emptyMetrics = (): LightNodeMetrics => ({
   omissionClaims: 0,
   omissionsProven: 0,
   omissionClaimsAnswered: 0,
+  windowsUnreceipted: 0,
 });
 
 export class LightNodeError extends Error {
@@ -327,7 +335,7 @@ interface HourContext {
   sent: OutboxEntry[];
   own: { entry: OutboxEntry; digest: Uint8Array; signature: Uint8Array }[];
   expected: NodeHourRecord;
-  base: { slot: number; checkedAt: number; expected: RecordSummary };
+  base: { slot: number; checkedAt: number; expected: RecordSummary; receiptedWindows: number };
   commitment: ProvenCommitment;
 }
 
@@ -556,16 +564,23 @@ export class LightNode {
     else if (check.state === 'missing') m.hoursMissing++;
     else m.hoursMisreported++;
     if (check.challenge?.status === 'not-challengeable') m.notChallengeable++;
+    const unreceipted = check.expected.messageCount - (check.receiptedWindows ?? check.expected.messageCount);
+    m.windowsUnreceipted += unreceipted;
     this.save();
     const where = `node ${this.store.registration?.nodeId} hour ${check.slot} (${isoHour(check.slot)})`;
-    if (check.state === 'verified') this.log(`light node: ${where} verified: ${check.reason}`);
+    const receipts =
+      unreceipted > 0
+        ? `; ${unreceipted} of ${check.expected.messageCount} windows without the attester's receipt`
+        : '';
+    if (check.state === 'verified') this.log(`light node: ${where} verified: ${check.reason}${receipts}`);
     else
       this.log(
         `light node: MISREPORT ${where} ${check.state}: ${check.reason}` +
           (check.challenge?.status === 'not-challengeable' ? `; not challengeable: ${check.challenge.reason}` : '') +
           (check.omission?.status === 'claiming'
             ? `; claiming the omission with the attester's receipt of seq ${check.omission.receipt!.receipt.seq}`
-            : ''),
+            : '') +
+          receipts,
       );
     return check;
   }
@@ -596,7 +611,17 @@ export class LightNode {
       sent,
       own,
       expected,
-      base: { slot, checkedAt: this.now(), expected: summary(expected) },
+      base: {
+        slot,
+        checkedAt: this.now(),
+        expected: summary(expected),
+        // Before the commit the slot's attester is not known yet: any receipt counts then.
+        receiptedWindows: sent.filter(
+          (e) =>
+            e.receipt !== undefined &&
+            (commitment.committedAt === 0 || isReceiptOf(this.hasher.domain, e.receipt, commitment.attester)),
+        ).length,
+      },
       commitment,
     };
   }
@@ -1125,6 +1150,8 @@ export class LightNode {
     }
     // Re-judged: the hour's counters move from missing to what the record shows.
     this.store.metrics.hoursMissing--;
+    this.store.metrics.windowsUnreceipted -=
+      check.expected.messageCount - (check.receiptedWindows ?? check.expected.messageCount);
     const judged = this.judge(ctx, {
       url: `chain:${event.transactionHash}`,
       evidence: { record, proof: [...proof], messages: [], signatures: [] },

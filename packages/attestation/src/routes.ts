@@ -152,6 +152,9 @@ const HourCheck = z
     reason: z.string(),
     expected: RecordSummary.openapi({ description: "The record of the device's own signed, acknowledged windows." }),
     reported: RecordSummary.optional().openapi({ description: 'The record the service committed, if any.' }),
+    receiptedWindows: int()
+      .optional()
+      .openapi({ description: "Acknowledged windows holding the slot attester's receipt (of expected.messageCount)." }),
     droppedSeqs: z.array(int()).optional().openapi({ description: 'Acknowledged windows the record leaves out.' }),
     foreignSeqs: z
       .array(int())
@@ -241,6 +244,7 @@ const LightNode = z
       omissionClaims: int(),
       omissionsProven: int(),
       omissionClaimsAnswered: int(),
+      windowsUnreceipted: int().openapi({ description: "Acknowledged windows without the attester's receipt." }),
     }),
     reportedAt: int().optional().openapi({ description: 'For a signed report: UTC seconds it was signed at.' }),
     source: z.literal('signed report').optional().openapi({ description: 'Present for a remote agent’s report.' }),
