@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BaseError, ContractFunctionRevertedError, type Hex } from 'viem';
+import type { Hex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { connect, readDeployment, type Clients, type Deployment } from '@greenhour/chain';
 import { GreenhourError } from '@greenhour/errors';
@@ -141,17 +141,4 @@ export function slotTime(slot: number): string {
   return `${from.slice(0, 10)} ${from.slice(11, 16)}–${to.slice(11, 16)} UTC`;
 }
 
-/** The custom error a contract call reverted with (name and arguments), if that is what `err` is. */
-export function revertOf(err: unknown): { name: string; args: readonly unknown[] } | undefined {
-  if (!(err instanceof BaseError)) return undefined;
-  const reverted = err.walk((e) => e instanceof ContractFunctionRevertedError);
-  if (!(reverted instanceof ContractFunctionRevertedError) || !reverted.data) return undefined;
-  return { name: reverted.data.errorName, args: reverted.data.args ?? [] };
-}
-
-/** `err` in one line: a revert as `Name(arg, …)`, otherwise the first line of its message. */
-export function oneLine(err: unknown): string {
-  const r = revertOf(err);
-  if (r) return `reverted ${r.name}(${r.args.map(String).join(', ')})`;
-  return (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
-}
+export { oneLine, revertOf } from '@greenhour/chain';

@@ -2,14 +2,15 @@
 // moving: each node keeps its next hours minted and the later ones provided to the hour market (what a real site's
 // keeper does), and a demo trader buys and sells single hours in the upcoming markets of a few classes, at random
 // from a fixed seed. Local chains only: it trades with the deployer's faucet money.
-import { BaseError, ContractFunctionRevertedError, decodeErrorResult, type Address, type Hex } from 'viem';
-import { computeHoursAbi, nodeRegistryAbi } from '@greenhour/contracts';
+import type { Address } from 'viem';
+import { computeHoursAbi } from '@greenhour/contracts';
 import {
   addLiquidity,
   buyHours,
   hourIdOf,
   marketView,
   mintHours,
+  oneLine,
   sellHours,
   slotOf,
   transact,
@@ -38,23 +39,6 @@ export interface MarketKeeperOptions {
 }
 
 const usd = (usdc6: bigint) => (Number(usdc6) / 1e6).toFixed(2);
-
-/** A revert as its custom error and arguments (viem's message would name only the function). */
-function reasonOf(err: unknown): string {
-  const revert = err instanceof BaseError ? err.walk((e) => e instanceof ContractFunctionRevertedError) : undefined;
-  if (revert instanceof ContractFunctionRevertedError) {
-    let data: { errorName: string; args?: readonly unknown[] } | undefined = revert.data;
-    // An error of a contract the call went through (the registry under ComputeHours.mint).
-    if (data === undefined && revert.raw !== undefined)
-      try {
-        data = decodeErrorResult({ abi: nodeRegistryAbi, data: revert.raw as Hex });
-      } catch {
-        // not the registry's either
-      }
-    if (data) return `${data.errorName}(${(data.args ?? []).map(String).join(', ')})`;
-  }
-  return (err as Error).message.split('\n')[0]!;
-}
 
 export function startMarketKeeper(options: MarketKeeperOptions): { stop(): Promise<void>; tick(): Promise<void> } {
   const { deployment, trader, nodes, slotsAhead, log } = options;
@@ -145,7 +129,7 @@ export function startMarketKeeper(options: MarketKeeperOptions): { stop(): Promi
         await keepHoursAhead(current);
         await trade(current);
       } catch (err) {
-        log(`market keeper: ${reasonOf(err)}`);
+        log(`market keeper: ${oneLine(err)}`);
       }
     });
     return running;

@@ -62,4 +62,11 @@ export {
 } from './actions/marketView.ts';
 export { faucet } from './actions/faucet.ts';
 export { startMarketSandbox, SANDBOX_CLASS_ID, type MarketSandbox } from './marketSandbox.ts';
-export { DEPLOYED_CONTRACTS, type DeployedContractName, type DeployedContractField } from './contracts.ts';
+export {
+  DEPLOYED_CONTRACTS,
+  DEPLOYED_ERRORS_ABI,
+  oneLine,
+  revertOf,
+  type DeployedContractName,
+  type DeployedContractField,
+} from './contracts.ts';

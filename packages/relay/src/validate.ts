@@ -17,7 +17,7 @@ import {
   type Address,
   type Hex,
 } from 'viem';
-import { DEPLOYED_CONTRACTS, type DeployedContractField, type Deployment } from '@greenhour/chain';
+import { DEPLOYED_CONTRACTS, DEPLOYED_ERRORS_ABI, type DeployedContractField, type Deployment } from '@greenhour/chain';
 import { InputError } from '@greenhour/errors';
 
 /** Geth's limit on a transaction's size (txMaxSize, 4 × 32 KiB): a node refuses anything larger. */
@@ -191,22 +191,6 @@ export async function checkTransaction(raw: string, deployment: Deployment): Pro
 
 const selectorOf = (item: AbiFunction): Hex => toFunctionSelector(item);
 
-/** Every custom error of every contract (and OpenZeppelin's they inherit), once, for decoding reverts. */
-const ERRORS_ABI: Abi = (() => {
-  const seen = new Set<string>();
-  const out: Abi[number][] = [];
-  for (const { abi } of Object.values(RELAYABLE))
-    for (const item of abi)
-      if (item.type === 'error') {
-        const signature = `${item.name}(${item.inputs.map((i) => i.type).join(',')})`;
-        if (!seen.has(signature)) {
-          seen.add(signature);
-          out.push(item);
-        }
-      }
-  return out;
-})();
-
 const show = (v: unknown): string =>
   typeof v === 'bigint'
     ? v.toString()
@@ -222,7 +206,7 @@ const show = (v: unknown): string =>
 export function describeRevert(data: Hex | undefined): string {
   if (data === undefined || data === '0x') return 'reverts without an error';
   try {
-    const { abiItem, args, errorName } = decodeErrorResult({ abi: ERRORS_ABI, data });
+    const { abiItem, args, errorName } = decodeErrorResult({ abi: DEPLOYED_ERRORS_ABI, data });
     const inputs = (abiItem as { inputs?: readonly { name?: string }[] }).inputs ?? [];
     const shown = (args ?? []).map((a, i) => `${inputs[i]?.name || i}: ${show(a)}`).join(', ');
     return `reverts with ${errorName}(${shown})`;
