@@ -13,6 +13,7 @@ import {
   addLiquidity,
   buyBundle,
   connect,
+  DEPLOYED_CONTRACTS,
   deploymentPath,
   deploySystem,
   DEFAULT_MINIMUM_STAKE_USDC6,
@@ -90,15 +91,8 @@ export async function existingDeployment(deployer: Clients, deploymentsDir: stri
   const chainId = await deployer.publicClient.getChainId();
   if (!existsSync(deploymentPath(deploymentsDir, chainId))) return undefined;
   const deployment = readDeployment(deploymentsDir, chainId);
-  for (const address of [
-    deployment.settlementToken,
-    deployment.nodeRegistry,
-    deployment.computeHours,
-    deployment.attestationOracle,
-    deployment.hourMarket,
-    deployment.hourRouter,
-  ]) {
-    const code = await deployer.publicClient.getCode({ address });
+  for (const { field } of DEPLOYED_CONTRACTS) {
+    const code = await deployer.publicClient.getCode({ address: deployment[field] });
     if (code === undefined || code === '0x') return undefined;
   }
   return deployment;

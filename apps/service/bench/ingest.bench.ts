@@ -21,7 +21,11 @@ import { startService } from '../src/service.ts';
 import type { ServiceClock } from '../src/clock.ts';
 
 /** Devices and windows: a record holds at most 60 windows a device-hour, so the volume comes from devices. */
-const DEVICES = Number(process.env.BENCH_DEVICES ?? 60);
+const DEVICES = ((raw = process.env.BENCH_DEVICES ?? '60') => {
+  if (!/^\d{1,4}$/.test(raw) || Number(raw) < 1 || Number(raw) > 1000)
+    throw new Error(`BENCH_DEVICES: must be an integer from 1 to 1000, got ${JSON.stringify(raw)}`);
+  return Number(raw);
+})();
 const WINDOWS_PER_DEVICE = 60;
 const CONNECTIONS = 10;
 const IN_FLIGHT = 500;

@@ -48,8 +48,8 @@ export function PortfolioPage() {
         ) : null}
       </form>
       <p className="note">
-        On the devnet, <code>{DEMO_TRADER}</code> is the demo trader (it buys or sells one hour every 10 s) and each
-        node's owner provides liquidity (see the owners on the Fleet page).
+        On the devnet, <code>{DEMO_TRADER}</code> is the demo trader (it buys or sells one hour every few seconds) and
+        each node's owner provides liquidity (see the owners on the Fleet page).
       </p>
       {address === null ? (
         <Empty>Type an address and press Show to see its portfolio.</Empty>
