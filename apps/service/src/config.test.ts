@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { availableParallelism } from 'node:os';
 import { ConfigError } from '@greenhour/errors';
 import { loadServiceConfig, portFromEnv } from './config.ts';
 
@@ -12,6 +13,8 @@ test('defaults: embedded database and broker, API on 8787, rate limit on', () =>
   assert.equal(c.apiPort, 8787);
   assert.equal(c.apiHost, '127.0.0.1');
   assert.equal(c.rateLimitPerMinute, 600);
+  assert.equal(c.ingestWorkers, availableParallelism());
+  assert.equal(load({ INGEST_WORKERS: '0' }).ingestWorkers, 0);
   assert.equal(c.logLevel, 'info');
   assert.equal(c.attesterFaultSet, false);
   assert.equal(load({ API_PORT: ' ', DATABASE_URL: '' }).apiPort, 8787);
@@ -28,6 +31,8 @@ test('each bad variable is refused by name, with the value it got', () => {
     [{ MQTT_PORT: '1e3' }, 'MQTT_PORT', /0\.\.65535/],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /loud/],
     [{ RATE_LIMIT_PER_MINUTE: '-5' }, 'RATE_LIMIT_PER_MINUTE', /whole number/],
+    [{ INGEST_WORKERS: '65' }, 'INGEST_WORKERS', /whole number 0\.\.64/],
+    [{ INGEST_WORKERS: '1.5' }, 'INGEST_WORKERS', /whole number/],
     [{ INDEXER_CONFIRMATIONS: 'two' }, 'INDEXER_CONFIRMATIONS', /whole number of blocks/],
     [{ ATTESTER_FAULT_NODES: '1' }, 'ATTESTER_FAULT_NODES', /without ATTESTER_FAULT/],
     [{ ATTESTER_FAULT: 'lie' }, 'ATTESTER_FAULT', /unknown mode "lie"/],

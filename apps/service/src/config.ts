@@ -1,6 +1,7 @@
 // The service's one configuration loader: every environment variable it reads, validated at start, so that a bad
 // value (a DATABASE_URL that is not postgres://, a port of 70000) is reported by name before anything connects or
 // deploys. The chain's variables are chainConfigFromEnv's (packages/chain).
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { chainConfigFromEnv, type ChainConfig } from '@greenhour/chain';
 import { parseAttesterFault, type AttesterFault } from '@greenhour/attestation';
@@ -52,6 +53,7 @@ const ServiceEnv = z.object({
   ),
   RATE_LIMIT_PER_MINUTE: count(600, 1_000_000, '0 turns the limit off'),
   DASHBOARD_DIR: z.preprocess(blankIsUnset, z.string().optional()),
+  INGEST_WORKERS: count(availableParallelism(), 64, 'threads checking signatures; 0 checks on the service thread'),
   INDEXER_CONFIRMATIONS: z.preprocess(
     blankIsUnset,
     z
@@ -74,6 +76,8 @@ export interface ServiceConfig {
   apiHost: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   rateLimitPerMinute: number;
+  /** Worker threads for the ingest's signature checks and receipts (INGEST_WORKERS; default one per core). */
+  ingestWorkers: number;
   /** The dashboard's built files; the shipped apps/dashboard/dist by default. */
   dashboardDir?: string;
   /** Blocks the indexer stays behind the head (reorg safety); the indexer's default for the chain when unset. */
@@ -111,6 +115,7 @@ export function loadServiceConfig(env: NodeJS.ProcessEnv, defaultDeploymentsDir:
     apiHost: e.API_HOST,
     logLevel: e.LOG_LEVEL,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    ingestWorkers: e.INGEST_WORKERS,
     ...(e.DASHBOARD_DIR === undefined ? {} : { dashboardDir: e.DASHBOARD_DIR }),
     ...(e.INDEXER_CONFIRMATIONS === undefined ? {} : { indexerConfirmations: e.INDEXER_CONFIRMATIONS }),
     ...(attesterFault === undefined ? {} : { attesterFault }),

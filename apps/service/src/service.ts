@@ -16,6 +16,7 @@ import {
   RegistryDirectory,
   startEmbeddedBroker,
   subscribeTelemetry,
+  CheckPool,
   type Gap,
   type LightNodeReport,
   type StoredWindow,
@@ -134,10 +135,13 @@ export async function startService(
       throw new ConfigError('DEPLOYER_PRIVATE_KEY', 'is not the key of the attester account the service commits with');
     const domain = { chainId: deployment.chainId, verifyingContract: deployment.attestationOracle };
     const directory = new RegistryDirectory(attesterClients.publicClient, deployment.nodeRegistry);
+    const checks = new CheckPool({ domain, threads: config.ingestWorkers });
+    stops.push(() => checks.close());
     const ingest = new Ingest({
       db,
       directory,
-      hasher: new TelemetryHasher({ chainId: deployment.chainId, verifyingContract: deployment.attestationOracle }),
+      hasher: new TelemetryHasher(domain),
+      checks,
       now: nowS,
       onGap: (gap) => {
         log(`ingest: ${gap.device} missed seq ${gap.fromSeq}..${gap.toSeq}; asking it to resend`);
@@ -157,10 +161,13 @@ export async function startService(
         brokerUp = false;
         log(`mqtt: ${err.message}`);
       },
+      onConnect: () => {
+        brokerUp = true;
+      },
     });
     brokerUp = true;
     requestResend = (gap) => subscriber.requestResend(gap);
-    sendReceipts = (windows) => subscriber.sendReceipts(windows, domain, attesterKey);
+    sendReceipts = (windows) => subscriber.sendReceipts(windows, attesterKey);
     stops.push(() => subscriber.close());
     const fault = config.attesterFault;
     if (fault)

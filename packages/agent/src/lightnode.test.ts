@@ -126,7 +126,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       // Receipts signed by the attester account (the deployer commits the roots), as the service sends them.
       onStored: (windows) => {
         if (signingReceipts)
-          subscriber.sendReceipts(windows, chain.hasher.domain, hexToBytes(ANVIL_DEFAULT_PRIVATE_KEY));
+          subscriber.sendReceipts(windows, hexToBytes(ANVIL_DEFAULT_PRIVATE_KEY));
       },
     });
     await ingest.start();

@@ -19,6 +19,8 @@ export {
   type AttesterFault,
   type AttesterFaultMode,
 } from './attester.ts';
+export { CheckPool, type CheckPoolOptions } from './checkPool.ts';
+export { WindowChecker, type CheckedWindow, type WindowInput } from './check.ts';
 export { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 export { subscribeTelemetry, type Subscriber } from './subscriber.ts';
 export { messageOfRow, recordOfRow } from './rows.ts';

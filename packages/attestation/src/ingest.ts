@@ -1,15 +1,13 @@
 // Telemetry ingest: every signed window from MQTT is checked (wire format, registered device, signature, clock,
-// physical bounds, sequence) and either stored or rejected and counted by reason. Messages are processed one at a time
-// in arrival order; accepted ones are written in batches, each batch in one transaction together with the device state,
-// the open gaps and the rejection counters it changed, so a crash loses at most the unwritten batch, and that comes back
-// through a resend request when the device's next window shows the gap.
+// physical bounds, sequence) and either stored or rejected and counted by reason. The stateless checks (wire format,
+// digest, signature) of a batch run on worker threads (checkPool.ts); the stateful ones then run one message at a time
+// in arrival order. Accepted windows are written in batches, each batch in one transaction together with the device
+// state, the open gaps and the rejection counters it changed. A message counts as stored only once that transaction
+// has committed (`submit`'s `stored`): the MQTT shell acknowledges it then, so a crash loses nothing the broker
+// believes delivered, and the broker sends the unacknowledged messages again.
 import type { Hex } from 'viem';
 import {
   TelemetryHasher,
-  DeviceVerifier,
-  WireError,
-  decodeTelemetry,
-  deviceOfTopic,
   slotOf,
   MAX_WINDOWS_PER_RECORD,
   SECONDS_PER_SLOT,
@@ -19,6 +17,8 @@ import {
 } from '@greenhour/telemetry';
 import type { Database, Sql } from '@greenhour/store';
 import type { NodeDirectory } from './directory.ts';
+import type { CheckedWindow, WindowInput } from './check.ts';
+import { CheckPool } from './checkPool.ts';
 
 export const REJECTIONS = [
   'oversized',
@@ -114,6 +114,11 @@ export interface IngestOptions {
   db: Database;
   directory: NodeDirectory;
   hasher: TelemetryHasher;
+  /**
+   * Where the stateless checks run: a pool of worker threads in the service; by default they run on the calling
+   * thread. Its domain must be the hasher's.
+   */
+  checks?: CheckPool;
   /** UTC seconds. */
   now?: () => number;
   /** Called for each new gap, and again every few seconds while it is open, to ask the device to send it again. */
@@ -138,13 +143,16 @@ export interface IngestStats {
 }
 
 export class Ingest {
-  private readonly verifier = new DeviceVerifier();
+  /** Where the stateless checks and the receipts' signatures are computed. */
+  readonly checks: CheckPool;
   private readonly devices = new Map<string, DeviceState>();
   private readonly gaps = new Map<string, Gap[]>();
   private pending: Accepted[] = [];
   private pendingBySeq = new Map<string, Accepted>();
   private pendingRejections = new Map<Rejection, number>();
   private touched = new Set<string>();
+  /** Resolved when the next flush commits, with what is pending now. */
+  private storedWaiters: (() => void)[] = [];
   /** Accepted windows per `${device}:${slot}`, stored or pending: loaded from the database at a key's first use. */
   private slotWindows = new Map<string, number>();
   private readonly rejectedTotals = new Map<Rejection, number>();
@@ -159,6 +167,14 @@ export class Ingest {
 
   constructor(private readonly options: IngestOptions) {
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    const { domain } = options.hasher;
+    if (
+      options.checks !== undefined &&
+      (options.checks.domain.chainId !== domain.chainId ||
+        options.checks.domain.verifyingContract.toLowerCase() !== domain.verifyingContract.toLowerCase())
+    )
+      throw new Error('checks: the check pool signs and verifies in another domain than the hasher');
+    this.checks = options.checks ?? new CheckPool({ domain, threads: 0 });
   }
 
   /** Loads device state, open gaps and counters from the database. */
@@ -205,8 +221,46 @@ export class Ingest {
 
   /** Queues one MQTT message; resolves once it is checked (not necessarily written). */
   handle(topic: string, payload: Uint8Array | string): Promise<void> {
-    this.queue = this.queue.then(() => this.process(topic, payload));
-    return this.queue;
+    return this.submit([{ topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload }]).checked;
+  }
+
+  /**
+   * Queues MQTT messages in arrival order. Their stateless checks start at once (on the pool's threads, beside the
+   * batches before them); `checked` resolves once each has been through the stateful checks, `stored` once everything
+   * they changed (the windows, device state, gaps, rejection counts) is committed. `stored` rejects when a check or
+   * the write failed: the messages are then not acknowledged, and the broker delivers them again.
+   */
+  submit(inputs: readonly WindowInput[]): { checked: Promise<void>; stored: Promise<void> } {
+    const results = this.checks.check(inputs);
+    results.catch(() => {}); // reported through `checked` below, once the queue reaches this batch
+    const run = this.queue.then(async () => {
+      const checked = await results;
+      for (const c of checked) await this.apply(c);
+      return { stored: this.committed() };
+    });
+    this.queue = run.then(
+      () => {},
+      () => {},
+    );
+    const checked = run.then(() => {});
+    const stored = run.then((r) => r.stored);
+    // A caller may await only one of them; the failure is reported through both.
+    checked.catch(() => {});
+    stored.catch(() => {});
+    return { checked, stored };
+  }
+
+  /** Resolves once what is pending now is committed (at once when nothing is). */
+  private committed(): Promise<void> {
+    if (this.pending.length === 0 && this.pendingRejections.size === 0 && this.touched.size === 0)
+      // What changed is in the flush under way, or committed; a failed flush puts it back in pending.
+      return (
+        this.flushing?.then(
+          () => {},
+          () => this.committed(),
+        ) ?? Promise.resolve()
+      );
+    return new Promise<void>((resolve) => this.storedWaiters.push(resolve));
   }
 
   /** Waits for every queued message, then writes what is pending. */
@@ -258,6 +312,7 @@ export class Ingest {
     this.pendingBySeq = new Map();
     this.pendingRejections = new Map();
     this.touched = new Set();
+    this.storedWaiters = [];
     this.slotWindows = new Map();
     this.queue = new Promise(() => {});
   }
@@ -296,21 +351,12 @@ export class Ingest {
     this.options.onReject?.(reason, detail);
   }
 
-  private async process(topic: string, payload: Uint8Array | string): Promise<void> {
-    let decoded;
-    try {
-      const topicDevice = deviceOfTopic(topic);
-      if (topicDevice === undefined) throw new WireError('topic_mismatch', 'topic', `not a telemetry topic: ${topic}`);
-      decoded = decodeTelemetry(payload, topicDevice);
-    } catch (err) {
-      if (err instanceof WireError) return this.reject(err.reason, err.message);
-      throw err;
-    }
-    const { message: m, signature } = decoded;
+  private async apply(c: CheckedWindow): Promise<void> {
+    if (c.kind === 'rejected') return this.reject(c.reason, c.detail);
+    const { message: m, signature, digest } = c;
     const node = await this.options.directory.lookup(m.device);
     if (node === undefined) return this.reject('unregistered_device', `${m.device} is not a registered device signer`);
-    const digestBytes = this.options.hasher.digest(m);
-    if (!this.verifier.verify(m.device, digestBytes, signature))
+    if (!c.signedByDevice)
       return this.reject('bad_signature', `${m.device} seq ${m.seq}: signature is not by the device`);
     if (m.windowEnd > this.now() + MAX_CLOCK_SKEW_S)
       return this.reject('future_window', `${m.device} seq ${m.seq}: window ends at ${m.windowEnd}, in the future`);
@@ -320,7 +366,6 @@ export class Ingest {
     if (slotOf(m.windowStart) <= this.closedSlot)
       return this.reject('late_window', `${m.device} seq ${m.seq}: hour ${slotOf(m.windowStart)} is already attested`);
 
-    const digest = bytesHex(digestBytes);
     const state = this.devices.get(m.device);
     const accepted: Accepted = { message: m, nodeId: node.nodeId, signature, digest };
     // A device never heard from is treated as one whose sequence ended just before what its agent can still resend:
@@ -414,7 +459,8 @@ export class Ingest {
     this.pendingBySeq.set(`${a.message.device}:${a.message.seq}`, a);
     this.touched.add(a.message.device);
     this.acceptedTotal += 1;
-    if (this.pending.length >= FLUSH_BATCH) void this.flush().catch(() => {});
+    // A batch fills while the previous one is written: the flush after it (`finally` below) takes it.
+    if (this.pending.length >= FLUSH_BATCH && this.flushing === undefined) void this.flush().catch(() => {});
   }
 
   /** Writes the pending batch in one transaction. On failure the batch stays pending and the error is thrown. */
@@ -426,15 +472,18 @@ export class Ingest {
     const bySeq = this.pendingBySeq;
     const rejections = this.pendingRejections;
     const touched = this.touched;
+    const waiters = this.storedWaiters;
     this.pending = [];
     this.pendingBySeq = new Map();
     this.pendingRejections = new Map();
     this.touched = new Set();
+    this.storedWaiters = [];
     const states = [...touched].map((device) => ({ device, ...this.devices.get(device)! }));
     const gaps = [...touched].flatMap((device) => this.gaps.get(device) ?? []);
     this.flushing = this.options.db
       .transaction((tx) => writeBatch(tx, batch, states, [...touched], gaps, rejections))
       .then(() => {
+        for (const resolve of waiters) resolve();
         if (batch.length > 0) this.notifyStored(batch.map(storedWindow));
       })
       .catch((err) => {
@@ -446,10 +495,12 @@ export class Ingest {
         this.pendingRejections = rejections;
         for (const device of this.touched) touched.add(device);
         this.touched = touched;
+        this.storedWaiters = [...waiters, ...this.storedWaiters];
         throw err;
       })
       .finally(() => {
         this.flushing = undefined;
+        if (this.pending.length >= FLUSH_BATCH) void this.flush().catch(() => {});
       });
     return this.flushing;
   }
@@ -527,8 +578,4 @@ async function writeBatch(
        ON CONFLICT (reason) DO UPDATE SET count = telemetry_rejections.count + EXCLUDED.count`,
       [reason, n],
     );
-}
-
-function bytesHex(bytes: Uint8Array): Hex {
-  return `0x${Buffer.from(bytes).toString('hex')}`;
 }

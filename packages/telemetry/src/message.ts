@@ -1,7 +1,7 @@
 // The signed window message (docs/TELEMETRY.md section 1): its EIP-712 type, domain and a fast digest.
 // viem's hashTypedData is the reference (message.test.ts); this one precomputes the type hash and the domain separator
 // because ingest hashes every message it receives.
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from './keccak.ts';
 import { type Address, type Hex, hashDomain, hexToBytes, bytesToHex } from 'viem';
 
 export interface Telemetry {
@@ -56,7 +56,7 @@ export const domainOf = (d: TelemetryDomain) =>
   ({ name: 'Greenhour Telemetry', version: '1', chainId: d.chainId, verifyingContract: d.verifyingContract }) as const;
 
 const encoder = new TextEncoder();
-const TYPE_HASH = keccak_256(
+const TYPE_HASH = keccak256(
   encoder.encode(`Telemetry(${TELEMETRY_TYPES.Telemetry.map((f) => `${f.type} ${f.name}`).join(',')})`),
 );
 
@@ -105,8 +105,8 @@ export class TelemetryHasher {
     this.word(384, m.evWh);
     this.word(416, m.uptimeS);
     s.set(Buffer.from(m.jobsHash.slice(2), 'hex'), 448);
-    this.outer.set(keccak_256(s), 34);
-    return keccak_256(this.outer);
+    this.outer.set(keccak256(s), 34);
+    return keccak256(this.outer);
   }
 
   /** A uint value below 2^53 (validated) as a big-endian 32-byte word: the high half of a uint64 is at most 2^21. */

@@ -1,7 +1,7 @@
 // Node-hour records and their Merkle tree (docs/TELEMETRY.md section 3). AttestationOracle.aggregate and leafOf compute
 // the same on chain; packages/attestation/src/crosscheck.test.ts compares them on a real EVM.
 import { StandardMerkleTree } from '@openzeppelin/merkle-tree';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 as keccakBytes } from './keccak.ts';
 import { bytesToHex, encodeAbiParameters, keccak256, parseAbiParameters, type Hex } from 'viem';
 import type { Telemetry } from './message.ts';
 import { MAX_WINDOWS_PER_RECORD } from './bounds.ts';
@@ -53,7 +53,7 @@ export function aggregate(
     committed.set(digest, 97 * i);
     committed.set(signature, 97 * i + 32);
   });
-  const messagesHash = bytesToHex(keccak_256(committed));
+  const messagesHash = bytesToHex(keccakBytes(committed));
   return { nodeId, slot, greenWh, gridWh, gpuWh, uptimeS, messageCount: messages.length, messagesHash };
 }
 

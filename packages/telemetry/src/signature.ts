@@ -1,7 +1,7 @@
 // Device signatures over EIP-712 digests, with libsecp256k1 (npm `secp256k1`, prebuilt for linux-x64): the native
 // library verifies ~20,000 signatures/s here against ~800/s for @noble/curves (BENCHMARKS.md).
 import secp256k1 from 'secp256k1';
-import { keccak_256 } from '@noble/hashes/sha3.js';
+import { keccak256 } from './keccak.ts';
 import { bytesToHex, type Address, type Hex } from 'viem';
 
 /** 65-byte r ‖ s ‖ v with v = 27 + recovery id; libsecp256k1 signs with low s, as OpenZeppelin's ECDSA requires. */
@@ -14,7 +14,7 @@ export function signDigest(digest: Uint8Array, privateKey: Uint8Array): Hex {
 }
 
 export function addressOfPublicKey(uncompressed: Uint8Array): Address {
-  return bytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12)) as Address;
+  return bytesToHex(keccak256(uncompressed.subarray(1)).subarray(12)) as Address;
 }
 
 export function addressOfPrivateKey(privateKey: Uint8Array): Address {

@@ -4,13 +4,9 @@
 // (hash-wasm), the tree's nodes live in one byte array laid out as OpenZeppelin's (node i's children are 2i + 1 and
 // 2i + 2, leaf k at index 2n − 2 − k), and each node's hex string is made once and shared by every proof that holds
 // it. tree.test.ts checks roots and proofs against @openzeppelin/merkle-tree; bench/tree.bench.ts measures both.
-import { createKeccak } from 'hash-wasm';
+import { keccak256Into as hashInto } from './keccak.ts';
 import type { Hex } from 'viem';
 import type { AttestationTree, NodeHourRecord } from './record.ts';
-
-// One hasher for the process: its WebAssembly module is embedded in the package (nothing is fetched) and compiles
-// once, at import. Every use below is synchronous, so calls never interleave.
-const keccak = await createKeccak(256);
 
 const WORD = 32;
 /** abi.encode(record): 8 static words. */
@@ -61,13 +57,6 @@ export function encodeRecordInto(r: NodeHourRecord, out: Buffer, offset: number,
   if (typeof hash !== 'string' || !BYTES32.test(hash))
     throw new Error(`records[${index}].messagesHash: must be 32 bytes of hex (0x and 64 digits), got ${String(hash)}`);
   out.write(hash.slice(2), offset + MESSAGES_HASH_WORD * WORD, WORD, 'hex');
-}
-
-/** keccak256(src) written into dst at dstOffset. */
-function hashInto(src: Uint8Array, dst: Uint8Array, dstOffset: number): void {
-  keccak.init();
-  keccak.update(src);
-  dst.set(keccak.digest('binary'), dstOffset);
 }
 
 /** Does the 32-byte node at a sort after the one at b (OpenZeppelin's byte order)? */
