@@ -125,8 +125,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
       now: () => ingestNow,
       // Receipts signed by the attester account (the deployer commits the roots), as the service sends them.
       onStored: (windows) => {
-        if (signingReceipts)
-          subscriber.sendReceipts(windows, hexToBytes(ANVIL_DEFAULT_PRIVATE_KEY));
+        if (signingReceipts) subscriber.sendReceipts(windows, hexToBytes(ANVIL_DEFAULT_PRIVATE_KEY));
       },
     });
     await ingest.start();
