@@ -6,8 +6,6 @@
 // then receipts signed and published for every stored window, and a publisher that outruns the ingest (no credit):
 // the windows received and not acknowledged stay under the subscriber's bound. Options: --devices N (default 100),
 // --windows N per device (default 300), --workers N (default: one per core).
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,345 +14,269 @@ import { performance as perfHooks } from 'node:perf_hooks';
 import secp256k1 from 'secp256k1';
 import mqttPacket from 'mqtt-packet';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { hexToBytes } from 'viem';
-import {
-  decodeTelemetry,
-  encodeTelemetry,
-  signDigest,
-  signReceipt,
-  telemetryTopic,
-  ZERO_HASH,
-  type Telemetry,
-} from '@greenhour/telemetry';
+import { decodeTelemetry, signReceipt } from '@greenhour/telemetry';
 import { progressBar } from '@greenhour/energy';
 import { CheckPool, Ingest, RegistryDirectory, startEmbeddedBroker, subscribeTelemetry } from '../src/index.ts';
 import type { StoredWindow } from '../src/ingest.ts';
 import { startTestChain, testDatabases } from '../src/testing.ts';
+import { arg, signedWindows, startPublisher } from './fixtures.ts';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`${name}: must be a positive integer`);
-  return v;
+const devicesN = arg('--devices', 100);
+const windowsN = arg('--windows', 300);
+const workersN = arg('--workers', availableParallelism());
+const onlyAt = process.argv.indexOf('--only');
+// Runs whose label holds this text, e.g. --only "Mosquitto + postgres, 2" (profiling one combination).
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+const profileAt = process.argv.indexOf('--cpu-profile');
+// A directory for a CPU profile of the ingest's thread over each run's timed part.
+const profileDir = profileAt >= 0 ? process.argv[profileAt + 1] : undefined;
+const total = devicesN * windowsN;
+console.log(`ingest bench: ${devicesN} devices × ${windowsN} windows = ${total} signed messages`);
+const chain = await startTestChain(
+  Array.from({ length: devicesN }, (_, i) => (['station', 'pile', 'home'] as const)[i % 3]!),
+);
+const { hasher, devices } = chain;
+
+const { messages, digests, signatures } = signedWindows(chain, windowsN);
+
+// Baselines: the library alone, on precomputed digests.
+const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
+const publicKeys = devices.map((d) => secp256k1.publicKeyCreate(d.privateKey, false));
+let t = performance.now();
+for (let i = 0; i < total; i++)
+  secp256k1.ecdsaVerify(signatures[i]!.subarray(0, 64), digests[i]!, publicKeys[i % devicesN]!);
+const verifyRate = rate(total, performance.now() - t);
+t = performance.now();
+for (let i = 0; i < total; i++)
+  secp256k1.ecdsaRecover(signatures[i]!.subarray(0, 64), signatures[i]![64]! - 27, digests[i]!, false);
+const recoverRate = rate(total, performance.now() - t);
+console.log(`baseline: libsecp256k1 verify ${verifyRate}/s, recover ${recoverRate}/s (one core)`);
+
+// Where a window's time goes, on one core: each stage alone over every message (µs per window).
+const stage = (fn: (i: number) => void) => {
+  const n = Math.min(total, 10_000);
+  for (let i = 0; i < Math.min(n, 1_000); i++) fn(i);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) fn(i);
+  return ((performance.now() - t0) * 1000) / n;
 };
-
-if (process.argv[2] === '--publisher') {
-  // Child: publishes the payloads it is sent as fast as the pipeline keeps up. The parent grants credit as messages are
-  // checked, so that at most CREDIT are between publisher and ingest (unless told `outrun`): Mosquitto keeps up to the
-  // subscriber's Receive Maximum in flight and 1,000 more queued, beyond which it drops QoS 1 messages (devices'
-  // resends would fill those gaps; a benchmark would stall).
-  const CREDIT = 4_000;
-  const { default: mqtt } = await import('mqtt');
-  let processed = 0;
-  process.on(
-    'message',
-    async (msg: { url: string; messages: [string, string][]; outrun?: boolean } | { processed: number }) => {
-      if ('processed' in msg) {
-        processed = msg.processed;
-        return;
-      }
-      const client = await mqtt.connectAsync(msg.url, { clientId: `bench-publisher-${process.pid}`, clean: true });
-      let sent = 0;
-      for (const [topic, payload] of msg.messages) {
-        while (!msg.outrun && sent - processed >= CREDIT) await new Promise((r) => setTimeout(r, 1));
-        client.publish(topic, payload, { qos: 1 });
-        sent++;
-      }
-      await client.endAsync();
-      process.disconnect();
-    },
-  );
-} else {
-  const devicesN = arg('--devices', 100);
-  const windowsN = arg('--windows', 300);
-  const workersN = arg('--workers', availableParallelism());
-  const onlyAt = process.argv.indexOf('--only');
-  // Runs whose label holds this text, e.g. --only "Mosquitto + postgres, 2" (profiling one combination).
-  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-  const profileAt = process.argv.indexOf('--cpu-profile');
-  // A directory for a CPU profile of the ingest's thread over each run's timed part.
-  const profileDir = profileAt >= 0 ? process.argv[profileAt + 1] : undefined;
-  const total = devicesN * windowsN;
-  console.log(`ingest bench: ${devicesN} devices × ${windowsN} windows = ${total} signed messages`);
-  const chain = await startTestChain(
-    Array.from({ length: devicesN }, (_, i) => (['station', 'pile', 'home'] as const)[i % 3]!),
-  );
-  const { hasher, devices } = chain;
-
-  // One-minute windows ending before the current hour, so that none is in the future.
-  const start = (Math.floor(Date.now() / 1000 / 3600) - Math.ceil(windowsN / 60)) * 3600;
-  const messages: [string, string][] = [];
-  const digests: Uint8Array[] = [];
-  const signatures: Uint8Array[] = [];
-  for (let w = 0; w < windowsN; w++) {
-    for (const d of devices) {
-      const m: Telemetry = {
-        device: d.address.toLowerCase() as Telemetry['device'],
-        seq: w + 1,
-        windowStart: start + w * 60,
-        windowEnd: start + w * 60 + 60,
-        pvWh: 50,
-        batteryInWh: 0,
-        batteryOutWh: 0,
-        batterySocWh: 5_000,
-        gridImportWh: 5,
-        gridExportWh: 0,
-        gpuWh: 10,
-        evWh: 0,
-        uptimeS: 60,
-        jobsHash: ZERO_HASH,
-      };
-      const digest = hasher.digest(m);
-      const signature = signDigest(digest, d.privateKey);
-      messages.push([telemetryTopic(d.address), encodeTelemetry({ message: m, signature })]);
-      digests.push(digest);
-      signatures.push(hexToBytes(signature));
-    }
-  }
-
-  // Baselines: the library alone, on precomputed digests.
-  const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
-  const publicKeys = devices.map((d) => secp256k1.publicKeyCreate(d.privateKey, false));
-  let t = performance.now();
-  for (let i = 0; i < total; i++)
-    secp256k1.ecdsaVerify(signatures[i]!.subarray(0, 64), digests[i]!, publicKeys[i % devicesN]!);
-  const verifyRate = rate(total, performance.now() - t);
-  t = performance.now();
-  for (let i = 0; i < total; i++)
-    secp256k1.ecdsaRecover(signatures[i]!.subarray(0, 64), signatures[i]![64]! - 27, digests[i]!, false);
-  const recoverRate = rate(total, performance.now() - t);
-  console.log(`baseline: libsecp256k1 verify ${verifyRate}/s, recover ${recoverRate}/s (one core)`);
-
-  // Where a window's time goes, on one core: each stage alone over every message (µs per window).
-  const stage = (fn: (i: number) => void) => {
-    const n = Math.min(total, 10_000);
-    for (let i = 0; i < Math.min(n, 1_000); i++) fn(i);
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) fn(i);
-    return ((performance.now() - t0) * 1000) / n;
-  };
-  const publishPackets = Buffer.concat(
-    messages.map(([topic, payload], i) =>
-      mqttPacket.generate(
-        {
-          cmd: 'publish',
-          topic,
-          payload: Buffer.from(payload),
-          qos: 1,
-          messageId: (i % 65_535) + 1,
-          retain: false,
-          dup: false,
-        },
-        { protocolVersion: 5 },
+const publishPackets = Buffer.concat(
+  messages.map(([topic, payload], i) =>
+    mqttPacket.generate(
+      {
+        cmd: 'publish',
+        topic,
+        payload: Buffer.from(payload),
+        qos: 1,
+        messageId: (i % 65_535) + 1,
+        retain: false,
+        dup: false,
+      },
+      { protocolVersion: 5 },
+    ),
+  ),
+);
+const decoded = messages.map(([, payload]) => decodeTelemetry(payload).message);
+const structs = decoded.map(() => new Uint8Array(480));
+const stages: [string, number][] = [
+  [
+    'MQTT PUBLISH decode (mqtt-packet)',
+    (() => {
+      const parser = mqttPacket.parser({ protocolVersion: 5 });
+      const t0 = performance.now();
+      parser.parse(publishPackets);
+      return ((performance.now() - t0) * 1000) / total;
+    })(),
+  ],
+  ['JSON and wire checks (decodeTelemetry)', stage((i) => decodeTelemetry(messages[i]![1]))],
+  ['EIP-712 digest, keccak in WebAssembly (hash-wasm)', stage((i) => hasher.digest(decoded[i]!))],
+  ['EIP-712 digest, keccak in JS (@noble/hashes, before)', stage((i) => keccak_256(keccak_256(structs[i]!)))],
+  [
+    'signature recovery (libsecp256k1 ecdsaRecover)',
+    stage((i) => secp256k1.ecdsaRecover(signatures[i]!.subarray(0, 64), signatures[i]![64]! - 27, digests[i]!, false)),
+  ],
+  [
+    'receipt: EIP-712 digest and signature',
+    stage((i) =>
+      signReceipt(
+        hasher.domain,
+        { nodeId: 1, slot: 1, seq: i + 1, digest: `0x${Buffer.from(digests[i]!).toString('hex')}` },
+        devices[0]!.privateKey,
       ),
     ),
-  );
-  const decoded = messages.map(([, payload]) => decodeTelemetry(payload).message);
-  const structs = decoded.map(() => new Uint8Array(480));
-  const stages: [string, number][] = [
-    [
-      'MQTT PUBLISH decode (mqtt-packet)',
-      (() => {
-        const parser = mqttPacket.parser({ protocolVersion: 5 });
-        const t0 = performance.now();
-        parser.parse(publishPackets);
-        return ((performance.now() - t0) * 1000) / total;
-      })(),
-    ],
-    ['JSON and wire checks (decodeTelemetry)', stage((i) => decodeTelemetry(messages[i]![1]))],
-    ['EIP-712 digest, keccak in WebAssembly (hash-wasm)', stage((i) => hasher.digest(decoded[i]!))],
-    ['EIP-712 digest, keccak in JS (@noble/hashes, before)', stage((i) => keccak_256(keccak_256(structs[i]!)))],
-    [
-      'signature recovery (libsecp256k1 ecdsaRecover)',
-      stage((i) =>
-        secp256k1.ecdsaRecover(signatures[i]!.subarray(0, 64), signatures[i]![64]! - 27, digests[i]!, false),
-      ),
-    ],
-    [
-      'receipt: EIP-712 digest and signature',
-      stage((i) =>
-        signReceipt(
-          hasher.domain,
-          { nodeId: 1, slot: 1, seq: i + 1, digest: `0x${Buffer.from(digests[i]!).toString('hex')}` },
-          devices[0]!.privateKey,
-        ),
-      ),
-    ],
-    [
-      'PUBACK encode (mqtt-packet)',
-      stage((i) => mqttPacket.generate({ cmd: 'puback', messageId: (i % 65_535) + 1 }, { protocolVersion: 5 })),
-    ],
-  ];
-  console.log('\n| stage (one core) | µs per window |\n|---|---:|');
-  for (const [name, us] of stages) console.log(`| ${name} | ${us.toFixed(1)} |`);
+  ],
+  [
+    'PUBACK encode (mqtt-packet)',
+    stage((i) => mqttPacket.generate({ cmd: 'puback', messageId: (i % 65_535) + 1 }, { protocolVersion: 5 })),
+  ],
+];
+console.log('\n| stage (one core) | µs per window |\n|---|---:|');
+for (const [name, us] of stages) console.log(`| ${name} | ${us.toFixed(1)} |`);
 
-  const databases = await testDatabases();
-  const brokers = [
-    { name: 'aedes (embedded)', protocolVersion: 4 as const, start: () => startEmbeddedBroker() },
-    {
-      name: 'Mosquitto',
-      protocolVersion: 5 as const,
-      start: async () => ({ url: process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883', close: async () => {} }),
-    },
-  ];
-  const directory = new RegistryDirectory(chain.clients.publicClient, chain.deployment.nodeRegistry);
-  // The device directory is warmed (one chain read per device) outside the timed part.
-  for (const d of devices) await directory.lookup(d.address.toLowerCase());
+const databases = await testDatabases();
+const brokers = [
+  { name: 'aedes (embedded)', protocolVersion: 4 as const, start: () => startEmbeddedBroker() },
+  {
+    name: 'Mosquitto',
+    protocolVersion: 5 as const,
+    start: async () => ({ url: process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883', close: async () => {} }),
+  },
+];
+const directory = new RegistryDirectory(chain.clients.publicClient, chain.deployment.nodeRegistry);
+// The device directory is warmed (one chain read per device) outside the timed part.
+for (const d of devices) await directory.lookup(d.address.toLowerCase());
 
-  interface Run {
-    broker: (typeof brokers)[number];
-    database: (typeof databases)[number];
-    threads: number;
-    receipts?: boolean;
-    outrun?: boolean;
-  }
-  interface Result {
-    throughput: number;
-    receiptsPerS?: number;
-    maxInFlight: number;
-    heapGrowthMb: number;
-    /** Share of the timed part the ingest's thread was busy (event-loop utilisation). */
-    busy: number;
-  }
-  const MAX_IN_FLIGHT = 16_384;
-  const measure = async (
-    { broker, database, threads, receipts, outrun }: Run,
-    label: string,
-  ): Promise<Result | undefined> => {
-    if (only !== undefined && !label.includes(only)) return undefined;
-    const db = await database.open();
-    await db.query(
-      'TRUNCATE telemetry_messages, device_state, telemetry_gaps, telemetry_rejections, attestations, node_hours',
-    );
-    const b = await broker.start();
-    const checks = new CheckPool({ domain: hasher.domain, threads });
-    // Let the workers load before the clock starts: a service starts its pool once.
-    await checks.check([{ topic: messages[0]![0], payload: Buffer.from(messages[0]![1]) }]);
-    let receiptsSent = 0;
-    let sendReceipts: (w: StoredWindow[]) => void = () => {};
-    const ingest = new Ingest({ db, directory, hasher, checks, onStored: (w) => sendReceipts(w) });
-    await ingest.start();
-    const subscriber = await subscribeTelemetry(ingest, {
-      mqttUrl: b.url,
-      clientId: `bench-${Date.now()}`,
-      protocolVersion: broker.protocolVersion,
-      maxInFlight: MAX_IN_FLIGHT,
-    });
-    if (receipts) {
-      // Counted as they leave for the broker: the bench's devices do not listen.
-      const key = devices[0]!.privateKey;
-      sendReceipts = (w) => {
-        subscriber.sendReceipts(w, key);
-        receiptsSent += w.length;
-      };
-    }
-    const bar = progressBar(label);
-    const child = fork(fileURLToPath(import.meta.url), ['--publisher'], { execArgv: ['--import', 'tsx'] });
-    child.on('error', () => {}); // a credit update racing the child's exit
-    global.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    let heapPeak = heapBefore;
-    let maxInFlight = 0;
-    const profiler = profileDir === undefined ? undefined : new Session();
-    if (profiler) {
-      profiler.connect();
-      await profiler.post('Profiler.enable');
-      await profiler.post('Profiler.start');
-    }
-    const elu = perfHooks.eventLoopUtilization();
-    t = performance.now();
-    child.send({ url: b.url, messages, outrun });
-    let first: number | undefined;
-    let lastProgress = performance.now();
-    let lastSeen = 0;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 5));
-      const s = ingest.stats();
-      if (first === undefined && s.accepted > 0) first = performance.now();
-      const seen = s.accepted + Object.values(s.rejected).reduce((a, n) => a + n, 0);
-      if (child.connected) child.send({ processed: seen }, () => {});
-      maxInFlight = Math.max(maxInFlight, subscriber.inFlight());
-      heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
-      bar(Math.min(1, seen / total));
-      if (seen > lastSeen) [lastSeen, lastProgress] = [seen, performance.now()];
-      if (s.accepted >= total) break;
-      // An outrunning publisher loses what the broker drops beyond its queue: stop once nothing more arrives.
-      if (outrun && child.exitCode !== null && performance.now() - lastProgress > 2_000) break;
-      if (performance.now() - t > 120_000)
-        throw new Error(`${label}: only ${s.accepted} of ${total} after 120 s: ${JSON.stringify(s)}`);
-    }
-    await ingest.drain();
-    // From the first message in: the publisher's process start is not the pipeline's cost.
-    const ms = performance.now() - (first ?? t);
-    const busy = perfHooks.eventLoopUtilization(elu).utilization;
-    if (profiler) {
-      const { profile } = await profiler.post('Profiler.stop');
-      writeFileSync(join(profileDir!, `${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`), JSON.stringify(profile));
-      profiler.disconnect();
-    }
-    const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM telemetry_messages')) as [
-      { n: number },
-    ];
-    if (!outrun && Number(n) !== total) throw new Error(`${label}: stored ${n} of ${total}`);
-    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
-    await subscriber.close();
-    await ingest.stop();
-    await checks.close();
-    await b.close();
-    await db.close();
-    return {
-      throughput: rate(Number(n), ms),
-      ...(receipts ? { receiptsPerS: rate(receiptsSent, ms) } : {}),
-      maxInFlight,
-      heapGrowthMb: (heapPeak - heapBefore) / 2 ** 20,
-      busy,
-    };
-  };
-
-  const rows: string[] = [];
-  for (const threads of [0, workersN])
-    for (const broker of brokers)
-      for (const database of databases) {
-        const label = `${broker.name} + ${database.kind}, ${threads} check threads`;
-        const r = await measure({ broker, database, threads }, label);
-        if (r)
-          rows.push(
-            `| ${broker.name} + ${database.kind} | ${threads} | ${r.throughput.toLocaleString('en-US')} | ${((r.throughput / verifyRate) * 100).toFixed(0)} % | ${((r.throughput / recoverRate) * 100).toFixed(0)} % | ${r.maxInFlight.toLocaleString('en-US')} | ${(r.busy * 100).toFixed(0)} % |`,
-          );
-      }
-  const receiptRows: string[] = [];
-  for (const broker of brokers) {
-    const database = databases.find((d) => d.kind === 'postgres') ?? databases[0]!;
-    const r = await measure({ broker, database, threads: workersN, receipts: true }, `${broker.name} + receipts`);
-    if (r)
-      receiptRows.push(
-        `| ${broker.name} + ${database.kind} | ${workersN} | ${r.throughput.toLocaleString('en-US')} | ${r.receiptsPerS!.toLocaleString('en-US')} | ${((r.throughput / verifyRate) * 100).toFixed(0)} % |`,
-      );
-  }
-  const outrunRows: string[] = [];
-  for (const broker of brokers) {
-    const database = databases.find((d) => d.kind === 'postgres') ?? databases[0]!;
-    const r = await measure({ broker, database, threads: workersN, outrun: true }, `${broker.name}, publisher outruns`);
-    if (r)
-      outrunRows.push(
-        `| ${broker.name} + ${database.kind} | ${r.throughput.toLocaleString('en-US')} | ${r.maxInFlight.toLocaleString('en-US')} (bound ${MAX_IN_FLIGHT.toLocaleString('en-US')}) | ${r.heapGrowthMb.toFixed(0)} MB |`,
-      );
-  }
-  for (const d of databases) await d.drop();
-  await chain.stop();
-  console.log(
-    `\n| broker + database | check threads | stored windows/s | vs raw verify (${verifyRate}/s) | vs raw recover (${recoverRate}/s) | most in flight | ingest thread busy |`,
-  );
-  console.log('|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of rows) console.log(r);
-  console.log(
-    `\nwith a receipt signed and published for every stored window:\n\n| broker + database | check threads | stored windows/s | receipts/s | vs raw verify |`,
-  );
-  console.log('|---|---:|---:|---:|---:|');
-  for (const r of receiptRows) console.log(r);
-  console.log(
-    `\npublisher without credit (as fast as it can send ${total} windows):\n\n| broker + database | stored windows/s | most in flight | heap growth |`,
-  );
-  console.log('|---|---:|---:|---:|');
-  for (const r of outrunRows) console.log(r);
+interface Run {
+  broker: (typeof brokers)[number];
+  database: (typeof databases)[number];
+  threads: number;
+  receipts?: boolean;
+  outrun?: boolean;
 }
+interface Result {
+  throughput: number;
+  receiptsPerS?: number;
+  maxInFlight: number;
+  heapGrowthMb: number;
+  /** Share of the timed part the ingest's thread was busy (event-loop utilisation). */
+  busy: number;
+}
+const MAX_IN_FLIGHT = 16_384;
+const measure = async (
+  { broker, database, threads, receipts, outrun }: Run,
+  label: string,
+): Promise<Result | undefined> => {
+  if (only !== undefined && !label.includes(only)) return undefined;
+  const db = await database.open();
+  await db.query(
+    'TRUNCATE telemetry_messages, device_state, telemetry_gaps, telemetry_rejections, attestations, node_hours',
+  );
+  const b = await broker.start();
+  const checks = new CheckPool({ domain: hasher.domain, threads });
+  // Let the workers load before the clock starts: a service starts its pool once.
+  await checks.check([{ topic: messages[0]![0], payload: Buffer.from(messages[0]![1]) }]);
+  let receiptsSent = 0;
+  let sendReceipts: (w: StoredWindow[]) => void = () => {};
+  const ingest = new Ingest({ db, directory, hasher, checks, onStored: (w) => sendReceipts(w) });
+  await ingest.start();
+  const subscriber = await subscribeTelemetry(ingest, {
+    mqttUrl: b.url,
+    clientId: `bench-${Date.now()}`,
+    protocolVersion: broker.protocolVersion,
+    maxInFlight: MAX_IN_FLIGHT,
+  });
+  if (receipts) {
+    // Counted as they leave for the broker: the bench's devices do not listen.
+    const key = devices[0]!.privateKey;
+    sendReceipts = (w) => {
+      subscriber.sendReceipts(w, key);
+      receiptsSent += w.length;
+    };
+  }
+  const bar = progressBar(label);
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let heapPeak = heapBefore;
+  let maxInFlight = 0;
+  const profiler = profileDir === undefined ? undefined : new Session();
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  const elu = perfHooks.eventLoopUtilization();
+  t = performance.now();
+  const { child, processed } = startPublisher(b.url, messages, outrun);
+  let first: number | undefined;
+  let lastProgress = performance.now();
+  let lastSeen = 0;
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 5));
+    const s = ingest.stats();
+    if (first === undefined && s.accepted > 0) first = performance.now();
+    const seen = s.accepted + Object.values(s.rejected).reduce((a, n) => a + n, 0);
+    processed(seen);
+    maxInFlight = Math.max(maxInFlight, subscriber.inFlight());
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    bar(Math.min(1, seen / total));
+    if (seen > lastSeen) [lastSeen, lastProgress] = [seen, performance.now()];
+    if (s.accepted >= total) break;
+    // An outrunning publisher loses what the broker drops beyond its queue: stop once nothing more arrives.
+    if (outrun && child.exitCode !== null && performance.now() - lastProgress > 2_000) break;
+    if (performance.now() - t > 120_000)
+      throw new Error(`${label}: only ${s.accepted} of ${total} after 120 s: ${JSON.stringify(s)}`);
+  }
+  await ingest.drain();
+  // From the first message in: the publisher's process start is not the pipeline's cost.
+  const ms = performance.now() - (first ?? t);
+  const busy = perfHooks.eventLoopUtilization(elu).utilization;
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(join(profileDir!, `${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`), JSON.stringify(profile));
+    profiler.disconnect();
+  }
+  const [{ n }] = (await db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM telemetry_messages')) as [
+    { n: number },
+  ];
+  if (!outrun && Number(n) !== total) throw new Error(`${label}: stored ${n} of ${total}`);
+  if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+  await subscriber.close();
+  await ingest.stop();
+  await checks.close();
+  await b.close();
+  await db.close();
+  return {
+    throughput: rate(Number(n), ms),
+    ...(receipts ? { receiptsPerS: rate(receiptsSent, ms) } : {}),
+    maxInFlight,
+    heapGrowthMb: (heapPeak - heapBefore) / 2 ** 20,
+    busy,
+  };
+};
+
+const rows: string[] = [];
+for (const threads of [0, workersN])
+  for (const broker of brokers)
+    for (const database of databases) {
+      const label = `${broker.name} + ${database.kind}, ${threads} check threads`;
+      const r = await measure({ broker, database, threads }, label);
+      if (r)
+        rows.push(
+          `| ${broker.name} + ${database.kind} | ${threads} | ${r.throughput.toLocaleString('en-US')} | ${((r.throughput / verifyRate) * 100).toFixed(0)} % | ${((r.throughput / recoverRate) * 100).toFixed(0)} % | ${r.maxInFlight.toLocaleString('en-US')} | ${(r.busy * 100).toFixed(0)} % |`,
+        );
+    }
+const receiptRows: string[] = [];
+for (const broker of brokers) {
+  const database = databases.find((d) => d.kind === 'postgres') ?? databases[0]!;
+  const r = await measure({ broker, database, threads: workersN, receipts: true }, `${broker.name} + receipts`);
+  if (r)
+    receiptRows.push(
+      `| ${broker.name} + ${database.kind} | ${workersN} | ${r.throughput.toLocaleString('en-US')} | ${r.receiptsPerS!.toLocaleString('en-US')} | ${((r.throughput / verifyRate) * 100).toFixed(0)} % |`,
+    );
+}
+const outrunRows: string[] = [];
+for (const broker of brokers) {
+  const database = databases.find((d) => d.kind === 'postgres') ?? databases[0]!;
+  const r = await measure({ broker, database, threads: workersN, outrun: true }, `${broker.name}, publisher outruns`);
+  if (r)
+    outrunRows.push(
+      `| ${broker.name} + ${database.kind} | ${r.throughput.toLocaleString('en-US')} | ${r.maxInFlight.toLocaleString('en-US')} (bound ${MAX_IN_FLIGHT.toLocaleString('en-US')}) | ${r.heapGrowthMb.toFixed(0)} MB |`,
+    );
+}
+for (const d of databases) await d.drop();
+await chain.stop();
+console.log(
+  `\n| broker + database | check threads | stored windows/s | vs raw verify (${verifyRate}/s) | vs raw recover (${recoverRate}/s) | most in flight | ingest thread busy |`,
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) console.log(r);
+console.log(
+  `\nwith a receipt signed and published for every stored window:\n\n| broker + database | check threads | stored windows/s | receipts/s | vs raw verify |`,
+);
+console.log('|---|---:|---:|---:|---:|');
+for (const r of receiptRows) console.log(r);
+console.log(
+  `\npublisher without credit (as fast as it can send ${total} windows):\n\n| broker + database | stored windows/s | most in flight | heap growth |`,
+);
+console.log('|---|---:|---:|---:|');
+for (const r of outrunRows) console.log(r);

@@ -22,7 +22,8 @@ export {
 export { CheckPool, type CheckPoolOptions } from './checkPool.ts';
 export { WindowChecker, type CheckedWindow, type WindowInput } from './check.ts';
 export { startEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
-export { subscribeTelemetry, type Subscriber } from './subscriber.ts';
+export { subscribeTelemetry, type Subscriber, type SubscribeOptions } from './subscriber.ts';
+export { partitionOf, partitionFilters } from './partition.ts';
 export { messageOfRow, recordOfRow } from './rows.ts';
 export { loadEvidence, challengeRecord, type NodeHourEvidence } from './challenger.ts';
 export { FAULTS, type Fault } from '@greenhour/telemetry';

@@ -13,6 +13,7 @@ import { RegistryDirectory } from './directory.ts';
 import { Ingest } from './ingest.ts';
 import { startEmbeddedBroker } from './broker.ts';
 import { subscribeTelemetry, writePuback } from './subscriber.ts';
+import { partitionFilters, partitionOf } from './partition.ts';
 import { MOSQUITTO_MISSING, startTestChain, type TestChain } from './testing.ts';
 
 const HOUR = 3600;
@@ -162,6 +163,62 @@ describe('ingest session: acknowledged once stored, bounded in flight', () => {
         } finally {
           await publisher.endAsync();
           await db.close();
+          await b.close();
+        }
+      });
+
+      it('two ingest processes on partition filters each take only their devices, together all', async () => {
+        const b = await broker.start();
+        const dbs = [await openDatabase({}), await openDatabase({})];
+        const devices = chain.devices.map((d) => d.address.toLowerCase());
+        // The test chain has three devices: a partition count that leaves partition 0 neither empty nor everything.
+        const count = [2, 3, 4, 5, 6, 7].find((c) => {
+          const n = partitionFilters(devices, 0, c).length;
+          return n > 0 && n < devices.length;
+        })!;
+        // The first process takes partition 0, the second every other partition.
+        const filtersOf = (index: number) =>
+          index === 0
+            ? partitionFilters(devices, 0, count)
+            : Array.from({ length: count - 1 }, (_, p) => partitionFilters(devices, p + 1, count)).flat();
+        const partOf = (device: string) => (partitionOf(device, count) === 0 ? 0 : 1);
+        const stamp = `${process.pid}-${Date.now()}`;
+        const publisher = await mqtt.connectAsync(b.url, { clientId: `part-${stamp}-pub`, clean: true });
+        const parts = await Promise.all(
+          dbs.map(async (db, index) => {
+            const directory = new RegistryDirectory(chain.clients.publicClient, chain.deployment.nodeRegistry);
+            const ingest = new Ingest({ db, directory, hasher: chain.hasher });
+            await ingest.start();
+            const session = await subscribeTelemetry(ingest, {
+              mqttUrl: b.url,
+              clientId: `part-${stamp}-${index}`,
+              protocolVersion: broker.protocolVersion,
+              filters: filtersOf(index),
+            });
+            return { db, ingest, session };
+          }),
+        );
+        try {
+          const messages = payloads(10);
+          for (const [topic, payload] of messages) await publisher.publishAsync(topic, payload, { qos: 1 });
+          await until(
+            () => `all ${messages.length} stored between the two`,
+            async () => (await stored(dbs[0]!)) + (await stored(dbs[1]!)) === messages.length,
+          );
+          for (const [index, { db, ingest }] of parts.entries()) {
+            const rows = await db.query<{ device: string }>('SELECT DISTINCT device FROM telemetry_messages');
+            for (const { device } of rows)
+              assert.equal(partitionOf(device, 2), index, `${device} in partition ${index}`);
+            assert.deepEqual(ingest.stats().rejected, {});
+            assert.equal(ingest.stats().openGaps, 0);
+          }
+        } finally {
+          for (const { session, ingest, db } of parts) {
+            await session.close();
+            await ingest.stop();
+            await db.close();
+          }
+          await publisher.endAsync();
           await b.close();
         }
       });

@@ -39,6 +39,11 @@ export interface SubscribeOptions {
   protocolVersion?: 4 | 5;
   /** Windows received and not yet acknowledged before the socket stops being read; default DEFAULT_MAX_IN_FLIGHT. */
   maxInFlight?: number;
+  /**
+   * What this session subscribes to: every node's telemetry by default; one partition's device topics when several
+   * ingest processes share the fleet (partition.ts, docs/ARCHITECTURE.md "Scaling out").
+   */
+  filters?: readonly string[];
 }
 
 /** ~10 MB of payloads at the 2 KB limit; at 10,000 windows/s a second and a half of work. */
@@ -64,7 +69,9 @@ export async function subscribeTelemetry(ingest: Ingest, options: SubscribeOptio
     throw new Error(`maxInFlight: must be a whole number 1..65535, got ${String(maxInFlight)}`);
   const protocolVersion = options.protocolVersion ?? 5;
   const clientId = options.clientId ?? 'greenhour-coordinator';
-  const session = new ReceivingSession(ingest, url, { ...options, protocolVersion, clientId, maxInFlight });
+  const filters = options.filters ?? [TELEMETRY_FILTER];
+  if (filters.length === 0) throw new Error('filters: must name at least one topic filter');
+  const session = new ReceivingSession(ingest, url, { ...options, protocolVersion, clientId, maxInFlight, filters });
   const out = mqtt.connect(options.mqttUrl, {
     clientId: `${clientId}-out`,
     clean: true,
@@ -119,6 +126,7 @@ function connected(client: MqttClient, mqttUrl: string): Promise<void> {
 }
 
 interface SessionOptions {
+  filters: readonly string[];
   protocolVersion: 4 | 5;
   clientId: string;
   maxInFlight: number;
@@ -235,13 +243,20 @@ class ReceivingSession {
           );
         // A resumed session keeps its subscription; a new one (first start, or a broker that lost it) subscribes.
         if (packet.sessionPresent) return this.connected(socket);
-        this.write(socket, { cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: TELEMETRY_FILTER, qos: 1 }] });
+        this.write(socket, {
+          cmd: 'subscribe',
+          messageId: 1,
+          subscriptions: this.options.filters.map((topic) => ({ topic, qos: 1 as const })),
+        });
         return;
       }
       case 'suback': {
-        const granted = packet.granted[0];
-        if (typeof granted !== 'number' || granted >= 0x80)
-          return this.fail(socket, new Error(`mqtt: the broker refused the subscription to ${TELEMETRY_FILTER}`));
+        const refused = this.options.filters.filter((_, i) => {
+          const granted = packet.granted[i];
+          return typeof granted !== 'number' || granted >= 0x80;
+        });
+        if (refused.length > 0)
+          return this.fail(socket, new Error(`mqtt: the broker refused the subscription to ${refused.join(', ')}`));
         return this.connected(socket);
       }
       case 'publish': {
