@@ -140,6 +140,8 @@ interface Result {
   heapGrowthMb: number;
   /** Share of the timed part the ingest's thread was busy (event-loop utilisation). */
   busy: number;
+  /** CPU time of the ingest's process (every thread, the embedded broker's included) per stored window. */
+  cpuUsPerWindow: number;
 }
 const MAX_IN_FLIGHT = 16_384;
 const measure = async (
@@ -177,6 +179,7 @@ const measure = async (
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   let heapPeak = heapBefore;
+  let polls = 0;
   let maxInFlight = 0;
   const profiler = profileDir === undefined ? undefined : new Session();
   if (profiler) {
@@ -185,6 +188,7 @@ const measure = async (
     await profiler.post('Profiler.start');
   }
   const elu = perfHooks.eventLoopUtilization();
+  const cpu = process.cpuUsage();
   t = performance.now();
   const { child, processed } = startPublisher(b.url, messages, outrun);
   let first: number | undefined;
@@ -197,7 +201,7 @@ const measure = async (
     const seen = s.accepted + Object.values(s.rejected).reduce((a, n) => a + n, 0);
     processed(seen);
     maxInFlight = Math.max(maxInFlight, subscriber.inFlight());
-    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+    if (++polls % 10 === 0) heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
     bar(Math.min(1, seen / total));
     if (seen > lastSeen) [lastSeen, lastProgress] = [seen, performance.now()];
     if (s.accepted >= total) break;
@@ -210,6 +214,7 @@ const measure = async (
   // From the first message in: the publisher's process start is not the pipeline's cost.
   const ms = performance.now() - (first ?? t);
   const busy = perfHooks.eventLoopUtilization(elu).utilization;
+  const cpuUsed = process.cpuUsage(cpu);
   if (profiler) {
     const { profile } = await profiler.post('Profiler.stop');
     writeFileSync(join(profileDir!, `${label.replace(/[^a-z0-9]+/gi, '-')}.cpuprofile`), JSON.stringify(profile));
@@ -231,6 +236,7 @@ const measure = async (
     maxInFlight,
     heapGrowthMb: (heapPeak - heapBefore) / 2 ** 20,
     busy,
+    cpuUsPerWindow: (cpuUsed.user + cpuUsed.system) / Number(n),
   };
 };
 
@@ -242,7 +248,7 @@ for (const threads of [0, workersN])
       const r = await measure({ broker, database, threads }, label);
       if (r)
         rows.push(
-          `| ${broker.name} + ${database.kind} | ${threads} | ${r.throughput.toLocaleString('en-US')} | ${((r.throughput / verifyRate) * 100).toFixed(0)} % | ${((r.throughput / recoverRate) * 100).toFixed(0)} % | ${r.maxInFlight.toLocaleString('en-US')} | ${(r.busy * 100).toFixed(0)} % |`,
+          `| ${broker.name} + ${database.kind} | ${threads} | ${r.throughput.toLocaleString('en-US')} | ${((r.throughput / verifyRate) * 100).toFixed(0)} % | ${((r.throughput / recoverRate) * 100).toFixed(0)} % | ${r.maxInFlight.toLocaleString('en-US')} | ${(r.busy * 100).toFixed(0)} % | ${r.cpuUsPerWindow.toFixed(0)} µs |`,
         );
     }
 const receiptRows: string[] = [];
@@ -266,9 +272,9 @@ for (const broker of brokers) {
 for (const d of databases) await d.drop();
 await chain.stop();
 console.log(
-  `\n| broker + database | check threads | stored windows/s | vs raw verify (${verifyRate}/s) | vs raw recover (${recoverRate}/s) | most in flight | ingest thread busy |`,
+  `\n| broker + database | check threads | stored windows/s | vs raw verify (${verifyRate}/s) | vs raw recover (${recoverRate}/s) | most in flight | ingest thread busy | ingest CPU per window |`,
 );
-console.log('|---|---:|---:|---:|---:|---:|---:|');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);
 console.log(
   `\nwith a receipt signed and published for every stored window:\n\n| broker + database | check threads | stored windows/s | receipts/s | vs raw verify |`,

@@ -150,8 +150,12 @@ if (process.argv[2] === '--ingest') {
     const [{ distinct }] = (await db.query<{ distinct: number }>(
       'SELECT count(DISTINCT (device, seq))::bigint AS distinct FROM telemetry_messages',
     )) as [{ distinct: number }];
+    const [{ bytes }] = (await db.query<{ bytes: number }>(
+      "SELECT pg_total_relation_size('telemetry_messages')::bigint AS bytes",
+    )) as [{ bytes: number }];
     await db.close();
     return {
+      bytesPerWindow: Number(bytes) / total,
       throughput: rate(total, ms),
       shares: reports.map((r) => r.accepted),
       rejected: reports.reduce((a, r) => a + r.rejected, 0),
@@ -164,6 +168,9 @@ if (process.argv[2] === '--ingest') {
   const two = await runWith(2);
   await postgres.drop();
   await chain.stop();
+  console.log(
+    `PostgreSQL holds ${Math.round(two.bytesPerWindow)} bytes per stored window (telemetry_messages with its indexes)`,
+  );
   console.log(
     `\n| ingest processes | check threads each | stored windows/s | ÷ one process | windows per process | rejected | open gaps | distinct windows stored |`,
   );

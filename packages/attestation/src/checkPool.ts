@@ -8,6 +8,8 @@ import { Piscina } from 'piscina';
 import type { TelemetryDomain } from '@greenhour/telemetry';
 import {
   runTask,
+  unpackChecks,
+  type PackedChecks,
   type CheckTask,
   type CheckedWindow,
   type OutgoingMessage,
@@ -102,8 +104,9 @@ export class CheckPool {
 
   private async run(task: CheckTask): Promise<CheckedWindow[] | OutgoingMessage[]> {
     if (this.piscina === undefined) return runTask(task, this.inline);
-    const run = this.piscina.run(task) as Promise<CheckedWindow[] | OutgoingMessage[]>;
+    const run = this.piscina.run(task) as Promise<PackedChecks | OutgoingMessage[]>;
     this.running.add(run);
-    return run.finally(() => this.running.delete(run));
+    const result = await run.finally(() => this.running.delete(run));
+    return task.kind === 'check' ? unpackChecks(result as PackedChecks) : (result as OutgoingMessage[]);
   }
 }
