@@ -246,8 +246,8 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
         if (count == 0) rec.obligor0 = uint64(nodeId);
         else if (count == 1) rec.obligor1 = uint64(nodeId);
         else _moreObligors[id][count] = nodeId;
-        uint256 word = uint256(bondPerHour) | (count + 1) << 64 | uint256(rec.obligor0) << 96
-            | uint256(rec.obligor1) << 160;
+        uint256 word =
+            uint256(bondPerHour) | (count + 1) << 64 | uint256(rec.obligor0) << 96 | uint256(rec.obligor1) << 160;
         IdRecord storage ref = _ids[id];
         assembly ("memory-safe") {
             sstore(ref.slot, word)

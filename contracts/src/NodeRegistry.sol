@@ -463,8 +463,8 @@ contract NodeRegistry is INodeRegistry, AccessControl, ReentrancyGuardTransient,
         uint256 w0 = uint256(uint160(msg.sender)) | uint256(uint8(NodeStatus.Online)) << 200
             | uint256(uint8(spec.siteType)) << 208 | uint256(model.classId) << 216 | uint256(spec.gpuCount) << 232;
         uint256 w1 = uint256(uint160(spec.deviceSigner)) | uint256(uint96(spec.geohash)) << 160;
-        uint256 w2 = uint256(spec.pvWp) | uint256(spec.batteryWh) << 32 | uint256(spec.chargerW) << 64
-            | gpuPowerWMax << 88 | uint256(model.index) << 112 | stakeUsdc6 << 128;
+        uint256 w2 = uint256(spec.pvWp) | uint256(spec.batteryWh) << 32 | uint256(spec.chargerW) << 64 | gpuPowerWMax
+            << 88 | uint256(model.index) << 112 | stakeUsdc6 << 128;
         assembly ("memory-safe") {
             sstore(n.slot, w0)
             sstore(add(n.slot, 1), w1)

@@ -34,9 +34,7 @@ contract PackedStorageTest is Fixture {
         bytes memory binding = deviceBinding(alice, DEVICE);
         uint256 deadline = bindingDeadline();
         vm.prank(alice);
-        vm.expectRevert(
-            abi.encodeWithSelector(INodeRegistry.StakeAboveMax.selector, tooMuch, C.MAX_NODE_STAKE_USDC6)
-        );
+        vm.expectRevert(abi.encodeWithSelector(INodeRegistry.StakeAboveMax.selector, tooMuch, C.MAX_NODE_STAKE_USDC6));
         registry.register(spec, tooMuch, deadline, binding);
 
         // The maximum itself is a valid stake, stored whole.
