@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {ERC1155} from "@openzeppelin/contracts/token/ERC1155/ERC1155.sol";
 import {ERC1155Supply} from "@openzeppelin/contracts/token/ERC1155/extensions/ERC1155Supply.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IComputeHours} from "./interfaces/IComputeHours.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {HourId} from "./libraries/HourId.sol";
@@ -16,7 +16,7 @@ import "./libraries/Constants.sol" as C;
 /// of bondedHours × bond per hour.
 /// Roles (docs/ARCHITECTURE.md): the delivery role confirms deliveries; green shares are written by the green-share
 /// role alone (the attestation oracle, from proven records), granted by the wiring role, which the deployer renounces.
-contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, ReentrancyGuard {
+contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, ReentrancyGuardTransient {
     /// @notice Confirms deliveries (the attestation service; later, verified work).
     bytes32 public constant DELIVERY_ROLE = keccak256("DELIVERY_ROLE");
     /// @notice Writes green shares from proven records (the attestation oracle only).
@@ -26,11 +26,21 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
 
     INodeRegistry public immutable registry;
 
+    /// @dev Per id, one word written by its first mint: the bond per hour (bits 0–63), the number of obligors (64–95)
+    /// and the first two obligors' node ids (96–159, 160–223; node ids count from 1 and stay below 2^64). Obligors
+    /// from the third on are in `_moreObligors`, one word each.
+    struct IdRecord {
+        uint64 bondPerHourUsdc6;
+        uint32 obligorCount;
+        uint64 obligor0;
+        uint64 obligor1;
+    }
+
     uint256 public redemptionCount;
-    mapping(uint256 id => uint64) public bondPerHourOf;
+    mapping(uint256 id => IdRecord) private _ids;
     mapping(uint256 nodeId => mapping(uint32 slot => NodeSlot)) private _nodeSlots;
     mapping(uint256 redemptionId => Redemption) private _redemptions;
-    mapping(uint256 id => uint256[] nodeIds) private _obligors;
+    mapping(uint256 id => mapping(uint256 index => uint256 nodeId)) private _moreObligors;
 
     constructor(INodeRegistry registry_, address admin, string memory uri_) ERC1155(uri_) {
         if (address(registry_) == address(0)) revert INodeRegistry.ZeroAddress("registry");
@@ -45,36 +55,30 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
     /// @inheritdoc IComputeHours
     function mint(uint256 nodeId, uint32 slot, uint256 amount) external nonReentrant returns (uint256 id) {
         // CHECKS
-        INodeRegistry.Node memory n = registry.node(nodeId);
-        if (n.owner != msg.sender) revert NotNodeOwner(nodeId, msg.sender);
-        if (n.status != INodeRegistry.NodeStatus.Online) revert INodeRegistry.NodeNotOnline(nodeId, n.status);
-        if (amount == 0 || amount > C.MAX_GPU_COUNT) revert InvalidAmount(amount);
-        uint256 nowSlot = currentSlot();
-        if (slot <= nowSlot) revert SlotNotInFuture(slot, nowSlot);
-        if (slot > nowSlot + C.MAX_MINT_HORIZON_SLOTS) {
-            revert SlotBeyondHorizon(slot, nowSlot + C.MAX_MINT_HORIZON_SLOTS);
-        }
+        (uint16 classId, uint16 gpuCount) = _checkMint(nodeId, slot, amount);
         NodeSlot storage ns = _nodeSlots[nodeId][slot];
-        if (ns.minted + amount > n.gpuCount) revert ExceedsCapacity(nodeId, slot, amount, n.gpuCount - ns.minted);
+        uint256 minted = ns.minted;
+        if (minted + amount > gpuCount) revert ExceedsCapacity(nodeId, slot, amount, gpuCount - minted);
 
         // MATH: one bond per hour for every hour of an id, the class's at the id's first mint, so that the market can
         // hold every price of the id under it (see {bondPerHourOf}).
-        id = HourId.encode(n.classId, slot);
-        uint64 bondPerHour = bondPerHourOf[id];
+        id = HourId.encode(classId, slot);
+        IdRecord memory rec = _ids[id];
+        uint64 bondPerHour = rec.bondPerHourUsdc6;
         bool firstOfId = bondPerHour == 0;
-        if (firstOfId) bondPerHour = registry.capacityClass(n.classId).bondPerHourUsdc6;
+        if (firstOfId) bondPerHour = registry.bondPerHourOfClass(classId);
         uint256 bondUsdc6 = amount * bondPerHour;
 
-        // WRITE
-        if (firstOfId) bondPerHourOf[id] = bondPerHour;
-        if (ns.minted == 0) {
+        // WRITE: the id's word once per new obligor (its first mint of the slot), the node's slot word always.
+        // amount ≤ MAX_GPU_COUNT and minted + amount ≤ gpuCount ≤ MAX_GPU_COUNT, so the uint16 counters cannot wrap.
+        if (minted == 0) {
+            _addObligor(id, rec, nodeId, bondPerHour);
             ns.bondPerHourUsdc6 = bondPerHour;
-            _obligors[id].push(nodeId);
         }
-        ns.minted += uint16(amount);
+        ns.minted = uint16(minted + amount);
         ns.outstanding += uint16(amount);
         ns.bondedHours += uint16(amount);
-        emit HoursMinted(nodeId, id, n.classId, slot, amount, bondUsdc6);
+        emit HoursMinted(nodeId, id, classId, slot, amount, bondUsdc6);
 
         // INTERACTIONS: the registry reverts if the free stake cannot back the hours; the receiver hook comes last.
         registry.bond(nodeId, bondUsdc6);
@@ -90,7 +94,7 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
         uint256 closesAt = HourId.startOf(slot) + C.REDEMPTION_WINDOW_SECONDS;
         if (block.timestamp >= closesAt) revert RedemptionClosed(slot, closesAt);
         if (amount == 0 || amount > C.MAX_GPU_COUNT) revert InvalidAmount(amount);
-        uint16 nodeClassId = registry.node(nodeId).classId;
+        (,, uint16 nodeClassId,) = registry.obligorOf(nodeId);
         if (nodeClassId != classId) revert NodeClassMismatch(nodeId, nodeClassId, classId);
         NodeSlot storage ns = _nodeSlots[nodeId][slot];
         if (ns.outstanding < amount) revert InsufficientObligation(nodeId, slot, amount, ns.outstanding);
@@ -172,8 +176,18 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
         return _redemptions[redemptionId];
     }
 
-    function obligorsOf(uint256 id) external view returns (uint256[] memory) {
-        return _obligors[id];
+    function obligorsOf(uint256 id) external view returns (uint256[] memory nodeIds) {
+        IdRecord memory rec = _ids[id];
+        nodeIds = new uint256[](rec.obligorCount);
+        if (nodeIds.length > 0) nodeIds[0] = rec.obligor0;
+        if (nodeIds.length > 1) nodeIds[1] = rec.obligor1;
+        for (uint256 i = 2; i < nodeIds.length; ++i) {
+            nodeIds[i] = _moreObligors[id][i];
+        }
+    }
+
+    function bondPerHourOf(uint256 id) external view returns (uint64) {
+        return _ids[id].bondPerHourUsdc6;
     }
 
     function totalSupply(uint256 id) public view override(ERC1155Supply, IComputeHours) returns (uint256) {
@@ -203,6 +217,41 @@ contract ComputeHours is IComputeHours, ERC1155Supply, AccessControl, Reentrancy
             }
         }
         super._update(from, to, ids, values);
+    }
+
+    /// @dev The checks of a mint that need no storage of this contract; returns the node's class and GPU count.
+    function _checkMint(uint256 nodeId, uint32 slot, uint256 amount)
+        private
+        view
+        returns (uint16 classId, uint16 gpuCount)
+    {
+        address owner;
+        INodeRegistry.NodeStatus status;
+        (owner, status, classId, gpuCount) = registry.obligorOf(nodeId);
+        if (owner != msg.sender) revert NotNodeOwner(nodeId, msg.sender);
+        if (status != INodeRegistry.NodeStatus.Online) revert INodeRegistry.NodeNotOnline(nodeId, status);
+        if (amount == 0 || amount > C.MAX_GPU_COUNT) revert InvalidAmount(amount);
+        uint256 nowSlot = currentSlot();
+        if (slot <= nowSlot) revert SlotNotInFuture(slot, nowSlot);
+        if (slot > nowSlot + C.MAX_MINT_HORIZON_SLOTS) {
+            revert SlotBeyondHorizon(slot, nowSlot + C.MAX_MINT_HORIZON_SLOTS);
+        }
+    }
+
+    /// @dev Records `nodeId` as a new obligor of `id` and the id's bond per hour, in the id's word (one SSTORE) and,
+    /// from the third obligor on, one word of `_moreObligors`. Node ids are below 2^64 (the registry counts them in
+    /// 64 bits), so the uint64 fields hold them whole.
+    function _addObligor(uint256 id, IdRecord memory rec, uint256 nodeId, uint64 bondPerHour) private {
+        uint256 count = rec.obligorCount;
+        if (count == 0) rec.obligor0 = uint64(nodeId);
+        else if (count == 1) rec.obligor1 = uint64(nodeId);
+        else _moreObligors[id][count] = nodeId;
+        uint256 word =
+            uint256(bondPerHour) | (count + 1) << 64 | uint256(rec.obligor0) << 96 | uint256(rec.obligor1) << 160;
+        IdRecord storage ref = _ids[id];
+        assembly ("memory-safe") {
+            sstore(ref.slot, word)
+        }
     }
 
     function _pending(uint256 redemptionId) private view returns (Redemption storage r) {

@@ -108,6 +108,7 @@ const REGISTER_REVERT_FLAG: Record<string, string> = {
   UnknownGpuModel: '--gpu-model',
   DeviceAlreadyRegistered: '--device-key-file',
   StakeBelowMinimum: '--stake-usd',
+  StakeAboveMax: '--stake-usd',
   InvalidGeohash: '--geohash',
   ERC20InsufficientBalance: '--stake-usd',
 };

@@ -82,6 +82,8 @@ interface INodeRegistry {
     error UnbondingNotOver(uint256 nodeId, uint256 unbondingEndsAt);
     error StakeStillBonded(uint256 nodeId, uint256 bondedUsdc6);
     error InsufficientFreeStake(uint256 nodeId, uint256 freeUsdc6, uint256 requiredUsdc6);
+    /// @notice A node's stake would exceed MAX_NODE_STAKE_USDC6 (the registry packs it into 64 bits).
+    error StakeAboveMax(uint256 stakeUsdc6, uint256 maxUsdc6);
 
     event NodeRegistered(
         uint256 indexed nodeId, address indexed owner, uint16 indexed classId, NodeSpec spec, uint256 stakeUsdc6
@@ -160,6 +162,14 @@ interface INodeRegistry {
     function setMinimumStake(SiteType siteType, uint256 minimumUsdc6) external;
 
     function node(uint256 nodeId) external view returns (Node memory);
+    /// @notice What minting and redeeming check of a node, from one storage word: its owner, stored status, class and
+    /// GPU count.
+    function obligorOf(uint256 nodeId)
+        external
+        view
+        returns (address owner, NodeStatus status, uint16 classId, uint16 gpuCount);
+    /// @notice The stake bonded per GPU-hour of a class (its `CapacityClass.bondPerHourUsdc6`), from one storage word.
+    function bondPerHourOfClass(uint16 classId) external view returns (uint64);
     function statusOf(uint256 nodeId) external view returns (NodeStatus);
     function nodeCount() external view returns (uint256);
     /// @notice The node a device key is bound to; 0 when none (or its node has exited).

@@ -27,7 +27,7 @@ uint256 constant REDEMPTION_WINDOW_SECONDS = SECONDS_PER_SLOT * (BPS - MIN_UPTIM
 uint16 constant MAX_GPU_COUNT = 1024;
 
 // A GPU's board power is at most 10 kW: the densest accelerator board today (a GB200 superchip) draws ~2.7 kW. With
-// MAX_GPU_COUNT GPUs a node's power bound is at most 10.24 MW, inside the uint32 W the registry keeps per node.
+// MAX_GPU_COUNT GPUs a node's power bound is at most 10.24 MW, inside the uint24 W (16.7 MW) the registry keeps per node.
 uint32 constant MAX_GPU_BOARD_POWER_W = 10_000;
 
 // Spec bounds that reject typos (a value in W entered as mW): 100 MWp PV is a utility plant, 1 GWh a grid battery,
@@ -35,6 +35,11 @@ uint32 constant MAX_GPU_BOARD_POWER_W = 10_000;
 uint32 constant MAX_PV_WP = 100_000_000;
 uint32 constant MAX_BATTERY_WH = 1_000_000_000;
 uint32 constant MAX_CHARGER_W = 10_000_000;
+
+// Largest stake of one node: 10^18 usdc6, a trillion dollars, more than any settlement token's supply. It bounds the
+// registry's packed stake words (uint64 stake and bond per node, < 1.8 × 10^19); `register` and `addStake` revert
+// `StakeAboveMax` above it.
+uint256 constant MAX_NODE_STAKE_USDC6 = 1e18;
 
 // Green share is in basis points of the energy a node drew in a slot.
 uint16 constant BPS = 10_000;

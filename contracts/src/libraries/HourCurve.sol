@@ -102,12 +102,23 @@ library HourCurve {
     /// @notice Units a buyer adds to take `hoursOut` from virtual reserves (xWad, y): ⌈X·Y/(X − k)⌉ − Y.
     /// The caller checks hoursOut ≤ real hours; X − k > 0 then holds because the virtual hours are positive.
     function unitsInForHoursOut(uint256 xWad, uint256 y, uint256 hoursOut) internal pure returns (uint256) {
-        return Math.mulDiv(xWad, y, xWad - hoursOut * WAD, Math.Rounding.Ceil) - y;
+        return _mulDivUp(xWad, y, xWad - hoursOut * WAD) - y;
     }
 
     /// @notice Units a seller takes for `hoursIn` from virtual reserves (xWad, y): Y − ⌈X·Y/(X + k)⌉.
     function unitsOutForHoursIn(uint256 xWad, uint256 y, uint256 hoursIn) internal pure returns (uint256) {
-        return y - Math.mulDiv(xWad, y, xWad + hoursIn * WAD, Math.Rounding.Ceil);
+        return y - _mulDivUp(xWad, y, xWad + hoursIn * WAD);
+    }
+
+    /// @dev ⌈x·y/d⌉: in 256 bits when x·y fits (a swap's X·Y does unless its reserves are extreme), else OpenZeppelin's
+    /// 512-bit mulDiv; the same value either way, and d = 0 panics (division by zero) in both.
+    function _mulDivUp(uint256 x, uint256 y, uint256 d) private pure returns (uint256) {
+        // Unchecked: the product is used only when it did not wrap (p / x == y), and d > 0 (the callers' X ± k > 0).
+        unchecked {
+            uint256 p = x * y;
+            if (x == 0 || p / x == y) return p / d + (p % d == 0 ? 0 : 1);
+        }
+        return Math.mulDiv(x, y, d, Math.Rounding.Ceil);
     }
 
     /// @notice Marginal price in units per hour: Y/X, rounded down.
@@ -117,6 +128,8 @@ library HourCurve {
 
     /// @notice usdc6 worth of `units` at unit value `valueWad`, rounded up (what a payer owes).
     function toCashUp(uint256 units, uint256 valueWad) internal pure returns (uint256) {
+        // At full value (every market further out than its horizon) the cash is the units, exactly.
+        if (valueWad == WAD) return units;
         return Math.mulDiv(units, valueWad, WAD, Math.Rounding.Ceil);
     }
 

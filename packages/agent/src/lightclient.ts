@@ -208,15 +208,17 @@ export function field(word: bigint, offset: number, bytes: number): bigint {
 // Storage layout (`cd contracts && npx forge inspect NodeRegistry storage-layout --json`): cross-checked against
 // eth_call in lightclient.test.ts, so a change of the contracts' layout fails that test.
 export const NODE_REGISTRY_LAYOUT = {
-  nodesSlot: 5n, // mapping(uint256 nodeId => Node) _nodes
-  nodeOfDeviceSlot: 6n, // mapping(address deviceSigner => uint256 nodeId)
-  // Node: word 0 owner(20) exitRequestedAt(5) status(1) siteType(1) classId(2) gpuCount(2); word 1 deviceSigner(20)
-  // geohash(12); word 3 … stakeUsdc6 at byte 16 (16 bytes); word 4 bondedUsdc6(16) slashDebtUsdc6(16)
+  nodesSlot: 5n, // mapping(uint256 nodeId => NodeRecord) _nodes
+  devicesSlot: 6n, // mapping(address deviceSigner => uint256): node id (low 16 bytes), binding nonce (high 16)
+  nodeId: { offset: 0, bytes: 16 },
+  // NodeRecord: word 0 owner(20) exitRequestedAt(5) status(1) siteType(1) classId(2) gpuCount(2); word 1
+  // deviceSigner(20) geohash(12); word 2 pvWp(4) batteryWh(4) chargerW(3) gpuPowerWMax(3) gpuModelIndex(2)
+  // stakeUsdc6(8) bondedUsdc6(8); word 3 slashDebtUsdc6(12) slashDebtRecipient(20)
   owner: { word: 0n, offset: 0, bytes: 20 },
   status: { word: 0n, offset: 25, bytes: 1 },
   deviceSigner: { word: 1n, offset: 0, bytes: 20 },
-  stakeUsdc6: { word: 3n, offset: 16, bytes: 16 },
-  bondedUsdc6: { word: 4n, offset: 0, bytes: 16 },
+  stakeUsdc6: { word: 2n, offset: 16, bytes: 8 },
+  bondedUsdc6: { word: 2n, offset: 24, bytes: 8 },
 } as const;
 
 export const ATTESTATION_ORACLE_LAYOUT = {
@@ -255,21 +257,16 @@ export async function readProvenNode(
   options: ReadOptions = {},
 ): Promise<ProvenNode | undefined> {
   const L = NODE_REGISTRY_LAYOUT;
-  const first = await readProvenStorage(
-    client,
-    registry,
-    [mappingSlot(device, 'address', L.nodeOfDeviceSlot)],
-    options,
-  );
-  const nodeId = first.values[0]!;
+  const first = await readProvenStorage(client, registry, [mappingSlot(device, 'address', L.devicesSlot)], options);
+  const nodeId = field(first.values[0]!, L.nodeId.offset, L.nodeId.bytes);
   if (nodeId === 0n) return undefined;
-  const words = [0n, 1n, 3n, 4n].map((w) => mappingSlot(nodeId, 'uint256', L.nodesSlot, w));
+  const words = [0n, 1n, 2n].map((w) => mappingSlot(nodeId, 'uint256', L.nodesSlot, w));
   const { header, values } = await readProvenStorage(client, registry, words, {
     ...options,
     blockNumber: first.header.number,
     trustedBlockHash: first.header.hash,
   });
-  const [w0, w1, w3, w4] = values as [bigint, bigint, bigint, bigint];
+  const [w0, w1, w2] = values as [bigint, bigint, bigint];
   return {
     blockNumber: header.number,
     blockHash: header.hash,
@@ -277,8 +274,8 @@ export async function readProvenNode(
     owner: toAddress(field(w0, L.owner.offset, L.owner.bytes)),
     status: NODE_STATUSES[Number(field(w0, L.status.offset, L.status.bytes))] ?? 'None',
     deviceSigner: toAddress(field(w1, L.deviceSigner.offset, L.deviceSigner.bytes)),
-    stakeUsdc6: field(w3, L.stakeUsdc6.offset, L.stakeUsdc6.bytes),
-    bondedUsdc6: field(w4, L.bondedUsdc6.offset, L.bondedUsdc6.bytes),
+    stakeUsdc6: field(w2, L.stakeUsdc6.offset, L.stakeUsdc6.bytes),
+    bondedUsdc6: field(w2, L.bondedUsdc6.offset, L.bondedUsdc6.bytes),
   };
 }
 

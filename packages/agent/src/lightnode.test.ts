@@ -282,7 +282,7 @@ describe('the device as a light node (anvil, MQTT, PGlite, a dishonest attester)
     );
 
     // A lying RPC: it answers eth_getProof with a changed storage value, or a header with another stateRoot.
-    const slot = mappingSlot(BigInt(nodeId), 'uint256', NODE_REGISTRY_LAYOUT.nodesSlot, 3n);
+    const slot = mappingSlot(BigInt(nodeId), 'uint256', NODE_REGISTRY_LAYOUT.nodesSlot, 2n);
     const lying = (tamper: (method: string, result: any) => any) => ({
       request: async (args: { method: string; params?: unknown }) =>
         tamper(args.method, await clients.publicClient.request(args as never)),
