@@ -137,6 +137,7 @@ export async function startService(
     const directory = new RegistryDirectory(attesterClients.publicClient, deployment.nodeRegistry);
     const checks = new CheckPool({ domain, threads: config.ingestWorkers });
     stops.push(() => checks.close());
+    await checks.ready();
     const ingest = new Ingest({
       db,
       directory,

@@ -43,6 +43,7 @@ if (process.argv[2] === '--ingest') {
     // Warmed outside the timed part, as in a running service.
     for (const topic of filters) await directory.lookup(topic.split('/')[3]!);
     const checks = new CheckPool({ domain: job.domain, threads: job.threads });
+    await checks.ready();
     const ingest = new Ingest({ db, directory, hasher: new TelemetryHasher(job.domain), checks });
     await ingest.start();
     const session = await subscribeTelemetry(ingest, {

@@ -16,6 +16,7 @@ import {
   type TelemetryDomain,
   type WireRejection,
 } from '@greenhour/telemetry';
+import { threadId } from 'node:worker_threads';
 import type { Address, Hex } from 'viem';
 
 export type CheckedWindow =
@@ -82,13 +83,21 @@ export interface OutgoingMessage {
   payload: string;
 }
 
-/** A batch as it crosses to a worker. */
+/** A batch as it crosses to a worker (`warm`: hold the worker a moment and name it, so that every worker gets one). */
 export type CheckTask =
+  | { kind: 'warm' }
   | { kind: 'check'; domain: TelemetryDomain; topics: string[]; payloads: Uint8Array; ends: number[] }
   | { kind: 'receipts'; domain: TelemetryDomain; attesterKey: Uint8Array; windows: ReceiptInput[] };
 
 /** The worker's side: also what the pool runs inline with `threads: 0`. */
-export function runTask(task: CheckTask, checkers: Map<string, WindowChecker>): CheckedWindow[] | OutgoingMessage[] {
+export function runTask(
+  task: CheckTask,
+  checkers: Map<string, WindowChecker>,
+): CheckedWindow[] | OutgoingMessage[] | number {
+  if (task.kind === 'warm') {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    return threadId;
+  }
   if (task.kind === 'receipts')
     return task.windows.map((w) => ({
       topic: receiptTopic(w.device as Address),

@@ -54,8 +54,9 @@ describe('check pool', () => {
   const keys = [randomBytes(32), randomBytes(32)];
   const devices = keys.map((k) => addressOfPrivateKey(k));
   let pool: CheckPool;
-  before(() => {
+  before(async () => {
     pool = new CheckPool({ domain, threads: 2 });
+    await pool.ready(); // each worker has loaded and answered
   });
   after(async () => {
     await pool.close();

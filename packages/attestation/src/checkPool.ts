@@ -96,6 +96,27 @@ export class CheckPool {
     return (await Promise.all(tasks)).flat();
   }
 
+  /**
+   * Resolves once every worker has loaded its modules and taken a task (~1 s each: tsx compiles the checks in each
+   * thread), so that the first windows do not wait for it.
+   */
+  async ready(): Promise<void> {
+    if (this.piscina === undefined) return;
+    const seen = new Set<number>();
+    const deadline = Date.now() + 60_000;
+    while (seen.size < this.threads) {
+      if (Date.now() > deadline)
+        throw new Error(`check pool: only ${seen.size} of ${this.threads} workers started in 60 s`);
+      const ids = await Promise.all(
+        Array.from(
+          { length: this.threads },
+          () => this.piscina!.run({ kind: 'warm' } satisfies CheckTask) as Promise<number>,
+        ),
+      );
+      for (const id of ids) seen.add(id);
+    }
+  }
+
   /** Waits for the tasks under way (a worker stopped inside libsecp256k1 aborts the process), then stops the workers. */
   async close(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
@@ -103,7 +124,7 @@ export class CheckPool {
   }
 
   private async run(task: CheckTask): Promise<CheckedWindow[] | OutgoingMessage[]> {
-    if (this.piscina === undefined) return runTask(task, this.inline);
+    if (this.piscina === undefined) return runTask(task, this.inline) as CheckedWindow[] | OutgoingMessage[];
     const run = this.piscina.run(task) as Promise<PackedChecks | OutgoingMessage[]>;
     this.running.add(run);
     const result = await run.finally(() => this.running.delete(run));
