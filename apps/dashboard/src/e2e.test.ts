@@ -354,6 +354,7 @@ describe('dashboard in a browser', { skip }, () => {
         for (const col of ['hoursVerified', 'hoursMissing', 'hoursMisreported', 'challengesSucceeded'])
           assert.equal(await text(page, `${row} [data-col=${col}]`), int(n.metrics[col]), `node ${n.nodeId} ${col}`);
         assert.equal(await text(page, `${row} [data-col=rewards]`), usd(n.metrics.rewardsUsdc6));
+        assert.equal(await text(page, `${row} [data-col=windowsUnreceipted]`), int(n.metrics.windowsUnreceipted));
       }
       const hour = reports.find((r) => r.nodeId === cheated.node).hours.find((h: any) => h.slot === cheated.slot);
       const row = `#checks-table tr[data-node="${cheated.node}"][data-slot="${cheated.slot}"]`;
@@ -364,6 +365,10 @@ describe('dashboard in a browser', { skip }, () => {
       );
       assert.equal(await text(page, `${row} [data-col=reward]`), usd(hour.challenge.rewardUsdc6));
       assert.equal(await text(page, `${row} [data-col=greenShare]`), pct(hour.expected.greenShareBps));
+      assert.equal(
+        await text(page, `${row} [data-col=receipted]`),
+        `${int(hour.receiptedWindows)} of ${int(hour.expected.messageCount)}`,
+      );
     });
     await shot(page, 'attestation');
     await page.close();

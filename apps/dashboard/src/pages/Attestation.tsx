@@ -145,6 +145,12 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
             <th className="num">challenges won</th>
             <th className="num">challenges lost</th>
             <th className="num">omissions proven</th>
+            <th
+              className="num"
+              title="Windows the broker acknowledged for which the attester's receipt never came: their drop or omission cannot be proven"
+            >
+              windows without receipt
+            </th>
             <th className="num">rewards paid</th>
           </tr>
         </thead>
@@ -175,6 +181,9 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
               <td className="num" data-col="omissionsProven" title={`${n.metrics.omissionClaims ?? 0} claims opened`}>
                 {formatInt(n.metrics.omissionsProven ?? 0)}
               </td>
+              <td className="num" data-col="windowsUnreceipted">
+                {formatInt(n.metrics.windowsUnreceipted ?? 0)}
+              </td>
               <td className="num" data-col="rewards">
                 {formatUsdc6(n.metrics.rewardsUsdc6)}
               </td>
@@ -202,6 +211,9 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
               <th>state</th>
               <th className="num">green share (device's own)</th>
               <th className="num">green Wh: device / record</th>
+              <th className="num" title="The device's windows of the hour that hold the attester's signed receipt">
+                windows receipted
+              </th>
               <th>challenge outcome</th>
               <th className="num">reward</th>
             </tr>
@@ -217,6 +229,11 @@ function LightNodes({ nodes }: { nodes: LightNode[] }) {
                 </td>
                 <td className="num">
                   {formatInt(h.expected.greenWh)} / {h.reported ? formatInt(h.reported.greenWh) : '—'}
+                </td>
+                <td className="num" data-col="receipted">
+                  {h.receiptedWindows === undefined
+                    ? '—'
+                    : `${formatInt(h.receiptedWindows)} of ${formatInt(h.expected.messageCount)}`}
                 </td>
                 <td data-col="challenge">{outcome.text}</td>
                 <td className="num" data-col="reward">
