@@ -137,7 +137,9 @@ export async function startService(
     const directory = new RegistryDirectory(attesterClients.publicClient, deployment.nodeRegistry);
     const checks = new CheckPool({ domain, threads: config.ingestWorkers });
     stops.push(() => checks.close());
-    await checks.ready();
+    // The workers load (tsx compiles the checks in each thread, ~1 s) while the rest of the service starts.
+    const checksReady = checks.ready();
+    checksReady.catch(() => {}); // awaited below
     const ingest = new Ingest({
       db,
       directory,
@@ -233,6 +235,7 @@ export async function startService(
     const withDashboard = existsSync(join(dashboardDir, 'index.html'));
     if (withDashboard) serveDashboard(app, dashboardDir);
     else if (config.dashboardDir !== undefined) throw new Error(`DASHBOARD_DIR: no index.html in ${dashboardDir}`);
+    await checksReady;
     const api = await serveApi(app, config.apiPort, config.apiHost);
     stops.push(() => api.close());
     return {
