@@ -1,10 +1,8 @@
-// What the ingest benches share: signed windows of a test chain's devices, and a publisher in its own process that
-// sends them at QoS 1 as fast as the ingest keeps up.
+// What the ingest benches share: signed windows of a test chain's devices (from the test fixtures), and a publisher in
+// its own process that sends them at QoS 1 as fast as the ingest keeps up.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { hexToBytes } from 'viem';
-import { encodeTelemetry, signDigest, telemetryTopic, ZERO_HASH, type Telemetry } from '@greenhour/telemetry';
-import type { TestChain } from '../src/testing.ts';
+export { signedWindows } from '../src/testing.ts';
 
 export const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -12,44 +10,6 @@ export const arg = (name: string, fallback: number) => {
   if (!Number.isSafeInteger(v) || v <= 0) throw new Error(`${name}: must be a positive integer`);
   return v;
 };
-
-export interface SignedWindows {
-  /** [topic, payload] in publishing order: window by window, every device in each. */
-  messages: [string, string][];
-  digests: Uint8Array[];
-  signatures: Uint8Array[];
-}
-
-/** `windowsN` one-minute windows of every device, ending before the current hour so that none is in the future. */
-export function signedWindows(chain: TestChain, windowsN: number): SignedWindows {
-  const start = (Math.floor(Date.now() / 1000 / 3600) - Math.ceil(windowsN / 60)) * 3600;
-  const out: SignedWindows = { messages: [], digests: [], signatures: [] };
-  for (let w = 0; w < windowsN; w++)
-    for (const d of chain.devices) {
-      const m: Telemetry = {
-        device: d.address.toLowerCase() as Telemetry['device'],
-        seq: w + 1,
-        windowStart: start + w * 60,
-        windowEnd: start + w * 60 + 60,
-        pvWh: 50,
-        batteryInWh: 0,
-        batteryOutWh: 0,
-        batterySocWh: 5_000,
-        gridImportWh: 5,
-        gridExportWh: 0,
-        gpuWh: 10,
-        evWh: 0,
-        uptimeS: 60,
-        jobsHash: ZERO_HASH,
-      };
-      const digest = chain.hasher.digest(m);
-      const signature = signDigest(digest, d.privateKey);
-      out.messages.push([telemetryTopic(d.address), encodeTelemetry({ message: m, signature })]);
-      out.digests.push(digest);
-      out.signatures.push(hexToBytes(signature));
-    }
-  return out;
-}
 
 /**
  * Keeps at most this many messages between publisher and ingest (unless told to outrun it): Mosquitto keeps up to the

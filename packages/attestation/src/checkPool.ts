@@ -83,13 +83,7 @@ export class CheckPool {
         kind: 'receipts',
         domain: this.domain,
         attesterKey,
-        windows: windows.slice(at, at + MAX_TASK_WINDOWS).map(({ device, nodeId, slot, seq, digest }) => ({
-          device,
-          nodeId,
-          slot,
-          seq,
-          digest,
-        })),
+        windows: windows.slice(at, at + MAX_TASK_WINDOWS),
       };
       tasks.push(this.run(task) as Promise<OutgoingMessage[]>);
     }

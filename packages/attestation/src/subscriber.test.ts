@@ -7,15 +7,13 @@ import assert from 'node:assert/strict';
 import mqtt from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import type { Address } from 'viem';
-import { encodeTelemetry, signDigest, telemetryTopic, ZERO_HASH, type Telemetry } from '@greenhour/telemetry';
+import { telemetryTopic } from '@greenhour/telemetry';
 import { openDatabase, type Database } from '@greenhour/store';
 import { RegistryDirectory } from './directory.ts';
 import { Ingest } from './ingest.ts';
 import { startEmbeddedBroker } from './broker.ts';
 import { subscribeTelemetry, writePuback } from './subscriber.ts';
-import { MOSQUITTO_MISSING, startTestChain, type TestChain } from './testing.ts';
-
-const HOUR = 3600;
+import { MOSQUITTO_MISSING, signedWindows, startTestChain, type TestChain } from './testing.ts';
 
 async function until(what: () => string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
@@ -52,35 +50,7 @@ describe('ingest session: acknowledged once stored, bounded in flight', () => {
     await chain.stop();
   });
 
-  /** `perDevice` windows of each device, a minute each, in the hours before the current one. */
-  const payloads = (perDevice: number): [string, string][] => {
-    const start = (Math.floor(Date.now() / 1000 / HOUR) - Math.ceil(perDevice / 60) - 1) * HOUR;
-    const out: [string, string][] = [];
-    for (let seq = 1; seq <= perDevice; seq++)
-      for (const d of chain.devices) {
-        const m: Telemetry = {
-          device: d.address.toLowerCase() as Address,
-          seq,
-          windowStart: start + (seq - 1) * 60,
-          windowEnd: start + seq * 60,
-          pvWh: 100,
-          batteryInWh: 0,
-          batteryOutWh: 0,
-          batterySocWh: 1_000,
-          gridImportWh: 5,
-          gridExportWh: 0,
-          gpuWh: 10,
-          evWh: 0,
-          uptimeS: 60,
-          jobsHash: ZERO_HASH,
-        };
-        out.push([
-          telemetryTopic(d.address),
-          encodeTelemetry({ message: m, signature: signDigest(chain.hasher.digest(m), d.privateKey) }),
-        ]);
-      }
-    return out;
-  };
+  const payloads = (perDevice: number) => signedWindows(chain, perDevice).messages;
 
   /** A database whose writes fail while `failing` is set (a full disk, a lost server). */
   const flaky = (db: Database) => {

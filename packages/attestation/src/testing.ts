@@ -7,7 +7,7 @@ import { connect as connectNet, createServer as createNetServer } from 'node:net
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stringToHex, toHex, type Address } from 'viem';
+import { hexToBytes, stringToHex, toHex, type Address } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import {
   ANVIL_DEFAULT_PRIVATE_KEY,
@@ -24,7 +24,16 @@ import {
   type Deployment,
   type SiteTypeName,
 } from '@greenhour/chain';
-import { addressOfPrivateKey, TelemetryHasher, type NodeLimits } from '@greenhour/telemetry';
+import {
+  addressOfPrivateKey,
+  encodeTelemetry,
+  signDigest,
+  telemetryTopic,
+  TelemetryHasher,
+  ZERO_HASH,
+  type NodeLimits,
+  type Telemetry,
+} from '@greenhour/telemetry';
 
 export const TEST_CLASSES = [
   {
@@ -193,4 +202,42 @@ function portAccepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
+}
+
+export interface SignedWindows {
+  /** [topic, payload] in publishing order: window by window, every device in each. */
+  messages: [string, string][];
+  digests: Uint8Array[];
+  signatures: Uint8Array[];
+}
+
+/** `windowsN` one-minute windows of every device, ending before the current hour so that none is in the future. */
+export function signedWindows(chain: TestChain, windowsN: number): SignedWindows {
+  const start = (Math.floor(Date.now() / 1000 / 3600) - Math.ceil(windowsN / 60)) * 3600;
+  const out: SignedWindows = { messages: [], digests: [], signatures: [] };
+  for (let w = 0; w < windowsN; w++)
+    for (const d of chain.devices) {
+      const m: Telemetry = {
+        device: d.address.toLowerCase() as Telemetry['device'],
+        seq: w + 1,
+        windowStart: start + w * 60,
+        windowEnd: start + w * 60 + 60,
+        pvWh: 50,
+        batteryInWh: 0,
+        batteryOutWh: 0,
+        batterySocWh: 5_000,
+        gridImportWh: 5,
+        gridExportWh: 0,
+        gpuWh: 10,
+        evWh: 0,
+        uptimeS: 60,
+        jobsHash: ZERO_HASH,
+      };
+      const digest = chain.hasher.digest(m);
+      const signature = signDigest(digest, d.privateKey);
+      out.messages.push([telemetryTopic(d.address), encodeTelemetry({ message: m, signature })]);
+      out.digests.push(digest);
+      out.signatures.push(hexToBytes(signature));
+    }
+  return out;
 }
