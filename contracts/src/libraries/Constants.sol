@@ -161,3 +161,21 @@ uint256 constant OMISSION_ANSWER_SECONDS = 2 hours;
 // bond. A claim the attester answers costs its claimant this, which pays the attester's answer (one proof, ~60k gas)
 // many times over on an L2, so a flood of false claims pays the attester; a true one returns it.
 uint256 constant DEFAULT_OMISSION_CLAIM_BOND_USDC6 = 1_000_000;
+
+// ------------------------------------------------------------------ job market
+
+// A job spec's URI is at most 256 bytes: an IPFS or HTTPS address with a path fits in a fifth of that, and the bound
+// keeps the JobPosted event's calldata and log cost predictable (the URI is logged, never stored).
+uint256 constant MAX_SPEC_URI_BYTES = 256;
+
+// A job is served by at most 64 placements (node-hours): a day of 2 to 3 nodes, or one slot of 64 home nodes for a
+// sharded inference batch. Assignment buys each placement on the hour market (~60k gas each), so 64 of them stay
+// under 4.5M gas, a seventh of a 30M block.
+uint256 constant MAX_PLACEMENTS_PER_JOB = 64;
+
+// A job asks at most 65,536 GPU-hours: 64 placements of the largest node (1,024 GPUs). The bound also holds the
+// escrow, 65,536 × MAX_PRICE_USDC6 (1e12) < 2^57, far inside the job's 128-bit budget.
+uint256 constant MAX_JOB_GPU_HOURS = MAX_PLACEMENTS_PER_JOB * MAX_GPU_COUNT;
+
+// A completion incentive is at most 10^15 usdc6 (a billion dollars): a typo bound, inside 128 bits with any budget.
+uint256 constant MAX_INCENTIVE_USDC6 = 1e15;
