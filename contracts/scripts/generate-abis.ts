@@ -15,6 +15,7 @@ const CONTRACTS = [
   'HourPositions',
   'HourRouter',
   'GreenComputeIndex',
+  'JobMarket',
 ] as const;
 
 const lowerFirst = (s: string) => s[0]!.toLowerCase() + s.slice(1);

@@ -8,6 +8,7 @@ import {
   hourMarketAbi,
   hourPositionsAbi,
   hourRouterAbi,
+  jobMarketAbi,
   nodeRegistryAbi,
   settlementTokenAbi,
 } from '@greenhour/contracts';
@@ -21,6 +22,7 @@ export const DEPLOYED_CONTRACTS = [
   { name: 'HourPositions', field: 'hourPositions', abi: hourPositionsAbi },
   { name: 'HourRouter', field: 'hourRouter', abi: hourRouterAbi },
   { name: 'GreenComputeIndex', field: 'greenComputeIndex', abi: greenComputeIndexAbi },
+  { name: 'JobMarket', field: 'jobMarket', abi: jobMarketAbi },
 ] as const satisfies readonly { name: string; field: string; abi: Abi }[];
 
 export type DeployedContractName = (typeof DEPLOYED_CONTRACTS)[number]['name'];

@@ -366,6 +366,7 @@ describe('deployments file', () => {
       hourPositions: '0x2b961e3959b79326a8e7f64ef0d2d825707669b5',
       hourRouter: '0x5fc8d32690cc91d4c39d9d3abcbd16989f875707',
       greenComputeIndex: '0x0165878a594ca255338adc94d2da3e8d8f8ce5e5',
+      jobMarket: '0xa513e6e4b8f2a923d98304ec87f64353c4d5c853',
       admin: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
       attestor: '0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266',
       deployedAtBlock: 1,

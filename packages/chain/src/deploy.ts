@@ -7,6 +7,8 @@ import {
   computeHoursBytecode,
   greenComputeIndexAbi,
   greenComputeIndexBytecode,
+  jobMarketAbi,
+  jobMarketBytecode,
   hourMarketAbi,
   hourMarketBytecode,
   hourRouterAbi,
@@ -245,6 +247,9 @@ export async function deploySystem(clients: Clients, options: DeployOptions): Pr
   const greenComputeIndex = (
     await deployContract('GreenComputeIndex', greenComputeIndexAbi, greenComputeIndexBytecode, [hourMarket])
   ).contractAddress!;
+  const jobMarket = (
+    await deployContract('JobMarket', jobMarketAbi, jobMarketBytecode, [hourMarket, nodeRegistry, admin])
+  ).contractAddress!;
 
   const registry = { address: nodeRegistry, abi: nodeRegistryAbi } as const;
   const hours = { address: computeHours, abi: computeHoursAbi } as const;
@@ -271,6 +276,10 @@ export async function deploySystem(clients: Clients, options: DeployOptions): Pr
   });
   await send('grant DELIVERY_ROLE', { ...hours, functionName: 'grantRole', args: [deliveryRole, attestor] });
   await send('grant ATTESTER_ROLE', { ...oracle, functionName: 'grantRole', args: [attesterRole, attestor] });
+  // The service runs the scheduler with the attestation service's account: it assigns jobs and nothing else there.
+  const jobs = { address: jobMarket, abi: jobMarketAbi } as const;
+  const schedulerRole = await publicClient.readContract({ ...jobs, functionName: 'SCHEDULER_ROLE' });
+  await send('grant SCHEDULER_ROLE', { ...jobs, functionName: 'grantRole', args: [schedulerRole, attestor] });
   await send('renounce registry WIRING_ROLE', {
     ...registry,
     functionName: 'renounceRole',
@@ -339,6 +348,7 @@ export async function deploySystem(clients: Clients, options: DeployOptions): Pr
     hourPositions,
     hourRouter,
     greenComputeIndex,
+    jobMarket,
     admin,
     attestor,
     deployedAtBlock: Number(firstBlock),

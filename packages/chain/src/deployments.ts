@@ -18,6 +18,8 @@ export interface Deployment {
   hourRouter: Address;
   /** TWAPs of the hour market's classes and the green compute index. */
   greenComputeIndex: Address;
+  /** Buyers' jobs with escrowed payment; the attestation service's account holds its scheduler role. */
+  jobMarket: Address;
   admin: Address;
   attestor: Address;
   deployedAtBlock: number;
@@ -53,6 +55,7 @@ export function readDeployment(dir: string, chainId: number): Deployment {
     'hourPositions',
     'hourRouter',
     'greenComputeIndex',
+    'jobMarket',
     'admin',
     'attestor',
   ] as const) {

@@ -61,6 +61,9 @@ export {
   type MarketView,
 } from './actions/marketView.ts';
 export { faucet } from './actions/faucet.ts';
+export { postJob, JOB_KINDS, type JobKind, type PostJobParams } from './actions/postJob.ts';
+export { assignJob, type PlacementRequest } from './actions/assignJob.ts';
+export { jobView, type JobView } from './actions/jobView.ts';
 export { startMarketSandbox, SANDBOX_CLASS_ID, type MarketSandbox } from './marketSandbox.ts';
 export {
   DEPLOYED_CONTRACTS,

@@ -18,6 +18,7 @@ const deployment: Deployment = {
   hourPositions: addr(6),
   hourRouter: addr(7),
   greenComputeIndex: addr(8),
+  jobMarket: addr(0x1b),
   admin: addr(9),
   attestor: addr(10),
   deployedAtBlock: 1,
@@ -27,7 +28,7 @@ const blockHash = `0x${'ab'.repeat(32)}` as Hex;
 const txHash = `0x${'cd'.repeat(32)}` as Hex;
 
 describe('contractsOf', () => {
-  it('lists the eight contracts of a deployment', () => {
+  it('lists the nine contracts of a deployment', () => {
     assert.deepEqual(
       contracts.map((c) => c.name),
       [
@@ -39,6 +40,7 @@ describe('contractsOf', () => {
         'HourPositions',
         'HourRouter',
         'GreenComputeIndex',
+        'JobMarket',
       ],
     );
   });

@@ -21,6 +21,7 @@ const deployment: Deployment = {
   hourPositions: address(6),
   hourRouter: address(7),
   greenComputeIndex: address(8),
+  jobMarket: address(0x1b),
   admin: address(9),
   attestor: address(10),
   deployedAtBlock: 1,

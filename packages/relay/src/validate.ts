@@ -41,7 +41,7 @@ interface Relayable {
  * collectProtocolFees, setIndexWindow, setTreasury, setOmissionClaimBond), the protocol's own (NodeRegistry bond,
  * releaseBond, seizeBond, slash; ComputeHours confirmDelivery, setGreenShare; HourPositions mint; SettlementToken
  * mint), the attester's (commit, answerOmissionClaim, claim, releaseBond), and keeper calls no user needs
- * (HourMarket open, GreenComputeIndex publishIndex).
+ * (HourMarket open, GreenComputeIndex publishIndex), and the scheduler's JobMarket assign.
  */
 const RELAYED_FUNCTIONS: Record<ContractKey, readonly string[]> = {
   nodeRegistry: ['register', 'addStake', 'requestExit', 'withdrawStake'],
@@ -68,6 +68,7 @@ const RELAYED_FUNCTIONS: Record<ContractKey, readonly string[]> = {
     'resolveOmissionClaim',
   ],
   greenComputeIndex: [],
+  jobMarket: ['post', 'cancel', 'expire', 'redeem', 'settle', 'withdraw'],
 };
 
 export const RELAYABLE = Object.fromEntries(
