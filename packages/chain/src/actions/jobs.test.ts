@@ -3,50 +3,24 @@
 // budget is credited back at once, and an account without the role cannot assign.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { BaseError, ContractFunctionRevertedError, keccak256, stringToHex, toHex } from 'viem';
-import { mnemonicToAccount, privateKeyToAccount } from 'viem/accounts';
+import { BaseError, ContractFunctionRevertedError, keccak256, stringToHex } from 'viem';
 import { jobMarketAbi, settlementTokenAbi } from '@greenhour/contracts';
 import {
   addLiquidity,
-  ANVIL_DEFAULT_PRIVATE_KEY,
   assignJob,
-  connect,
-  DATACENTER_ASK_USDC6,
-  DEFAULT_MINIMUM_STAKE_USDC6,
-  deploySystem,
-  faucet,
   hourIdOf,
   jobView,
-  marketClassFor,
   mintHours,
   postJob,
   quoteBuy,
-  registerNode,
   slotOf,
-  startAnvil,
-  type Anvil,
+  startMarketSandbox,
+  SANDBOX_CLASS_ID as CLASS_ID,
   type Clients,
   type Deployment,
+  type MarketSandbox,
   type PostJobParams,
 } from '../index.ts';
-
-const MNEMONIC = 'test test test test test test test test test test test junk';
-const anvilKey = (index: number) => toHex(mnemonicToAccount(MNEMONIC, { addressIndex: index }).getHdKey().privateKey!);
-const CLASS_ID = 1;
-const CLASSES = [
-  {
-    classId: CLASS_ID,
-    label: stringToHex('dc-tier', { size: 32 }),
-    fp16TflopsMin: 756,
-    memoryGbMin: 80,
-    boardPowerWMax: 700,
-    bondPerHourUsdc6: 9_000_000n,
-  },
-];
-const GPU = 'NVIDIA H100 SXM5 80GB';
 
 function revertName(err: unknown): string | undefined {
   if (!(err instanceof BaseError)) return undefined;
@@ -55,7 +29,7 @@ function revertName(err: unknown): string | undefined {
 }
 
 describe('job market on a real anvil: post, assign within the price, refund', () => {
-  let anvil: Anvil;
+  let sandbox: MarketSandbox;
   let service: Clients; // deployer and the attestation service's account: holds SCHEDULER_ROLE
   let buyer: Clients;
   let deployment: Deployment;
@@ -84,40 +58,13 @@ describe('job market on a real anvil: post, assign within the price, refund', ()
   });
 
   before(async () => {
-    anvil = await startAnvil();
-    service = await connect(anvil.rpcUrl, ANVIL_DEFAULT_PRIVATE_KEY);
-    buyer = await connect(anvil.rpcUrl, anvilKey(1));
-    deployment = await deploySystem(service, {
-      capacityClasses: CLASSES,
-      gpuModels: [{ gpuModel: stringToHex(GPU, { size: 32 }), classId: CLASS_ID }],
-      marketClasses: CLASSES.map((c) => marketClassFor(c, DATACENTER_ASK_USDC6)),
-      minimumStakeUsdc6: DEFAULT_MINIMUM_STAKE_USDC6,
-      deploymentsDir: mkdtempSync(join(tmpdir(), 'gh-jobs-deployments-')),
-    });
-    await faucet(service, deployment, service.account.address, 6_000_000_000n);
-    await faucet(service, deployment, buyer.account.address, 1_000_000_000n);
-    const deviceKey = privateKeyToAccount(stringToHex('jobs-device', { size: 32 }));
-    nodeId = await registerNode(
-      service,
-      deployment,
-      {
-        deviceSigner: deviceKey.address,
-        siteType: 'station',
-        geohash: 'w21z7',
-        pvWp: 500_000,
-        batteryWh: 1_000_000,
-        chargerW: 0,
-        gpuModel: GPU,
-        gpuCount: 8,
-      },
-      6_000_000_000n,
-      deviceKey,
-    );
+    sandbox = await startMarketSandbox(8);
+    ({ node: service, buyer, deployment, nodeId } = sandbox);
     slot = slotOf((await service.publicClient.getBlock()).timestamp) + 30;
     await mintHours(service, deployment, nodeId, slot, 8n);
     await addLiquidity(service, deployment, { hourId: hourIdOf(CLASS_ID, slot), hoursIn: 8n });
   });
-  after(async () => anvil?.stop());
+  after(async () => sandbox?.stop());
 
   it('escrows the budget and incentive, assigns at the market price and credits back the rest', async () => {
     const before = await tokenBalance(buyer.account.address);
