@@ -11,6 +11,7 @@ import {IJobMarket} from "./interfaces/IJobMarket.sol";
 import {IHourMarket} from "./interfaces/IHourMarket.sol";
 import {IComputeHours} from "./interfaces/IComputeHours.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
+import {PulledHoursReceiver} from "./utils/PulledHoursReceiver.sol";
 import {HourId} from "./libraries/HourId.sol";
 import "./libraries/Constants.sol" as C;
 
@@ -41,7 +42,7 @@ contract JobMarket is IJobMarket, IERC1155Receiver, AccessControl, ReentrancyGua
         market = market_;
         registry = registry_;
         token = market_.token();
-        hours_ = IComputeHours(address(PulledHoursReceiverView(address(market_)).hours_()));
+        hours_ = IComputeHours(address(PulledHoursReceiver(address(market_)).hours_()));
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
     }
 
@@ -370,9 +371,4 @@ contract JobMarket is IJobMarket, IERC1155Receiver, AccessControl, ReentrancyGua
         j.incentiveUsdc6 = 0;
         _credits[j.buyer] += refundUsdc6;
     }
-}
-
-/// @dev The hour market's hours token (PulledHoursReceiver exposes it).
-interface PulledHoursReceiverView {
-    function hours_() external view returns (address);
 }
