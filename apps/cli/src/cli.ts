@@ -143,6 +143,9 @@ const MAIN_HELP = [
   '  market quote    price of N hours of a capacity class and hour slot on chain (--side buy|sell)',
   '  market buy      buy N hours with a price bound (--max-cost-usd or --slippage-bps; --key-file)',
   '  market sell     sell N hours back with a price bound (--min-proceeds-usd or --slippage-bps; --key-file)',
+  '  job quote       plan a job on the market now: node-hours, cost, expected emissions and green share',
+  '  job submit      post an AI job with its escrowed payment (--key-file)',
+  '  job status      a job and its placements on chain (--job ID)',
   '',
   "Run 'greenhour <command> --help' for the options of a command.",
   'Exit codes: 0 ok, 1 runtime or data error or a refused trade, 2 bad input.',
@@ -176,10 +179,11 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     // Loaded on use: the chain commands bring viem and the contracts, which site and invest do not need.
     if (argv[0] === 'node') return await (await import('./node.ts')).nodeCommand(argv.slice(1), io);
     if (argv[0] === 'market') return await (await import('./market.ts')).marketCommand(argv.slice(1), io);
+    if (argv[0] === 'job') return await (await import('./job.ts')).jobCommand(argv.slice(1), io);
     throw new UsageError(
       'command',
       `unknown command ${JSON.stringify(argv[0])} (expected site simulate, invest, telemetry status, node register, ` +
-        'node status, market quote, market buy or market sell; see --help)',
+        'node status, market quote, market buy, market sell, job quote, job submit or job status; see --help)',
     );
   } catch (e) {
     return reportError(e, io);

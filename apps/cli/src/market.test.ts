@@ -417,7 +417,7 @@ describe('greenhour market quote / buy / sell on a real anvil', () => {
         /--max-cost-usd: unknown flag/,
       ],
       [['market', 'bid'], /command: market: unknown subcommand "bid" \(expected quote, buy or sell\)/],
-      [['markets'], /command: unknown command "markets" \(expected .*market quote, market buy or market sell/],
+      [['markets'], /command: unknown command "markets" \(expected .*market quote, market buy, market sell, job quote/],
     ] as const) {
       const r = await cliHere([...args]);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -27,6 +27,11 @@ const PAGES = [
     page: lazy(async () => ({ default: (await import('./pages/Market.tsx')).MarketPage })),
   },
   {
+    path: 'jobs',
+    title: 'Jobs',
+    page: lazy(async () => ({ default: (await import('./pages/Jobs.tsx')).JobsPage })),
+  },
+  {
     path: 'portfolio',
     title: 'Portfolio',
     page: lazy(async () => ({ default: (await import('./pages/Portfolio.tsx')).PortfolioPage })),
@@ -66,7 +71,7 @@ export function App() {
     <>
       <header>
         <h1>Greenhour</h1>
-        <span className="tagline">green compute hours: sites, energy, attestation, market</span>
+        <span className="tagline">green compute hours: sites, energy, attestation, market, jobs</span>
         <ClockBadge />
         <nav>
           {PAGES.map((p) => (

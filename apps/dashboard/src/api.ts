@@ -192,3 +192,13 @@ export const getIndex = (windowS = 3600) => get('/v1/market/index', undefined, {
 export type Portfolio = Schemas['Portfolio'];
 
 export const getPortfolio = (address: string) => get('/v1/portfolio/{address}', { address });
+
+// ---- jobs ----
+
+/** A job (`/v1/jobs`): the chain's record, its placements on node-hours (with where each node is), the keeper's plan
+ * with the expected carbon account, the measured account once its node-hours are attested, and its events. */
+export type Job = Schemas['Job'];
+export type CarbonAccount = Schemas['CarbonAccount'];
+
+export const listJobs = (q: PageQuery & { buyer?: string } = {}) => get('/v1/jobs', undefined, q);
+export const getJob = (jobId: string) => get('/v1/jobs/{jobId}', { jobId });

@@ -502,4 +502,47 @@ describe('dashboard in a browser', { skip }, () => {
     await page.close();
     assert.deepEqual(pageErrors, [], 'no page threw');
   });
+
+  it("Jobs: the demo buyer's jobs with their status, placements and expected carbon account as the API has them", async () => {
+    const page = await open('jobs');
+    await page.waitForSelector('#jobs-table');
+    const placed = (j: any) =>
+      j.placements.map((p: any) => `${p.nodeId} @ ${utcSlot(p.slot).slice(11, 16)} × ${p.gpuHours}`);
+    const grams = (mg: number) => `${(mg / 1000).toFixed(1)} g`;
+    await eventually(async () => {
+      const jobs = items((await api('/v1/jobs?limit=100')).body);
+      assert.ok(
+        jobs.some((j) => j.status === 'assigned' && j.expected !== null),
+        'the keeper placed a demo job with its plan',
+      );
+      assert.equal(await page.locator('#jobs-table tbody tr').count(), jobs.length);
+      for (const j of jobs) {
+        const col = (c: string) => text(page, `#jobs-table tr[data-job="${j.jobId}"] [data-col=${c}]`);
+        assert.ok((await col('status')).startsWith(j.status), `job ${j.jobId} status`);
+        assert.equal(await col('gpuHours'), String(j.gpuHours));
+        assert.equal(await col('spent'), j.status === 'open' ? '—' : usd(j.spentUsdc6));
+        assert.equal(await col('placements'), j.placements.length === 0 ? '—' : placed(j).join(', '));
+        assert.equal(await col('expectedGreen'), j.expected === null ? '—' : pct(j.expected.cfeBps));
+        assert.equal(await col('expectedSci'), j.expected === null ? '—' : grams(j.expected.sciMgPerGpuHour));
+        // The plan's hours are the job's placements, and their energy is the job's expected energy.
+        if (j.plan !== null)
+          assert.equal(
+            j.plan.hours.reduce((s: number, h: any) => s + h.energyWh, 0),
+            j.expected.energyWh,
+          );
+      }
+    });
+    assert.equal(await page.locator('#jobs-timeline canvas').count(), 1, 'the timeline is drawn');
+    assert.equal(await page.locator('#jobs-map canvas').count(), 1, 'the map is drawn');
+    const first = items((await api('/v1/jobs?limit=1')).body)[0];
+    await page.locator(`#jobs-table tr[data-job="${first.jobId}"]`).click();
+    await eventually(async () => {
+      const job = (await api(`/v1/jobs/${first.jobId}`)).body;
+      assert.equal(await page.locator('#job-events tbody tr').count(), job.timeline.length);
+      assert.equal(await text(page, '#job-events tbody tr td:nth-child(2)'), 'JobPosted');
+    });
+    await shot(page, 'jobs');
+    await page.close();
+    assert.deepEqual(pageErrors, [], 'no page threw');
+  });
 });

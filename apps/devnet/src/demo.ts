@@ -65,7 +65,7 @@ export function demoDeviceSigner(deviceId: string): Address {
   return privateKeyToAccount(demoDeviceKey(deviceId)).address;
 }
 
-function ownerKey(index: number): Hex {
+export function ownerKey(index: number): Hex {
   const hd = mnemonicToAccount(ANVIL_MNEMONIC, { addressIndex: index + 1 }).getHdKey();
   return `0x${Buffer.from(hd.privateKey!).toString('hex')}` as Hex;
 }
@@ -77,7 +77,11 @@ export const DEVICE_GAS_WEI = 10n ** 16n;
 /** What a device key holds for the bonds of its omission claims: five claims at the deployment's 1 USD. */
 export const DEVICE_CLAIM_BONDS_USDC6 = 5_000_000n;
 
-async function fundGas({ publicClient, walletClient }: Clients, to: Address, amountWei = OWNER_GAS_WEI): Promise<void> {
+export async function fundGas(
+  { publicClient, walletClient }: Clients,
+  to: Address,
+  amountWei = OWNER_GAS_WEI,
+): Promise<void> {
   if ((await publicClient.getBalance({ address: to })) >= amountWei) return;
   const hash = await walletClient.sendTransaction({ to, value: amountWei });
   await publicClient.waitForTransactionReceipt({ hash });

@@ -20,6 +20,7 @@ import {
 import { acceleratedClock, paceChain, parseClockSpeed } from './clock.ts';
 import { bringUpDemo, DEMO_MINT_SLOTS_AHEAD, startDemoAgents } from './demo.ts';
 import { startMarketKeeper } from './marketKeeper.ts';
+import { startJobDemo } from './jobDemo.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -49,11 +50,13 @@ async function main(): Promise<void> {
   let services: Service | undefined;
   let agents: Awaited<ReturnType<typeof startDemoAgents>> | undefined;
   let keeper: ReturnType<typeof startMarketKeeper> | undefined;
+  let buyers: Awaited<ReturnType<typeof startJobDemo>> | undefined;
   let pacer: ReturnType<typeof paceChain> | undefined;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping`);
+    await buyers?.stop();
     await keeper?.stop();
     await agents?.stop();
     await pacer?.stop();
@@ -127,6 +130,16 @@ async function main(): Promise<void> {
         intervalMs: fast ? 4_000 : 10_000,
         log,
       });
+    if (deployment.settlementTokenDeployed && nodes.length > 0)
+      buyers = await startJobDemo({
+        rpcUrl,
+        deployer,
+        deployment,
+        classIds: [...new Set(nodes.map((n) => n.classId))].sort((a, b) => a - b),
+        slotsAhead: DEMO_MINT_SLOTS_AHEAD,
+        intervalMs: fast ? 4_000 : 30_000,
+        log,
+      });
     console.log('');
     console.log(`chain id          ${deployment.chainId}`);
     console.log(`rpc               ${rpcUrl}`);
@@ -137,6 +150,7 @@ async function main(): Promise<void> {
     console.log(`HourMarket        ${deployment.hourMarket}`);
     console.log(`HourRouter        ${deployment.hourRouter}`);
     console.log(`GreenComputeIndex ${deployment.greenComputeIndex}`);
+    console.log(`JobMarket         ${deployment.jobMarket}`);
     console.log(`nodes registered  ${nodes.length}`);
     console.log(`database          ${services.databaseKind}`);
     console.log(`mqtt              ${services.mqttUrl}`);
@@ -150,6 +164,7 @@ async function main(): Promise<void> {
     console.log('');
     log('ready; Ctrl-C to stop');
   } catch (err) {
+    await buyers?.stop();
     await keeper?.stop();
     await agents?.stop();
     await pacer?.stop();

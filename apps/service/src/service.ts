@@ -23,6 +23,7 @@ import {
 } from '@greenhour/attestation';
 import { createApi, publishOpenApi, serveApi, serveDashboard } from '@greenhour/api';
 import { indexerRoutes, startIndexer, type IndexerRoutesOptions } from '@greenhour/indexer';
+import { JobKeeper, jobRoutes } from '@greenhour/jobs';
 import { relayRoutes } from '@greenhour/relay';
 import { openDatabase, type Database } from '@greenhour/store';
 import { reportDomain, TelemetryHasher } from '@greenhour/telemetry';
@@ -34,6 +35,12 @@ import { clockRoutes, SYSTEM_CLOCK, type ServiceClock } from './clock.ts';
 
 /** How often the attester looks for hours to build, commit and claim. */
 const ATTESTER_INTERVAL_MS = 30_000;
+/**
+ * How often the job keeper plans, redeems and settles. A placement is redeemed in the first 6 minutes of its slot
+ * (REDEMPTION_WINDOW_SECONDS), so the keeper looks at least 6 times in that window; on an accelerated clock it
+ * looks more often (not below 1 s).
+ */
+const JOB_KEEPER_INTERVAL_MS = 60_000;
 export const SERVICE_VERSION = '0.1.0';
 const SHIPPED_DASHBOARD = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dashboard', 'dist');
 
@@ -67,6 +74,8 @@ export interface ApiDependencies {
   /** The chain and the indexer behind the fleet, market and portfolio routes. */
   chain: Omit<IndexerRoutesOptions, 'db'>;
   clock?: ServiceClock;
+  /** The job keeper whose plans the quote route uses (a fresh one, idle, when not given). */
+  jobs?: JobKeeper;
 }
 
 /**
@@ -89,6 +98,10 @@ export function buildApi(deps: ApiDependencies): ReturnType<typeof createApi> {
   );
   app.route('/', indexerRoutes({ db: deps.db, ...deps.chain }));
   app.route('/', clockRoutes(deps.clock ?? SYSTEM_CLOCK));
+  const { clients, deployment } = deps.chain;
+  const jobs =
+    deps.jobs ?? new JobKeeper({ clients, deployment, db: deps.db, chainId: deployment.chainId, log: () => {} });
+  app.route('/', jobRoutes({ db: deps.db, clients, deployment, chainId: deployment.chainId, keeper: jobs }));
   const { publicClient } = deps.chain.clients;
   app.route('/', relayRoutes({ db: deps.db, publicClient, deployment: deps.chain.deployment, log: deps.logger }));
   publishOpenApi(app, SERVICE_VERSION);
@@ -208,6 +221,31 @@ export async function startService(
     });
     stops.push(() => indexer.stop());
 
+    // The job keeper sends from the attester's account (it holds the job market's SCHEDULER_ROLE), so its ticks run
+    // in the attester's queue: one account, one sender at a time, no two transactions asking for the same nonce. A
+    // tick is not queued while the last one waits.
+    const jobs = new JobKeeper({ clients: attesterClients, deployment, db, chainId: deployment.chainId, log });
+    let jobTickQueued = false;
+    const jobTimer = setInterval(
+      () => {
+        if (jobTickQueued) return;
+        jobTickQueued = true;
+        attesting = attesting.then(() =>
+          jobs
+            .tick()
+            .catch((err: Error) => log(`jobs: ${err.message.split('\n')[0]}`))
+            .finally(() => {
+              jobTickQueued = false;
+            }),
+        );
+      },
+      Math.max(1_000, JOB_KEEPER_INTERVAL_MS / clock.speed),
+    );
+    stops.push(async () => {
+      clearInterval(jobTimer);
+      await attesting;
+    });
+
     const reports = new LightNodeReports(db, directory, reportDomain(deployment.chainId, deployment.attestationOracle));
     const app = buildApi({
       logger,
@@ -217,6 +255,7 @@ export async function startService(
       db,
       ingest,
       clock,
+      jobs,
       ...(extras.lightNodes ? { lightNodes: extras.lightNodes } : {}),
       readiness: async () => ({
         database: await db.query('SELECT 1').then(
