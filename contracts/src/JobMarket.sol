@@ -219,6 +219,35 @@ contract JobMarket is IJobMarket, IERC1155Receiver, AccessControl, ReentrancyGua
     }
 
     /// @inheritdoc IJobMarket
+    function redeemElsewhere(uint256 jobId, uint256 index, uint64 nodeId)
+        external
+        onlyRole(SCHEDULER_ROLE)
+        nonReentrant
+        returns (uint256 redemptionId)
+    {
+        // CHECKS: least privilege, the scheduler moves a placement only when its node cannot deliver it any more.
+        Placement storage p = _placement(jobId, index);
+        if (p.status != PlacementStatus.Bought) revert PlacementNotBought(jobId, index, p.status);
+        uint64 fromNodeId = p.nodeId;
+        uint256 left = hours_.nodeSlot(fromNodeId, p.slot).outstanding;
+        if (left >= p.gpuHours) revert NodeCanStillDeliver(jobId, index, left);
+        Job storage j = _jobs[jobId];
+        if (!j.shardable && j.placementCount > 1) revert NotOneNode(index, nodeId, fromNodeId);
+        (,, uint16 nodeClassId,) = registry.obligorOf(nodeId);
+        if (nodeClassId != p.classId) revert NodeClassMismatch(index, nodeId, nodeClassId, p.classId);
+        uint256 owed = hours_.nodeSlot(nodeId, p.slot).outstanding;
+        if (owed < p.gpuHours) revert InvalidPlacements("nodeOutstanding", index, owed);
+
+        // WRITE, then the redemption (ComputeHours checks the slot's redemption window)
+        p.nodeId = nodeId;
+        p.status = PlacementStatus.Redeemed;
+        redemptionId = hours_.redeem(HourId.encode(p.classId, p.slot), nodeId, p.gpuHours);
+        p.redemptionId = uint64(redemptionId);
+        emit PlacementMoved(jobId, index, fromNodeId, nodeId);
+        emit PlacementRedeemed(jobId, index, nodeId, redemptionId);
+    }
+
+    /// @inheritdoc IJobMarket
     function settle(uint256 jobId, uint256 index) external nonReentrant {
         // CHECKS
         Placement storage p = _placement(jobId, index);

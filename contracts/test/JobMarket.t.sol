@@ -351,6 +351,80 @@ contract JobMarketTest is MarketFixture {
         jobs.redeem(id, 1);
     }
 
+    /// Holders of the same class and slot redeem the named node's hours first (naming it), so it no longer owes the
+    /// job's: the scheduler moves the placement to another node of the class that owes them, and that node delivers
+    /// and earns the incentive. The scheduler cannot move a placement whose node can still deliver.
+    function test_exploit_nodeDrainedByOthers_redeemedElsewhere() public {
+        uint32 s = slotNow() + 10;
+        provide(s, 8);
+        uint256 id = post(spec(s, s + 8, 4));
+        vm.prank(scheduler);
+        jobs.assign(id, one(s, 4), 0);
+        uint256 second = registerAs(carol, stationSpec(deviceAddr(0xD3)), 10_000e6);
+        uint256 hourId = dcHour(s);
+        vm.prank(carol);
+        hours_.mint(second, s, 8);
+        vm.warp(HourId.startOf(s));
+        vm.expectRevert(abi.encodeWithSelector(IJobMarket.NodeCanStillDeliver.selector, id, 0, 8));
+        vm.prank(scheduler);
+        jobs.redeemElsewhere(id, 0, uint64(second));
+        // Carol redeems 5 of her own hours naming alice's node: alice's node owes 3, fewer than the job's 4.
+        vm.prank(carol);
+        hours_.redeem(hourId, nodeId, 5);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IAccessControl.AccessControlUnauthorizedAccount.selector, carol, jobs.SCHEDULER_ROLE()
+            )
+        );
+        vm.prank(carol);
+        jobs.redeemElsewhere(id, 0, uint64(second));
+        vm.expectRevert(abi.encodeWithSelector(IJobMarket.NodeClassMismatch.selector, 0, 999, 0, DC_CLASS));
+        vm.prank(scheduler);
+        jobs.redeemElsewhere(id, 0, 999);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarket.InvalidPlacements.selector, "nodeOutstanding", 0, 3));
+        vm.prank(scheduler);
+        jobs.redeemElsewhere(id, 0, uint64(nodeId));
+
+        vm.prank(scheduler);
+        uint256 rid = jobs.redeemElsewhere(id, 0, uint64(second));
+        vm.assertEq(jobs.placement(id, 0).nodeId, second, "the placement names the node that delivers");
+        vm.assertEq(hours_.nodeSlot(second, s).outstanding, 4, "the second node owes the job's 4 hours less");
+        vm.expectRevert(
+            abi.encodeWithSelector(IJobMarket.PlacementNotBought.selector, id, 0, IJobMarket.PlacementStatus.Redeemed)
+        );
+        jobs.redeem(id, 0);
+        vm.startPrank(attestor);
+        hours_.confirmDelivery(rid);
+        hours_.setGreenShare(second, s, 9_000);
+        vm.stopPrank();
+        vm.warp(HourId.startOf(s) + 3600 + C.DELIVERY_CONFIRMATION_WINDOW_SECONDS);
+        jobs.settle(id, 0);
+        vm.assertEq(jobs.creditOf(carol), INCENTIVE, "the node that delivered earns the incentive");
+        vm.assertEq(jobs.creditOf(alice), 0, "the drained node earns nothing");
+    }
+
+    /// A job that is not shardable and has several placements stays on one node: none of them moves.
+    function test_redeemElsewhere_notShardable_staysOnOneNode() public {
+        uint32 s = slotNow() + 10;
+        provide(s, 8);
+        provide(s + 1, 8);
+        uint256 id = post(spec(s, s + 8, 4));
+        IJobMarket.PlacementRequest[] memory p = new IJobMarket.PlacementRequest[](2);
+        p[0] = IJobMarket.PlacementRequest(uint64(nodeId), DC_CLASS, s, 2);
+        p[1] = IJobMarket.PlacementRequest(uint64(nodeId), DC_CLASS, s + 1, 2);
+        vm.prank(scheduler);
+        jobs.assign(id, p, 0);
+        uint256 second = registerAs(carol, stationSpec(deviceAddr(0xD4)), 10_000e6);
+        vm.prank(carol);
+        hours_.mint(second, s, 8);
+        vm.warp(HourId.startOf(s));
+        vm.prank(carol);
+        hours_.redeem(dcHour(s), nodeId, 7);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarket.NotOneNode.selector, 0, second, nodeId));
+        vm.prank(scheduler);
+        jobs.redeemElsewhere(id, 0, uint64(second));
+    }
+
     function test_withdraw_nothing() public {
         vm.expectRevert(abi.encodeWithSelector(IJobMarket.NothingToWithdraw.selector, carol));
         vm.prank(carol);

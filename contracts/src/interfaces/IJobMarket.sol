@@ -101,6 +101,8 @@ interface IJobMarket {
     error ClassBelowMinimum(uint256 index, uint16 classId, uint16 minClassId);
     error NodeClassMismatch(uint256 index, uint256 nodeId, uint16 nodeClassId, uint16 classId);
     error NotOneNode(uint256 index, uint256 nodeId, uint256 firstNodeId);
+    /// @notice A placement moves to another node only once its named node no longer owes its hours.
+    error NodeCanStillDeliver(uint256 jobId, uint256 index, uint256 outstanding);
     error InvalidAggregator(uint256 nodeId);
     error HoursNotMatched(uint256 placedHours, uint256 gpuHours);
     error UnknownPlacement(uint256 jobId, uint256 index);
@@ -124,6 +126,7 @@ interface IJobMarket {
         PlacementRequest[] placements
     );
     event PlacementRedeemed(uint256 indexed jobId, uint256 index, uint256 indexed nodeId, uint256 redemptionId);
+    event PlacementMoved(uint256 indexed jobId, uint256 index, uint256 fromNodeId, uint256 toNodeId);
     /// @param incentiveToNodeUsdc6 the node owner's part of the incentive; @param refundUsdc6 what went back to the buyer.
     event PlacementSettled(
         uint256 indexed jobId,
@@ -156,6 +159,12 @@ interface IJobMarket {
 
     /// @notice Anyone, in the first minutes of the placement's slot: redeems its hours, naming its node.
     function redeem(uint256 jobId, uint256 index) external returns (uint256 redemptionId);
+
+    /// @notice The scheduler, in the first minutes of the placement's slot, when its named node no longer owes the
+    /// placement's hours (holders of the same class and slot redeemed them first, naming it): redeems the hours naming
+    /// `nodeId` instead, a node of the placement's class that owes at least as many. A job that is not shardable moves
+    /// only if it has one placement, so that it stays on one node.
+    function redeemElsewhere(uint256 jobId, uint256 index, uint64 nodeId) external returns (uint256 redemptionId);
 
     /// @notice Anyone, once the placement's confirmation window has closed: settles the placement (see the contract
     /// notice). An unconfirmed redemption is settled as undelivered first; unredeemed hours count as undelivered.

@@ -12,8 +12,9 @@ import {HourId} from "../../src/libraries/HourId.sol";
 import "../../src/libraries/Constants.sol" as C;
 
 /// @dev Drives jobs through every path (post, cancel, expire, assign, redeem, delivery confirmed green or brown,
-/// undelivered settled here or on ComputeHours directly, settle, withdraw) while time passes. bob buys, alice's node
-/// serves, the handler's pranks stand in for the scheduler and the attestor. Every action checks its preconditions and
+/// undelivered settled here or on ComputeHours directly, settle, withdraw; carol draining alice's node by redeeming her
+/// own hours naming it, and the scheduler moving the job to carol's node) while time passes. bob buys, alice's node
+/// serves, carol's node holds hours of the same slots; the handler's pranks stand in for the scheduler and the attestor. Every action checks its preconditions and
 /// calls plainly, so an unexpected revert fails the run (fail_on_revert).
 contract JobHandler is Test {
     SettlementToken internal token;
@@ -26,11 +27,14 @@ contract JobHandler is Test {
     address internal attestor;
     address internal constant BOB = address(0xB0B);
     address internal constant ALICE = address(0xA1);
+    address internal constant CAROL = address(0xCA401);
+    uint256 internal secondNodeId;
 
     uint256[] public jobIds;
     uint256 public assigned;
     uint256 public settled;
     uint256 public withdrawnUsdc6;
+    uint256 public moved;
 
     constructor(
         SettlementToken token_,
@@ -40,8 +44,10 @@ contract JobHandler is Test {
         uint256 nodeId_,
         uint16 classId_,
         address scheduler_,
-        address attestor_
+        address attestor_,
+        uint256 secondNodeId_
     ) {
+        secondNodeId = secondNodeId_;
         token = token_;
         hours_ = hours__;
         market = market_;
@@ -123,6 +129,11 @@ contract JobHandler is Test {
         hours_.mint(nodeId, j.earliestSlot, j.gpuHours);
         market.addLiquidity(0, hourId, j.gpuHours, 0, 0, ALICE, block.timestamp);
         vm.stopPrank();
+        // Carol's node mints as many of the slot for herself (kept, not provided), while it has the capacity.
+        if (hours_.nodeSlot(secondNodeId, j.earliestSlot).minted + j.gpuHours <= 64) {
+            vm.prank(CAROL);
+            hours_.mint(secondNodeId, j.earliestSlot, j.gpuHours);
+        }
         vm.roll(block.number + 1);
         IJobMarket.PlacementRequest[] memory p = new IJobMarket.PlacementRequest[](1);
         p[0] = IJobMarket.PlacementRequest(uint64(nodeId), classId, j.earliestSlot, uint16(j.gpuHours));
@@ -161,6 +172,35 @@ contract JobHandler is Test {
         if (block.timestamp < start || block.timestamp >= start + C.REDEMPTION_WINDOW_SECONDS) return false;
         if (hours_.nodeSlot(p.nodeId, p.slot).outstanding < p.gpuHours) return false;
         jobs.redeem(id, 0);
+        return true;
+    }
+
+    /// In the redemption window, carol redeems her own hours naming alice's node until it owes fewer than a job's
+    /// placement needs; the scheduler then redeems the placement naming carol's node.
+    function drainAndMove(uint256 seed) external {
+        for (uint256 k; k < jobIds.length; ++k) {
+            if (_drainAndMove(jobIds[(seed % jobIds.length + k) % jobIds.length])) return;
+        }
+    }
+
+    function _drainAndMove(uint256 id) internal returns (bool) {
+        if (jobs.job(id).status != IJobMarket.JobStatus.Assigned) return false;
+        IJobMarket.Placement memory p = jobs.placement(id, 0);
+        uint256 start = HourId.startOf(p.slot);
+        if (p.status != IJobMarket.PlacementStatus.Bought || p.nodeId == secondNodeId) return false;
+        if (block.timestamp < start || block.timestamp >= start + C.REDEMPTION_WINDOW_SECONDS) return false;
+        uint256 left = hours_.nodeSlot(p.nodeId, p.slot).outstanding;
+        uint256 drain = left >= p.gpuHours ? left - p.gpuHours + 1 : 0;
+        uint256 hourId = HourId.encode(classId, p.slot);
+        if (hours_.balanceOf(CAROL, hourId) < drain) return false;
+        if (hours_.nodeSlot(secondNodeId, p.slot).outstanding < p.gpuHours) return false;
+        if (drain > 0) {
+            vm.prank(CAROL);
+            hours_.redeem(hourId, p.nodeId, drain);
+        }
+        vm.prank(scheduler);
+        jobs.redeemElsewhere(id, 0, uint64(secondNodeId));
+        ++moved;
         return true;
     }
 
@@ -254,6 +294,6 @@ contract JobHandler is Test {
             IJobMarket.Job memory j = jobs.job(jobIds[i]);
             sum += uint256(j.budgetUsdc6) + j.incentiveUsdc6;
         }
-        sum += jobs.creditOf(BOB) + jobs.creditOf(ALICE) + pendingCompensationUsdc6();
+        sum += jobs.creditOf(BOB) + jobs.creditOf(ALICE) + jobs.creditOf(CAROL) + pendingCompensationUsdc6();
     }
 }

@@ -14,6 +14,7 @@ contract JobMarketInvariantTest is MarketFixture {
     address internal scheduler = address(0x5C4ED);
     address internal constant ALICE = address(0xA1);
     address internal constant BOB = address(0xB0B);
+    address internal constant CAROL = address(0xCA401);
 
     function setUp() public override {
         super.setUp();
@@ -26,7 +27,10 @@ contract JobMarketInvariantTest is MarketFixture {
         vm.startPrank(admin);
         token.mint(ALICE, 1_000_000e6);
         token.mint(BOB, 1_000_000_000e6);
+        token.mint(CAROL, 1_000_000e6);
         vm.stopPrank();
+        vm.prank(CAROL);
+        token.approve(address(registry), type(uint256).max);
         vm.startPrank(ALICE);
         token.approve(address(registry), type(uint256).max);
         token.approve(address(market), type(uint256).max);
@@ -35,10 +39,13 @@ contract JobMarketInvariantTest is MarketFixture {
         INodeRegistry.NodeSpec memory spec = stationSpec(deviceAddr(0xD7));
         spec.gpuCount = 64;
         uint256 node = registerAs(ALICE, spec, 500_000e6);
+        INodeRegistry.NodeSpec memory second = stationSpec(deviceAddr(0xD8));
+        second.gpuCount = 64;
+        uint256 secondNode = registerAs(CAROL, second, 500_000e6);
         vm.prank(BOB);
         token.approve(address(jobs), type(uint256).max);
 
-        handler = new JobHandler(token, hours_, market, jobs, node, DC_CLASS, scheduler, attestor);
+        handler = new JobHandler(token, hours_, market, jobs, node, DC_CLASS, scheduler, attestor, secondNode);
         targetContract(address(handler));
     }
 
@@ -57,5 +64,6 @@ contract JobMarketInvariantTest is MarketFixture {
         vm.assertGt(handler.jobCount(), 0, "jobs posted");
         vm.assertGt(handler.assigned(), 0, "jobs assigned");
         vm.assertGt(handler.settled(), 0, "placements settled");
+        vm.assertGt(handler.moved(), 0, "placements moved off a drained node");
     }
 }

@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestClient, http, keccak256, stringToHex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
 import { pino } from 'pino';
 import { jobMarketAbi } from '@greenhour/contracts';
 import {
@@ -14,6 +15,8 @@ import {
   mintHours,
   postJob,
   quoteBuy,
+  redeemHours,
+  registerNode,
   slotOf,
   startMarketSandbox,
   SANDBOX_CLASS_ID as CLASS_ID,
@@ -251,5 +254,79 @@ describe('job keeper on a real anvil: quote, assign, redeem, settle, expire', ()
     assert.equal(body.status, 'settled');
     assert.equal(body.timeline.at(-1).event, 'JobSettled');
     assert.ok(body.placements.every((p: { delivered: boolean }) => p.delivered === false));
+  });
+});
+
+describe('job keeper: a placement whose node was drained by other holders moves to a node that owes the hours', () => {
+  let sandbox: MarketSandbox;
+  let db: Database;
+  after(async () => {
+    await db?.close();
+    await sandbox?.stop();
+  });
+
+  it('redeems the placement naming another node of its class, which then owes it', async () => {
+    sandbox = await startMarketSandbox(8);
+    db = await openDatabase({});
+    const { node, buyer, deployment, nodeId } = sandbox;
+    const lines: string[] = [];
+    const keeper = new JobKeeper({
+      clients: node,
+      deployment,
+      db,
+      chainId: sandbox.anvil.chainId,
+      log: (l) => lines.push(l),
+    });
+    // A second station of the same class, owned by the buyer account, keeps its own 8 hours of the slot.
+    const device = privateKeyToAccount(stringToHex('second-station-device', { size: 32 }));
+    const second = await registerNode(
+      buyer,
+      deployment,
+      {
+        deviceSigner: device.address,
+        siteType: 'station',
+        geohash: 'w21z8',
+        pvWp: 100_000,
+        batteryWh: 0,
+        chargerW: 0,
+        gpuModel: 'NVIDIA H100 SXM5 80GB',
+        gpuCount: 8,
+      },
+      100_000_000_000n,
+      device,
+    );
+    const slot = slotOf((await node.publicClient.getBlock()).timestamp) + 2;
+    const hourId = hourIdOf(CLASS_ID, slot);
+    await mintHours(node, deployment, nodeId, slot, 8n);
+    await addLiquidity(node, deployment, { hourId, hoursIn: 8n });
+    await mintHours(buyer, deployment, second, slot, 8n);
+    const { jobId } = await postJob(buyer, deployment, {
+      kind: 'rendering',
+      specHash: keccak256(stringToHex('tiles 0-63')),
+      specUri: 'ipfs://tiles',
+      gpuHours: 3,
+      minClassId: CLASS_ID,
+      earliestSlot: slot,
+      deadlineSlot: slot + 1,
+      minGreenShareBps: 0,
+      maxPricePerGpuHourUsdc6: 5_000_000n,
+      incentiveUsdc6: 0n,
+      shardable: false,
+    });
+    assert.deepEqual((await keeper.tick()).assigned, [jobId]);
+    const named = (await jobView(node, deployment, jobId)).placements[0]!.nodeId;
+    const other = named === nodeId ? second : nodeId;
+
+    // In the slot, the second station's owner redeems 6 of its own hours naming the job's node: it owes 2, not 3.
+    const anvil = createTestClient({ mode: 'anvil', transport: http(sandbox.anvil.rpcUrl) });
+    await anvil.setNextBlockTimestamp({ timestamp: BigInt(slot * 3600 + 5) });
+    await anvil.mine({ blocks: 1 });
+    await redeemHours(buyer, deployment, hourId, named, 6n);
+    const r = await keeper.tick();
+    assert.equal(r.redeemed, 1, lines.join('\n'));
+    const p = (await jobView(node, deployment, jobId)).placements[0]!;
+    assert.equal(p.status, 'redeemed');
+    assert.equal(p.nodeId, other, 'the placement now names the node that owes the hours');
+    assert.ok(lines.some((l) => l.includes(`moved from node ${named} to node ${other}`)));
   });
 });

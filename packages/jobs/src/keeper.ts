@@ -100,7 +100,11 @@ export class JobKeeper {
     this.outlook = options.outlook ?? new ZoneOutlook();
   }
 
-  async #send(what: string, functionName: 'redeem' | 'settle' | 'expire', args: readonly bigint[]): Promise<boolean> {
+  async #send(
+    what: string,
+    functionName: 'redeem' | 'redeemElsewhere' | 'settle' | 'expire',
+    args: readonly bigint[],
+  ): Promise<boolean> {
     try {
       await transact(this.options.clients, {
         address: this.options.deployment.jobMarket,
@@ -113,6 +117,37 @@ export class JobKeeper {
       this.options.log(`jobs: ${what} failed: ${oneLine(err)}`);
       return false;
     }
+  }
+
+  /**
+   * Redeems placement `i` naming its node, or, when holders of the same hours have redeemed them first naming that
+   * node so that it no longer owes the placement's, naming another online node of the class that still owes them
+   * (`redeemElsewhere`; a job that is not shardable moves only when it has one placement).
+   */
+  async #redeem(snap: ChainSnapshot, job: JobView, i: number): Promise<boolean> {
+    const p = job.placements[i]!;
+    const index = BigInt(i);
+    if ((await snap.outstanding(p.nodeId, p.slot)) >= p.gpuHours)
+      return this.#send(`redeem job ${job.jobId} #${i}`, 'redeem', [job.jobId, index]);
+    if (!job.shardable && job.placements.length > 1) {
+      this.options.log(
+        `jobs: job ${job.jobId} #${i}: node ${p.nodeId} no longer owes its hours and the job stays on it`,
+      );
+      return false;
+    }
+    for (const node of await snap.nodes()) {
+      if (node.classId !== p.classId || node.nodeId === p.nodeId) continue;
+      if ((await snap.outstanding(node.nodeId, p.slot)) < p.gpuHours) continue;
+      const moved = await this.#send(`move job ${job.jobId} #${i} to node ${node.nodeId}`, 'redeemElsewhere', [
+        job.jobId,
+        index,
+        node.nodeId,
+      ]);
+      if (moved) this.options.log(`jobs: job ${job.jobId} #${i} moved from node ${p.nodeId} to node ${node.nodeId}`);
+      return moved;
+    }
+    this.options.log(`jobs: job ${job.jobId} #${i}: no node of class ${p.classId} owes ${p.gpuHours} hours now`);
+    return false;
   }
 
   async tick(): Promise<TickReport> {
@@ -140,7 +175,7 @@ export class JobKeeper {
           claimed.set(key, (claimed.get(key) ?? 0) + p.gpuHours);
         }
         if (p.status === 'bought' && p.slot === current) {
-          if (await this.#send(`redeem job ${job.jobId} #${i}`, 'redeem', [job.jobId, index])) report.redeemed++;
+          if (await this.#redeem(snap, job, i)) report.redeemed++;
         } else if (p.status !== 'settled' && now >= (p.slot + 1) * 3600 + DELIVERY_CONFIRMATION_WINDOW_S) {
           if (await this.#send(`settle job ${job.jobId} #${i}`, 'settle', [job.jobId, index])) report.settled++;
         }

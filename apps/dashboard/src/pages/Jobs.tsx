@@ -301,6 +301,8 @@ function eventText(event: string, args: Record<string, unknown>): string {
       return `hours bought for ${usd('spentUsdc6')}, ${usd('refundUsdc6')} back to the buyer`;
     case 'PlacementRedeemed':
       return `placement #${String(args.index)} redeemed: node ${String(args.nodeId)} must deliver`;
+    case 'PlacementMoved':
+      return `placement #${String(args.index)} moved from node ${String(args.fromNodeId)} (drained by other holders) to node ${String(args.toNodeId)}`;
     case 'PlacementSettled':
       return `placement #${String(args.index)} ${args.delivered ? 'delivered' : 'not delivered'}${args.greenEnough ? ', green enough: incentive to the node' : ''}; ${usd('refundUsdc6')} to the buyer`;
     case 'JobSettled':
