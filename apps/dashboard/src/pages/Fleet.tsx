@@ -4,6 +4,7 @@ import { zoneAt } from '@greenhour/fleet/zones';
 import { allPages, getIndexerStatus, getTelemetryStats, listNodes, type Node, type NodeStatus } from '../api.ts';
 import { bytesToText, formatInt, formatUsdc6, formatUtc, shortHex } from '../format.ts';
 import { Chart, Empty, Figure, Show, useApi } from '../ui.tsx';
+import { WORLD_GEO } from '../mapView.ts';
 
 export const STATUS_LABEL: Record<NodeStatus, string> = {
   active: 'online',
@@ -67,18 +68,7 @@ function FleetMap({ nodes }: { nodes: Node[] }) {
         },
       },
       legend: { bottom: 0, data: Object.values(STATUS_LABEL) },
-      geo: {
-        map: 'world',
-        // The inhabited band, so that the sites are not squeezed into a corner; drag and scroll to move and zoom.
-        boundingCoords: [
-          [-135, 65],
-          [155, -45],
-        ],
-        roam: true,
-        silent: true,
-        itemStyle: { areaColor: '#eef1f4', borderColor: '#b8c0c8' },
-        emphasis: { disabled: true },
-      },
+      geo: WORLD_GEO,
       series: (Object.keys(STATUS_LABEL) as NodeStatus[]).map((status) => ({
         name: STATUS_LABEL[status],
         type: 'scatter',

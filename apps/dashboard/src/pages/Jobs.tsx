@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { getClock, getJob, listJobs, type CarbonAccount, type Job } from '../api.ts';
 import { formatBps, formatInt, formatSlot, formatUsdc6, formatUtc, shortHex } from '../format.ts';
 import { Chart, Empty, Figure, Show, TIME_LABELS, useApi } from '../ui.tsx';
+import { WORLD_GEO } from '../mapView.ts';
 
 const REFRESH_MS = 5_000;
 /** Jobs in the timeline chart: the newest, so that each row stays readable. */
@@ -179,17 +180,7 @@ function PlacementMap({ jobs }: { jobs: Job[] }) {
         formatter: (p: { name: string; data: { n: { zone: string | null; gpuHours: number; jobs: Set<string> } } }) =>
           `${p.name} (${p.data.n.zone ?? 'no zone'})<br/>${p.data.n.gpuHours} GPU-hours placed, ${p.data.n.jobs.size} job${p.data.n.jobs.size === 1 ? '' : 's'}`,
       },
-      geo: {
-        map: 'world',
-        boundingCoords: [
-          [-135, 65],
-          [155, -45],
-        ],
-        roam: true,
-        silent: true,
-        itemStyle: { areaColor: '#eef1f4', borderColor: '#b8c0c8' },
-        emphasis: { disabled: true },
-      },
+      geo: WORLD_GEO,
       series: [
         {
           type: 'scatter',
