@@ -61,6 +61,27 @@ const BAD: { name: string; args: () => string[]; mentions: string[] }[] = [
   },
   { name: 'missing zone', args: () => ['invest', '--model', 'home'], mentions: ['--zone', 'required'] },
   {
+    name: 'forecasts for the rule controller',
+    args: () => [
+      'site',
+      'simulate',
+      '--model',
+      'home',
+      '--zone',
+      'SG',
+      '--controller',
+      'rule',
+      '--plan-on',
+      'forecast',
+    ],
+    mentions: ['--plan-on', 'only the optimizer plans'],
+  },
+  {
+    name: 'unknown planning basis',
+    args: () => ['site', 'simulate', '--model', 'home', '--zone', 'SG', '--plan-on', 'tea-leaves'],
+    mentions: ['--plan-on', 'tea-leaves'],
+  },
+  {
     name: 'repeated flag',
     args: () => ['invest', '--model', 'home', '--zone', 'SG', '--zone', 'DE-LU'],
     mentions: ['--zone', 'given more than once'],
@@ -312,6 +333,29 @@ test('real run: a year west of UTC has twelve local months, each with its local 
   );
   const importKwh = doc.monthly.importKwh.reduce((s, x) => s + x, 0);
   assert.ok(Math.abs(importKwh - doc.year.totals.gridImportWh / 1000) < 1e-6, 'the months add up to the year');
+});
+
+test('real run: site simulate plans on day-ahead forecasts with the emissions guard, and says so', async () => {
+  const args = [
+    'site',
+    'simulate',
+    '--model',
+    'home',
+    '--zone',
+    'IN-WE',
+    '--start-hour',
+    String(280 * 24),
+    '--hours',
+    '168',
+  ];
+  const r = await cli([...args, '--plan-on', 'forecast']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /controller optimizer on day-ahead forecasts, emissions guard on/);
+  const js = await cli([...args, '--plan-on', 'forecast', '--no-emissions-guard', '--json']);
+  assert.equal(js.code, 0, js.stderr);
+  const year = JSON.parse(js.stdout).year;
+  assert.equal(year.plannedOn, 'forecast');
+  assert.equal(year.emissionsGuard, false);
 });
 
 test('real run: text summary is an aligned table with NPV, IRR and payback', async () => {

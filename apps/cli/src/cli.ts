@@ -104,7 +104,19 @@ const CONFIG_HELP = [
   '            "ev": {"chargePriceUsdPerKwh": 0.55}}}     (only the pile has EV chargers)',
 ].join('\n');
 
-const SITE_SIMULATE_FLAGS: FlagSpecs = COMMON;
+const SITE_SIMULATE_FLAGS: FlagSpecs = {
+  ...COMMON,
+  'plan-on': {
+    kind: 'enum',
+    values: ['actual', 'forecast'],
+    default: 'actual',
+    help: 'what the optimizer plans each 48 h window on: the actual 2023 series (perfect foresight) or the day-ahead forecasts of price, carbon, PV and demand (packages/forecast)',
+  },
+  'no-emissions-guard': {
+    kind: 'boolean',
+    help: "let the optimizer emit more than the rule-based controller would (by default each plan is capped at the rule's grid emissions)",
+  },
+};
 const INVEST_FLAGS: FlagSpecs = {
   ...COMMON,
   variation: {
@@ -390,14 +402,23 @@ async function siteSimulate(argv: readonly string[], io: Io): Promise<number> {
     return 0;
   }
   const c = common(flags);
+  const onForecasts = flags['plan-on'] === 'forecast';
+  if (c.controller === 'rule' && (onForecasts || flags['no-emissions-guard'] === true))
+    throw new UsageError(
+      onForecasts ? '--plan-on' : '--no-emissions-guard',
+      'only the optimizer plans; the rule controller reacts hour by hour',
+    );
   const { site } = build(c);
   const year = await simulateYear({
     zone: c.zone,
     dataDir: c.dataDir,
     site,
     controller: c.controller,
-    onProgress: progress(io, `simulating ${c.zone} ${c.model} (${c.controller})`),
+    onProgress: progress(io, `simulating ${c.zone} ${c.model} (${c.controller}${onForecasts ? ' on forecasts' : ''})`),
     ...simOptions(c),
+    // loaded only when asked for: the forecast models are not needed by any other command
+    ...(onForecasts ? { forecaster: (await import('@greenhour/forecast')).dayAheadSiteForecaster() } : {}),
+    emissionsGuard: flags['no-emissions-guard'] !== true,
   });
   const { day, idx } = chartDay(year, c.day);
   const files = c.out
@@ -472,7 +493,7 @@ function siteSummary(year: YearResult, site: SiteConfig): string {
   ];
   return [
     `Site simulation: ${MODEL_NAMES[year.siteType]}`,
-    `Zone ${year.zone}, data year ${year.year}, ${year.hours} h, controller ${year.controller} (planning ${num(year.planTimeMs / 1000, 1)} s)`,
+    `Zone ${year.zone}, data year ${year.year}, ${year.hours} h, controller ${year.controller}${year.controller === 'optimizer' ? ` on ${year.plannedOn === 'forecast' ? 'day-ahead forecasts' : 'actual series (perfect foresight)'}, emissions guard ${year.emissionsGuard ? 'on' : 'off'}` : ''} (planning ${num(year.planTimeMs / 1000, 1)} s)`,
     `Site: ${siteLine(site)}`,
     '',
     table(energy),

@@ -21,16 +21,23 @@ export function gpuMarginalWhPerGpuHour(g: GpuFleetConfig): number {
  * normalised to mean 1, capped at the fleet size per hour.
  */
 export function gpuDemandArrivals(g: GpuFleetConfig, trace: Float64Array | null, hours: number, offset = 0): number[] {
-  const out = new Array<number>(hours);
-  let mean = 1;
-  if (trace) {
-    let s = 0;
-    for (const x of trace) s += x;
-    mean = s / trace.length || 1;
-  }
-  for (let i = 0; i < hours; i++) {
-    const shape = trace ? (trace[(offset + i) % trace.length] ?? mean) / mean : 1;
-    out[i] = Math.min(g.count, g.count * g.demandUtilization * shape);
-  }
-  return out;
+  if (!trace) return new Array<number>(hours).fill(Math.min(g.count, g.count * g.demandUtilization));
+  const mean = traceMean(trace);
+  return gpuArrivalsFromTrace(
+    g,
+    Array.from({ length: hours }, (_, i) => trace[(offset + i) % trace.length] ?? mean),
+    mean,
+  );
+}
+
+/** The mean a trace is normalised by (1 for an empty or all-zero trace). */
+export function traceMean(trace: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < trace.length; i++) s += trace[i] ?? 0;
+  return s / trace.length || 1;
+}
+
+/** GPU-hours arriving per hour for trace values `values` (e.g. a forecast of the trace) of a trace with mean `mean`. */
+export function gpuArrivalsFromTrace(g: GpuFleetConfig, values: readonly number[], mean: number): number[] {
+  return values.map((v) => Math.min(g.count, g.count * g.demandUtilization * (v / mean)));
 }

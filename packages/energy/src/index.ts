@@ -51,5 +51,6 @@ export { arrayPower, arraySurface, pvHourlyAcWh, irradianceFromCloudCover } from
 export { batteryStep, degradationUsd, socBoundsWh } from './battery.ts';
 export { generateEvSessions, mulberry32 } from './ev.ts';
 export type { EvSession } from './ev.ts';
-export { gpuFleetPowerW, gpuDemandArrivals } from './gpu.ts';
+export { gpuFleetPowerW, gpuDemandArrivals, gpuArrivalsFromTrace, traceMean } from './gpu.ts';
+export { ruleEmissionsCap, CAP_SLACK, type EmissionsCap } from './guard.ts';
 export { hourlyPrices, touPrice } from './tariff.ts';

@@ -1,11 +1,11 @@
 import { loadWorkloadTrace, loadZoneYear, type ZoneYearData } from './data.ts';
 import { generateEvSessions, type EvSession } from './ev.ts';
-import { gpuDemandArrivals } from './gpu.ts';
+import { gpuArrivalsFromTrace, gpuDemandArrivals, traceMean } from './gpu.ts';
 import { baseLoadWh } from './load.ts';
 import { localClock, type LocalClock } from './localTime.ts';
 import { arrayPower, irradianceFromCloudCover, pvHourlyAcWh } from './pv/pvSystem.ts';
 import { hourlyPrices } from './tariff.ts';
-import type { SiteConfig, ZoneId } from './types.ts';
+import type { HourlyForecast, SiteConfig, ZoneId } from './types.ts';
 import { DATA_DIR } from './data.ts';
 import { loadZone } from './zones.ts';
 
@@ -39,6 +39,8 @@ export interface SiteYear {
   importUsdPerKwh: number[];
   exportUsdPerKwh: number[];
   gpuArrivals: number[];
+  /** The GPU fleet's workload trace (null: flat demand or no GPUs). */
+  demandTrace: Float64Array | null;
   evSessions: EvSession[];
 }
 
@@ -74,6 +76,7 @@ export function buildSiteYear(zone: ZoneId, site: SiteConfig, year = 2023, dataD
     importUsdPerKwh: prices.importUsdPerKwh,
     exportUsdPerKwh: prices.exportUsdPerKwh,
     gpuArrivals: site.gpu ? gpuDemandArrivals(site.gpu, trace, hours) : new Array<number>(hours).fill(0),
+    demandTrace: site.gpu ? trace : null,
     evSessions:
       site.ev && site.ev.count > 0
         ? generateEvSessions(
@@ -140,4 +143,50 @@ export function stepInputs(sy: SiteYear, startHour: number, hours: number, stepM
     }
   }
   return out;
+}
+
+/**
+ * The inputs a controller plans on when it sees `forecast` instead of the actual hours of `actual` (hourly steps
+ * starting at `startHour`): prices through the site's tariff from the forecast wholesale price, the forecast carbon and
+ * PV, and arrivals from the forecast workload trace; base load, clock and billing months are the actual ones (they
+ * are known in advance). Throws naming the field when the forecast is not `hours` finite values (PV, trace >= 0).
+ */
+export function forecastInputs(
+  sy: SiteYear,
+  actual: StepInputs,
+  startHour: number,
+  forecast: HourlyForecast,
+): StepInputs {
+  const hours = actual.startUtcS.length;
+  if (actual.stepHours !== 1) throw new Error(`forecastInputs: hourly steps only, got ${actual.stepHours} h`);
+  const series = (name: keyof HourlyForecast, min: number): number[] => {
+    const v = forecast[name];
+    if (!Array.isArray(v) || v.length !== hours)
+      throw new Error(`forecast.${name}: must be an array of ${hours} hourly values`);
+    v.forEach((x, i) => {
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < min)
+        throw new Error(
+          `forecast.${name}[${i}]: must be a finite number${min > -Infinity ? ` >= ${min}` : ''}, got ${x}`,
+        );
+    });
+    return v;
+  };
+  const wholesale = series('wholesaleUsdPerMwh', -Infinity);
+  const carbon = series('carbonGPerKwh', 0);
+  const pv = series('pvWh', 0);
+  const byHour = new Float64Array(startHour + hours);
+  byHour.set(wholesale, startHour);
+  const prices = hourlyPrices(sy.site.tariff, byHour, sy.clock, startHour, hours);
+  let gpuArrivals = actual.gpuArrivals;
+  if (forecast.demandTrace !== undefined && sy.site.gpu && sy.demandTrace) {
+    gpuArrivals = gpuArrivalsFromTrace(sy.site.gpu, series('demandTrace', 0), traceMean(sy.demandTrace));
+  }
+  return {
+    ...actual,
+    pvWh: pv,
+    importUsdPerKwh: prices.importUsdPerKwh,
+    exportUsdPerKwh: prices.exportUsdPerKwh,
+    carbonGPerKwh: carbon,
+    gpuArrivals,
+  };
 }

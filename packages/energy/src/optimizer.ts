@@ -11,7 +11,8 @@
 // Objective: import cost + carbon price x emissions - export revenue + degradation x discharge
 //            - compute revenue - EV revenue + penalties + demand charge x monthly peak.
 // Constraints: energy balance, SoC dynamics, compute deadlines (cumulative served + dropped >= due;
-// <= arrived), EV energy by departure, peak definition.
+// <= arrived), EV energy by departure, peak definition; with an emissions cap (guard.ts): grid emissions over
+// the committed steps and over the window at most the caps, compute dropped and EV energy unmet at most the rule's.
 //
 // No binaries for charge/discharge or import/export: with one-way efficiencies < 1 and free
 // curtailment, lowering ch and dis together by (d, d*eta_c*eta_d) keeps the SoC path, frees bus
@@ -22,6 +23,7 @@ import { socBoundsWh } from './battery.ts';
 import { evRemaining, type DispatchState, type StepDecision } from './dispatch.ts';
 import { overlapHours, type EvSession } from './ev.ts';
 import { gpuMarginalWhPerGpuHour } from './gpu.ts';
+import { CAP_SLACK, type EmissionsCap } from './guard.ts';
 import { getHighs } from './highs.ts';
 import type { StepInputs } from './inputs.ts';
 import { LpModel } from './lp.ts';
@@ -40,7 +42,13 @@ export interface LpPlan {
 }
 
 /** Build the LP text for a window (exposed for inspection and tests). */
-export function buildLp(site: SiteConfig, inp: StepInputs, sessions: readonly EvSession[], state: DispatchState) {
+export function buildLp(
+  site: SiteConfig,
+  inp: StepInputs,
+  sessions: readonly EvSession[],
+  state: DispatchState,
+  cap?: EmissionsCap,
+) {
   const T = inp.startUtcS.length;
   const dt = inp.stepHours;
   const m = new LpModel();
@@ -165,7 +173,10 @@ export function buildLp(site: SiteConfig, inp: StepInputs, sessions: readonly Ev
           '>=',
           0,
         );
-      if (t === T - 1) m.cost(u, g.unmetPenaltyUsdPerGpuHour);
+      if (t === T - 1) {
+        m.cost(u, g.unmetPenaltyUsdPerGpuHour);
+        if (cap) m.row('gcap', [[1, u]], '<=', cap.gpuUnmetHours + 1e-6);
+      }
     }
     if (ev) {
       for (const s of sessions) {
@@ -192,6 +203,15 @@ export function buildLp(site: SiteConfig, inp: StepInputs, sessions: readonly Ev
       );
     }
   }
+  if (cap) {
+    // grid emissions (kWh x g/kWh) at most the caps, see guard.ts
+    const em = (from: number, to: number): [number, string][] =>
+      Array.from({ length: to - from }, (_, i) => [inp.carbonGPerKwh[from + i] ?? 0, `imp_${from + i}`]);
+    const slack = (g: number) => g + CAP_SLACK.absG + CAP_SLACK.rel * g;
+    m.row('emcommit', em(0, Math.min(T, cap.commitSteps)), '<=', slack(cap.commitG));
+    m.row('emwindow', em(0, T), '<=', slack(cap.windowG));
+  }
+  const evUnmet: [number, string][] = [];
   if (ev) {
     for (const s of sessions) {
       const list = evTerms.get(s.id);
@@ -200,6 +220,7 @@ export function buildLp(site: SiteConfig, inp: StepInputs, sessions: readonly Ev
       if (s.departureUtcS <= tEnd) {
         // departs inside the window: deliver what is owed or pay the penalty
         const eu = m.variable(`eu_${s.id}`, 0);
+        evUnmet.push([1, eu]);
         m.cost(eu, ev.unmetPenaltyUsdPerKwh);
         m.row(`evneed_${s.id}`, [...list, [1, eu]], '=', rem);
       } else {
@@ -207,21 +228,27 @@ export function buildLp(site: SiteConfig, inp: StepInputs, sessions: readonly Ev
       }
     }
   }
+  if (cap && evUnmet.length > 0) m.row('evcapunmet', evUnmet, '<=', cap.evUnmetWh / 1000 + 1e-3);
   return { lp: m.toString(), hasGpu };
 }
 
-/** Solve the window and return per-step decisions (Wh, GPU-h). Throws if HiGHS finds no optimum. */
+/**
+ * Solve the window and return per-step decisions (Wh, GPU-h). With `cap`, returns null when HiGHS finds the capped
+ * window infeasible (the caller runs the rule instead); throws on any other status.
+ */
 export async function planLp(
   site: SiteConfig,
   inp: StepInputs,
   sessions: readonly EvSession[],
   state: DispatchState,
-): Promise<LpPlan> {
+  cap?: EmissionsCap,
+): Promise<LpPlan | null> {
   const highs = await getHighs();
-  const { lp, hasGpu } = buildLp(site, inp, sessions, state);
+  const { lp, hasGpu } = buildLp(site, inp, sessions, state, cap);
   const t0 = performance.now();
   const sol = highs.solve(lp, { output_flag: false });
   const solveMs = performance.now() - t0;
+  if (cap && sol.Status === 'Infeasible') return null;
   if (sol.Status !== 'Optimal') throw new Error(`optimizer: HiGHS status ${sol.Status}`);
   const col = (name: string): number => {
     const c = sol.Columns[name];

@@ -10,7 +10,10 @@ import {
   type StepDecision,
   type StepRecord,
 } from './dispatch.ts';
-import { buildSiteYear, stepInputs, type SiteYear, type StepInputs } from './inputs.ts';
+import type { EvSession } from './ev.ts';
+import { followPlan } from './follow.ts';
+import { gridEmissionsG, ruleEmissionsCap, withCredit } from './guard.ts';
+import { buildSiteYear, forecastInputs, stepInputs, type SiteYear, type StepInputs } from './inputs.ts';
 import { planLp } from './optimizer.ts';
 import { ruleStep } from './rule.ts';
 import type {
@@ -24,7 +27,7 @@ import type {
 } from './types.ts';
 import { validateSite } from './validate.ts';
 
-/** Rolling horizon: plan this many hours, commit the first COMMIT_HOURS, re-plan (perfect foresight in the window). */
+/** Rolling horizon: plan this many hours, commit the first COMMIT_HOURS, re-plan (on the forecaster's view or the actual series). */
 export const PLAN_HOURS = 48;
 export const COMMIT_HOURS = 24;
 
@@ -63,9 +66,16 @@ export async function simulateYear(opts: SimulateYearOptions): Promise<YearResul
   if (!Number.isInteger(hours) || hours < 1 || startHour + hours > sy.hours) {
     throw new Error(`hours: must be an integer in [1, ${sy.hours - startHour}], got ${hours}`);
   }
+  const guard = opts.emissionsGuard ?? true;
   const state = initialState(site);
   const records: StepRecord[] = [];
   let planMs = 0;
+  let fallbacks = 0;
+  // the guard's ledger: the rule-based controller run alongside on the actual hours from the same start, and its
+  // grid emissions minus the optimizer's so far (a forecast error overspent in one block is paid back in the next)
+  const shadow = controller === 'optimizer' && guard ? initialState(site) : null;
+  let creditG = 0;
+  let reserveG = 0;
   for (let block = 0; block < hours; block += COMMIT_HOURS) {
     const commit = Math.min(COMMIT_HOURS, hours - block);
     if (controller === 'optimizer') {
@@ -73,13 +83,61 @@ export async function simulateYear(opts: SimulateYearOptions): Promise<YearResul
       // block is not planned as if the world ended
       const h0 = startHour + block;
       const horizon = Math.min(PLAN_HOURS, sy.hours - h0);
-      const inp = stepInputs(sy, h0, horizon, 60);
-      const t0 = inp.startUtcS[0] ?? 0;
+      const actual = stepInputs(sy, h0, horizon, 60);
+      const t0 = actual.startUtcS[0] ?? 0;
       const sessions = sessionsIn(sy.evSessions, t0, t0 + horizon * 3600);
       const tp = performance.now();
-      const plan = await planLp(site, inp, sessions, state);
+      const planned = opts.forecaster
+        ? forecastInputs(
+            sy,
+            actual,
+            h0,
+            opts.forecaster({
+              zone,
+              site,
+              startUtcS: t0,
+              hours: horizon,
+              historyStartUtcS: sy.data.startUtcS,
+              // only the past: a forecaster cannot read the hours it forecasts
+              sitePvWh: sy.pvWh.subarray(0, h0),
+            }),
+          )
+        : actual;
+      const ruleCap = guard ? ruleEmissionsCap(site, planned, sessions, state, commit) : undefined;
+      let plan = await planLp(
+        site,
+        planned,
+        sessions,
+        state,
+        ruleCap && withCredit(ruleCap, Math.min(0, creditG - reserveG)),
+      );
+      // a debt this window cannot pay back: hold it to the rule's emissions, repay in later windows
+      if (!plan && ruleCap && creditG < reserveG) plan = await planLp(site, planned, sessions, state, ruleCap);
       planMs += performance.now() - tp;
-      runSteps(site, inp, commit, sy, state, records, (k) => plan.decisions[k] as StepDecision);
+      // the shadow rule's block first, so that a plan on forecasts can be followed knowing the ledger step by step
+      const ruleSteps: StepRecord[] = [];
+      if (shadow)
+        runSteps(site, actual, commit, sy, shadow, ruleSteps, (k, ss) => ruleStep(site, actual, k, ss, shadow));
+      const blockStart = records.length;
+      const behind = (k: number) =>
+        shadow !== null &&
+        creditG + gridEmissionsG(ruleSteps.slice(0, k)) - gridEmissionsG(records.slice(blockStart)) < reserveG;
+      if (plan) {
+        // a plan on forecasts meets the actual hours through followPlan; a perfect-foresight plan balances as it is
+        const follow = opts.forecaster
+          ? (k: number, ss: EvSession[]) =>
+              followPlan(site, actual, k, plan.decisions[k] as StepDecision, ss, state, behind(k))
+          : (k: number) => plan.decisions[k] as StepDecision;
+        runSteps(site, actual, commit, sy, state, records, follow);
+      } else {
+        fallbacks++;
+        runSteps(site, actual, commit, sy, state, records, (k, ss) => ruleStep(site, actual, k, ss, state));
+      }
+      if (shadow) {
+        const deltaG = gridEmissionsG(ruleSteps) - gridEmissionsG(records.slice(blockStart));
+        creditG += deltaG;
+        reserveG = Math.max(reserveG, -deltaG);
+      }
     } else {
       const inp = stepInputs(sy, startHour + block, commit, 60);
       const tp = performance.now();
@@ -88,7 +146,11 @@ export async function simulateYear(opts: SimulateYearOptions): Promise<YearResul
     }
     opts.onProgress?.((block + commit) / hours);
   }
-  return buildYearResult(zone, site, controller, sy, records, 1, planMs, endOf(sy, state, records, 1));
+  return {
+    ...buildYearResult(zone, site, controller, sy, records, 1, planMs, endOf(sy, state, records, 1), fallbacks),
+    plannedOn: controller === 'optimizer' && opts.forecaster ? 'forecast' : 'actual',
+    emissionsGuard: controller === 'optimizer' && guard,
+  };
 }
 
 /** The run's open obligations after its last step (see `RunEnd`). */
@@ -126,6 +188,8 @@ export interface PlanWindowOptions {
   stepMinutes?: number;
   /** Data directory holding grid/<zone>/ (default: the shipped data/). */
   dataDir?: string;
+  /** Cap the plan's grid emissions at the rule-based controller's over the window (default true, see guard.ts). */
+  emissionsGuard?: boolean;
 }
 
 export interface WindowResult {
@@ -158,12 +222,19 @@ export async function planWindow(opts: PlanWindowOptions): Promise<WindowResult>
   const t0 = inp.startUtcS[0] ?? 0;
   let planMs: number;
   let solveMs = 0;
+  let fallbacks = 0;
   if (controller === 'optimizer') {
     const tp = performance.now();
-    const plan = await planLp(site, inp, sessionsIn(sy.evSessions, t0, t0 + hours * 3600), state);
+    const sessions = sessionsIn(sy.evSessions, t0, t0 + hours * 3600);
+    const cap = (opts.emissionsGuard ?? true) ? ruleEmissionsCap(site, inp, sessions, state, T) : undefined;
+    const plan = await planLp(site, inp, sessions, state, cap);
     planMs = performance.now() - tp;
-    solveMs = plan.solveMs;
-    runSteps(site, inp, T, sy, state, records, (k) => plan.decisions[k] as StepDecision);
+    solveMs = plan?.solveMs ?? 0;
+    if (plan) runSteps(site, inp, T, sy, state, records, (k) => plan.decisions[k] as StepDecision);
+    else {
+      fallbacks = 1;
+      runSteps(site, inp, T, sy, state, records, (k, ss) => ruleStep(site, inp, k, ss, state));
+    }
   } else {
     const tp = performance.now();
     runSteps(site, inp, T, sy, state, records, (k, sessions) => ruleStep(site, inp, k, sessions, state));
@@ -174,16 +245,21 @@ export async function planWindow(opts: PlanWindowOptions): Promise<WindowResult>
     stepHours: inp.stepHours,
     planMs,
     solveMs,
-    result: buildYearResult(
-      zone,
-      site,
-      controller,
-      sy,
-      records,
-      inp.stepHours,
-      planMs,
-      endOf(sy, state, records, inp.stepHours),
-    ),
+    result: {
+      ...buildYearResult(
+        zone,
+        site,
+        controller,
+        sy,
+        records,
+        inp.stepHours,
+        planMs,
+        endOf(sy, state, records, inp.stepHours),
+        fallbacks,
+      ),
+      plannedOn: 'actual',
+      emissionsGuard: controller === 'optimizer' && (opts.emissionsGuard ?? true),
+    },
   };
 }
 
@@ -208,7 +284,8 @@ export function buildYearResult(
   stepHours: number,
   planTimeMs: number,
   end: RunEnd,
-): YearResult {
+  guardFallbackBlocks = 0,
+): Omit<YearResult, 'plannedOn' | 'emissionsGuard'> {
   const per = Math.round(1 / stepHours);
   const H = Math.ceil(steps.length / per);
   const hs: HourlySeries = {
@@ -391,6 +468,7 @@ export function buildYearResult(
     hourly: hs,
     totals: tot,
     planTimeMs,
+    guardFallbackBlocks,
   };
 }
 

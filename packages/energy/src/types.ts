@@ -283,6 +283,12 @@ export interface YearResult {
   totals: YearTotals;
   /** Wall time spent planning (all LP solves for 'optimizer', rule evaluation for 'rule'), ms. */
   planTimeMs: number;
+  /** What the optimizer planned on: the actual series or a forecaster's ('actual' for the rule, which plans nothing). */
+  plannedOn: 'actual' | 'forecast';
+  /** Whether the optimizer's plans were capped at the rule-based controller's emissions (false for the rule). */
+  emissionsGuard: boolean;
+  /** Optimizer blocks whose guarded LP had no solution and that the rule controller ran instead (0 for 'rule'). */
+  guardFallbackBlocks: number;
 }
 
 export interface SimulateYearOptions {
@@ -297,4 +303,39 @@ export interface SimulateYearOptions {
   startHour?: number;
   /** Data directory holding grid/<zone>/ (default: the shipped data/). */
   dataDir?: string;
+  /**
+   * What the optimizer plans each window on. Default: the actual 2023 series (perfect foresight inside the window).
+   * The rule controller is reactive and ignores it; every committed step meets the actual series either way.
+   */
+  forecaster?: Forecaster;
+  /**
+   * Cap each optimizer plan's grid emissions at what the rule-based controller would emit over the same window, from
+   * the same state, on the same (forecast) inputs (default true). See `EMISSIONS_GUARD` in guard.ts for why.
+   */
+  emissionsGuard?: boolean;
 }
+
+/** A window the optimizer is about to plan, as a forecaster sees it. */
+export interface ForecastRequest {
+  zone: ZoneId;
+  site: SiteConfig;
+  /** UTC s of the first planned hour; a forecaster may read only hours that ended by its issue time, before this. */
+  startUtcS: number;
+  hours: number;
+  /** UTC s of index 0 of `sitePvWh`. */
+  historyStartUtcS: number;
+  /** The site's actual hourly PV AC output, Wh (for calibration): only hours before `startUtcS` may be read. */
+  sitePvWh: ArrayLike<number>;
+}
+
+/** A forecaster's view of a window's exogenous hourly series; entry i is the hour starting startUtcS + 3600 i. */
+export interface HourlyForecast {
+  wholesaleUsdPerMwh: number[];
+  carbonGPerKwh: number[];
+  /** The site's PV AC output, Wh per hour. */
+  pvWh: number[];
+  /** The site's workload trace value (the shape `gpuDemandArrivals` scales); absent: arrivals as they happen. */
+  demandTrace?: number[];
+}
+
+export type Forecaster = (request: ForecastRequest) => HourlyForecast;

@@ -44,3 +44,4 @@ export {
 } from './series.ts';
 export { MODELS_DIR, shippedModel } from './shipped.ts';
 export { TRAIN_DAYS, HOLDOUT_DAYS } from './periods.ts';
+export { dayAheadSiteForecaster, PV_CALIBRATION_DAYS } from './site.ts';

@@ -8,6 +8,7 @@
 // Prices are equal everywhere and there is no own green energy, so only grid carbon differs between choices.
 // Run: node --import tsx packages/scheduler/bench/scheduler.bench.ts
 import { listZones, loadWorkloadTrace, loadZoneYear } from '@greenhour/energy';
+import { forecastZoneDayAhead, HOLDOUT_DAYS, referencePvWh, zoneHistory2023 } from '@greenhour/forecast';
 import { scheduleHeuristic, solveExact, type Job, type NodeHour, type Plan } from '../src/index.ts';
 
 const HOURS = 8760;
@@ -83,14 +84,22 @@ function jobsOf(sc: Scenario, z: readonly string[], h0 = 0, h1 = HOURS): Map<str
   return out;
 }
 
-/** FIFO in the job's zone: each GPU-hour at the first slot >= arrival with a free GPU on one node. */
+/** FIFO in the job's zone: each GPU-hour at the first slot >= arrival with a free GPU on one node. Grid only. */
 function fifo(sc: Scenario, jobs: Job[], zone: string): number {
-  const free = Array.from({ length: NODES_PER_ZONE }, () => new Int32Array(HOURS + 24 * 30).fill(sc.gpusPerNode));
   const ci = carbon.get(zone)!;
   let g = 0;
-  let n = 0;
+  for (const [key, gpus] of fifoBusy(sc, jobs, zone)) {
+    const h = Number(key.split('@')[1]) - startSlot;
+    g += (gpus * GPU_W * (ci[Math.min(h, HOURS - 1)] ?? 0)) / 1000;
+  }
+  return g;
+}
+
+/** FIFO's busy GPUs per node-hour (key `${node}@${slot}`): the node that finishes the job earliest, ties lowest index. */
+function fifoBusy(sc: Scenario, jobs: Job[], zone: string): Map<string, number> {
+  const free = Array.from({ length: NODES_PER_ZONE }, () => new Int32Array(HOURS + 24 * 30).fill(sc.gpusPerNode));
+  const busy = new Map<string, number>();
   for (const j of jobs) {
-    // the node that finishes the job earliest; ties: lowest index
     let bestNode = 0;
     let bestEnd = Infinity;
     for (let k = 0; k < NODES_PER_ZONE; k++) {
@@ -103,12 +112,12 @@ function fifo(sc: Scenario, jobs: Job[], zone: string): number {
     for (let h = j.earliestSlot - startSlot; left > 0; h++)
       if (free[bestNode]![h]! > 0) {
         free[bestNode]![h]!--;
-        g += (GPU_W * (ci[Math.min(h, HOURS - 1)] ?? 0)) / 1000;
+        const key = `${zone}/${bestNode}@${startSlot + h}`;
+        busy.set(key, (busy.get(key) ?? 0) + 1);
         left--;
       }
-    n++;
   }
-  return n ? g : 0;
+  return busy;
 }
 
 const emissions = (p: Plan): number => p.placements.reduce((a, x) => a + x.emissionsG, 0);
@@ -233,4 +242,179 @@ for (const week of [0, 13, 26, 39]) {
     `week ${String(week).padStart(2)}       ${String(js.length).padStart(5)} ${(a / 1e6).toFixed(2).padStart(7)}   ${pct(emissions(ph), a)}    ${pct(lp.emissionsG, a)}      ${msH.toFixed(0).padStart(8)}   ${msL.toFixed(0).padStart(6)}   ${(msL / msH).toFixed(0).padStart(6)}x   (${lp.status}, unplaced h ${ph.unplaced.length})`,
   );
 }
-log('done');
+log('emissions part done');
+
+// ---------------------------------------------------------------------------------------------------------------
+// With own PV, and on forecasts. Each node has a PV array of PV_KWP_PER_GPU kWp per GPU (the zone's 1 kWp reference
+// array of @greenhour/forecast, no battery), whose output the GPUs use first; the rest comes from the grid. 1-h jobs,
+// 8-h window, capacity-limited, each zone on its own nodes (in-zone, so every zone has its own figure):
+//   (a) FIFO; (b) LWA: shifting by grid intensity alone (the heuristic told of no PV; the PV still counts in the
+//   emissions); (c) the scheduler told of the PV; (d) the LP relaxation of (c)'s model on one-week samples.
+// Every plan is evaluated on the actual hours: per node-hour, grid energy = max(0, busy GPUs x W - actual PV).
+// Perfect knowledge: the year 2023. Forecasts: the held-out quarter (Oct-Dec, unseen by the models), each slot's
+// carbon and PV the day-ahead forecast issued 12:00 UTC the day before (with 8-h windows every slot a job may use is
+// already forecast when the job arrives).
+const PV_KWP_PER_GPU = 1;
+const pvScenario: Scenario = {
+  name: '1-h jobs, 8-h window, own PV',
+  jobHours: 1,
+  windowH: 8,
+  loadGpuH: 4,
+  gpusPerNode: 4,
+};
+const refPv = new Map(zones.map((z) => [z, referencePvWh(z)]));
+
+interface Truth {
+  carbon: ArrayLike<number>;
+  pvWhPerKwp: ArrayLike<number>;
+}
+const actual = (zone: string): Truth => ({ carbon: carbon.get(zone)!, pvWhPerKwp: refPv.get(zone)! });
+
+/** The zone's node-hours over [h0, h1) as a planner sees them: `view` gives carbon and PV, `pvKnown` whether it counts PV. */
+function zoneFleet(zone: string, view: Truth, pvKnown: boolean, h0: number, h1: number): NodeHour[] {
+  const out: NodeHour[] = [];
+  const gpus = pvScenario.gpusPerNode;
+  for (let k = 0; k < NODES_PER_ZONE; k++)
+    for (let h = h0; h < h1; h++)
+      out.push({
+        nodeId: `${zone}/${k}`,
+        zone,
+        siteType: 'station',
+        classId: 1,
+        slot: startSlot + h,
+        freeGpus: gpus,
+        greenWh: pvKnown ? Math.floor(view.pvWhPerKwp[h]! * PV_KWP_PER_GPU * gpus) : 0,
+        gpuPowerW: GPU_W,
+        priceUsdc6PerGpuHour: PRICE,
+        carbonGPerKwh: Math.max(0, Math.round(view.carbon[h]!)),
+      });
+  return out;
+}
+
+/** Emissions, g, of GPUs busy per node-hour (key `${node}@${slot}`) on the actual carbon and PV of `zone`. */
+function actualEmissions(zone: string, busy: Map<string, number>): number {
+  const t = actual(zone);
+  let g = 0;
+  for (const [key, gpus] of busy) {
+    const h = Number(key.split('@')[1]) - startSlot;
+    const gridWh = Math.max(0, gpus * GPU_W - t.pvWhPerKwp[h]! * PV_KWP_PER_GPU * pvScenario.gpusPerNode);
+    g += (gridWh * t.carbon[Math.min(h, HOURS - 1)]!) / 1000;
+  }
+  return g;
+}
+
+function busyOf(plan: Plan): Map<string, number> {
+  const busy = new Map<string, number>();
+  for (const p of plan.placements)
+    for (const a of p.assignments) busy.set(`${a.nodeId}@${a.slot}`, (busy.get(`${a.nodeId}@${a.slot}`) ?? 0) + a.gpus);
+  return busy;
+}
+
+/** Day-ahead forecasts of carbon and reference PV for hours [h0, h1), each day issued 12:00 UTC the day before. */
+function forecastView(zone: string, h0: number, h1: number): Truth {
+  const c = new Float64Array(HOURS);
+  const pv = new Float64Array(HOURS);
+  const history = zoneHistory2023(zone);
+  for (let d = Math.floor(h0 / 24); d * 24 < h1; d++) {
+    const f = forecastZoneDayAhead(zone, history, history.startUtcS + d * 86_400 - 12 * 3600);
+    for (let k = 0; k < 24 && d * 24 + k < HOURS; k++) {
+      c[d * 24 + k] = f.carbonLcaGPerKwh[k]!;
+      pv[d * 24 + k] = Math.max(0, f.pvWhPerKwp[k]!);
+    }
+  }
+  return { carbon: c, pvWhPerKwp: pv };
+}
+
+interface PvRow {
+  zone: string;
+  jobs: number;
+  a: number;
+  b: number;
+  c: number;
+  unplaced: number;
+}
+function pvRows(h0: number, h1: number, view: (zone: string) => Truth): PvRow[] {
+  const jobs = jobsOf(pvScenario, zones, h0, h1);
+  return zones.map((zone) => {
+    const js = jobs.get(zone)!;
+    const v = view(zone);
+    const planB = scheduleHeuristic({ jobs: js, nodeHours: zoneFleet(zone, v, false, h0, Math.min(HOURS, h1 + 24)) });
+    const planC = scheduleHeuristic({ jobs: js, nodeHours: zoneFleet(zone, v, true, h0, Math.min(HOURS, h1 + 24)) });
+    return {
+      zone,
+      jobs: js.length,
+      a: actualEmissions(zone, fifoBusy(pvScenario, js, zone)),
+      b: actualEmissions(zone, busyOf(planB)),
+      c: actualEmissions(zone, busyOf(planC)),
+      unplaced: planB.unplaced.length + planC.unplaced.length,
+    };
+  });
+}
+
+const cut = (x: number, base: number): number => (base - x) / base;
+const p1 = (x: number): string => `${(x * 100).toFixed(1)} %`;
+log(
+  `own PV: ${PV_KWP_PER_GPU} kWp per GPU (${PV_KWP_PER_GPU * pvScenario.gpusPerNode} kWp a node), ${pvScenario.name}`,
+);
+const pfYear = pvRows(0, HOURS, actual);
+const Q4 = { h0: (HOLDOUT_DAYS.fromUtcS - zoneHistory2023(zones[0]!).startUtcS) / 3600, h1: HOURS };
+const pfQ4 = pvRows(Q4.h0, Q4.h1, actual);
+log('forecasting Q4 day by day');
+const fcViews = new Map(zones.map((z) => [z, forecastView(z, Q4.h0, Q4.h1)]));
+const fcQ4 = pvRows(Q4.h0, Q4.h1, (z) => fcViews.get(z)!);
+
+// (d): the LP relaxation of the PV-aware model on one-week samples per zone, against (c) on the same week
+const dRows: string[] = [];
+for (const zone of zones) {
+  const gaps: string[] = [];
+  for (const week of [0, 26]) {
+    const h0 = week * 168;
+    const h1 = h0 + 168;
+    const js = jobsOf({ ...pvScenario, loadGpuH: 2 }, [zone], h0, h1).get(zone)!;
+    const problem = { jobs: js, nodeHours: zoneFleet(zone, actual(zone), true, h0, h1) };
+    const a = actualEmissions(zone, fifoBusy(pvScenario, js, zone));
+    const c = actualEmissions(zone, busyOf(scheduleHeuristic(problem)));
+    const lp = await solveExact(problem, { relax: true, timeLimitS: 30 });
+    gaps.push(`week ${week}: (c) ${p1(cut(c, a))}, (d) ${p1(cut(lp.emissionsG, a))}`);
+  }
+  dRows.push(`| ${zone} | ${gaps.join(' · ')} |`);
+  log(`  (d) ${zone} done`);
+}
+
+const table = (rows: PvRow[]): string =>
+  [
+    '| zone | jobs | FIFO t | (b) LWA cut | (c) scheduler cut | (c) / (b) | unplaced |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map(
+      (r) =>
+        `| ${r.zone} | ${r.jobs} | ${(r.a / 1e6).toFixed(2)} | ${p1(cut(r.b, r.a))} | ${p1(cut(r.c, r.a))} | ${(cut(r.c, r.a) / Math.max(1e-9, cut(r.b, r.a))).toFixed(1)} × | ${r.unplaced} |`,
+    ),
+  ].join('\n');
+const fcTable = [
+  '| zone | FIFO t | (b) LWA perfect | (b) LWA forecast | (c) scheduler perfect | (c) scheduler forecast |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...zones.map((z, i) => {
+    const p = pfQ4[i]!;
+    const f = fcQ4[i]!;
+    return `| ${z} | ${(p.a / 1e6).toFixed(2)} | ${p1(cut(p.b, p.a))} | ${p1(cut(f.b, f.a))} | ${p1(cut(p.c, p.a))} | ${p1(cut(f.c, f.a))} |`;
+  }),
+].join('\n');
+console.log(`
+### With own PV (${PV_KWP_PER_GPU} kWp per GPU, no battery), ${pvScenario.name}, each zone on its own 2 nodes × 4 GPUs
+
+Year 2023, perfect knowledge; emissions cut against FIFO:
+
+${table(pfYear)}
+
+Held-out quarter (Oct-Dec 2023), perfect knowledge against the day-ahead forecasts (plans on the forecast, emissions
+on the actual hours):
+
+${fcTable}
+
+(d) LP relaxation of the PV-aware model against (c), one-week samples (2 nodes × 4 GPUs, half the load: 2 GPU-h/h):
+
+| zone | cut against FIFO |
+| --- | --- |
+${dRows.join('\n')}
+`);
+log('done (own PV and forecasts)');
