@@ -7,7 +7,7 @@
 //   (d) the LP optimum (solveExact relaxed) on a sample HiGHS solves quickly, against (c) on the same sample
 // Prices are equal everywhere and there is no own green energy, so only grid carbon differs between choices.
 // Run: node --import tsx packages/scheduler/bench/scheduler.bench.ts
-import { listZones, loadWorkloadTrace, loadZoneYear } from '@greenhour/energy';
+import { defaultSite, listZones, loadWorkloadTrace, loadZoneYear } from '@greenhour/energy';
 import { forecastZoneDayAhead, HOLDOUT_DAYS, referencePvWh, zoneHistory2023 } from '@greenhour/forecast';
 import { scheduleHeuristic, solveExact, type Job, type NodeHour, type Plan } from '../src/index.ts';
 
@@ -254,7 +254,25 @@ log('emissions part done');
 // Perfect knowledge: the year 2023. Forecasts: the held-out quarter (Oct-Dec, unseen by the models), each slot's
 // carbon and PV the day-ahead forecast issued 12:00 UTC the day before (with 8-h windows every slot a job may use is
 // already forecast when the job arrives).
-const PV_KWP_PER_GPU = 1;
+/**
+ * PV sizes, kWp per GPU: 1 kWp (a small array), and the project's own station design (defaultSite 'station': 500 kWp
+ * for 64 GPUs of 1,275 W busy at PUE 1.25), scaled to this bench's 700 W GPU at the same PV-to-GPU-power ratio.
+ */
+const station = defaultSite('station', zones[0]!);
+if (!station.gpu) throw new Error('the default station has no GPUs');
+const stationWpPerW =
+  station.pv.reduce((a, x) => a + x.dcCapacityW, 0) / (station.gpu!.count * station.gpu!.busyW * station.gpu!.pue);
+const PV_SIZES = [
+  { kwpPerGpu: 1, name: '1 kWp per GPU' },
+  {
+    kwpPerGpu: Math.round(stationWpPerW * GPU_W) / 1000,
+    name: `the station design's ${stationWpPerW.toFixed(1)} Wp per W of GPU`,
+  },
+];
+/** HiGHS time limit of each (d) MILP sample, s: the best integer plan found by then (optimal where it says so). */
+const MILP_LIMIT_S = 20;
+/** Held-out weeks (inside Oct-Dec 2023) of the (d) samples on forecasts. */
+const FORECAST_WEEKS = [40, 48];
 const pvScenario: Scenario = {
   name: '1-h jobs, 8-h window, own PV',
   jobHours: 1,
@@ -271,7 +289,7 @@ interface Truth {
 const actual = (zone: string): Truth => ({ carbon: carbon.get(zone)!, pvWhPerKwp: refPv.get(zone)! });
 
 /** The zone's node-hours over [h0, h1) as a planner sees them: `view` gives carbon and PV, `pvKnown` whether it counts PV. */
-function zoneFleet(zone: string, view: Truth, pvKnown: boolean, h0: number, h1: number): NodeHour[] {
+function zoneFleet(zone: string, view: Truth, pvKnown: boolean, kwpPerGpu: number, h0: number, h1: number): NodeHour[] {
   const out: NodeHour[] = [];
   const gpus = pvScenario.gpusPerNode;
   for (let k = 0; k < NODES_PER_ZONE; k++)
@@ -283,7 +301,7 @@ function zoneFleet(zone: string, view: Truth, pvKnown: boolean, h0: number, h1: 
         classId: 1,
         slot: startSlot + h,
         freeGpus: gpus,
-        greenWh: pvKnown ? Math.floor(view.pvWhPerKwp[h]! * PV_KWP_PER_GPU * gpus) : 0,
+        greenWh: pvKnown ? Math.floor(view.pvWhPerKwp[h]! * kwpPerGpu * gpus) : 0,
         gpuPowerW: GPU_W,
         priceUsdc6PerGpuHour: PRICE,
         carbonGPerKwh: Math.max(0, Math.round(view.carbon[h]!)),
@@ -292,12 +310,12 @@ function zoneFleet(zone: string, view: Truth, pvKnown: boolean, h0: number, h1: 
 }
 
 /** Emissions, g, of GPUs busy per node-hour (key `${node}@${slot}`) on the actual carbon and PV of `zone`. */
-function actualEmissions(zone: string, busy: Map<string, number>): number {
+function actualEmissions(zone: string, busy: Map<string, number>, kwpPerGpu: number): number {
   const t = actual(zone);
   let g = 0;
   for (const [key, gpus] of busy) {
     const h = Number(key.split('@')[1]) - startSlot;
-    const gridWh = Math.max(0, gpus * GPU_W - t.pvWhPerKwp[h]! * PV_KWP_PER_GPU * pvScenario.gpusPerNode);
+    const gridWh = Math.max(0, gpus * GPU_W - t.pvWhPerKwp[h]! * kwpPerGpu * pvScenario.gpusPerNode);
     g += (gridWh * t.carbon[Math.min(h, HOURS - 1)]!) / 1000;
   }
   return g;
@@ -331,21 +349,27 @@ interface PvRow {
   a: number;
   b: number;
   c: number;
+  /** FIFO and LWA on the same fleet without PV: time shifting alone, the issue's reference for (b) */
+  aGrid: number;
+  bGrid: number;
   unplaced: number;
 }
-function pvRows(h0: number, h1: number, view: (zone: string) => Truth): PvRow[] {
+function pvRows(kwpPerGpu: number, h0: number, h1: number, view: (zone: string) => Truth): PvRow[] {
   const jobs = jobsOf(pvScenario, zones, h0, h1);
   return zones.map((zone) => {
     const js = jobs.get(zone)!;
     const v = view(zone);
-    const planB = scheduleHeuristic({ jobs: js, nodeHours: zoneFleet(zone, v, false, h0, Math.min(HOURS, h1 + 24)) });
-    const planC = scheduleHeuristic({ jobs: js, nodeHours: zoneFleet(zone, v, true, h0, Math.min(HOURS, h1 + 24)) });
+    const h2 = Math.min(HOURS, h1 + 24);
+    const planB = scheduleHeuristic({ jobs: js, nodeHours: zoneFleet(zone, v, false, kwpPerGpu, h0, h2) });
+    const planC = scheduleHeuristic({ jobs: js, nodeHours: zoneFleet(zone, v, true, kwpPerGpu, h0, h2) });
     return {
       zone,
       jobs: js.length,
-      a: actualEmissions(zone, fifoBusy(pvScenario, js, zone)),
-      b: actualEmissions(zone, busyOf(planB)),
-      c: actualEmissions(zone, busyOf(planC)),
+      a: actualEmissions(zone, fifoBusy(pvScenario, js, zone), kwpPerGpu),
+      b: actualEmissions(zone, busyOf(planB), kwpPerGpu),
+      c: actualEmissions(zone, busyOf(planC), kwpPerGpu),
+      aGrid: actualEmissions(zone, fifoBusy(pvScenario, js, zone), 0),
+      bGrid: actualEmissions(zone, busyOf(planB), 0),
       unplaced: planB.unplaced.length + planC.unplaced.length,
     };
   });
@@ -353,54 +377,84 @@ function pvRows(h0: number, h1: number, view: (zone: string) => Truth): PvRow[] 
 
 const cut = (x: number, base: number): number => (base - x) / base;
 const p1 = (x: number): string => `${(x * 100).toFixed(1)} %`;
-log(
-  `own PV: ${PV_KWP_PER_GPU} kWp per GPU (${PV_KWP_PER_GPU * pvScenario.gpusPerNode} kWp a node), ${pvScenario.name}`,
-);
-const pfYear = pvRows(0, HOURS, actual);
 const Q4 = { h0: (HOLDOUT_DAYS.fromUtcS - zoneHistory2023(zones[0]!).startUtcS) / 3600, h1: HOURS };
-const pfQ4 = pvRows(Q4.h0, Q4.h1, actual);
 log('forecasting Q4 day by day');
+for (const w of FORECAST_WEEKS)
+  if (w * 168 < Q4.h0 || (w + 1) * 168 > Q4.h1)
+    throw new Error(`forecast week ${w} is not inside the held-out quarter`);
 const fcViews = new Map(zones.map((z) => [z, forecastView(z, Q4.h0, Q4.h1)]));
-const fcQ4 = pvRows(Q4.h0, Q4.h1, (z) => fcViews.get(z)!);
-
-// (d): the LP relaxation of the PV-aware model on one-week samples per zone, against (c) on the same week
-const dRows: string[] = [];
-for (const zone of zones) {
-  const gaps: string[] = [];
-  for (const week of [0, 26]) {
-    const h0 = week * 168;
-    const h1 = h0 + 168;
-    const js = jobsOf({ ...pvScenario, loadGpuH: 2 }, [zone], h0, h1).get(zone)!;
-    const problem = { jobs: js, nodeHours: zoneFleet(zone, actual(zone), true, h0, h1) };
-    const a = actualEmissions(zone, fifoBusy(pvScenario, js, zone));
-    const c = actualEmissions(zone, busyOf(scheduleHeuristic(problem)));
-    const lp = await solveExact(problem, { relax: true, timeLimitS: 30 });
-    gaps.push(`week ${week}: (c) ${p1(cut(c, a))}, (d) ${p1(cut(lp.emissionsG, a))}`);
-  }
-  dRows.push(`| ${zone} | ${gaps.join(' · ')} |`);
-  log(`  (d) ${zone} done`);
-}
 
 const table = (rows: PvRow[]): string =>
   [
-    '| zone | jobs | FIFO t | (b) LWA cut | (c) scheduler cut | (c) / (b) | unplaced |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map(
-      (r) =>
-        `| ${r.zone} | ${r.jobs} | ${(r.a / 1e6).toFixed(2)} | ${p1(cut(r.b, r.a))} | ${p1(cut(r.c, r.a))} | ${(cut(r.c, r.a) / Math.max(1e-9, cut(r.b, r.a))).toFixed(1)} × | ${r.unplaced} |`,
-    ),
+    '| zone | jobs | FIFO t | (b) LWA cut | (c) scheduler cut | (c) / (b) | (b) without PV | (c) / that | unplaced |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => {
+      const ratio = (x: number, y: number): string => `${(x / Math.max(1e-9, y)).toFixed(1)} ×`;
+      const [b, c, bGrid] = [cut(r.b, r.a), cut(r.c, r.a), cut(r.bGrid, r.aGrid)];
+      return `| ${r.zone} | ${r.jobs} | ${(r.a / 1e6).toFixed(2)} | ${p1(b)} | ${p1(c)} | ${ratio(c, b)} | ${p1(bGrid)} | ${ratio(c, bGrid)} | ${r.unplaced} |`;
+    }),
   ].join('\n');
-const fcTable = [
-  '| zone | FIFO t | (b) LWA perfect | (b) LWA forecast | (c) scheduler perfect | (c) scheduler forecast |',
-  '| --- | ---: | ---: | ---: | ---: | ---: |',
-  ...zones.map((z, i) => {
-    const p = pfQ4[i]!;
-    const f = fcQ4[i]!;
-    return `| ${z} | ${(p.a / 1e6).toFixed(2)} | ${p1(cut(p.b, p.a))} | ${p1(cut(f.b, f.a))} | ${p1(cut(p.c, p.a))} | ${p1(cut(f.c, f.a))} |`;
-  }),
-].join('\n');
-console.log(`
-### With own PV (${PV_KWP_PER_GPU} kWp per GPU, no battery), ${pvScenario.name}, each zone on its own 2 nodes × 4 GPUs
+
+for (const size of PV_SIZES) {
+  const kwp = size.kwpPerGpu;
+  log(
+    `own PV: ${kwp} kWp per GPU (${size.name}; ${(kwp * pvScenario.gpusPerNode).toFixed(1)} kWp a node), ${pvScenario.name}`,
+  );
+  const pfYear = pvRows(kwp, 0, HOURS, actual);
+  const pfQ4 = pvRows(kwp, Q4.h0, Q4.h1, actual);
+  const fcQ4 = pvRows(kwp, Q4.h0, Q4.h1, (z) => fcViews.get(z)!);
+  // (d): the exact model on one-week samples per zone, against (c) on the same week: the LP relaxation (a bound
+  // below the optimum) and the MILP (the best integer plan HiGHS finds within its limit, at or above the optimum)
+  const dRows: string[] = [];
+  const dfRows: string[] = [];
+  for (const zone of zones) {
+    for (const week of [0, 26]) {
+      const h0 = week * 168;
+      const h1 = h0 + 168;
+      const js = jobsOf({ ...pvScenario, loadGpuH: 2 }, [zone], h0, h1).get(zone)!;
+      const problem = { jobs: js, nodeHours: zoneFleet(zone, actual(zone), true, kwp, h0, h1) };
+      const a = actualEmissions(zone, fifoBusy(pvScenario, js, zone), kwp);
+      const c = actualEmissions(zone, busyOf(scheduleHeuristic(problem)), kwp);
+      const lp = await solveExact(problem, { relax: true, timeLimitS: 30 });
+      const milp = await solveExact(problem, { timeLimitS: MILP_LIMIT_S });
+      const m = actualEmissions(zone, busyOf(milp.plan!), kwp);
+      const above = (x: number): string => `${(((c - x) / x) * 100).toFixed(1)} %`;
+      dRows.push(
+        `| ${zone} | ${week} | ${p1(cut(c, a))} | ${p1(cut(m, a))}${milp.status === 'Optimal' ? ' (optimal)' : ''} | ${p1(cut(lp.emissionsG, a))} | ${above(m)} | ${above(lp.emissionsG)} |`,
+      );
+    }
+    // on forecasts: both plan on the day-ahead forecast of a held-out week, both are evaluated on the actual hours
+    for (const week of FORECAST_WEEKS) {
+      const h0 = week * 168;
+      const h1 = h0 + 168;
+      const js = jobsOf({ ...pvScenario, loadGpuH: 2 }, [zone], h0, h1).get(zone)!;
+      const problem = { jobs: js, nodeHours: zoneFleet(zone, fcViews.get(zone)!, true, kwp, h0, h1) };
+      const a = actualEmissions(zone, fifoBusy(pvScenario, js, zone), kwp);
+      const planC = scheduleHeuristic(problem);
+      const c = actualEmissions(zone, busyOf(planC), kwp);
+      const milp = await solveExact(problem, { timeLimitS: MILP_LIMIT_S });
+      const m = actualEmissions(zone, busyOf(milp.plan!), kwp);
+      // as planned: the emissions each plan expects on the forecast it was made on
+      const cPlanned = emissions(planC);
+      const mPlanned = emissions(milp.plan!);
+      const above = (x: number, y: number): string => `${(((x - y) / Math.max(1, y)) * 100).toFixed(1)} %`;
+      dfRows.push(
+        `| ${zone} | ${week} | ${p1(cut(c, a))} | ${p1(cut(m, a))}${milp.status === 'Optimal' ? ' (optimal)' : ''} | ${above(c, m)} | ${above(cPlanned, mPlanned)} |`,
+      );
+    }
+    log(`  (d) ${zone} done`);
+  }
+  const fcTable = [
+    '| zone | FIFO t | (b) LWA perfect | (b) LWA forecast | (c) scheduler perfect | (c) scheduler forecast |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...zones.map((z, i) => {
+      const p = pfQ4[i]!;
+      const f = fcQ4[i]!;
+      return `| ${z} | ${(p.a / 1e6).toFixed(2)} | ${p1(cut(p.b, p.a))} | ${p1(cut(f.b, f.a))} | ${p1(cut(p.c, p.a))} | ${p1(cut(f.c, f.a))} |`;
+    }),
+  ].join('\n');
+  console.log(`
+### With own PV of ${kwp} kWp per GPU (${size.name}), no battery: ${pvScenario.name}, each zone on its own 2 nodes × 4 GPUs
 
 Year 2023, perfect knowledge; emissions cut against FIFO:
 
@@ -411,10 +465,20 @@ on the actual hours):
 
 ${fcTable}
 
-(d) LP relaxation of the PV-aware model against (c), one-week samples (2 nodes × 4 GPUs, half the load: 2 GPU-h/h):
+(d) The exact model on one-week samples (2 nodes × 4 GPUs, half the load: 2 GPU-h/h), cut against FIFO: the MILP's
+best integer plan within ${MILP_LIMIT_S} s ("optimal" where HiGHS proved it) and the LP relaxation (a lower bound on
+any plan's emissions), and how far (c)'s emissions are above each:
 
-| zone | cut against FIFO |
-| --- | --- |
+| zone | week | (c) | (d) MILP | (d) LP bound | (c) above MILP | (c) above LP bound |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${dRows.join('\n')}
+
+The same on day-ahead forecasts, held-out weeks: (c) and the MILP both plan on the forecast; the cuts are on the
+actual hours, and (c)'s emissions above the MILP's both on the actual hours and as planned (on the forecast):
+
+| zone | week | (c) on forecast | (d) MILP on forecast | (c) above MILP, actual | as planned |
+| --- | ---: | ---: | ---: | ---: | ---: |
+${dfRows.join('\n')}
 `);
+}
 log('done (own PV and forecasts)');

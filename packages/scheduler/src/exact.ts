@@ -163,6 +163,9 @@ export async function solveExact(problem: Problem, opts: ExactOptions = {}): Pro
   const status = sol.Status;
   if (status !== 'Optimal' && status !== 'Time limit reached')
     throw new Error(`HiGHS: exact model not solved (${status})`);
+  // a MILP stopped by its time limit before HiGHS found any feasible point has no plan to read
+  if (!opts.relax && status === 'Time limit reached' && !Number.isFinite(sol.ObjectiveValue))
+    throw new Error(`HiGHS: time limit of ${timeLimitS} s reached before any feasible plan was found`);
   const col = (name: string): number => (sol.Columns[name] as { Primal?: number } | undefined)?.Primal ?? 0;
   let emissionsG = 0;
   const byKey = new Map(nodeHours.map((n) => [nhKey(n.nodeId, n.slot), n]));
@@ -191,7 +194,9 @@ export async function solveExact(problem: Problem, opts: ExactOptions = {}): Pro
       unplacedGpuHours += job.gpuHours;
       return;
     }
-    const zone = byKey.get(nhKey(assignments[0]!.nodeId, assignments[0]!.slot))!.zone;
+    const first = assignments[0];
+    if (!first) throw new Error(`HiGHS: the solution places job ${job.id} but assigns it no GPU-hour`);
+    const zone = byKey.get(nhKey(first.nodeId, first.slot))!.zone;
     placements.push(makePlacement(job, assignments, byKey, job.sharded ? (aggs.get(zone) ?? null) : null));
   });
   const plan = opts.relax

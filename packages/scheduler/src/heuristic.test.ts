@@ -128,7 +128,71 @@ test('a sharded job without any zone aggregator stays unplaced with the reason',
   assert.match(plan.unplaced[0]!.reason, /aggregator/);
 });
 
-test('fleet scale: 10,000 node-hours x 1,000 jobs in well under a second', () => {
+test('a later job gets the clean hour an earlier job could do without (pair exchange after the EDF pass)', () => {
+  // one GPU; slot 11 is clean. EDF places "early" first and it takes 11 (its cheapest); "late" would then have to
+  // run at 12, the dirtiest hour. Swapped, "early" runs at 10 and "late" at 11: 600 g instead of 1,000 g of carbon.
+  const nodeHours = [
+    nh({ nodeId: 'a', slot: 10, carbonGPerKwh: 1000 }),
+    nh({ nodeId: 'a', slot: 11, carbonGPerKwh: 200 }),
+    nh({ nodeId: 'a', slot: 12, carbonGPerKwh: 1800 }),
+  ];
+  const jobs = [
+    job({ id: 'early', earliestSlot: 10, deadlineSlot: 12 }),
+    job({ id: 'late', earliestSlot: 11, deadlineSlot: 13 }),
+  ];
+  const plan = scheduleHeuristic({ jobs, nodeHours });
+  assert.deepEqual(checkPlan(jobs, nodeHours, plan), []);
+  const slotOf = (id: string): number => plan.placements.find((p) => p.jobId === id)!.assignments[0]!.slot;
+  assert.equal(slotOf('early'), 10);
+  assert.equal(slotOf('late'), 11);
+  assert.equal(Math.round(plan.placements.reduce((a, p) => a + p.emissionsG, 0)), 600);
+});
+
+test('a larger job left unplaced takes the GPU-hours of a smaller one, which is left out with the reason', () => {
+  // EDF (ties by id) places "a" first on one of the three GPUs; "b" needs all three: leaving out 1 GPU-hour
+  // instead of 3 is what the per-GPU-hour penalty asks for
+  const nodeHours = [nh({ nodeId: 'n', slot: 11, freeGpus: 3 })];
+  const jobs = [
+    job({ id: 'a', earliestSlot: 11, deadlineSlot: 12 }),
+    job({ id: 'b', gpuHours: 3, earliestSlot: 11, deadlineSlot: 12 }),
+  ];
+  const plan = scheduleHeuristic({ jobs, nodeHours });
+  assert.deepEqual(checkPlan(jobs, nodeHours, plan), []);
+  assert.deepEqual(
+    plan.placements.map((p) => p.jobId),
+    ['b'],
+  );
+  assert.equal(plan.unplaced[0]!.jobId, 'a');
+  assert.match(plan.unplaced[0]!.reason, /b, which needs more GPU-hours/);
+});
+
+test('the node index finds the one cheap node among 200 and never a node of too low a class', () => {
+  const nodeHours: NodeHour[] = [];
+  for (let k = 0; k < 200; k++)
+    for (let s = 10; s < 12; s++)
+      nodeHours.push(
+        nh({
+          nodeId: `n${String(k).padStart(3, '0')}`,
+          slot: s,
+          zone: ['A', 'B', 'C'][k % 3]!,
+          siteType: 'station',
+          // n150 is clean but class 1; n173 is the only clean node of class 2
+          classId: k === 150 ? 1 : 2,
+          carbonGPerKwh: k === 150 || (k === 173 && s === 11) ? 10 : 400 + k,
+        }),
+      );
+  const jobs = [job({ id: 'x', minClass: 2 }), job({ id: 'y', minClass: 1 })];
+  const plan = scheduleHeuristic({ jobs, nodeHours });
+  assert.deepEqual(checkPlan(jobs, nodeHours, plan), []);
+  const at = (id: string): string => {
+    const a = plan.placements.find((p) => p.jobId === id)!.assignments[0]!;
+    return `${a.nodeId}@${a.slot}`;
+  };
+  assert.equal(at('x'), 'n173@11');
+  assert.match(at('y'), /^n150@1[01]$/);
+});
+
+test('fleet scale: 10,000 node-hours x 1,000 jobs in many index blocks, every placement valid', () => {
   const nodeHours: NodeHour[] = [];
   const zones = ['DE-LU', 'IN-WE', 'JP-TK', 'SG', 'US-CAL-CISO'];
   for (let k = 0; k < 417; k++)
@@ -156,13 +220,9 @@ test('fleet scale: 10,000 node-hours x 1,000 jobs in well under a second', () =>
       sharded: i % 10 === 0,
     }),
   );
-  // one warm-up run so the timing measures the scheduler, not the JIT compiling it
-  scheduleHeuristic({ jobs: jobs.slice(0, 200), nodeHours: nodeHours.slice(0, 10_000) });
-  const t0 = performance.now();
+  // its runtime is measured in bench/scaling.bench.ts, not here
   const plan = scheduleHeuristic({ jobs, nodeHours: nodeHours.slice(0, 10_000) });
-  const ms = performance.now() - t0;
-  console.log(`heuristic 10,000 node-hours x 1,000 jobs: ${ms.toFixed(0)} ms, ${plan.placements.length} placed`);
   assert.deepEqual(checkPlan(jobs, nodeHours.slice(0, 10_000), plan), []);
   assert.ok(plan.placements.length > 900);
-  assert.ok(ms < 1000, `${ms} ms`);
+  for (const u of plan.unplaced) assert.ok(u.reason.length > 0);
 });

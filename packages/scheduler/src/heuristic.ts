@@ -14,6 +14,14 @@
 //    fitting in the window; per (zone, w) the cheapest gpuHours / w slots are taken. The aggregator is the zone's 2B
 //    node (aggregatorsByZone); a zone without one is not used.
 //
+// Then an improvement pass makes room for unplaced jobs by moving (or, if smaller, leaving out) a job holding
+// GPU-hours they need, and exchanges pairs of single-node jobs where a later job gains more from an earlier job's
+// node-hours than the earlier one loses by moving (see improve); it only ever lowers the objective.
+//
+// Fleet scale: nodes are indexed in blocks of one zone, class and site type, each with a segment tree over slots of
+// its cheapest free GPU-hour, so a job costs only the blocks that could beat the best node found so far, not every
+// node of the fleet.
+//
 // The result is always feasible for the exact model (exact.ts), so its objective is >= the exact optimum.
 import { aggregatorsByZone, eligible, makePlacement, nhKey, objectiveUsdc6 } from './model.ts';
 import type { Assignment, Job, NodeHour, Placement, Plan, Problem, Unplaced } from './types.ts';
@@ -24,6 +32,8 @@ interface Seg {
   count: number;
   greenPerGpu: number;
   unitCost: number;
+  /** the node-hour's slot */
+  slot: number;
 }
 interface Pick {
   costUsdc6: number;
@@ -32,24 +42,58 @@ interface Pick {
   take: Map<number, { gpus: number; greenWh: number }>;
 }
 
+/**
+ * Nodes of one zone, class and site type, at most BLOCK_NODES of them. `tree` is a min segment tree over the fleet's
+ * slots of the unit cost of the cheapest GPU-hour still free on any of the block's node-hours (Infinity where none is
+ * free): a lower bound for every node of the block in any window, kept current as GPUs and green Wh are taken, so a
+ * job skips whole blocks that cannot beat the best node found instead of costing every node of the fleet.
+ */
+interface Block {
+  classId: number;
+  home: boolean;
+  /** each node's node-hour indices, sorted by slot */
+  lists: number[][];
+  tree: Float64Array;
+  /** the same tree over the node-hours as given (nothing taken): a bound on what emptying a node-hour could offer */
+  tree0: Float64Array;
+}
+/** Nodes per block: small enough that a block's bound stays close to its nodes', large enough that 10k nodes are a
+ * few hundred blocks per job. */
+const BLOCK_NODES = 32;
+
+/** First index of the sorted `xs` with xs[i] >= x. */
+function lowerBound(xs: ArrayLike<number>, x: number, lo = 0, hi = xs.length): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Fleet state during one heuristic run: remaining GPUs and green Wh per node-hour. */
 class Fleet {
   readonly remFree: Int32Array;
   readonly remGreen: Float64Array;
-  /** node -> its node-hour indices sorted by slot */
-  readonly nodeSlots = new Map<string, number[]>();
   /** zone -> slot -> home node-hour indices */
   readonly homeBySlot = new Map<string, Map<number, number[]>>();
   readonly aggs: Map<string, string>;
+  /** the distinct slots of the fleet, ascending; the segment trees' leaves */
+  readonly slots: Float64Array;
+  /** per node-hour: its slot's index in `slots`, and its block */
+  readonly slotIdx: Int32Array;
+  readonly blockOf: Int32Array;
+  readonly blocks: Block[] = [];
   constructor(
     readonly nh: readonly NodeHour[],
     readonly cpUsdPerT: number,
   ) {
     this.remFree = Int32Array.from(nh, (n) => n.freeGpus);
     this.remGreen = Float64Array.from(nh, (n) => n.greenWh);
+    const nodeSlots = new Map<string, number[]>();
     nh.forEach((n, i) => {
-      let l = this.nodeSlots.get(n.nodeId);
-      if (!l) this.nodeSlots.set(n.nodeId, (l = []));
+      let l = nodeSlots.get(n.nodeId);
+      if (!l) nodeSlots.set(n.nodeId, (l = []));
       l.push(i);
       if (n.siteType === 'home') {
         let z = this.homeBySlot.get(n.zone);
@@ -59,8 +103,90 @@ class Fleet {
         s.push(i);
       }
     });
-    for (const l of this.nodeSlots.values()) l.sort((a, b) => (nh[a]?.slot ?? 0) - (nh[b]?.slot ?? 0));
     this.aggs = aggregatorsByZone(nh);
+    this.slots = Float64Array.from(new Set(nh.map((n) => n.slot))).sort();
+    this.slotIdx = Int32Array.from(nh, (n) => lowerBound(this.slots, n.slot));
+    this.blockOf = new Int32Array(nh.length);
+    // a node's zone, class and site type are those of its first node-hour (the order of the input)
+    const groups = new Map<string, number[][]>();
+    for (const l of nodeSlots.values()) {
+      l.sort((a, b) => nh[a]!.slot - nh[b]!.slot);
+      const n = nh[l[0]!]!;
+      const key = `${n.zone}\u0000${n.classId}\u0000${n.siteType}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = []));
+      g.push(l);
+    }
+    const S = this.slots.length;
+    for (const g of groups.values())
+      for (let q = 0; q < g.length; q += BLOCK_NODES) {
+        const lists = g.slice(q, q + BLOCK_NODES);
+        const first = nh[lists[0]![0]!]!;
+        const tree = new Float64Array(2 * S).fill(Infinity);
+        const b = this.blocks.length;
+        for (const l of lists)
+          for (const i of l) {
+            this.blockOf[i] = b;
+            const leaf = S + this.slotIdx[i]!;
+            tree[leaf] = Math.min(tree[leaf]!, this.unitFloor(i));
+          }
+        for (let p = S - 1; p >= 1; p--) tree[p] = Math.min(tree[2 * p]!, tree[2 * p + 1]!);
+        this.blocks.push({ classId: first.classId, home: first.siteType === 'home', lists, tree, tree0: tree.slice() });
+      }
+  }
+
+  /** Unit cost of the node-hour's next GPU (the one that gets the most of its green Wh); Infinity when it is full. */
+  unitFloor(i: number): number {
+    if (this.remFree[i]! <= 0) return Infinity;
+    const n = this.nh[i]!;
+    return (
+      n.priceUsdc6PerGpuHour + (Math.max(0, n.gpuPowerW - this.remGreen[i]!) * n.carbonGPerKwh * this.cpUsdPerT) / 1000
+    );
+  }
+
+  /** unitFloor of node-hour i as given, before anything was taken from it. */
+  unitFloor0(i: number): number {
+    const n = this.nh[i]!;
+    if (n.freeGpus <= 0) return Infinity;
+    return n.priceUsdc6PerGpuHour + (Math.max(0, n.gpuPowerW - n.greenWh) * n.carbonGPerKwh * this.cpUsdPerT) / 1000;
+  }
+
+  /** Lowest unitFloor (or, with `given`, unitFloor0) over block `b`'s node-hours in slot indices [lo, hi). */
+  blockFloor(b: number, lo: number, hi: number, given = false): number {
+    const t = given ? this.blocks[b]!.tree0 : this.blocks[b]!.tree;
+    let m = Infinity;
+    for (lo += this.slots.length, hi += this.slots.length; lo < hi; lo >>= 1, hi >>= 1) {
+      if (lo & 1) m = Math.min(m, t[lo++]!);
+      if (hi & 1) m = Math.min(m, t[--hi]!);
+    }
+    return m;
+  }
+
+  /** Position in a node's slot-sorted node-hour list of its first node-hour at or after `slot`. */
+  firstAtOrAfter(list: readonly number[], slot: number): number {
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.nh[list[mid]!]!.slot < slot) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Recompute the block bound of node-hour i's slot after GPUs or green Wh were taken from it. */
+  private refresh(i: number): void {
+    const block = this.blocks[this.blockOf[i]!]!;
+    const slot = this.nh[i]!.slot;
+    let m = Infinity;
+    for (const l of block.lists) {
+      const k = l[this.firstAtOrAfter(l, slot)];
+      if (k !== undefined && this.nh[k]!.slot === slot) m = Math.min(m, this.unitFloor(k));
+    }
+    const t = block.tree;
+    let p = this.slots.length + this.slotIdx[i]!;
+    t[p] = m;
+    for (p >>= 1; p >= 1; p >>= 1) t[p] = Math.min(t[2 * p]!, t[2 * p + 1]!);
   }
 
   /** Up to three unit-cost segments of a node-hour: full-green GPUs, one partly green GPU, grid GPUs. */
@@ -72,14 +198,15 @@ class Fleet {
     const g = this.remGreen[i]!;
     const k = (this.cpUsdPerT * n.carbonGPerKwh) / 1000;
     const full = Math.min(free, Math.floor(g / P + 1e-9));
-    if (full > 0) out.push({ idx: i, count: full, greenPerGpu: P, unitCost: n.priceUsdc6PerGpuHour });
+    const slot = n.slot;
+    if (full > 0) out.push({ idx: i, count: full, greenPerGpu: P, unitCost: n.priceUsdc6PerGpuHour, slot });
     let left = free - full;
     const part = Math.max(0, g - full * P);
     if (left > 0 && part > 1e-9) {
-      out.push({ idx: i, count: 1, greenPerGpu: part, unitCost: n.priceUsdc6PerGpuHour + (P - part) * k });
+      out.push({ idx: i, count: 1, greenPerGpu: part, unitCost: n.priceUsdc6PerGpuHour + (P - part) * k, slot });
       left--;
     }
-    if (left > 0) out.push({ idx: i, count: left, greenPerGpu: 0, unitCost: n.priceUsdc6PerGpuHour + P * k });
+    if (left > 0) out.push({ idx: i, count: left, greenPerGpu: 0, unitCost: n.priceUsdc6PerGpuHour + P * k, slot });
   }
 
   /** Take `need` GPUs from segments, cheapest first or greenest first. Null if capacity is short. */
@@ -105,20 +232,35 @@ class Fleet {
     return need > 0 ? null : { costUsdc6, energyWh, greenWh, take };
   }
 
-  commit(p: Pick): Assignment[] {
-    const out: Assignment[] = [];
+  commit(p: Pick): void {
     for (const [i, t] of p.take) {
       this.remFree[i] = this.remFree[i]! - t.gpus;
       this.remGreen[i] = Math.max(0, this.remGreen[i]! - t.greenWh);
-      const n = this.nh[i]!;
-      out.push({ nodeId: n.nodeId, slot: n.slot, gpus: t.gpus, greenWh: t.greenWh });
+      this.refresh(i);
     }
-    return out;
+  }
+
+  /** Give back what `commit(p)` took. */
+  release(p: Pick): void {
+    for (const [i, t] of p.take) {
+      this.remFree[i] = this.remFree[i]! + t.gpus;
+      this.remGreen[i] = Math.min(this.nh[i]!.greenWh, this.remGreen[i]! + t.greenWh);
+      this.refresh(i);
+    }
+  }
+
+  assignments(p: Pick): Assignment[] {
+    return [...p.take].map(([i, t]) => {
+      const n = this.nh[i]!;
+      return { nodeId: n.nodeId, slot: n.slot, gpus: t.gpus, greenWh: t.greenWh };
+    });
   }
 }
 
-const byCost = (a: Seg, b: Seg): number => a.unitCost - b.unitCost || b.greenPerGpu - a.greenPerGpu;
-const byGreen = (a: Seg, b: Seg): number => b.greenPerGpu - a.greenPerGpu || a.unitCost - b.unitCost;
+// ties (common where PV covers whole node-hours) go to the earliest slot: the one that expires first, while a later
+// slot of the window may still serve a later job (earliest deadline first within the job)
+const byCost = (a: Seg, b: Seg): number => a.unitCost - b.unitCost || b.greenPerGpu - a.greenPerGpu || a.slot - b.slot;
+const byGreen = (a: Seg, b: Seg): number => b.greenPerGpu - a.greenPerGpu || a.unitCost - b.unitCost || a.slot - b.slot;
 
 const meetsGreen = (j: Job, p: Pick): boolean => p.greenWh * 10_000 >= j.minGreenBps * p.energyWh - 1e-6;
 
@@ -138,39 +280,42 @@ function placeSingleNode(f: Fleet, j: Job): Pick | string {
   let best: Pick | null = null;
   let sawCapacityOnly = true;
   const cand: number[] = [];
-  for (const list of f.nodeSlots.values()) {
-    const first = f.nh[list[0]!]!;
-    if (first.classId < j.minClass || (j.sharded && first.siteType !== 'home')) continue;
-    cand.length = 0;
-    let cap = 0;
-    // lower bound of any GPU-hour on this node: the first GPU of a node-hour gets the most green
-    let minUnit = Infinity;
-    const k = f.cpUsdPerT / 1000;
-    // binary search the first slot of the window (lists are sorted by slot)
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (f.nh[list[mid]!]!.slot < j.earliestSlot) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let q = lo; q < list.length; q++) {
-      const i = list[q]!;
-      const n = f.nh[i]!;
-      if (n.slot >= j.deadlineSlot) break;
-      if (f.remFree[i]! > 0 && eligible(j, n)) {
-        cand.push(i);
-        cap += f.remFree[i]!;
-        const u = n.priceUsdc6PerGpuHour + Math.max(0, n.gpuPowerW - f.remGreen[i]!) * n.carbonGPerKwh * k;
-        if (u < minUnit) minUnit = u;
+  const lo = lowerBound(f.slots, j.earliestSlot);
+  const hi = lowerBound(f.slots, j.deadlineSlot);
+  // blocks by their bound in the window, cheapest first; a block whose bound cannot beat the best found is skipped
+  const order: { b: number; floor: number }[] = [];
+  f.blocks.forEach((block, b) => {
+    if (block.classId < j.minClass || (j.sharded && !block.home)) return;
+    const floor = f.blockFloor(b, lo, hi);
+    if (floor < Infinity) order.push({ b, floor });
+  });
+  order.sort((x, y) => x.floor - y.floor || x.b - y.b);
+  const k = f.cpUsdPerT / 1000;
+  for (const { b, floor } of order) {
+    // the green-first retry only matters when nothing was found, so pruning starts with the first pick
+    if (best && floor * j.gpuHours >= best.costUsdc6) break;
+    for (const list of f.blocks[b]!.lists) {
+      cand.length = 0;
+      let cap = 0;
+      // lower bound of any GPU-hour on this node: the first GPU of a node-hour gets the most green
+      let minUnit = Infinity;
+      for (let q = f.firstAtOrAfter(list, j.earliestSlot); q < list.length; q++) {
+        const i = list[q]!;
+        const n = f.nh[i]!;
+        if (n.slot >= j.deadlineSlot) break;
+        if (f.remFree[i]! > 0 && eligible(j, n)) {
+          cand.push(i);
+          cap += f.remFree[i]!;
+          const u = n.priceUsdc6PerGpuHour + Math.max(0, n.gpuPowerW - f.remGreen[i]!) * n.carbonGPerKwh * k;
+          if (u < minUnit) minUnit = u;
+        }
       }
+      if (cap < j.gpuHours) continue;
+      if (best && minUnit * j.gpuHours >= best.costUsdc6) continue;
+      const r = bestOf(f, j, cand, j.gpuHours);
+      if (r === 'green') sawCapacityOnly = false;
+      if (typeof r !== 'string' && (!best || r.costUsdc6 < best.costUsdc6)) best = r;
     }
-    if (cap < j.gpuHours) continue;
-    // prune: this node cannot beat the best found (the green-first retry only matters when nothing was found)
-    if (best && minUnit * j.gpuHours >= best.costUsdc6) continue;
-    const r = bestOf(f, j, cand, j.gpuHours);
-    if (r === 'green') sawCapacityOnly = false;
-    if (typeof r !== 'string' && (!best || r.costUsdc6 < best.costUsdc6)) best = r;
   }
   if (best) return best;
   return sawCapacityOnly
@@ -275,13 +420,162 @@ export function edfOrder(jobs: readonly Job[]): Job[] {
   );
 }
 
+/** A job during one run: its pick (what it holds of the fleet), null while unplaced with the reason. */
+interface Held {
+  job: Job;
+  pick: Pick | null;
+  agg: string | null;
+  reason: string;
+}
+
+/** Pair exchanges tried per placed job, and placed jobs tried to make room for each unplaced one (see improve). */
+const SWAPS_PER_JOB = 3;
+const EVICTIONS_PER_JOB = 8;
+/** Costs are equal unless they differ by more than this, usdc6 (float noise of sums of unit costs). */
+const COST_EPS_USDC6 = 1e-6;
+
+/**
+ * Improvement after the EDF pass, in two parts; each move keeps the plan valid and lowers the objective, so the pass
+ * only improves the plan. Sharded gangs stay as placed.
+ *  1. Room for unplaced jobs: an unplaced single-node job U may fit if a job J holding GPU-hours of U's window moves
+ *     or, when J is smaller than U, is left out instead (the penalty is per GPU-hour). Up to EVICTIONS_PER_JOB such J,
+ *     smallest first, are tried: J is released, U placed, J placed again if it can; kept when the objective falls.
+ *  2. Pair exchanges: a later job K often finds the cheap node-hours of its window taken by an earlier job J that had
+ *     other options nearly as good. For each single-node job K (latest deadline first), and for up to SWAPS_PER_JOB
+ *     jobs J holding node-hours of K's window that cost less than K's mean GPU-hour as given (cheapest first), both
+ *     are released, K is placed first and then J; kept when the two cost less together, undone otherwise.
+ */
+function improve(f: Fleet, held: Held[], penaltyUsdc6PerGpuHour: number): void {
+  // node-hour -> indices into `held` of the single-node jobs holding GPUs on it
+  const holders = new Map<number, Set<number>>();
+  const hold = (h: number): void => {
+    for (const i of held[h]!.pick?.take.keys() ?? []) {
+      let set = holders.get(i);
+      if (!set) holders.set(i, (set = new Set()));
+      set.add(h);
+    }
+  };
+  const unhold = (h: number): void => {
+    for (const i of held[h]!.pick?.take.keys() ?? []) holders.get(i)?.delete(h);
+  };
+  held.forEach((x, h) => {
+    if (!x.job.sharded) hold(h);
+  });
+  /** Jobs (indices into `held`, not `self`) holding node-hours of `job`'s window it may use whose unit cost as given
+   * is below `belowUnit`, from the blocks with the cheapest such node-hours, at most `limit` blocks' worth. */
+  const holdersFor = (job: Job, self: number, belowUnit: number, limit: number): { h: number; unit: number }[] => {
+    const lo = lowerBound(f.slots, job.earliestSlot);
+    const hi = lowerBound(f.slots, job.deadlineSlot);
+    const blocks: { b: number; floor: number }[] = [];
+    f.blocks.forEach((block, b) => {
+      if (block.classId < job.minClass) return;
+      const floor = f.blockFloor(b, lo, hi, true);
+      if (floor < belowUnit) blocks.push({ b, floor });
+    });
+    blocks.sort((x, y) => x.floor - y.floor || x.b - y.b);
+    const out: { h: number; unit: number }[] = [];
+    const seen = new Set<number>([self]);
+    for (const { b } of blocks) {
+      if (out.length >= limit) break;
+      for (const list of f.blocks[b]!.lists)
+        for (let q = f.firstAtOrAfter(list, job.earliestSlot); q < list.length; q++) {
+          const i = list[q]!;
+          const n = f.nh[i]!;
+          if (n.slot >= job.deadlineSlot) break;
+          const unit = f.unitFloor0(i);
+          if (unit >= belowUnit || !eligible(job, n)) continue;
+          for (const h of holders.get(i) ?? []) {
+            if (seen.has(h)) continue;
+            seen.add(h);
+            out.push({ h, unit });
+          }
+        }
+    }
+    return out;
+  };
+
+  // 1. room for unplaced jobs
+  for (let u = 0; u < held.length; u++) {
+    const U = held[u]!;
+    if (U.pick || U.job.sharded) continue;
+    const cand = holdersFor(U.job, u, Infinity, EVICTIONS_PER_JOB).sort(
+      (x, y) => held[x.h]!.job.gpuHours - held[y.h]!.job.gpuHours || x.h - y.h,
+    );
+    for (const { h } of cand.slice(0, EVICTIONS_PER_JOB)) {
+      const J = held[h]!;
+      const jPick = J.pick!;
+      f.release(jPick);
+      const pu = placeSingleNode(f, U.job);
+      if (typeof pu === 'string') {
+        f.commit(jPick);
+        continue;
+      }
+      f.commit(pu);
+      const pj = placeSingleNode(f, J.job);
+      const before = jPick.costUsdc6 + penaltyUsdc6PerGpuHour * U.job.gpuHours;
+      const after = pu.costUsdc6 + (typeof pj === 'string' ? penaltyUsdc6PerGpuHour * J.job.gpuHours : pj.costUsdc6);
+      if (after < before - COST_EPS_USDC6) {
+        unhold(h);
+        if (typeof pj === 'string') {
+          J.pick = null;
+          J.reason = `no placement left once ${U.job.id}, which needs more GPU-hours, took the node-hours it could use`;
+        } else {
+          f.commit(pj);
+          J.pick = pj;
+          hold(h);
+        }
+        U.pick = pu;
+        U.reason = '';
+        hold(u);
+        break;
+      }
+      f.release(pu);
+      f.commit(jPick);
+    }
+  }
+
+  // 2. pair exchanges
+  for (let k = held.length - 1; k >= 0; k--) {
+    const K = held[k]!;
+    if (K.job.sharded || !K.pick) continue;
+    const kPick = K.pick;
+    const meanUnit = kPick.costUsdc6 / K.job.gpuHours;
+    const cand = holdersFor(K.job, k, meanUnit - COST_EPS_USDC6, SWAPS_PER_JOB).sort(
+      (x, y) => x.unit - y.unit || x.h - y.h,
+    );
+    for (const { h } of cand.slice(0, SWAPS_PER_JOB)) {
+      const J = held[h]!;
+      const jPick = J.pick!;
+      const before = kPick.costUsdc6 + jPick.costUsdc6;
+      f.release(kPick);
+      f.release(jPick);
+      const pk = placeSingleNode(f, K.job);
+      if (typeof pk !== 'string') {
+        f.commit(pk);
+        const pj = placeSingleNode(f, J.job);
+        if (typeof pj !== 'string' && pk.costUsdc6 + pj.costUsdc6 < before - COST_EPS_USDC6) {
+          f.commit(pj);
+          unhold(k);
+          unhold(h);
+          K.pick = pk;
+          J.pick = pj;
+          hold(k);
+          hold(h);
+          break;
+        }
+        f.release(pk);
+      }
+      f.commit(jPick);
+      f.commit(kPick);
+    }
+  }
+}
+
 /** Heuristic on already validated input (used by replan.ts with capacity already net of kept placements). */
 export function heuristicCore(jobs: readonly Job[], nodeHours: readonly NodeHour[], s: Settings): Plan {
   const f = new Fleet(nodeHours, s.carbonPriceUsdPerT);
   const byKey = new Map(nodeHours.map((n) => [nhKey(n.nodeId, n.slot), n]));
-  const placements: Placement[] = [];
-  const unplaced: Unplaced[] = [];
-  let unplacedGpuHours = 0;
+  const held: Held[] = [];
   for (const j of edfOrder(jobs)) {
     let pick: Pick | null = null;
     let agg: string | null = null;
@@ -295,13 +589,19 @@ export function heuristicCore(jobs: readonly Job[], nodeHours: readonly NodeHour
       if (typeof r === 'string') reason = r;
       else pick = r;
     }
-    if (!pick) {
-      unplaced.push({ jobId: j.id, reason });
-      unplacedGpuHours += j.gpuHours;
-      continue;
-    }
-    placements.push(makePlacement(j, f.commit(pick), byKey, agg));
+    if (pick) f.commit(pick);
+    held.push({ job: j, pick, agg, reason });
   }
+  improve(f, held, s.unplacedPenaltyUsdc6PerGpuHour);
+  const placements: Placement[] = [];
+  const unplaced: Unplaced[] = [];
+  let unplacedGpuHours = 0;
+  for (const x of held)
+    if (x.pick) placements.push(makePlacement(x.job, f.assignments(x.pick), byKey, x.agg));
+    else {
+      unplaced.push({ jobId: x.job.id, reason: x.reason });
+      unplacedGpuHours += x.job.gpuHours;
+    }
   return { placements, unplaced, objectiveUsdc6: objectiveUsdc6(placements, unplacedGpuHours, s) };
 }
 
