@@ -137,18 +137,18 @@ class Fleet {
 
   /** Unit cost of the node-hour's next GPU (the one that gets the most of its green Wh); Infinity when it is full. */
   unitFloor(i: number): number {
-    if (this.remFree[i]! <= 0) return Infinity;
-    const n = this.nh[i]!;
-    return (
-      n.priceUsdc6PerGpuHour + (Math.max(0, n.gpuPowerW - this.remGreen[i]!) * n.carbonGPerKwh * this.cpUsdPerT) / 1000
-    );
+    return this.floorOf(this.nh[i]!, this.remFree[i]!, this.remGreen[i]!);
   }
 
   /** unitFloor of node-hour i as given, before anything was taken from it. */
   unitFloor0(i: number): number {
     const n = this.nh[i]!;
-    if (n.freeGpus <= 0) return Infinity;
-    return n.priceUsdc6PerGpuHour + (Math.max(0, n.gpuPowerW - n.greenWh) * n.carbonGPerKwh * this.cpUsdPerT) / 1000;
+    return this.floorOf(n, n.freeGpus, n.greenWh);
+  }
+
+  private floorOf(n: NodeHour, freeGpus: number, greenWh: number): number {
+    if (freeGpus <= 0) return Infinity;
+    return n.priceUsdc6PerGpuHour + (Math.max(0, n.gpuPowerW - greenWh) * n.carbonGPerKwh * this.cpUsdPerT) / 1000;
   }
 
   /** Lowest unitFloor (or, with `given`, unitFloor0) over block `b`'s node-hours in slot indices [lo, hi). */
@@ -290,7 +290,6 @@ function placeSingleNode(f: Fleet, j: Job): Pick | string {
     if (floor < Infinity) order.push({ b, floor });
   });
   order.sort((x, y) => x.floor - y.floor || x.b - y.b);
-  const k = f.cpUsdPerT / 1000;
   for (const { b, floor } of order) {
     // the green-first retry only matters when nothing was found, so pruning starts with the first pick
     if (best && floor * j.gpuHours >= best.costUsdc6) break;
@@ -306,7 +305,7 @@ function placeSingleNode(f: Fleet, j: Job): Pick | string {
         if (f.remFree[i]! > 0 && eligible(j, n)) {
           cand.push(i);
           cap += f.remFree[i]!;
-          const u = n.priceUsdc6PerGpuHour + Math.max(0, n.gpuPowerW - f.remGreen[i]!) * n.carbonGPerKwh * k;
+          const u = f.unitFloor(i);
           if (u < minUnit) minUnit = u;
         }
       }
