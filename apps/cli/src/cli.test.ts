@@ -201,6 +201,26 @@ const BAD: { name: string; args: () => string[]; mentions: string[] }[] = [
     ],
     mentions: ['opex.yachtUsdc6', 'unknown field'],
   },
+  {
+    name: 'forecast for an unknown zone',
+    args: () => ['forecast', '--zone', 'XX', '--from', '2023-10-02'],
+    mentions: ['--zone', 'unknown zone "XX"', 'DE-LU'],
+  },
+  {
+    name: 'forecast before a week of history',
+    args: () => ['forecast', '--zone', 'SG', '--from', '2023-01-03'],
+    mentions: ['--from', '2023-01-08'],
+  },
+  {
+    name: 'forecast window past the data year',
+    args: () => ['forecast', '--zone', 'SG', '--from', '2023-12-28', '--days', '7'],
+    mentions: ['--days', 'at most 4 days'],
+  },
+  {
+    name: 'forecast for an unknown site type',
+    args: () => ['forecast', '--zone', 'SG', '--from', '2023-10-02', '--site', 'hut'],
+    mentions: ['--site', 'hut'],
+  },
 ];
 
 for (const c of BAD) {
@@ -215,7 +235,7 @@ for (const c of BAD) {
 }
 
 test('--help for each command', async () => {
-  for (const args of [['--help'], ['invest', '--help'], ['site', 'simulate', '--help']]) {
+  for (const args of [['--help'], ['invest', '--help'], ['site', 'simulate', '--help'], ['forecast', '--help']]) {
     const r = await cli(args);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Usage: greenhour/);
@@ -356,6 +376,25 @@ test('real run: site simulate plans on day-ahead forecasts with the emissions gu
   const year = JSON.parse(js.stdout).year;
   assert.equal(year.plannedOn, 'forecast');
   assert.equal(year.emissionsGuard, false);
+});
+
+test('real run: forecast scores the models against persistence and runs a site three ways on the same days', async () => {
+  const r = await cli(['forecast', '--zone', 'DE-LU', '--from', '2023-11-06', '--days', '3', '--site', 'home']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Day-ahead forecasts for DE-LU, 2023-11-06 \+ 3 days \(3 held out\)/);
+  for (const row of [
+    /^price\s+USD\/MWh\s+[\d.]+\s+[\d.]+\s+-?\d\.\d{3}$/m,
+    /^carbon\s+gCO2eq\/kWh/m,
+    /^pv\s+Wh per kWp/m,
+  ])
+    assert.match(r.stdout, row);
+  for (const run of ['rule-based', 'optimizer on forecasts', 'optimizer, perfect foresight'])
+    assert.match(r.stdout, new RegExp(`^${run}\\s+-?[\\d,]+\\.\\d{2}`, 'm'));
+  const j = await cli(['forecast', '--zone', 'DE-LU', '--from', '2023-11-06', '--days', '1', '--json']);
+  assert.equal(j.code, 0, j.stderr);
+  const doc = JSON.parse(j.stdout) as { forecast: { hours: unknown[] }; site?: unknown };
+  assert.equal(doc.forecast.hours.length, 24);
+  assert.equal(doc.site, undefined);
 });
 
 test('real run: text summary is an aligned table with NPV, IRR and payback', async () => {

@@ -149,6 +149,7 @@ const MAIN_HELP = [
   'Commands:',
   '  site simulate   simulate a year of a site (energy flows, costs, charts)',
   '  invest          evaluate an investment model (NPV, IRR, payback, tornado, charts)',
+  '  forecast        day-ahead forecasts of a zone against persistence; with --site, a site run on them',
   '  telemetry status  ingest statistics and open gaps of a running service (--api URL)',
   '  node register   register a device on chain with its specs and stake (--key-file)',
   '  node status     a node: owner, device signer, status, stake (--api URL, or --rpc-url URL for the chain)',
@@ -179,6 +180,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
       return await siteSimulate(argv.slice(2), io);
     }
     if (argv[0] === 'invest') return await invest(argv.slice(1), io);
+    if (argv[0] === 'forecast') return await (await import('./forecast.ts')).forecastCommand(argv.slice(1), io);
     if (argv[0] === 'telemetry') {
       if (argv[1] === '--help' || argv[1] === undefined) {
         io.stdout(TELEMETRY_STATUS_HELP + '\n');
@@ -194,7 +196,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     if (argv[0] === 'job') return await (await import('./job.ts')).jobCommand(argv.slice(1), io);
     throw new UsageError(
       'command',
-      `unknown command ${JSON.stringify(argv[0])} (expected site simulate, invest, telemetry status, node register, ` +
+      `unknown command ${JSON.stringify(argv[0])} (expected site simulate, invest, forecast, telemetry status, node register, ` +
         'node status, market quote, market buy, market sell, job quote, job submit or job status; see --help)',
     );
   } catch (e) {

@@ -32,6 +32,11 @@ const PAGES = [
     page: lazy(async () => ({ default: (await import('./pages/Jobs.tsx')).JobsPage })),
   },
   {
+    path: 'forecast',
+    title: 'Forecast',
+    page: lazy(async () => ({ default: (await import('./pages/Forecast.tsx')).ForecastPage })),
+  },
+  {
     path: 'portfolio',
     title: 'Portfolio',
     page: lazy(async () => ({ default: (await import('./pages/Portfolio.tsx')).PortfolioPage })),
@@ -71,7 +76,7 @@ export function App() {
     <>
       <header>
         <h1>Greenhour</h1>
-        <span className="tagline">green compute hours: sites, energy, attestation, market, jobs</span>
+        <span className="tagline">green compute hours: sites, energy, attestation, market, jobs, forecasts</span>
         <ClockBadge />
         <nav>
           {PAGES.map((p) => (

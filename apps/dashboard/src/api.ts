@@ -202,3 +202,17 @@ export type CarbonAccount = Schemas['CarbonAccount'];
 
 export const listJobs = (q: PageQuery & { buyer?: string } = {}) => get('/v1/jobs', undefined, q);
 export const getJob = (jobId: string) => get('/v1/jobs/{jobId}', { jobId });
+
+// ---- forecasts ----
+
+/** The zones, site types and days of the data year 2023 the forecast routes answer for. */
+export const getForecastCatalogue = () => get('/v1/forecast/catalogue', undefined);
+export type ForecastCatalogue = Schemas['ForecastCatalogue'];
+/** A zone's day-ahead forecasts of price, carbon and PV against persistence and the actuals, over `days` from `from`. */
+export const getForecast = (zone: string, from: string, days: number) =>
+  get('/v1/forecast', undefined, { zone, from, days });
+export type ForecastWindow = Schemas['ForecastWindow'];
+/** One of the project's sites run three ways over the window: the rule, the optimizer on forecasts, perfect foresight. */
+export const getSiteComparison = (zone: string, site: string, from: string, days: number) =>
+  get('/v1/forecast/site', undefined, { zone, site, from, days });
+export type SiteComparison = Schemas['SiteComparison'];

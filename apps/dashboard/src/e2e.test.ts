@@ -545,4 +545,30 @@ describe('dashboard in a browser', { skip }, () => {
     await page.close();
     assert.deepEqual(pageErrors, [], 'no page threw');
   });
+  it("Forecast: a zone's skill scores and a site's three runs as the API has them, and a new zone when picked", async () => {
+    const page = await open('forecast');
+    await page.waitForSelector('#forecast-site-runs');
+    const check = async (zone: string) => {
+      const w = (await api(`/v1/forecast?zone=${zone}&from=2023-10-02&days=7`)).body;
+      const site = (await api(`/v1/forecast/site?zone=${zone}&site=station&from=2023-10-02&days=7`)).body;
+      await eventually(async () => {
+        assert.ok((await text(page, '#forecast-window')).startsWith(`${zone}, 2023-10-02 00:00 UTC`));
+        for (const s of ['carbon', 'pv', 'price'])
+          assert.equal(await text(page, `[data-figure="skill-${s}"]`), w.scores[s].skill.toFixed(3), `${zone} ${s}`);
+        for (const r of site.runs) {
+          const col = (c: string) => text(page, `#forecast-site-runs tr[data-run="${r.run}"] [data-col=${c}]`);
+          assert.equal(await col('saving'), pct(r.savingBps), `${zone} ${r.run} saving`);
+          assert.equal(await col('cut'), pct(r.emissionsCutBps), `${zone} ${r.run} cut`);
+        }
+      });
+    };
+    await check('DE-LU');
+    for (const id of ['#forecast-carbon-chart', '#forecast-pv-chart', '#forecast-price-chart', '#forecast-site-chart'])
+      assert.equal(await page.locator(`${id} canvas`).count(), 1, `${id} is drawn`);
+    await shot(page, 'forecast');
+    await page.selectOption('#forecast-zone', 'SG');
+    await check('SG');
+    await page.close();
+    assert.deepEqual(pageErrors, [], 'no page threw');
+  });
 });

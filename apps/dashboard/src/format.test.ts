@@ -35,6 +35,9 @@ test('integers, basis points, slots and durations', () => {
   assert.equal(formatBps(8770), '87.70 %');
   assert.equal(formatBps(10000), '100.00 %');
   assert.equal(formatBps(5), '0.05 %');
+  // a saving below the rule's is negative: the sign before the whole part, not among the padded digits
+  assert.equal(formatBps(-5), '-0.05 %');
+  assert.equal(formatBps(-360), '-3.60 %');
   assert.equal(formatSlot(498934), '2026-12-01 22:00 UTC');
   assert.equal(formatDuration(3 * 3600 + 5 * 60), '3 h 05 min');
   assert.equal(formatDuration(-600), 'started 0 h 10 min ago');

@@ -44,8 +44,9 @@ export function formatHundredths(value: number | string | bigint, unit = ''): st
 
 /** Basis points → percent with two decimals: 8765 → "87.65 %". */
 export function formatBps(bps: number): string {
-  const raw = String(Math.trunc(bps)).padStart(3, '0');
-  return `${raw.slice(0, -2)}.${raw.slice(-2)} %`;
+  const t = Math.trunc(bps);
+  const raw = String(Math.abs(t)).padStart(3, '0');
+  return `${t < 0 ? '-' : ''}${raw.slice(0, -2)}.${raw.slice(-2)} %`;
 }
 
 /** UTC seconds → "2026-12-01 22:00 UTC". */

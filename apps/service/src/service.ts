@@ -22,6 +22,7 @@ import {
   type StoredWindow,
 } from '@greenhour/attestation';
 import { createApi, publishOpenApi, serveApi, serveDashboard } from '@greenhour/api';
+import { forecastRoutes } from '@greenhour/forecast';
 import { indexerRoutes, startIndexer, type IndexerRoutesOptions } from '@greenhour/indexer';
 import { JobKeeper, jobRoutes } from '@greenhour/jobs';
 import { relayRoutes } from '@greenhour/relay';
@@ -98,6 +99,7 @@ export function buildApi(deps: ApiDependencies): ReturnType<typeof createApi> {
   );
   app.route('/', indexerRoutes({ db: deps.db, ...deps.chain }));
   app.route('/', clockRoutes(deps.clock ?? SYSTEM_CLOCK));
+  app.route('/', forecastRoutes());
   const { clients, deployment } = deps.chain;
   const jobs =
     deps.jobs ?? new JobKeeper({ clients, deployment, db: deps.db, chainId: deployment.chainId, log: () => {} });

@@ -45,3 +45,22 @@ export {
 export { MODELS_DIR, shippedModel } from './shipped.ts';
 export { TRAIN_DAYS, HOLDOUT_DAYS } from './periods.ts';
 export { dayAheadSiteForecaster, PV_CALIBRATION_DAYS } from './site.ts';
+export {
+  FORECAST_SERIES,
+  SERIES_UNITS,
+  SITE_RUNS,
+  FIRST_FORECAST_DAY_S,
+  MAX_WINDOW_DAYS,
+  assertWindow,
+  forecastWindow,
+  compareSite,
+  type ForecastSeries,
+  type ForecastPoint,
+  type ForecastHour,
+  type ForecastWindow,
+  type WindowScore,
+  type SiteRun,
+  type SiteRunName,
+  type SiteComparison,
+} from './window.ts';
+export { forecastRoutes } from './routes.ts';

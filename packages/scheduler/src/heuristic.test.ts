@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scheduleHeuristic } from './heuristic.ts';
+import { heuristicCore, scheduleHeuristic } from './heuristic.ts';
 import { checkPlan } from './model.ts';
 import { randomProblem } from './random.ts';
+import { validateProblem } from './validate.ts';
 import type { Job, NodeHour } from './types.ts';
 
 const nh = (o: Partial<NodeHour> & { nodeId: string; slot: number }): NodeHour => ({
@@ -190,6 +191,41 @@ test('the node index finds the one cheap node among 200 and never a node of too 
   };
   assert.equal(at('x'), 'n173@11');
   assert.match(at('y'), /^n150@1[01]$/);
+});
+
+test('the node index prunes exactly: blocks of 4 nodes give the plan one block per group gives, gangs included', () => {
+  // the improvement pass looks at a number of blocks' worth of candidates, so it is off here: this compares the bounds
+  let gangs = 0;
+  for (let seed = 0; seed < 12; seed++) {
+    const p = randomProblem(seed, { nodes: 400, slots: 8, jobs: 160 });
+    const s = validateProblem(p);
+    const fine = heuristicCore(p.jobs, p.nodeHours, s, { blockNodes: 4, improve: false });
+    const whole = heuristicCore(p.jobs, p.nodeHours, s, { blockNodes: 1e9, improve: false });
+    assert.deepEqual(fine.placements, whole.placements, `seed ${seed}`);
+    assert.deepEqual(fine.unplaced, whole.unplaced, `seed ${seed}`);
+    gangs += fine.placements.filter((x) => x.aggregatorNodeId !== null).length;
+  }
+  assert.ok(gangs >= 50, `sharded jobs placed as gangs: ${gangs}`);
+});
+
+test('a gang goes to the zone where the whole gang is cheapest, not the zone of the cheapest GPU-hour', () => {
+  const nodeHours: NodeHour[] = [
+    nh({ nodeId: 'aggA', zone: 'A', siteType: 'regional', slot: 10 }),
+    nh({ nodeId: 'aggB', zone: 'B', siteType: 'regional', slot: 10 }),
+  ];
+  for (let k = 0; k < 40; k++)
+    for (let s = 10; s < 12; s++) {
+      // zone A: one node-hour almost free of carbon, the rest dirty; zone B: clean enough everywhere
+      const dirtyA = !(k === 0 && s === 10);
+      nodeHours.push(nh({ nodeId: `a${k}`, zone: 'A', slot: s, carbonGPerKwh: dirtyA ? 800 : 5 }));
+      nodeHours.push(nh({ nodeId: `b${k}`, zone: 'B', slot: s, carbonGPerKwh: 100 }));
+    }
+  const jobs = [job({ id: 'g', gpuHours: 4, sharded: true })];
+  const plan = scheduleHeuristic({ jobs, nodeHours, carbonPriceUsdPerT: 100 });
+  assert.deepEqual(checkPlan(jobs, nodeHours, plan), []);
+  const g = plan.placements[0]!;
+  assert.equal(g.aggregatorNodeId, 'aggB');
+  assert.ok(g.assignments.every((a) => a.nodeId.startsWith('b')));
 });
 
 test('fleet scale: 10,000 node-hours x 1,000 jobs in many index blocks, every placement valid', () => {

@@ -49,6 +49,7 @@ interface Pick {
  * job skips whole blocks that cannot beat the best node found instead of costing every node of the fleet.
  */
 interface Block {
+  zone: string;
   classId: number;
   home: boolean;
   /** each node's node-hour indices, sorted by slot */
@@ -56,10 +57,15 @@ interface Block {
   tree: Float64Array;
   /** the same tree over the node-hours as given (nothing taken): a bound on what emptying a node-hour could offer */
   tree0: Float64Array;
+  /** the most GPUs any of the block's node-hours offers (as given): what one node can take in one slot */
+  maxFree: number;
 }
 /** Nodes per block: small enough that a block's bound stays close to its nodes', large enough that 10k nodes are a
  * few hundred blocks per job. */
 const BLOCK_NODES = 32;
+/** Windows up to this many slots get blockBound's slot-by-slot bound; longer ones the window's floor x GPU-hours. */
+const BOUND_SLOTS = 64;
+const boundScratch: number[] = [];
 
 /** First index of the sorted `xs` with xs[i] >= x. */
 function lowerBound(xs: ArrayLike<number>, x: number, lo = 0, hi = xs.length): number {
@@ -84,9 +90,15 @@ class Fleet {
   readonly slotIdx: Int32Array;
   readonly blockOf: Int32Array;
   readonly blocks: Block[] = [];
+  /** zone -> its blocks of home nodes (what a gang's shards run on) */
+  readonly homeBlocks = new Map<string, number[]>();
+  /** per block: its floor in the window being searched, and the search order (placeSingleNode's scratch) */
+  readonly floorScratch: Float64Array;
+  readonly orderScratch: Int32Array;
   constructor(
     readonly nh: readonly NodeHour[],
     readonly cpUsdPerT: number,
+    blockNodes = BLOCK_NODES,
   ) {
     this.remFree = Int32Array.from(nh, (n) => n.freeGpus);
     this.remGreen = Float64Array.from(nh, (n) => n.greenWh);
@@ -119,8 +131,8 @@ class Fleet {
     }
     const S = this.slots.length;
     for (const g of groups.values())
-      for (let q = 0; q < g.length; q += BLOCK_NODES) {
-        const lists = g.slice(q, q + BLOCK_NODES);
+      for (let q = 0; q < g.length; q += blockNodes) {
+        const lists = g.slice(q, q + blockNodes);
         const first = nh[lists[0]![0]!]!;
         const tree = new Float64Array(2 * S).fill(Infinity);
         const b = this.blocks.length;
@@ -131,8 +143,23 @@ class Fleet {
             tree[leaf] = Math.min(tree[leaf]!, this.unitFloor(i));
           }
         for (let p = S - 1; p >= 1; p--) tree[p] = Math.min(tree[2 * p]!, tree[2 * p + 1]!);
-        this.blocks.push({ classId: first.classId, home: first.siteType === 'home', lists, tree, tree0: tree.slice() });
+        this.blocks.push({
+          zone: first.zone,
+          classId: first.classId,
+          home: first.siteType === 'home',
+          lists,
+          tree,
+          tree0: tree.slice(),
+          maxFree: Math.max(...lists.flatMap((l) => l.map((i) => nh[i]!.freeGpus))),
+        });
+        if (first.siteType === 'home') {
+          let z = this.homeBlocks.get(first.zone);
+          if (!z) this.homeBlocks.set(first.zone, (z = []));
+          z.push(b);
+        }
       }
+    this.floorScratch = new Float64Array(this.blocks.length);
+    this.orderScratch = new Int32Array(this.blocks.length);
   }
 
   /** Unit cost of the node-hour's next GPU (the one that gets the most of its green Wh); Infinity when it is full. */
@@ -160,6 +187,29 @@ class Fleet {
       if (hi & 1) m = Math.min(m, t[--hi]!);
     }
     return m;
+  }
+
+  /**
+   * Lower bound of what `need` GPU-hours on any one node of block `b` in slot indices [lo, hi) cost: a node takes at
+   * most maxFree GPUs a slot, each at least the block's floor in that slot, so the bound fills the cheapest slots'
+   * floors maxFree at a time. Over windows longer than BOUND_SLOTS it is the window's floor x need.
+   */
+  blockBound(b: number, lo: number, hi: number, need: number): number {
+    const block = this.blocks[b]!;
+    if (hi - lo > BOUND_SLOTS) return this.blockFloor(b, lo, hi) * need;
+    const S = this.slots.length;
+    const leaves = boundScratch;
+    leaves.length = 0;
+    for (let k = lo; k < hi; k++) leaves.push(block.tree[S + k]!);
+    leaves.sort((x, y) => x - y);
+    let sum = 0;
+    for (const v of leaves) {
+      if (need <= 0) break;
+      const take = Math.min(need, block.maxFree);
+      sum += take * v;
+      need -= take;
+    }
+    return need > 0 ? Infinity : sum;
   }
 
   /** Position in a node's slot-sorted node-hour list of its first node-hour at or after `slot`. */
@@ -276,6 +326,35 @@ function bestOf(f: Fleet, j: Job, idx: readonly number[], need: number): Pick | 
   return green && meetsGreen(j, green) ? green : 'green';
 }
 
+/** Costs within this relative difference are a tie (float noise of sums taken in different orders). */
+const TIE_REL = 1e-12;
+const floorsScratch: number[] = [];
+const freeScratch: number[] = [];
+
+/** Σ of the `need` lowest GPU floors over node-hours `idx` (each node-hour's free GPUs at its unitFloor): a lower
+ * bound of what taking `need` GPU-hours from them costs. */
+function cheapestFloors(f: Fleet, idx: readonly number[], need: number): number {
+  floorsScratch.length = 0;
+  freeScratch.length = 0;
+  for (const i of idx) {
+    floorsScratch.push(f.unitFloor(i));
+    freeScratch.push(f.remFree[i]!);
+  }
+  // selection of the cheapest, `need` GPUs at most: jobs need few GPU-hours of a window of few slots
+  let sum = 0;
+  while (need > 0) {
+    let q = -1;
+    for (let k = 0; k < floorsScratch.length; k++)
+      if (freeScratch[k]! > 0 && (q < 0 || floorsScratch[k]! < floorsScratch[q]!)) q = k;
+    if (q < 0) return Infinity;
+    const take = Math.min(need, freeScratch[q]!);
+    sum += take * floorsScratch[q]!;
+    need -= take;
+    freeScratch[q] = 0;
+  }
+  return sum;
+}
+
 function placeSingleNode(f: Fleet, j: Job): Pick | string {
   let best: Pick | null = null;
   let sawCapacityOnly = true;
@@ -283,16 +362,25 @@ function placeSingleNode(f: Fleet, j: Job): Pick | string {
   const lo = lowerBound(f.slots, j.earliestSlot);
   const hi = lowerBound(f.slots, j.deadlineSlot);
   // blocks by their bound in the window, cheapest first; a block whose bound cannot beat the best found is skipped
-  const order: { b: number; floor: number }[] = [];
-  f.blocks.forEach((block, b) => {
-    if (block.classId < j.minClass || (j.sharded && !block.home)) return;
+  // (typed scratch arrays: this runs once per job and per move of the improvement pass)
+  const floors = f.floorScratch;
+  let n = 0;
+  for (let b = 0; b < f.blocks.length; b++) {
+    const block = f.blocks[b]!;
+    if (block.classId < j.minClass || (j.sharded && !block.home)) continue;
     const floor = f.blockFloor(b, lo, hi);
-    if (floor < Infinity) order.push({ b, floor });
-  });
-  order.sort((x, y) => x.floor - y.floor || x.b - y.b);
-  for (const { b, floor } of order) {
+    if (floor < Infinity) {
+      floors[b] = floor;
+      f.orderScratch[n++] = b;
+    }
+  }
+  const order = f.orderScratch.subarray(0, n).sort((x, y) => floors[x]! - floors[y]! || x - y);
+  for (const b of order) {
+    const floor = floors[b]!;
     // the green-first retry only matters when nothing was found, so pruning starts with the first pick
-    if (best && floor * j.gpuHours >= best.costUsdc6) break;
+    if (best && floor * j.gpuHours >= best.costUsdc6 * (1 - TIE_REL)) break;
+    // the slot-by-slot bound is dearer: only for a block the window's floor cannot rule out
+    if (best && f.blockBound(b, lo, hi, j.gpuHours) >= best.costUsdc6 * (1 - TIE_REL)) continue;
     for (const list of f.blocks[b]!.lists) {
       cand.length = 0;
       let cap = 0;
@@ -311,6 +399,9 @@ function placeSingleNode(f: Fleet, j: Job): Pick | string {
       }
       if (cap < j.gpuHours) continue;
       if (best && minUnit * j.gpuHours >= best.costUsdc6) continue;
+      // a tighter bound before costing the node: its gpuHours cheapest GPU-hours, each at its node-hour's floor (many
+      // nodes of a fleet look alike, and one no cheaper than the best found need not be costed)
+      if (best && cheapestFloors(f, cand, j.gpuHours) >= best.costUsdc6 * (1 - TIE_REL)) continue;
       const r = bestOf(f, j, cand, j.gpuHours);
       if (r === 'green') sawCapacityOnly = false;
       if (typeof r !== 'string' && (!best || r.costUsdc6 < best.costUsdc6)) best = r;
@@ -322,58 +413,88 @@ function placeSingleNode(f: Fleet, j: Job): Pick | string {
     : 'minimum green share not reachable on any node with capacity';
 }
 
+/**
+ * Segments of the eligible home node-hours of slot `s` among `blocks`, cheapest first, enough to hold the `need`
+ * cheapest GPUs of the slot: blocks are visited by their bound in the slot, cheapest first, until `need` GPUs are
+ * found that cost no more than the next block's bound (every GPU of a later block costs at least that).
+ */
+function cheapestInSlot(f: Fleet, j: Job, blocks: readonly number[], s: number, need: number): Seg[] {
+  const si = lowerBound(f.slots, s);
+  const segs: Seg[] = [];
+  if (f.slots[si] !== s) return segs;
+  const order: { b: number; floor: number }[] = [];
+  for (const b of blocks) {
+    const floor = f.blockFloor(b, si, si + 1);
+    if (floor < Infinity) order.push({ b, floor });
+  }
+  order.sort((x, y) => x.floor - y.floor || x.b - y.b);
+  for (let q = 0; q < order.length; q++) {
+    for (const list of f.blocks[order[q]!.b]!.lists) {
+      const i = list[f.firstAtOrAfter(list, s)];
+      if (i !== undefined && f.nh[i]!.slot === s && f.remFree[i]! > 0 && eligible(j, f.nh[i]!)) f.segments(i, segs);
+    }
+    const next = order[q + 1]?.floor ?? Infinity;
+    let atMostNext = 0;
+    for (const g of segs) if (g.unitCost <= next) atMostNext += g.count;
+    if (atMostNext >= need) break;
+  }
+  return segs.sort(byCost);
+}
+
+/** Every eligible home node-hour's segments of `zone` in slot `s`, greenest first (when the green share binds). */
+function greenestInSlot(f: Fleet, j: Job, zone: string, s: number): Seg[] {
+  const segs: Seg[] = [];
+  for (const i of f.homeBySlot.get(zone)?.get(s) ?? [])
+    if (f.remFree[i]! > 0 && eligible(j, f.nh[i]!)) f.segments(i, segs);
+  return segs.sort(byGreen);
+}
+
 function placeGang(f: Fleet, j: Job): { pick: Pick; agg: string } | string {
   let best: { pick: Pick; agg: string } | null = null;
   let reason = 'no zone with an aggregator (regional/station node) has enough home-node capacity in the window';
   const window = j.deadlineSlot - j.earliestSlot;
-  for (const [zone, bySlot] of f.homeBySlot) {
+  const lo = lowerBound(f.slots, j.earliestSlot);
+  const hi = lowerBound(f.slots, j.deadlineSlot);
+  // zones by a lower bound of any gang there (every GPU-hour costs at least the cheapest of the window), cheapest first
+  const zones: { zone: string; agg: string; blocks: number[]; floor: number }[] = [];
+  for (const [zone, all] of f.homeBlocks) {
     const agg = f.aggs.get(zone);
     if (agg === undefined) continue;
-    // per slot of the window: segments of its eligible home node-hours, sorted once cheapest-first and (when the
-    // green share binds) once greenest-first; every width then takes a prefix
-    const slots: { cheap: Seg[]; green: Seg[] | null; cap: number }[] = [];
+    const blocks = all.filter((b) => f.blocks[b]!.classId >= j.minClass);
+    let floor = Infinity;
+    for (const b of blocks) floor = Math.min(floor, f.blockFloor(b, lo, hi));
+    if (floor < Infinity) zones.push({ zone, agg, blocks, floor });
+  }
+  zones.sort((x, y) => x.floor - y.floor || (x.zone < y.zone ? -1 : 1));
+  for (const { zone, agg, blocks, floor } of zones) {
+    if (best && floor * j.gpuHours >= best.pick.costUsdc6) break;
+    // per slot of the window: the segments that can hold its gpuHours cheapest GPUs, cheapest first (every width
+    // then takes a prefix), and the greenest-first list of the slot, built only when a width misses the green share
+    const slots: { s: number; cheap: Seg[]; green: Seg[] | null }[] = [];
     for (let s = j.earliestSlot; s < j.deadlineSlot; s++) {
-      const l = bySlot.get(s);
-      if (!l) continue;
-      const cheap: Seg[] = [];
-      let cap = 0;
-      for (const i of l)
-        if (f.remFree[i]! > 0 && eligible(j, f.nh[i]!)) {
-          f.segments(i, cheap);
-          cap += f.remFree[i]!;
-        }
-      if (cap === 0) continue;
-      cheap.sort(byCost);
-      slots.push({ cheap, green: j.minGreenBps > 0 ? [...cheap].sort(byGreen) : null, cap });
+      const cheap = cheapestInSlot(f, j, blocks, s, j.gpuHours);
+      if (cheap.length > 0) slots.push({ s, cheap, green: null });
     }
     for (let w = 1; w <= j.gpuHours; w++) {
       if (j.gpuHours % w !== 0) continue;
       const d = j.gpuHours / w;
       if (d > window || d > slots.length) continue;
-      // cheapest w GPUs in each slot, then the d cheapest slots
-      const perSlot: Pick[] = [];
+      // per slot the cheapest w GPUs and, when those miss the green share, the greenest w: the slot's options
+      const bySlot: Pick[][] = [];
       for (const sl of slots) {
-        if (sl.cap < w) continue;
         const p = f.pick(sl.cheap, w, false, true);
-        if (p) perSlot.push(p);
-        // greenest option of the slot as an alternative when the green share binds
-        if (p && sl.green && !meetsGreen(j, p)) {
-          const g = f.pick(sl.green, w, true, true);
-          if (g) perSlot.push(g);
+        if (!p) continue;
+        const options = [p];
+        if (j.minGreenBps > 0 && !meetsGreen(j, p)) {
+          const g = f.pick((sl.green ??= greenestInSlot(f, j, zone, sl.s)), w, true, true);
+          if (g) options.push(g);
         }
+        bySlot.push(options);
       }
-      if (perSlot.length < d) continue;
+      if (bySlot.length < d) continue;
       const combos: Pick[] = [];
-      const bySlotKey = new Map<number, Pick[]>();
-      for (const p of perSlot) {
-        const s = f.nh[p.take.keys().next().value!]!.slot;
-        let l = bySlotKey.get(s);
-        if (!l) bySlotKey.set(s, (l = []));
-        l.push(p);
-      }
-      if (bySlotKey.size < d) continue;
       for (const greenFirst of [false, true]) {
-        const options = [...bySlotKey.values()].map((l) =>
+        const options = bySlot.map((l) =>
           l.reduce((a, b) =>
             greenFirst ? (b.greenWh / b.energyWh > a.greenWh / a.energyWh ? b : a) : b.costUsdc6 < a.costUsdc6 ? b : a,
           ),
@@ -571,8 +692,14 @@ function improve(f: Fleet, held: Held[], penaltyUsdc6PerGpuHour: number): void {
 }
 
 /** Heuristic on already validated input (used by replan.ts with capacity already net of kept placements). */
-export function heuristicCore(jobs: readonly Job[], nodeHours: readonly NodeHour[], s: Settings): Plan {
-  const f = new Fleet(nodeHours, s.carbonPriceUsdPerT);
+export function heuristicCore(
+  jobs: readonly Job[],
+  nodeHours: readonly NodeHour[],
+  s: Settings,
+  /** For tests: nodes per block of the index, and whether the improvement pass runs. */
+  opts: { blockNodes?: number; improve?: boolean } = {},
+): Plan {
+  const f = new Fleet(nodeHours, s.carbonPriceUsdPerT, opts.blockNodes);
   const byKey = new Map(nodeHours.map((n) => [nhKey(n.nodeId, n.slot), n]));
   const held: Held[] = [];
   for (const j of edfOrder(jobs)) {
@@ -591,7 +718,7 @@ export function heuristicCore(jobs: readonly Job[], nodeHours: readonly NodeHour
     if (pick) f.commit(pick);
     held.push({ job: j, pick, agg, reason });
   }
-  improve(f, held, s.unplacedPenaltyUsdc6PerGpuHour);
+  if (opts.improve ?? true) improve(f, held, s.unplacedPenaltyUsdc6PerGpuHour);
   const placements: Placement[] = [];
   const unplaced: Unplaced[] = [];
   let unplacedGpuHours = 0;
