@@ -87,26 +87,18 @@ function SiteCharts({ site }: { site: SiteComparison }) {
         { type: 'value', gridIndex: 0, name: 'grid emissions so far (kg)', nameLocation: 'middle', nameGap: 60 },
         { type: 'value', gridIndex: 1, name: 'energy cost so far (USD)', nameLocation: 'middle', nameGap: 60 },
       ],
-      series: site.runs.flatMap((r) => [
-        {
+      // per run: its emissions on the upper grid, its energy cost on the lower one
+      series: site.runs.flatMap((r) =>
+        [cumulative(r.hourly.emissionsGCo2, 1000), cumulative(r.hourly.energyCostUsdc6, 1e6)].map((data, grid) => ({
           name: RUN_NAMES[r.run],
           type: 'line',
           showSymbol: false,
-          xAxisIndex: 0,
-          yAxisIndex: 0,
+          xAxisIndex: grid,
+          yAxisIndex: grid,
           color: RUN_COLOURS[r.run],
-          data: cumulative(r.hourly.emissionsGCo2, 1000),
-        },
-        {
-          name: RUN_NAMES[r.run],
-          type: 'line',
-          showSymbol: false,
-          xAxisIndex: 1,
-          yAxisIndex: 1,
-          color: RUN_COLOURS[r.run],
-          data: cumulative(r.hourly.energyCostUsdc6, 1e6),
-        },
-      ]),
+          data,
+        })),
+      ),
     };
   }, [site]);
   return <Chart option={option} height={420} id="forecast-site-chart" />;
