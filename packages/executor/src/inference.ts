@@ -57,14 +57,13 @@ const clamp8 = (x: number) => (x < -128 ? -128 : x > 127 ? 127 : x);
 /** The kernel in plain JavaScript: per sample the int8 logits and the argmax (the first of equal maxima). */
 export function inferenceJs(input: Uint8Array): Uint8Array {
   const v = new DataView(input.buffer, input.byteOffset, input.byteLength);
-  const [batch, nIn, nH, nOut, s1, s2] = [0, 1, 2, 3, 4, 5].map((i) => v.getUint32(4 * i, true)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const u32 = (i: number) => v.getUint32(4 * i, true);
+  const batch = u32(0);
+  const nIn = u32(1);
+  const nH = u32(2);
+  const nOut = u32(3);
+  const s1 = u32(4);
+  const s2 = u32(5);
   const w1 = new Int8Array(input.buffer, input.byteOffset + HEADER_BYTES, nH * nIn);
   const b1 = HEADER_BYTES + nH * nIn;
   const w2 = new Int8Array(input.buffer, input.byteOffset + b1 + 4 * nH, nOut * nH);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { keccak256, type Hex } from 'viem';
 
-export const KERNELS = ['inference'] as const;
+export const KERNELS = ['inference', 'render', 'train'] as const;
 export type KernelName = (typeof KERNELS)[number];
 
 /** A kernel's module and its content hash (what a job names as its spec's module). */

@@ -17,7 +17,7 @@ export const DEFAULT_MAX_MEMORY_PAGES = 1024;
 /** Largest module accepted, bytes (the reference kernels are about a kilobyte). */
 export const MAX_MODULE_BYTES = 16 * 2 ** 20;
 /** The WebAssembly features a job may use: all deterministic (no threads, no SIMD, no exceptions). */
-const FEATURES = ['MVP', 'MutableGlobals', 'SignExt', 'BulkMemory'] as const;
+const FEATURES = ['MVP', 'MutableGlobals', 'SignExt', 'BulkMemory', 'BulkMemoryOpt'] as const;
 
 /** The fuel global's name inside the module (names are local to it). */
 const FUEL_GLOBAL = '__greenhour_fuel';
