@@ -49,7 +49,6 @@ interface Pick {
  * job skips whole blocks that cannot beat the best node found instead of costing every node of the fleet.
  */
 interface Block {
-  zone: string;
   classId: number;
   home: boolean;
   /** each node's node-hour indices, sorted by slot */
@@ -136,21 +135,22 @@ class Fleet {
         const first = nh[lists[0]![0]!]!;
         const tree = new Float64Array(2 * S).fill(Infinity);
         const b = this.blocks.length;
+        let maxFree = 0;
         for (const l of lists)
           for (const i of l) {
             this.blockOf[i] = b;
             const leaf = S + this.slotIdx[i]!;
             tree[leaf] = Math.min(tree[leaf]!, this.unitFloor(i));
+            maxFree = Math.max(maxFree, nh[i]!.freeGpus);
           }
         for (let p = S - 1; p >= 1; p--) tree[p] = Math.min(tree[2 * p]!, tree[2 * p + 1]!);
         this.blocks.push({
-          zone: first.zone,
           classId: first.classId,
           home: first.siteType === 'home',
           lists,
           tree,
           tree0: tree.slice(),
-          maxFree: Math.max(...lists.flatMap((l) => l.map((i) => nh[i]!.freeGpus))),
+          maxFree,
         });
         if (first.siteType === 'home') {
           let z = this.homeBlocks.get(first.zone);
