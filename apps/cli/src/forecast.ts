@@ -39,7 +39,7 @@ export async function forecastCommand(argv: readonly string[], io: Io): Promise<
     return 0;
   }
   const flags = parseFlags(argv, FORECAST_FLAGS);
-  const { forecastWindow, compareSite } = await import('@greenhour/forecast');
+  const { forecastWindow, compareSite, FORECAST_SERIES } = await import('@greenhour/forecast');
   const fromUtcS = Date.parse(`${flags.from}T00:00:00Z`) / 1000;
   const asUsage = <T>(f: () => Promise<T> | T) =>
     Promise.resolve()
@@ -60,7 +60,7 @@ export async function forecastCommand(argv: readonly string[], io: Io): Promise<
     '',
     table([
       ['series', 'unit', 'MAE model', 'MAE persistence', 'skill'],
-      ...(['price', 'carbon', 'pv'] as const).map((s) => {
+      ...FORECAST_SERIES.map((s) => {
         const sc = window.scores[s];
         return [
           s,
@@ -79,9 +79,7 @@ export async function forecastCommand(argv: readonly string[], io: Io): Promise<
         ['hour (UTC)', 'price f / p / a', 'carbon f / p / a', 'PV f / p / a'],
         ...window.hours.map((h) => [
           new Date(h.startUtcS * 1000).toISOString().slice(0, 16).replace('T', ' '),
-          ...(['price', 'carbon', 'pv'] as const).map(
-            (s) => `${num(h[s].forecast)} / ${num(h[s].persistence)} / ${num(h[s].actual)}`,
-          ),
+          ...FORECAST_SERIES.map((s) => `${num(h[s].forecast)} / ${num(h[s].persistence)} / ${num(h[s].actual)}`),
         ]),
       ]),
     );

@@ -9,13 +9,13 @@ import {
   compareSite,
   FIRST_FORECAST_DAY_S,
   forecastWindow,
+  isoDay,
+  LAST_FORECAST_DAY_S,
   MAX_WINDOW_DAYS,
   SITE_RUNS,
   type ForecastWindow,
   type SiteComparison,
 } from './window.ts';
-
-const isoDay = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
 
 const Day = z
   .string()
@@ -158,7 +158,7 @@ export function forecastRoutes() {
             zones: listZones(),
             siteTypes: [...SITE_TYPES],
             firstDay: isoDay(FIRST_FORECAST_DAY_S),
-            lastDay: '2023-12-31',
+            lastDay: isoDay(LAST_FORECAST_DAY_S),
             heldOut: { from: isoDay(HOLDOUT_DAYS.fromUtcS), to: isoDay(HOLDOUT_DAYS.toUtcS - 86_400) },
             maxDays: MAX_WINDOW_DAYS,
           },

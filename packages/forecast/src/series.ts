@@ -138,14 +138,24 @@ export interface ZoneHistory {
   pvWhPerKwp: ArrayLike<number>;
 }
 
-/** The zone's 2023 actuals as a ZoneHistory (a forecast reads only the hours before its issue time). */
+const histories2023 = new Map<string, ZoneHistory>();
+
+/**
+ * The zone's 2023 actuals as a ZoneHistory (a forecast reads only the hours before its issue time), computed once per
+ * zone: the reference array's PV is a year of the PV model. Callers share it and must not change it.
+ */
 export function zoneHistory2023(zone: string): ZoneHistory {
   assertKnownZone(zone);
-  const d = loadZoneYear(zone, 2023);
-  return {
-    startUtcS: d.startUtcS,
-    priceUsdPerMwh: d.priceUsdPerMwh,
-    carbonLcaGPerKwh: d.carbonLcaGPerKwh,
-    pvWhPerKwp: referencePvWh(zone),
-  };
+  let h = histories2023.get(zone);
+  if (h === undefined) {
+    const d = loadZoneYear(zone, 2023);
+    h = {
+      startUtcS: d.startUtcS,
+      priceUsdPerMwh: d.priceUsdPerMwh,
+      carbonLcaGPerKwh: d.carbonLcaGPerKwh,
+      pvWhPerKwp: referencePvWh(zone),
+    };
+    histories2023.set(zone, h);
+  }
+  return h;
 }

@@ -36,14 +36,8 @@ interface Day {
  * outlook does; the held-out quarter the benchmark runs never needs that.
  */
 export function dayAheadSiteForecaster(modelsDir = MODELS_DIR): Forecaster {
-  const zones = new Map<string, ZoneHistory>();
   const traces = new Map<DemandTrace, LoadedSeries>();
   const days = new Map<string, Day>();
-  const zoneHistory = (zone: string): ZoneHistory => {
-    let h = zones.get(zone);
-    if (h === undefined) zones.set(zone, (h = zoneHistory2023(zone)));
-    return h;
-  };
   const traceHistory = (trace: DemandTrace): LoadedSeries => {
     let s = traces.get(trace);
     if (s === undefined) traces.set(trace, (s = loadSeries({ kind: 'demand', trace })));
@@ -53,7 +47,7 @@ export function dayAheadSiteForecaster(modelsDir = MODELS_DIR): Forecaster {
     const key = `${zone}|${trace ?? ''}|${dayStartUtcS}`;
     const hit = days.get(key);
     if (hit) return hit;
-    const h = zoneHistory(zone);
+    const h = zoneHistory2023(zone);
     const issueUtcS = dayStartUtcS - DAY_S + ISSUE_SECOND_OF_DAY;
     const first = Math.round((dayStartUtcS - h.startUtcS) / 3600);
     const actual = (v: ArrayLike<number>) => Array.from({ length: 24 }, (_, k) => v[first + k] ?? 0);
@@ -84,7 +78,7 @@ export function dayAheadSiteForecaster(modelsDir = MODELS_DIR): Forecaster {
       throw new InputError('startUtcS', `must be a whole UTC hour in seconds, got ${startUtcS}`);
     if (!Number.isSafeInteger(hours) || hours < 1)
       throw new InputError('hours', `must be a positive integer, got ${hours}`);
-    const h = zoneHistory(zone);
+    const h = zoneHistory2023(zone);
     const trace =
       site.gpu && (DEMAND_TRACES as readonly string[]).includes(site.gpu.demandTrace)
         ? (site.gpu.demandTrace as DemandTrace)

@@ -5,7 +5,7 @@
 // the measured account uses. Days whose history is too short for the models (the first week of the year) are given
 // their actuals, and say so.
 import { InputError } from '@greenhour/errors';
-import { forecastZoneDayAhead, HISTORY_HOURS_NEEDED, zoneHistory2023, type ZoneHistory } from '@greenhour/forecast';
+import { forecastZoneDayAhead, HISTORY_HOURS_NEEDED, zoneHistory2023 } from '@greenhour/forecast';
 
 const DATA_YEAR_START_S = Date.UTC(2023, 0, 1) / 1000;
 const DAYS_IN_DATA_YEAR = 365;
@@ -32,19 +32,12 @@ export function dataYearHour(slot: number): { day: number; hour: number } {
 }
 
 export class ZoneOutlook {
-  readonly #histories = new Map<string, ZoneHistory>();
   readonly #days = new Map<string, { carbon: number[]; pv: number[]; source: SlotOutlook['source'] }>();
-
-  #history(zone: string): ZoneHistory {
-    let h = this.#histories.get(zone);
-    if (h === undefined) this.#histories.set(zone, (h = zoneHistory2023(zone)));
-    return h;
-  }
 
   /** The data year's actual intensity and reference PV of the slot's hour. */
   actual(zone: string, slot: number): HourActual {
     const { day, hour } = dataYearHour(slot);
-    const h = this.#history(zone);
+    const h = zoneHistory2023(zone);
     const i = day * 24 + hour;
     return { carbonGPerKwh: Math.round(h.carbonLcaGPerKwh[i]!), pvWhPerKwp: Math.round(h.pvWhPerKwp[i]!) };
   }
@@ -55,7 +48,7 @@ export class ZoneOutlook {
     const key = `${zone}:${day}`;
     let d = this.#days.get(key);
     if (d === undefined) {
-      const history = this.#history(zone);
+      const history = zoneHistory2023(zone);
       const issueS = DATA_YEAR_START_S + day * 86_400 - 12 * 3600;
       if (issueS - DATA_YEAR_START_S >= HISTORY_HOURS_NEEDED * 3600) {
         const f = forecastZoneDayAhead(zone, history, issueS);
